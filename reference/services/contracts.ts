@@ -1,0 +1,141 @@
+/**
+ * The client interfaces between the reference MTA's services.
+ *
+ * Postfix's daemons talk over sockets with the attribute protocol; the reference keeps the same
+ * requests and answers but, by default, carries them in-process (DESIGN.md §4). Each interface
+ * below is the typed client of one service; a service's folder implements it. Two kinds of
+ * edges are kept apart, as in Postfix:
+ *
+ *   the message moves:      smtpd → cleanup → (incoming/) → qmgr → delivery agents
+ *                           local → cleanup (alias/forward re-injection), bounce → cleanup
+ *   a service is consulted: trivial-rewrite, proxymap, scache, verify, flush, anvil
+ */
+
+/* ---------------- trivial-rewrite (consulted by cleanup, smtpd, qmgr) ---------------- */
+
+export type RewriteRule = 'local' | 'remote';
+
+/** Resolve flag bits, as in Postfix's resolve_clnt.h. */
+export const RESOLVE_FLAG_FINAL = 1 << 0;
+export const RESOLVE_FLAG_ROUTED = 1 << 1;
+export const RESOLVE_FLAG_ERROR = 1 << 2;
+export const RESOLVE_FLAG_FAIL = 1 << 3;
+export const RESOLVE_CLASS_LOCAL = 1 << 8;
+export const RESOLVE_CLASS_ALIAS = 1 << 9;
+export const RESOLVE_CLASS_VIRTUAL = 1 << 10;
+export const RESOLVE_CLASS_RELAY = 1 << 11;
+export const RESOLVE_CLASS_DEFAULT = 1 << 12;
+
+export interface ResolveReply {
+  transport: string;
+  nexthop: string;
+  recipient: string;
+  /** Resolve flags (class and FINAL/ROUTED/ERROR/FAIL bits). */
+  flags: number;
+}
+
+export interface RewriteReply {
+  address: string;
+}
+
+export interface TrivialRewriteClient {
+  rewrite(rule: RewriteRule, address: string): Promise<RewriteReply>;
+  /** Resolve a recipient (sender given for sender_dependent_* features; "" when unknown). */
+  resolve(sender: string, address: string): Promise<ResolveReply>;
+  /** verify-mode resolve (address verification); same answer shape. */
+  resolveVerify?(sender: string, address: string): Promise<ResolveReply>;
+}
+
+/* ---------------- cleanup (the message moves in) ---------------- */
+
+/** Where a message came from; decides cleanup's defaults (header fixing, rewrite context). */
+export type CleanupSource = 'smtpd' | 'pickup' | 'local-forward' | 'bounce' | 'sendmail';
+
+export interface CleanupRequest {
+  source: CleanupSource;
+  /** Envelope sender as given (no brackets; "" = null sender). */
+  sender: string;
+  /** Recipients; origTo is the original recipient as received (kept across alias expansion). */
+  recipients: { address: string; origTo?: string; dsnNotify?: number; dsnOrcpt?: string }[];
+  /** The message as received: header + body, lines ending in LF or CRLF. */
+  content: Buffer;
+  /** Named attributes for the queue file (client_name, client_address, protocol_name, helo_name, ...). */
+  attributes?: Record<string, string>;
+  /** When re-injecting (local), the queue ID of the parent message, for logging. */
+  parentQueueId?: string;
+  /** Arrival time in ms since the epoch (injectable clock). */
+  arrivalTime?: number;
+  /** Flags as in cleanup_user.h: bit values are not needed by callers beyond these. */
+  flags?: { bounceOnError?: boolean; virtualAliasExpansion?: boolean };
+}
+
+export interface CleanupReply {
+  /** 0 = accepted; otherwise an error to give the client. */
+  status: number;
+  queueId: string;
+  /** On error, the SMTP-ish reason ("4.3.0 ..."). */
+  reason?: string;
+}
+
+export interface CleanupClient {
+  /** Allocate a queue ID before content arrives (smtpd logs "QID: client=..." first). */
+  open(source: CleanupSource): Promise<{ queueId: string; submit(req: CleanupRequest): Promise<CleanupReply>; abort(): Promise<void> }>;
+}
+
+/* ---------------- delivery agents (qmgr → smtp, local, error, discard ...) ---------------- */
+
+export interface DeliveryRecipient {
+  /** Offset of the R record in the queue file, to mark it done. */
+  offset: number;
+  address: string;
+  origTo: string;
+  dsnNotify?: number;
+  dsnOrcpt?: string;
+}
+
+export interface DeliveryRequest {
+  queueId: string;
+  /** Absolute path of the queue file in active/. */
+  queueFile: string;
+  transport: string;
+  nexthop: string;
+  sender: string;
+  recipients: DeliveryRecipient[];
+  arrivalTime: number;
+  /** Time qmgr picked the message (for delays=a/b/c/d). */
+  activeTime: number;
+  /** Flags (DEL_REQ_FLAG_*), e.g. verify-only probes. */
+  flags: number;
+}
+
+export type DeliveryOutcome = 'sent' | 'deferred' | 'bounced';
+
+export interface RecipientStatus {
+  offset: number;
+  address: string;
+  outcome: DeliveryOutcome;
+  dsn: string;
+  text: string;
+  relay: string;
+}
+
+export interface DeliveryResult {
+  /** Per-recipient outcome; the agent has already logged each as Postfix does. */
+  recipients: RecipientStatus[];
+  /** The agent could not talk to the destination at all (for qmgr's destination throttling). */
+  destinationFailed?: boolean;
+}
+
+export interface DeliveryAgent {
+  readonly transport: string;
+  deliver(req: DeliveryRequest): Promise<DeliveryResult>;
+}
+
+/* ---------------- logging (postlogd) ---------------- */
+
+export interface Logger {
+  /** One line, logged as "<time> <host> <syslog_name>/<service>[<pid>]: <text>". */
+  info(service: string, text: string): void;
+  warning(service: string, text: string): void;
+  fatal(service: string, text: string): void;
+}
