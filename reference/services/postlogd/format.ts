@@ -1,0 +1,39 @@
+/**
+ * postlogd line format: how one maillog line looks when Postfix writes $maillog_file itself
+ * (postlogd(8), MAILLOG_README). The format is
+ *
+ *   "Mon DD HH:MM:SS <host> <syslog_name>/<service>[<pid>]: <severity: >text"
+ *
+ * with the local time (strftime "%b %d %H:%M:%S", day zero-padded) and only the first label of
+ * $myhostname. The same parser (harness/observe) reads lines from both targets.
+ */
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** The syslog-style timestamp, local time: "Nov 28 19:49:22". */
+export function logTimestamp(date: Date): string {
+  return `${MONTHS[date.getMonth()]} ${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+/** The host field: $myhostname up to its first dot. */
+export function logHostLabel(myhostname: string): string {
+  const dot = myhostname.indexOf('.');
+  return dot < 0 ? myhostname : myhostname.slice(0, dot);
+}
+
+export type Severity = 'info' | 'warning' | 'error' | 'fatal' | 'panic';
+
+/** One complete line, without the trailing newline. */
+export function formatLogLine(opts: {
+  date: Date;
+  myhostname: string;
+  program: string;
+  pid: number;
+  severity: Severity;
+  text: string;
+}): string {
+  const prefix = opts.severity === 'info' ? '' : `${opts.severity}: `;
+  return `${logTimestamp(opts.date)} ${logHostLabel(opts.myhostname)} ${opts.program}[${opts.pid}]: ${prefix}${opts.text}`;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileLogger } from './postlogd.ts';
+import { formatLogLine, logTimestamp } from './format.ts';
+import { formatDelay, formatDeliveryLine } from './delivery-log.ts';
+
+describe('postlogd line format', () => {
+  it('matches real Postfix maillog lines', () => {
+    const date = new Date(2026, 10, 28, 19, 49, 33);
+    expect(formatLogLine({ date, myhostname: 'mx.twinpost.test', program: 'postfix/master', pid: 7367, severity: 'info', text: 'daemon started -- version 3.7.11, configuration /tmp/x' }))
+      .toBe('Nov 28 19:49:33 mx postfix/master[7367]: daemon started -- version 3.7.11, configuration /tmp/x');
+    expect(logTimestamp(new Date(2026, 0, 5, 1, 2, 3))).toBe('Jan 05 01:02:03');
+    expect(formatLogLine({ date, myhostname: 'mx', program: 'postfix/smtpd', pid: 1, severity: 'warning', text: 'x' })).toBe('Nov 28 19:49:33 mx postfix/smtpd[1]: warning: x');
+  });
+
+  it('appends to $maillog_file with the program tag', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postlogd-'));
+    try {
+      const log = createFileLogger({ path: join(dir, 'sub', 'maillog'), myhostname: 'mx.example', pid: 42, now: () => new Date(2026, 1, 3, 4, 5, 6).getTime() });
+      log.info('smtpd', 'connect from localhost[127.0.0.1]');
+      log.warning('postfix/relay', 'oops');
+      expect(readFileSync(join(dir, 'sub', 'maillog'), 'utf8')).toBe(
+        'Feb 03 04:05:06 mx postfix/smtpd[42]: connect from localhost[127.0.0.1]\nFeb 03 04:05:06 mx postfix/relay[42]: warning: oops\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('delivery status line', () => {
+  it('formats delays like format_tv', () => {
+    expect(formatDelay(0.91)).toBe('0.91');
+    expect(formatDelay(1.6)).toBe('1.6');
+    expect(formatDelay(0.044)).toBe('0.04');
+    expect(formatDelay(0.004)).toBe('0');
+    expect(formatDelay(0)).toBe('0');
+    expect(formatDelay(12.34)).toBe('12');
+    expect(formatDelay(1234.5)).toBe('1235');
+    expect(formatDelay(0.999)).toBe('1');
+  });
+
+  it('writes orig_to only when it differs', () => {
+    const times = { arrival: 0, active: 880, handoff: 920, connected: 920, done: 920 };
+    expect(formatDeliveryLine({ queueId: 'Q1', to: 'x@far.example', origTo: 'X@far.example', relay: '127.0.0.1[127.0.0.1]:31726', dsn: '2.0.0', status: 'sent', text: '250 2.0.0 Ok', times }))
+      .toBe('Q1: to=<x@far.example>, relay=127.0.0.1[127.0.0.1]:31726, delay=0.92, delays=0.88/0.04/0/0, dsn=2.0.0, status=sent (250 2.0.0 Ok)');
+    expect(formatDeliveryLine({ queueId: 'Q1', to: 'nobody@mx', origTo: 'both@mx', relay: 'local', dsn: '2.0.0', status: 'sent', text: 'delivered to mailbox', times: { arrival: 0, done: 500 } }))
+      .toBe('Q1: to=<nobody@mx>, orig_to=<both@mx>, relay=local, delay=0.5, delays=0.5/0/0/0, dsn=2.0.0, status=sent (delivered to mailbox)');
+  });
+});
