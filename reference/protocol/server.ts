@@ -1,0 +1,82 @@
+/**
+ * A generic attribute-protocol server on a Unix stream socket, in Postfix's multi_server model
+ * (postfix-internals.md §0.2): long-lived client connections; the server announces its protocol
+ * on accept; each request is one attribute list and gets at most one reply list, in order; a
+ * handler that returns null (bad request) makes the server drop that client, as Postfix does.
+ *
+ * Used by the reference services that can sit behind real sockets (serveTrivialRewrite, …).
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { AttrDecoder, announcement, encodeAttrs, type AttrEncoding, type AttrList } from './attr.ts';
+
+export interface AttrService {
+  /** Announced on accept as `protocol` = this name. */
+  protocol: string;
+  encoding?: AttrEncoding;
+  /** One request → reply list, or null to disconnect the client without a reply. */
+  handle(request: AttrList, connection: Socket): Promise<AttrList | null> | AttrList | null;
+  /** Called when a client connection ends (anvil-style per-connection state). */
+  closed?(connection: Socket): void;
+}
+
+export interface RunningServer {
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+export async function serveAttrProtocol(path: string, service: AttrService): Promise<RunningServer> {
+  const encoding = service.encoding ?? 'attr0';
+  const connections = new Set<Socket>();
+  const server: Server = createServer((conn) => {
+    connections.add(conn);
+    const decoder = new AttrDecoder(encoding);
+    let queue: Promise<void> = Promise.resolve();
+    conn.write(announcement(service.protocol, encoding));
+    conn.on('data', (chunk: Buffer) => {
+      let lists: AttrList[];
+      try {
+        lists = decoder.push(chunk);
+      } catch {
+        conn.destroy();
+        return;
+      }
+      for (const list of lists) {
+        queue = queue.then(async () => {
+          if (conn.destroyed) return;
+          let reply: AttrList | null;
+          try {
+            reply = await service.handle(list, conn);
+          } catch {
+            reply = null;
+          }
+          if (reply === null) conn.destroy();
+          else conn.write(encodeAttrs(reply, encoding));
+        });
+      }
+    });
+    conn.on('error', () => conn.destroy());
+    conn.on('close', () => {
+      connections.delete(conn);
+      service.closed?.(conn);
+    });
+  });
+  await mkdir(dirname(path), { recursive: true });
+  await rm(path, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    path,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of connections) c.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * trivial-rewrite: the reference address rewriting and resolving service (trivial-rewrite(8)).
+ *
+ * Requests served (TrivialRewriteClient in ../contracts.ts):
+ *   rewrite(rule, address)       canonical form, context "local" or "remote"   (rewrite.ts)
+ *   resolve(sender, address)     (transport, nexthop, recipient, flags)         (resolve.ts)
+ *   resolveVerify(sender, addr)  the same with the address_verify_* parameters
+ * Called by cleanup (rewrite, envelope + headers), smtpd (resolve for relay checks) and qmgr
+ * (resolve for every recipient). In-process by default; serveTrivialRewrite puts the same
+ * implementation behind Postfix's private/rewrite socket protocol (server.ts).
+ */
+import type { ResolveReply, RewriteReply, RewriteRule, TrivialRewriteClient } from '../contracts.ts';
+import { Params, type ParamSource } from './params.ts';
+import { openFallbackTable, type LookupTable, type OpenTable } from './maps.ts';
+import { rewriteAddress, type RewriteContext } from './rewrite.ts';
+import { Resolver } from './resolve.ts';
+
+export { serveTrivialRewrite } from './server.ts';
+export type { LookupTable, OpenTable } from './maps.ts';
+
+const CUSTOM_TRANSPORT = 'function:transport_maps';
+
+export interface TrivialRewriteOptions {
+  /** Opens a table named "type:name" (reference/tables). Default: inline:, static:, texthash: only. */
+  openTable?: OpenTable;
+}
+
+export interface TrivialRewrite extends TrivialRewriteClient {
+  resolveVerify(sender: string, address: string): Promise<ResolveReply>;
+}
+
+/**
+ * Build the service from already-expanded main.cf parameters (a MainConfig-like `get(name)` or
+ * a plain object; unset parameters take Postfix 3.7 defaults). The second argument may be
+ * options, or a function that looks keys up in transport_maps (then transport_maps need not be set).
+ */
+export function createTrivialRewrite(
+  params: ParamSource,
+  optionsOrTransportLookup?: TrivialRewriteOptions | ((key: string) => Promise<string | null>),
+): TrivialRewrite {
+  const base = new Params(params);
+  let p = base;
+  let open: OpenTable = optionsOrTransportLookup && typeof optionsOrTransportLookup !== 'function'
+    ? optionsOrTransportLookup.openTable ?? openFallbackTable
+    : openFallbackTable;
+  if (typeof optionsOrTransportLookup === 'function') {
+    // The caller's function stands in for the whole of transport_maps (a key/value table).
+    const custom: LookupTable = { fixed: true, lookup: optionsOrTransportLookup };
+    const fallback = open;
+    open = (spec) => (spec === CUSTOM_TRANSPORT ? custom : fallback(spec));
+    p = new Params({ get: (name) => (name === 'transport_maps' ? CUSTOM_TRANSPORT : base.str(name)) });
+  }
+
+  const local: RewriteContext = { origin: p.str('myorigin'), domain: p.str('mydomain') };
+  const remoteDomain = p.str('remote_header_rewrite_domain');
+  const remote: RewriteContext = { origin: remoteDomain, domain: remoteDomain };
+  const resolver = new Resolver(p, open, local);
+  const settings = resolver.settings;
+
+  return {
+    async rewrite(rule: RewriteRule, address: string): Promise<RewriteReply> {
+      if (rule !== 'local' && rule !== 'remote') throw new Error(`unknown rewrite context: ${rule}`);
+      return { address: rewriteAddress(settings, rule === 'local' ? local : remote, address) };
+    },
+    resolve: (sender, address) => resolver.resolve(resolver.regular, sender, address),
+    resolveVerify: (sender, address) => resolver.resolve(resolver.verify, sender, address),
+  };
+}
