@@ -1,0 +1,95 @@
+/**
+ * `twinpost run`: the conformance suite. Runs every selected scenario on every selected
+ * target, prints one progress line per scenario, writes results.json and junit.xml (and the
+ * HTML report) to the report directory, and exits non-zero when anything failed.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, UsageError } from './args.ts';
+import { loadScenarios } from '../scenario/load.ts';
+import { runScenario, type ScenarioOutcome } from '../scenario/run.ts';
+import { reapStale } from '../util/cleanup.ts';
+import type { TargetName } from '../targets/types.ts';
+import { TARGET_NAMES } from '../targets/index.ts';
+import { writeReports } from '../scenario/report.ts';
+
+const HELP = `usage: twinpost run [--target T]... [--spec GLOB] [--report DIR]
+
+Runs conformance scenarios (specs/**) on each target and compares what each did.
+
+options:
+  --target T     postfix | reference | container; repeat or comma-separate for several
+                 (default: every target available on this machine)
+  --spec GLOB    which scenario files, e.g. "specs/smtpd/*" or "smtpd/relay-*" (default: all)
+  --report DIR   where to write results.json, junit.xml and index.html (default: reports)
+  --timeout MS   per-wait timeout in milliseconds (default: 20000)
+  -h, --help     this text
+
+Exit status: 0 when every scenario passed on every target, 1 when any failed, 2 on bad usage.`;
+
+/** The targets this machine can run: real Postfix when installed; the others when built. */
+export function availableTargets(): TargetName[] {
+  const out: TargetName[] = [];
+  if (existsSync('/usr/sbin/postfix')) out.push('postfix');
+  return out;
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, ['target', 'spec', 'report', 'timeout'], ['help', 'h']);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`twinpost run: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.flags.has('help') || args.flags.has('h')) {
+    console.log(HELP);
+    return 0;
+  }
+  const targets = (args.options.target ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean) as TargetName[];
+  for (const t of targets) {
+    if (!TARGET_NAMES.includes(t)) {
+      console.error(`twinpost run: unknown target "${t}" (known: ${TARGET_NAMES.join(', ')})`);
+      return 2;
+    }
+  }
+  const chosen = targets.length ? targets : availableTargets();
+  if (!chosen.length) {
+    console.error('twinpost run: no target available (install Postfix: npm test does it when run as root)');
+    return 1;
+  }
+  const reportDir = resolve(args.options.report?.at(-1) ?? 'reports');
+  const timeoutMs = Number(args.options.timeout?.at(-1) ?? 20_000);
+  const reaped = reapStale();
+  if (reaped.length) console.log(`twinpost: removed ${reaped.length} instance(s) left by an earlier, interrupted run`);
+
+  const scenarios = await loadScenarios(args.options.spec?.at(-1));
+  const total = scenarios.length * chosen.length;
+  const started = Date.now();
+  const outcomes: (ScenarioOutcome & { file: string })[] = [];
+  let n = 0;
+  for (const { file, scenario } of scenarios) {
+    for (const target of chosen) {
+      n++;
+      if (scenario.targets && !scenario.targets.includes(target)) continue;
+      const o = await runScenario(scenario, target, { timeoutMs });
+      outcomes.push({ ...o, file });
+      const mark = o.status === 'passed' ? 'passed' : o.status.toUpperCase();
+      console.log(`[${n}/${total}] ${target.padEnd(9)} ${scenario.id.padEnd(36)} ${mark} (${(o.durationMs / 1000).toFixed(1)} s)`);
+      for (const f of o.failures) console.log(`    ✗ ${f.expectation}\n${indent(f.diff, 6)}`);
+      if (o.error) console.log(indent(o.error, 6));
+    }
+  }
+  const failed = outcomes.filter((o) => o.status !== 'passed').length;
+  const files = writeReports(reportDir, { startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, targets: chosen, outcomes });
+  console.log(`\n${outcomes.length - failed} passed, ${failed} failed`);
+  console.log(`reports: ${files.join(', ')}`);
+  return failed ? 1 : 0;
+}
+
+function indent(s: string, n: number): string {
+  return s.split('\n').map((l) => ' '.repeat(n) + l).join('\n');
+}

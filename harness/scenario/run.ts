@@ -1,0 +1,201 @@
+/**
+ * Runs one scenario on one target and collects what happened: SMTP transcripts, maillog
+ * events, what each sink received, the queue, mailboxes. Then checks the expectations.
+ * Everything it starts (sinks, the target) is disposed of in `finally`, also on failure.
+ */
+import type { Scenario, Step, DialogLine } from './types.ts';
+import type { Target, TargetName } from '../targets/types.ts';
+import type { MaillogEvent } from '../observe/events.ts';
+import type { QueueEntry } from '../observe/postqueue.ts';
+import type { SinkConnection } from '../sink/types.ts';
+import { createSink, type Sink } from '../sink/sink.ts';
+import { SmtpDialog } from '../smtp/dialog.ts';
+import { createNormaliser } from '../observe/normalise.ts';
+import { createTarget } from '../targets/index.ts';
+import { matchesFields } from '../compare/match.ts';
+import { replyDiff } from '../compare/match.ts';
+import { checkExpectations, type Failure } from './check.ts';
+
+export interface TranscriptLine {
+  dir: 'C' | 'S';
+  text: string;
+}
+
+export interface Observation {
+  transcripts: { name: string; lines: TranscriptLine[] }[];
+  /** Normalised maillog events (queue IDs Q1, Q2…, times and pids masked). */
+  events: MaillogEvent[];
+  /** The raw maillog, for reports. */
+  maillog: string;
+  sinks: Record<string, SinkConnection[]>;
+  queue: QueueEntry[];
+  mailboxes: Record<string, string>;
+}
+
+export interface ScenarioOutcome {
+  scenario: Scenario;
+  target: TargetName;
+  status: 'passed' | 'failed' | 'error';
+  failures: Failure[];
+  error?: string;
+  durationMs: number;
+  observation?: Observation;
+}
+
+export interface RunOptions {
+  /** Called with one-line progress messages. */
+  progress?: (msg: string) => void;
+  timeoutMs?: number;
+}
+
+export async function runScenario(scenario: Scenario, targetName: TargetName, opts: RunOptions = {}): Promise<ScenarioOutcome> {
+  const started = Date.now();
+  const sinks: Record<string, Sink> = {};
+  let target: Target | undefined;
+  const failures: Failure[] = [];
+  const transcripts: Observation['transcripts'] = [];
+  const norm = createNormaliser();
+  let observation: Observation | undefined;
+  try {
+    const vars: Record<string, string> = {};
+    for (const [name, o] of Object.entries(scenario.sinks ?? {})) {
+      const sink = await createSink(o);
+      sinks[name] = sink;
+      vars[`sink:${name}`] = sink.relay;
+      vars[`sink:${name}:host`] = sink.endpoint.host;
+      vars[`sink:${name}:port`] = String(sink.endpoint.port);
+    }
+    target = createTarget(targetName, { vars, timeoutMs: opts.timeoutMs });
+    await target.start(scenario.config);
+    const ctx: StepContext = { target, sinks, transcripts, failures, norm, timeoutMs: opts.timeoutMs ?? 20_000 };
+    for (const [i, step] of scenario.steps.entries()) {
+      await runStep(ctx, step, i + 1);
+    }
+    observation = await observe(target, sinks, scenario, transcripts, norm);
+    failures.push(...checkExpectations(scenario, observation));
+    return { scenario, target: targetName, status: failures.length ? 'failed' : 'passed', failures, durationMs: Date.now() - started, observation };
+  } catch (err) {
+    if (target && !observation) {
+      try {
+        observation = await observe(target, sinks, scenario, transcripts, norm);
+      } catch {
+        /* keep the original error */
+      }
+    }
+    const e = err as Error;
+    return { scenario, target: targetName, status: 'error', failures, error: e.stack ?? String(e), durationMs: Date.now() - started, observation };
+  } finally {
+    await target?.dispose();
+    for (const s of Object.values(sinks)) await s.close();
+  }
+}
+
+interface StepContext {
+  target: Target;
+  sinks: Record<string, Sink>;
+  transcripts: Observation['transcripts'];
+  failures: Failure[];
+  norm: ReturnType<typeof createNormaliser>;
+  timeoutMs: number;
+}
+
+async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
+  const where = `step ${n} (${step.kind})`;
+  switch (step.kind) {
+    case 'smtp':
+      return runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where);
+    case 'sendmail': {
+      const r = await ctx.target.sendmail(step.args, step.message);
+      const want = step.expectExit ?? 0;
+      if (r.code !== want) ctx.failures.push({ expectation: `${where}: sendmail exits ${want}`, diff: `observed exit ${r.code}: ${r.stderr.trim()}` });
+      return;
+    }
+    case 'wait': {
+      const count = step.count ?? 1;
+      const timeout = step.timeoutMs ?? ctx.timeoutMs;
+      let from = 0;
+      for (let i = 0; i < count; i++) {
+        const ev = await ctx.target.waitForEvent((e) => matchesFields(step.event, ctx.norm.event(e) as unknown as Record<string, unknown>), timeout, from);
+        from = ctx.target.events().indexOf(ev) + 1;
+      }
+      return;
+    }
+    case 'wait-sink':
+      await needSink(ctx, step.sink).waitForTransactions(step.messages, step.timeoutMs ?? ctx.timeoutMs);
+      return;
+    case 'sink': {
+      const sink = needSink(ctx, step.sink);
+      if (step.action === 'down') await sink.down();
+      else if (step.action === 'up') await sink.up();
+      else sink.setFaults(step.faults ?? []);
+      return;
+    }
+    case 'flush':
+      return ctx.target.flush();
+    case 'queue': {
+      const { queueDiff } = await import('./check.ts');
+      const d = queueDiff(step.expect, (await ctx.target.queue()).map((e) => ctx.norm.value(e) as QueueEntry));
+      if (d) ctx.failures.push({ expectation: `${where}: queue`, diff: d });
+      return;
+    }
+    case 'reload':
+      return ctx.target.reload();
+    case 'crash':
+      return ctx.target.crash();
+    case 'restart':
+      return ctx.target.restart();
+  }
+}
+
+function needSink(ctx: StepContext, name: string): Sink {
+  const s = ctx.sinks[name];
+  if (!s) throw new Error(`scenario names an unknown sink "${name}"`);
+  return s;
+}
+
+async function runDialog(ctx: StepContext, dialog: DialogLine[], name: string, where: string): Promise<void> {
+  const s = await SmtpDialog.connect({ ...ctx.target.smtp, timeoutMs: ctx.timeoutMs });
+  const check = (what: string, want: DialogLine extends never ? never : Parameters<typeof replyDiff>[0] | undefined, got: { code: number; enhanced?: string; text: string }) => {
+    if (want === undefined) return;
+    const d = replyDiff(want, got);
+    if (d) ctx.failures.push({ expectation: `${where} ${name}: ${what}`, diff: d });
+  };
+  try {
+    check('greeting', 220, s.greeting);
+    for (const line of dialog) {
+      if ('command' in line) {
+        check(line.command, line.expect, await s.command(line.command));
+      } else if ('send' in line) {
+        await s.send(line.send);
+        if (line.expect !== undefined) check(`raw ${JSON.stringify(line.send.slice(0, 40))}`, line.expect, await s.readReply());
+      } else if ('pipeline' in line) {
+        const replies = await s.pipeline(line.pipeline);
+        line.expect?.forEach((w, i) => check(line.pipeline[i] ?? `pipelined #${i + 1}`, w, replies[i] ?? { code: 0, text: '(no reply)' }));
+      } else if ('data' in line) {
+        check('end of DATA', line.expect, await s.data(line.data, { raw: line.raw }));
+      } else {
+        const closed = await Promise.race([s.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ctx.timeoutMs))]);
+        if (!closed) ctx.failures.push({ expectation: `${where} ${name}: server closes the connection`, diff: 'the connection stayed open' });
+      }
+    }
+  } finally {
+    await s.quit().catch(() => undefined);
+    ctx.transcripts.push({ name, lines: s.transcript.map((l) => ({ dir: l.dir, text: ctx.norm.text(l.text) })) });
+  }
+}
+
+async function observe(target: Target, sinks: Record<string, Sink>, scenario: Scenario, transcripts: Observation['transcripts'], norm: ReturnType<typeof createNormaliser>): Promise<Observation> {
+  const events = target.events().map((e) => norm.event(e));
+  const users = new Set((scenario.expect.mailboxes ?? []).map((m) => m.user));
+  const mailboxes: Record<string, string> = {};
+  for (const u of users) mailboxes[u] = await target.mailbox(u);
+  let queue: QueueEntry[] = [];
+  try {
+    queue = (await target.queue()).map((e) => norm.value(e) as QueueEntry);
+  } catch {
+    /* a crashed target has no showq; the expectation will say so */
+  }
+  const sinkObs: Record<string, SinkConnection[]> = {};
+  for (const [name, s] of Object.entries(sinks)) sinkObs[name] = s.connections();
+  return { transcripts, events, maillog: target.maillog(), sinks: sinkObs, queue, mailboxes };
+}

@@ -1,0 +1,115 @@
+/**
+ * The scenario format. A scenario is a typed TypeScript object (specs/<service>/<name>.ts):
+ * the configuration, the peers (sinks) and their faults, the steps to play, and what must be
+ * observed. Written once, it runs unchanged on every target.
+ *
+ * Why TypeScript and not YAML: the compiler checks every scenario against these types as part
+ * of `npm test`, editors complete field names, and matchers can be regular expressions.
+ */
+import type { MailConfig, TargetName } from '../targets/types.ts';
+import type { SinkFault, SinkOptions } from '../sink/types.ts';
+import type { EventKind } from '../observe/events.ts';
+
+/** A value matcher: exact string/number, or a regular expression for strings. */
+export type Match = string | number | boolean | RegExp;
+
+/** What an SMTP reply must look like: "250", 250, "5.7.1", or fields. */
+export type ReplyExpect = number | string | { code: number; enhanced?: string; text?: Match };
+
+export type DialogLine =
+  /** One command line (CRLF appended) and its expected reply. */
+  | { command: string; expect?: ReplyExpect }
+  /** Raw bytes written as they are (bare LF, NUL, long lines), then optionally a reply. */
+  | { send: string; expect?: ReplyExpect }
+  /** Several commands in one write (PIPELINING), one expected reply each. */
+  | { pipeline: string[]; expect?: ReplyExpect[] }
+  /** DATA, 354, the content (dot-stuffed unless raw), ".", and the final reply. */
+  | { data: string; raw?: boolean; expect?: ReplyExpect }
+  /** The server must close the connection (after an optional final reply). */
+  | { expectClose: true };
+
+export type Step =
+  /** An SMTP session with the target's smtpd; `name` labels its transcript in reports. */
+  | { kind: 'smtp'; name?: string; dialog: DialogLine[] }
+  /** Local submission through sendmail. */
+  | { kind: 'sendmail'; args: string[]; message: string; expectExit?: number }
+  /** Wait for `count` (default 1) maillog events matching `event`, counted from the run's start. */
+  | { kind: 'wait'; event: EventMatch; count?: number; timeoutMs?: number }
+  /** Wait until a sink has received `messages` accepted messages in total. */
+  | { kind: 'wait-sink'; sink: string; messages: number; timeoutMs?: number }
+  /** Change a sink: take it down (connection refused), bring it up, replace its faults. */
+  | { kind: 'sink'; sink: string; action: 'down' | 'up' | 'faults'; faults?: SinkFault[] }
+  /** postqueue -f */
+  | { kind: 'flush' }
+  /** Check the queue now (postqueue -j shape). */
+  | { kind: 'queue'; expect: QueueExpect }
+  | { kind: 'reload' }
+  | { kind: 'crash' }
+  | { kind: 'restart' };
+
+/** Matches a maillog event: its kind plus any fields (after normalisation: queue IDs are Q1, Q2…). */
+export type EventMatch = { kind: EventKind } & Record<string, Match | undefined>;
+
+export type QueueExpect =
+  | 'empty'
+  | {
+      /** Exact number of queue files. */
+      count?: number;
+      entries?: { queue_name?: Match; sender?: Match; recipients?: { address: Match; delay_reason?: Match }[] }[];
+    };
+
+export interface DeliveryExpect {
+  sink: string;
+  from: Match;
+  to: Match[];
+  /** ESMTP parameters that must be present on MAIL FROM (e.g. "SIZE=..." as a RegExp). */
+  mailParams?: Match[];
+  /** Header fields that must be present (name → value matcher; `true` = present). */
+  headers?: Record<string, Match | true>;
+  /** Header fields that must be absent. */
+  noHeaders?: string[];
+  bodyIncludes?: string[];
+}
+
+export interface MailboxExpect {
+  user: string;
+  messages: number;
+  headers?: Record<string, Match | true>;
+  bodyIncludes?: string[];
+}
+
+export interface Expectations {
+  /** Messages at sinks, each matched once (order-independent). */
+  deliveries?: DeliveryExpect[];
+  /** Exact number of accepted messages per sink (default: the number of `deliveries` for it). */
+  sinkMessages?: Record<string, number>;
+  mailboxes?: MailboxExpect[];
+  /** Events that must have been logged (each at least once, or `count` times). */
+  events?: (EventMatch & { count?: number })[];
+  /** Events that must NOT have been logged. */
+  noEvents?: EventMatch[];
+  /** The queue at the end. */
+  queue?: QueueExpect;
+}
+
+/** A known, explained difference between targets: reported, not failed. */
+export interface KnownDivergence {
+  target: TargetName;
+  what: string;
+  reason: string;
+}
+
+export interface Scenario {
+  /** Stable id, e.g. "smtpd/relay-denied". */
+  id: string;
+  title: string;
+  /** What Postfix does here, in a sentence or two, with the man page that says so. */
+  description: string;
+  sinks?: Record<string, SinkOptions>;
+  config: MailConfig;
+  steps: Step[];
+  expect: Expectations;
+  knownDivergences?: KnownDivergence[];
+  /** Targets this scenario is meant for (default: all). */
+  targets?: TargetName[];
+}

@@ -1,0 +1,115 @@
+/**
+ * The postfix target against real Postfix: start (readiness from "daemon started"), reload,
+ * crash (kill -9 of the whole instance) and restart with the queue intact, and the cleanup
+ * guarantee: no master process and no temp directory remain — after dispose(), and when the
+ * harness process is interrupted or killed.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { PostfixTarget } from './postfix-target.ts';
+import { SmtpDialog } from '../../smtp/dialog.ts';
+import { sessionPids, isAlive } from '../../util/procs.ts';
+import { reapStale, TEMP_PREFIX } from '../../util/cleanup.ts';
+
+const targets: PostfixTarget[] = [];
+afterEach(async () => {
+  for (const t of targets.splice(0)) await t.dispose();
+});
+
+function make(): PostfixTarget {
+  const t = new PostfixTarget();
+  targets.push(t);
+  return t;
+}
+
+function masterPid(t: PostfixTarget): number {
+  return Number(readFileSync(join(t.queueDir, 'pid', 'master.pid'), 'utf8').trim());
+}
+
+async function submit(t: PostfixTarget, rcpt: string): Promise<string> {
+  const s = await SmtpDialog.connect({ ...t.smtp, timeoutMs: 10_000 });
+  await s.command('EHLO test.example');
+  await s.command('MAIL FROM:<a@client.example>');
+  expect((await s.command(`RCPT TO:<${rcpt}>`)).code).toBe(250);
+  const r = await s.data('Subject: t\r\n\r\nx\r\n');
+  await s.quit();
+  const m = /queued as ([0-9A-Za-z]+)/.exec(r.text);
+  expect(m, r.text).not.toBeNull();
+  return m![1]!;
+}
+
+describe('postfix target', () => {
+  it('starts a private instance, ready on its own port, and cleans up completely', async () => {
+    const t = make();
+    await t.start({ main: {} });
+    const started = t.events().find((e) => e.kind === 'daemon-started');
+    expect(started?.raw).toContain(`configuration ${t.configDir}`);
+    const s = await SmtpDialog.connect({ ...t.smtp, timeoutMs: 5000 });
+    expect(s.greeting.code).toBe(220);
+    await s.quit();
+    const pid = masterPid(t);
+    const root = t.root!;
+    expect(sessionPids(pid).length).toBeGreaterThan(1); // master + qmgr/pickup at least
+    await t.dispose();
+    expect(isAlive(pid)).toBe(false);
+    expect(sessionPids(pid)).toEqual([]);
+    expect(existsSync(root)).toBe(false);
+  });
+
+  it('reloads with a new configuration', async () => {
+    const t = make();
+    await t.start({ main: {} });
+    await t.reload({ main: { smtpd_banner: '$myhostname ESMTP reloaded' } });
+    expect(t.events().some((e) => e.kind === 'daemon-reloaded')).toBe(true);
+    const s = await SmtpDialog.connect({ ...t.smtp, timeoutMs: 5000 });
+    expect(s.greeting.text).toContain('reloaded');
+    await s.quit();
+  });
+
+  it('survives kill -9 of the whole instance: the queued message is still there after restart', async () => {
+    const t = make();
+    await t.start({ main: { defer_transports: 'local' } });
+    const qid = await submit(t, 'nobody@mx.twinpost.test');
+    await t.waitForEvent((e) => e.kind === 'delivery' && e.queueId === qid && e.status === 'deferred');
+    const pid = masterPid(t);
+    await t.crash();
+    expect(sessionPids(pid)).toEqual([]);
+    await t.restart();
+    const q = await t.queue();
+    expect(q.map((e) => e.queue_id)).toContain(qid);
+    expect(masterPid(t)).not.toBe(pid);
+  });
+
+  it('leaves nothing behind when the harness process is interrupted (SIGTERM) or killed (-9)', async () => {
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith(`${TEMP_PREFIX}postfix-`)));
+    const script = resolve(import.meta.dirname, 'fixtures/start-and-wait.ts');
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const line = await new Promise<string>((res, rej) => {
+        let buf = '';
+        child.stdout.on('data', (d) => {
+          buf += d;
+          if (buf.includes('\n')) res(buf.split('\n')[0]!);
+        });
+        child.on('exit', (c) => rej(new Error(`child exited early (${c})`)));
+      });
+      const { root, master } = JSON.parse(line) as { root: string; master: number };
+      expect(isAlive(master)).toBe(true);
+      const exited = new Promise((r) => child.on('exit', r));
+      child.kill(signal);
+      await exited;
+      if (signal === 'SIGKILL') {
+        // Nothing could run in the killed process: the next run's reaper finds and removes it.
+        expect(existsSync(root)).toBe(true);
+        expect(reapStale()).toContain(root);
+      }
+      expect(existsSync(root)).toBe(false);
+      expect(sessionPids(master)).toEqual([]);
+    }
+    const after = readdirSync(tmpdir()).filter((n) => n.startsWith(`${TEMP_PREFIX}postfix-`) && !before.has(n));
+    expect(after).toEqual([]);
+  });
+});

@@ -1,0 +1,244 @@
+/**
+ * The `postfix` target: a private instance of the installed Postfix, made for one scenario.
+ *
+ * Everything lives below one temporary root (config, queue, data, mailboxes, maillog); smtpd
+ * listens on a free 127.0.0.1 port; chroot is off; logging goes to maillog_file through
+ * postlogd. Readiness is master's "daemon started" line, never a sleep. The master's session
+ * id is recorded so that a crash (kill -9) and the cleanup guarantees reach every daemon it
+ * forked. Needs root (master drops to $mail_owner itself).
+ */
+import { chmodSync, chownSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Endpoint, MailConfig, SendmailResult, Target } from '../types.ts';
+import type { MaillogEvent } from '../../observe/events.ts';
+import { parsePostqueueJson, type QueueEntry } from '../../observe/postqueue.ts';
+import { MaillogFollower } from '../../observe/follow.ts';
+import { instanceDirs, writeConfigDir, type InstanceDirs, type Placeholders } from '../config-dir.ts';
+import { destroyRootSync, makeInstanceRoot, recordSession } from '../../util/cleanup.ts';
+import { freePort } from '../../util/free-port.ts';
+import { isAlive, killSession, sessionPids, waitGone } from '../../util/procs.ts';
+
+const run = promisify(execFile);
+
+export interface PostfixTargetOptions {
+  /** Values for {{placeholders}} in the configuration (sink relays). */
+  vars?: Placeholders;
+  /** How long to wait for readiness and for events by default. */
+  timeoutMs?: number;
+}
+
+export class PostfixTarget implements Target {
+  readonly name = 'postfix' as const;
+  private dirs?: InstanceDirs;
+  private port = 0;
+  private config?: MailConfig;
+  private follower?: MaillogFollower;
+  private sid?: number;
+  private readonly vars: Placeholders;
+  private readonly timeoutMs: number;
+
+  constructor(opts: PostfixTargetOptions = {}) {
+    this.vars = opts.vars ?? {};
+    this.timeoutMs = opts.timeoutMs ?? 20_000;
+  }
+
+  get smtp(): Endpoint {
+    return { host: '127.0.0.1', port: this.port };
+  }
+  get configDir(): string {
+    return this.need().configDir;
+  }
+  get queueDir(): string {
+    return this.need().queueDir;
+  }
+  get mailDir(): string {
+    return this.need().mailDir;
+  }
+  /** The instance root (for tests of the cleanup guarantee). */
+  get root(): string | undefined {
+    return this.dirs?.root;
+  }
+
+  private need(): InstanceDirs {
+    if (!this.dirs) throw new Error('postfix target: not started');
+    return this.dirs;
+  }
+
+  async start(config: MailConfig): Promise<void> {
+    if (this.dirs) throw new Error('postfix target: already started');
+    const dirs = instanceDirs(makeInstanceRoot('postfix'));
+    this.dirs = dirs;
+    this.config = config;
+    this.port = await freePort();
+    prepareQueueDir(dirs);
+    writeConfigDir(dirs, config, this.port, this.vars);
+    this.follower = new MaillogFollower(dirs.maillog);
+    this.follower.start();
+    await this.startMaster();
+  }
+
+  private async startMaster(): Promise<void> {
+    const dirs = this.need();
+    const from = this.follower!.events().length;
+    // master -w returns once the daemon has initialised; postfix-script's checks (post-install,
+    // ~3 s) are skipped because prepareQueueDir() already made the directories it would make.
+    try {
+      await run(MASTER, ['-c', dirs.configDir, '-w']);
+    } catch (err) {
+      const e = err as { stderr?: string; message: string };
+      throw new Error(`postfix master failed to start: ${(e.stderr || e.message).trim()}\n${this.maillog().slice(-2000)}`);
+    }
+    const pid = this.masterPid();
+    if (pid === undefined) throw new Error(`postfix start: no master pid file\n${this.maillog().slice(-2000)}`);
+    this.sid = pid; // master runs setsid(): its pid is its session id
+    recordSession(dirs.root, pid);
+    await this.waitForEvent((e) => e.kind === 'daemon-started', this.timeoutMs, from);
+  }
+
+  private masterPid(): number | undefined {
+    const file = join(this.need().queueDir, 'pid', 'master.pid');
+    if (!existsSync(file)) return undefined;
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  }
+
+  async reload(config?: MailConfig): Promise<void> {
+    const dirs = this.need();
+    if (config) {
+      this.config = config;
+      writeConfigDir(dirs, config, this.port, this.vars);
+    }
+    const from = this.follower!.events().length;
+    const pid = this.masterPid();
+    if (pid === undefined || !isAlive(pid)) throw new Error('postfix target: reload while not running');
+    process.kill(pid, 'SIGHUP'); // what postfix reload does after its checks
+
+    await this.waitForEvent((e) => e.kind === 'daemon-reloaded', this.timeoutMs, from);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.dirs || this.sid === undefined) return;
+    const pid = this.masterPid();
+    const members = sessionPids(this.sid);
+    if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGTERM');
+    await waitGone(members, this.timeoutMs, 'postfix processes after SIGTERM');
+    recordSession(this.dirs.root, undefined);
+    this.sid = undefined;
+  }
+
+  async crash(): Promise<void> {
+    if (!this.dirs || this.sid === undefined) return;
+    const killed = killSession(this.sid);
+    await waitGone(killed, this.timeoutMs, 'postfix processes after kill -9');
+    recordSession(this.dirs.root, undefined);
+    this.sid = undefined;
+  }
+
+  async restart(): Promise<void> {
+    if (this.sid !== undefined) await this.stop();
+    await this.startMaster();
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.dirs) return;
+    try {
+      if (this.sid !== undefined) await this.crashQuietly();
+    } finally {
+      this.follower?.stop();
+      destroyRootSync(this.dirs.root);
+      this.dirs = undefined;
+    }
+  }
+
+  private async crashQuietly(): Promise<void> {
+    try {
+      await this.stop();
+    } catch {
+      await this.crash();
+    }
+  }
+
+  events(): MaillogEvent[] {
+    return this.follower?.events() ?? [];
+  }
+
+  waitForEvent(pred: (e: MaillogEvent) => boolean, timeoutMs = this.timeoutMs, fromIndex = 0): Promise<MaillogEvent> {
+    if (!this.follower) return Promise.reject(new Error('postfix target: not started'));
+    return this.follower.waitFor(pred, timeoutMs, fromIndex);
+  }
+
+  maillog(): string {
+    return this.follower?.raw() ?? '';
+  }
+
+  async queue(): Promise<QueueEntry[]> {
+    const { stdout } = await run('postqueue', ['-c', this.configDir, '-j']);
+    return parsePostqueueJson(stdout);
+  }
+
+  async flush(): Promise<void> {
+    await run('postqueue', ['-c', this.configDir, '-f']);
+  }
+
+  sendmail(args: string[], message: string): Promise<SendmailResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('/usr/sbin/sendmail', ['-C', this.configDir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(message);
+    });
+  }
+
+  async mailbox(user: string): Promise<string> {
+    try {
+      return readFileSync(join(this.mailDir, user), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+}
+
+const MASTER = '/usr/lib/postfix/sbin/master';
+
+/**
+ * Make the queue and data directories as Postfix's post-install would (postfix-files):
+ * queues and private/ owned by $mail_owner mode 0700, public/ 0710 and maildrop/ 0730 with
+ * group $setgid_group, pid/ owned by root.
+ */
+function prepareQueueDir(dirs: InstanceDirs): void {
+  const pf = postfixIds();
+  const postdrop = groupId('postdrop');
+  const mk = (p: string, mode: number, uid: number, gid: number) => {
+    mkdirSync(p, { recursive: true });
+    chownSync(p, uid, gid);
+    chmodSync(p, mode);
+  };
+  mk(dirs.queueDir, 0o755, 0, 0);
+  for (const q of ['active', 'bounce', 'corrupt', 'defer', 'deferred', 'flush', 'hold', 'incoming', 'private', 'saved', 'trace']) {
+    mk(join(dirs.queueDir, q), 0o700, pf.uid, 0);
+  }
+  mk(join(dirs.queueDir, 'public'), 0o710, pf.uid, postdrop);
+  mk(join(dirs.queueDir, 'maildrop'), 0o730, pf.uid, postdrop);
+  mk(join(dirs.queueDir, 'pid'), 0o755, 0, 0);
+  mk(dirs.dataDir, 0o700, pf.uid, pf.gid);
+  mk(dirs.mailDir, 0o755, 0, 0);
+}
+
+function groupId(name: string): number {
+  const line = readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  if (!line) throw new Error(`the ${name} group does not exist: is Postfix installed?`);
+  return Number(line.split(':')[2]);
+}
+
+function postfixIds(): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postfix:'));
+  if (!line) throw new Error('the postfix user does not exist: is Postfix installed? (npm test installs it as root)');
+  const f = line.split(':');
+  return { uid: Number(f[2]), gid: Number(f[3]) };
+}

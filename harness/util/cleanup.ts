@@ -1,0 +1,106 @@
+/**
+ * Guaranteed cleanup of what the harness starts: temporary instance directories and the
+ * process sessions (a Postfix master with its daemons, or a reference MTA process).
+ *
+ * Three layers, so nothing is left behind:
+ *  1. each target's dispose() (normal path, also from afterEach/finally on failure);
+ *  2. process exit / SIGINT / SIGTERM / SIGHUP handlers here, synchronous, for whatever is
+ *     still registered when the run is interrupted;
+ *  3. reapStale(): every run first removes instances whose owning process died without
+ *     cleaning up (e.g. the runner itself was killed with -9). Each instance root holds an
+ *     `owner` file (pid of the harness process) and, while running, a `session` file.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAlive, killSession } from './procs.ts';
+
+export const TEMP_PREFIX = 'twinpost-';
+
+const roots = new Set<string>();
+let installed = false;
+
+function cleanupAllSync(): void {
+  for (const root of roots) destroyRootSync(root);
+  roots.clear();
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', cleanupAllSync);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      cleanupAllSync();
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
+/** Make a fresh instance root (mode 0755: Postfix's unprivileged daemons must traverse it). */
+export function makeInstanceRoot(kind: string): string {
+  install();
+  const root = mkdtempSync(join(tmpdir(), `${TEMP_PREFIX}${kind}-`));
+  chmodSync(root, 0o755);
+  writeFileSync(join(root, 'owner'), String(process.pid));
+  roots.add(root);
+  return root;
+}
+
+/** Record the session id of the processes running for this root (cleared on orderly stop). */
+export function recordSession(root: string, sid: number | undefined): void {
+  const file = join(root, 'session');
+  if (sid === undefined) rmSync(file, { force: true });
+  else writeFileSync(file, String(sid));
+}
+
+function readInt(file: string): number | undefined {
+  try {
+    const n = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kill the root's recorded session (if any) and delete the directory. */
+export function destroyRootSync(root: string): void {
+  const sid = readInt(join(root, 'session'));
+  if (sid !== undefined) killSession(sid);
+  rmSync(root, { recursive: true, force: true });
+  roots.delete(root);
+}
+
+/** Forget a root after the owner removed it itself. */
+export function releaseRoot(root: string): void {
+  roots.delete(root);
+}
+
+/** Remove instances left by harness processes that no longer exist. Returns the roots removed. */
+export function reapStale(): string[] {
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const root = join(tmpdir(), name);
+    const owner = readInt(join(root, 'owner'));
+    if (owner !== undefined && isAlive(owner)) continue;
+    if (owner === undefined && !existsSync(join(root, 'session'))) {
+      // Not one of ours, or still being created: leave it.
+      continue;
+    }
+    destroyRootSync(root);
+    removed.push(root);
+  }
+  return removed;
+}
+
+/** Roots this process still holds (for tests of the cleanup guarantee). */
+export function liveRoots(): string[] {
+  return [...roots];
+}

@@ -1,0 +1,61 @@
+import type { Scenario } from '../../harness/scenario/types.ts';
+
+/**
+ * local(8) expands an alias. The local member is delivered to its mailbox; the remote member
+ * is not delivered by local(8) at all: it goes back through cleanup as a NEW message, and
+ * local logs "forwarded as NEWQID". The original recipient (orig_to) is kept, and the
+ * forwarded copy carries Delivered-To: the alias, for loop detection. local(8), aliases(5).
+ */
+const scenario: Scenario = {
+  id: 'local/alias-reinjection',
+  title: 'alias expansion re-injects the remote member as a new message',
+  description: 'team → nobody (local mailbox) and carol@remote.example (forwarded as a new queue file, then relayed by smtp).',
+  sinks: { remote: {} },
+  config: {
+    main: {
+      alias_maps: 'lmdb:$config_directory/aliases',
+      transport_maps: 'texthash:$config_directory/transport',
+    },
+    maps: [
+      { name: 'aliases', content: 'team: nobody, carol@remote.example\n', build: 'postalias' },
+      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
+    ],
+  },
+  steps: [
+    {
+      kind: 'smtp',
+      dialog: [
+        { command: 'EHLO client.example', expect: 250 },
+        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
+        { command: 'RCPT TO:<team@mx.twinpost.test>', expect: '250 2.1.5' },
+        { data: 'From: alice@client.example\r\nTo: team@mx.twinpost.test\r\nSubject: to the team\r\n\r\nHi all.\r\n', expect: 250 },
+        { command: 'QUIT', expect: 221 },
+      ],
+    },
+    { kind: 'wait-sink', sink: 'remote', messages: 1 },
+    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
+  ],
+  expect: {
+    deliveries: [
+      {
+        sink: 'remote',
+        from: 'alice@client.example',
+        to: ['carol@remote.example'],
+        headers: { 'Delivered-To': 'team@mx.twinpost.test', Subject: 'to the team' },
+        bodyIncludes: ['Hi all.'],
+      },
+    ],
+    mailboxes: [
+      { user: 'nobody', messages: 1, headers: { 'Delivered-To': 'nobody@mx.twinpost.test', 'X-Original-To': 'team@mx.twinpost.test', Subject: 'to the team' } },
+    ],
+    events: [
+      { kind: 'delivery', queueId: 'Q1', to: 'nobody@mx.twinpost.test', origTo: 'team@mx.twinpost.test', relay: 'local', status: 'sent', text: 'delivered to mailbox' },
+      { kind: 'delivery', queueId: 'Q1', to: 'carol@remote.example', origTo: 'team@mx.twinpost.test', relay: 'local', status: 'sent', forwardedAs: 'Q2' },
+      { kind: 'queue-active', queueId: 'Q2', from: 'alice@client.example', nrcpt: 1 },
+      { kind: 'delivery', queueId: 'Q2', to: 'carol@remote.example', status: 'sent', relay: /^127\.0\.0\.1\[127\.0\.0\.1\]:\d+$/ },
+      { kind: 'removed', count: 2 },
+    ],
+    queue: 'empty',
+  },
+};
+export default scenario;
