@@ -46,6 +46,26 @@ export interface SmtpdDisconnect extends Base {
   /** Per-command counts as logged: "rcpt=0/1" → { rcpt: { ok: 0, total: 1 } }. */
   counts: Record<string, { ok: number; total: number }>;
 }
+/**
+ * smtpd session ended abnormally: "lost connection after DATA (0 bytes) from host[addr]",
+ * "too many errors after RCPT from host[addr]", "timeout after END-OF-MESSAGE from host[addr]".
+ */
+export interface SmtpdSessionAbort extends Base {
+  kind: 'lost-connection' | 'too-many-errors' | 'timeout';
+  client: string;
+  /** The SMTP stage, e.g. "EHLO", "DATA", "END-OF-MESSAGE", "CONNECT". */
+  after: string;
+  /** The parenthesised detail, e.g. "0 bytes". */
+  detail?: string;
+}
+/** smtpd "improper command pipelining after EHLO from host[addr]: QUIT\r\n" */
+export interface SmtpdImproperPipelining extends Base {
+  kind: 'improper-pipelining';
+  client: string;
+  after: string;
+  /** The unexpected input as logged (printable-escaped by smtpd). */
+  detail: string;
+}
 /** cleanup "QID: message-id=<...>" */
 export interface CleanupMessageId extends Base { kind: 'message-id'; messageId: string }
 /** qmgr "QID: from=<...>, size=N, nrcpt=N (queue active)" */
@@ -73,8 +93,11 @@ export interface Notification extends Base {
 }
 /** qmgr "QID: removed" */
 export interface Removed extends Base { kind: 'removed' }
-/** qmgr "QID: from=<..>, status=expired, returned to sender" */
-export interface Expired extends Base { kind: 'expired'; from: string }
+/**
+ * qmgr "QID: from=<..>, status=expired, returned to sender"; after `postsuper -e` the status
+ * is logged as "force-expired" and `forced` is true.
+ */
+export interface Expired extends Base { kind: 'expired'; from: string; forced?: boolean }
 /** smtpd/cleanup/... warnings, errors, fatals, panics */
 export interface Problem extends Base { kind: 'warning' | 'error' | 'fatal' | 'panic'; text: string }
 /** Anything else, kept so nothing is lost. */
@@ -83,6 +106,7 @@ export interface Other extends Base { kind: 'other'; text: string }
 export type MaillogEvent =
   | DaemonStarted | DaemonReloaded | DaemonStopped
   | SmtpdConnect | SmtpdClient | SmtpdReject | SmtpdDisconnect
+  | SmtpdSessionAbort | SmtpdImproperPipelining
   | CleanupMessageId | QmgrFrom | Delivery | Notification | Removed | Expired
   | Problem | Other;
 
