@@ -112,7 +112,12 @@ export class SmtpDialog {
         reject(err);
       });
     });
-    dialog.greeting = await dialog.readReply(timeoutMs, 'the greeting');
+    try {
+      dialog.greeting = await dialog.readReply(timeoutMs, 'the greeting');
+    } catch (err) {
+      socket.destroy();
+      throw err;
+    }
     return dialog;
   }
 
