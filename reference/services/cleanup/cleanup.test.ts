@@ -1,0 +1,83 @@
+/** cleanup: the queue file it writes (read back by the reference reader and real postcat), its log, its maps. */
+import { execFile } from 'node:child_process';
+import { stat, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readQueueFile } from '../../queue/queue-file.ts';
+import { decodeRecords } from '../../queue/records.ts';
+import { readFile } from 'node:fs/promises';
+import { queueFixture, submitMessage, type QueueFixture } from './testing.ts';
+
+const run = promisify(execFile);
+let fx: QueueFixture | undefined;
+afterEach(async () => {
+  await fx?.dispose();
+  fx = undefined;
+});
+
+const SMTPD_ATTRS = { rewrite_context: 'remote', log_client_name: 'localhost', log_client_address: '127.0.0.1', protocol_name: 'ESMTP' };
+const MSG = 'Received: from vm (localhost [127.0.0.1])\r\n\tby mx.twinpost.test (Postfix) with ESMTP id X\r\nSubject: hi\r\nReturn-Path: <junk@x>\r\n\r\nbody line\r\n';
+
+describe('cleanup', () => {
+  it('writes an smtpd message in Postfix record order, logs message-id=<>, wakes qmgr', async () => {
+    let woken = 0;
+    fx = await queueFixture({}, () => woken++);
+    const id = await submitMessage(fx.cleanup, 'alice@client.test', ['bob@remote.test', 'bob@remote.test', 'carol@remote.test'], MSG, 'smtpd', SMTPD_ATTRS);
+    const path = fx.layout.pathOf('incoming', id);
+    expect((await stat(path)).mode & 0o777).toBe(0o700);
+    expect(woken).toBe(1);
+    // remote context without remote_header_rewrite_domain: no headers added, empty message-id logged
+    expect(fx.logger.lines).toEqual([`cleanup: ${id}: message-id=<>`]);
+    const recs = decodeRecords(await readFile(path));
+    expect(recs.map((r) => r.type).join('')).toBe('CTAAASAAAAORAORMNNNNNXE');
+    const msg = await readQueueFile(path);
+    expect(msg.attributes).toMatchObject({ log_ident: id, rewrite_context: 'remote', log_client_address: '127.0.0.1' });
+    expect(msg.recipients.map((r) => r.address)).toEqual(['bob@remote.test', 'carol@remote.test']);
+    expect(msg.size.recipientCount).toBe(2);
+    expect(msg.content.toString()).toBe('Received: from vm (localhost [127.0.0.1])\n\tby mx.twinpost.test (Postfix) with ESMTP id X\nSubject: hi\n\nbody line\n');
+    expect(msg.size.messageSize).toBe(msg.xtraOffset - msg.dataOffset);
+
+    const conf = join(fx.dir, 'conf');
+    await mkdir(conf);
+    await writeFile(join(conf, 'main.cf'), '');
+    const out = (await run('postcat', ['-c', conf, path])).stdout;
+    expect(out).toContain('sender: alice@client.test');
+    expect(out).toContain('named_attribute: dsn_orig_rcpt=rfc822;carol@remote.test');
+    expect(out).toContain('Subject: hi');
+    expect(out).not.toContain('Return-Path');
+  });
+
+  it('adds Message-Id, Date and From for local mail and qualifies bare addresses', async () => {
+    fx = await queueFixture();
+    const id = await submitMessage(fx.cleanup, 'root', ['nobody'], 'Subject: local\n\nhello\n', 'pickup');
+    const msg = await readQueueFile(fx.layout.pathOf('incoming', id));
+    expect(msg.sender).toBe('root@mx.twinpost.test');
+    expect(msg.recipients[0]).toMatchObject({ address: 'nobody@mx.twinpost.test', origTo: 'nobody', dsnOrcpt: 'rfc822;nobody@mx.twinpost.test' });
+    const text = msg.content.toString();
+    expect(text).toMatch(new RegExp(`^Subject: local\nMessage-Id: <\\d{14}\\.${id}@mx\\.twinpost\\.test>\nDate: \\w{3}, \\d\\d \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4} \\(\\w+\\)\nFrom: root@mx\\.twinpost\\.test\n\nhello\n$`));
+    expect(fx.logger.lines[0]).toMatch(new RegExp(`^cleanup: ${id}: message-id=<\\d{14}\\.${id}@mx\\.twinpost\\.test>$`));
+  });
+
+  it('expands virtual aliases recursively, keeps self-references, writes W with delay_warning_time', async () => {
+    fx = await queueFixture({
+      virtual_alias_maps: 'inline:{ {list@v.test = a@v.test, b@v.test}, {a@v.test = a@v.test, c@remote.test} }',
+      delay_warning_time: '4h',
+    });
+    const id = await submitMessage(fx.cleanup, 's@client.test', ['list@v.test'], 'Subject: v\n\nx\n', 'smtpd');
+    const msg = await readQueueFile(fx.layout.pathOf('incoming', id));
+    expect(msg.recipients.map((r) => [r.origTo, r.address])).toEqual([
+      ['list@v.test', 'a@v.test'], ['list@v.test', 'c@remote.test'], ['list@v.test', 'b@v.test'],
+    ]);
+    expect(msg.warnTime?.value).toBe(Math.floor(msg.arrivalTime / 1000) + 4 * 3600);
+  });
+
+  it('abort removes the incoming file', async () => {
+    fx = await queueFixture();
+    const h = await fx.cleanup.open('smtpd');
+    const path = fx.layout.pathOf('incoming', h.queueId);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await h.abort();
+    await expect(stat(path)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * cleanup: the reference cleanup(8) service. Every new message enters the queue here.
+ *
+ * Requests served: CleanupClient (../contracts.ts). open() allocates the queue ID by creating
+ * the queue file in incoming/ (mode 0600) — smtpd logs "QID: client=..." with it before the
+ * content arrives; submit() writes the message; abort() removes the file.
+ * Callers: smtpd (every accepted message), local (alias/.forward re-injection, source
+ * "local-forward"), bounce (DSNs), pickup/sendmail.
+ *
+ * Flow of submit(), following cleanup_envelope.c / cleanup_message.c / cleanup_final.c:
+ *   1. envelope: C placeholder, T (arrival), A create_time, [A log_ident], A rewrite_context,
+ *      [F], S — the sender rewritten by trivial-rewrite in the request's context and mapped by
+ *      sender_canonical_maps/canonical_maps — then the caller's attributes in order;
+ *   2. W (delay warning time) before the first recipient, when delay_warning_time > 0 and the
+ *      sender is not null;
+ *   3. per recipient: rewrite, recipient_canonical_maps/canonical_maps, virtual_alias_maps
+ *      (recursive), duplicate suppression; each result as [A notify_flags] A dsn_orig_rcpt O R;
+ *   4. M, then the content: Return-Path & co. dropped (message_drop_headers), missing
+ *      Message-Id/Date/From appended after the headers when there is a header rewrite context
+ *      (local; remote only with remote_header_rewrite_domain) or always_add_missing_headers;
+ *      "QID: message-id=<...>" logged; lines over line_length_limit split into L + N records;
+ *   5. X, E; the C record filled in; fsync; mode 0700 — then qmgr is woken.
+ * The Received: header is written by the caller (smtpd, local, bounce, pickup), as in Postfix.
+ */
+import type { CleanupClient, CleanupReply, CleanupRequest, CleanupSource, Logger, TrivialRewriteClient } from '../contracts.ts';
+import { QueueFileWriter } from '../../queue/queue-file.ts';
+import type { QueueLayout } from '../../queue/layout.ts';
+import type { QueueClock } from '../../queue/queue-id.ts';
+import { REC } from '../../queue/records.ts';
+import { openFallbackTable, type OpenTable } from '../trivial-rewrite/maps.ts';
+import { AddressMaps, AliasExpansionError } from './address-maps.ts';
+import { headerPass } from './headers.ts';
+
+/** The main.cf view cleanup needs (reference/config MainConfig satisfies it). */
+export interface CleanupParams {
+  get(name: string): string;
+  bool(name: string): boolean;
+  int(name: string): number;
+  time(name: string): number;
+  list(name: string): string[];
+}
+
+/** CLEANUP_STAT_* (cleanup_user.h). */
+export const CLEANUP_STAT = { OK: 0, BAD: 1, WRITE: 2, SIZE: 4, CONT: 8, HOPS: 16, RCPT: 64, PROXY: 128, DEFER: 256 } as const;
+
+export interface CleanupDeps {
+  config: CleanupParams;
+  layout: QueueLayout;
+  rewrite: TrivialRewriteClient;
+  logger: Logger;
+  openTable?: OpenTable;
+  /** Wall clock in ms (arrival and create times). */
+  clock?: () => number;
+  /** Queue-ID time source (see queue-id.ts). */
+  queueClock?: QueueClock;
+  /** Called after a message is safely queued (cleanup's trigger of qmgr). */
+  wakeQmgr?: () => void;
+}
+
+const SERVICE = 'cleanup';
+
+export function createCleanup(deps: CleanupDeps): CleanupClient {
+  const cfg = deps.config;
+  const clock = deps.clock ?? Date.now;
+  const maps = new AddressMaps({
+    get: (n) => cfg.get(n), list: (n) => cfg.list(n), int: (n) => cfg.int(n),
+    openTable: deps.openTable ?? openFallbackTable, rewrite: deps.rewrite,
+    warn: (t) => deps.logger.warning(SERVICE, t),
+  });
+
+  return {
+    async open(source: CleanupSource) {
+      const writer = await QueueFileWriter.create(deps.layout, 'incoming', {
+        clock: deps.queueClock, longQueueIds: cfg.bool('enable_long_queue_ids'),
+      });
+      let done = false;
+      return {
+        queueId: writer.queueId,
+        submit: async (req: CleanupRequest): Promise<CleanupReply> => {
+          if (done) throw new Error(`cleanup: ${writer.queueId} already submitted`);
+          done = true;
+          try {
+            await writeMessage(writer, { ...req, source: req.source ?? source });
+            deps.wakeQmgr?.();
+            return { status: CLEANUP_STAT.OK, queueId: writer.queueId };
+          } catch (err) {
+            await writer.abort();
+            if (err instanceof AliasExpansionError) {
+              return { status: CLEANUP_STAT.DEFER, queueId: writer.queueId, reason: err.message };
+            }
+            deps.logger.warning(SERVICE, `${writer.queueId}: ${(err as Error).message}`);
+            return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: '4.3.0 Error: queue file write error' };
+          }
+        },
+        abort: async () => {
+          done = true;
+          await writer.abort();
+        },
+      };
+    },
+  };
+
+  async function writeMessage(w: QueueFileWriter, req: CleanupRequest): Promise<void> {
+    const id = w.queueId;
+    const arrivalMs = req.arrivalTime ?? clock();
+    const arrivalSec = Math.floor(arrivalMs / 1000);
+    const createSec = Math.floor(clock() / 1000);
+    const attrs = { ...(req.attributes ?? {}) };
+    const context = (attrs.rewrite_context as 'local' | 'remote' | undefined)
+      ?? (req.source === 'smtpd' ? 'remote' : 'local');
+    delete attrs.rewrite_context;
+    delete attrs.create_time;
+    const logIdent = attrs.log_ident ?? (req.source === 'smtpd' ? id : undefined);
+    delete attrs.log_ident;
+    const fullName = attrs.sender_fullname;
+    delete attrs.sender_fullname;
+
+    w.addSizePlaceholder();
+    w.add(REC.TIME, `${arrivalSec} ${(arrivalMs % 1000) * 1000}`);
+    w.add(REC.ATTR, `create_time=${createSec}`);
+    if (logIdent) w.add(REC.ATTR, `log_ident=${logIdent}`);
+    if (req.source !== 'local-forward' && req.source !== 'bounce') w.add(REC.ATTR, `rewrite_context=${context}`);
+    if (fullName) w.add(REC.FULL, fullName);
+    let sender = req.sender;
+    if (sender) sender = await maps.canonical('sender', (await deps.rewrite.rewrite(context, sender)).address);
+    w.add(REC.FROM, sender);
+    for (const [name, value] of Object.entries(attrs)) w.add(REC.ATTR, `${name}=${value}`);
+
+    const warnTime = cfg.time('delay_warning_time');
+    if (warnTime > 0 && sender && req.recipients.length > 0) {
+      w.add(REC.WARN, String(arrivalSec + warnTime).padStart(15, ' '));
+    }
+
+    const seen = new Set<string>();
+    const useOrcpt = cfg.bool('enable_original_recipient');
+    let nrcpt = 0;
+    for (const r of req.recipients) {
+      let addr = (await deps.rewrite.rewrite(context, r.address)).address;
+      addr = await maps.canonical('recipient', addr);
+      const expanded = req.flags?.virtualAliasExpansion === false ? [addr] : await maps.virtual(addr);
+      const orig = r.origTo ?? r.address;
+      const notify = r.dsnNotify ?? 0;
+      for (const rcpt of expanded) {
+        const dsnOrcpt = r.dsnOrcpt ?? `rfc822;${addr}`;
+        const key = useOrcpt ? `${dsnOrcpt}\n${notify}\n${orig}\n${rcpt}` : rcpt;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (notify) w.add(REC.ATTR, `notify_flags=${notify}`);
+        w.add(REC.ATTR, `dsn_orig_rcpt=${dsnOrcpt}`);
+        if (useOrcpt) w.add(REC.ORCP, orig);
+        w.add(REC.RCPT, rcpt);
+        nrcpt++;
+      }
+    }
+
+    w.add(REC.MESG);
+    const dataOffset = w.offset;
+    const hdrContext = context === 'local' || cfg.get('remote_header_rewrite_domain') !== '';
+    const { headers, body } = headerPass({
+      lines: contentLines(req.content), queueId: id, sender, fullName, arrivalSec, createSec,
+      myhostname: cfg.get('myhostname'), longQueueIds: cfg.bool('enable_long_queue_ids'),
+      addMissing: hdrContext || cfg.bool('always_add_missing_headers'),
+      dropHeaders: cfg.list('message_drop_headers'),
+      log: (t) => deps.logger.info(SERVICE, t),
+    });
+    const limit = cfg.int('line_length_limit');
+    for (const line of [...headers, ...body]) writeLine(w, Buffer.from(line, 'latin1'), limit);
+    const xtra = w.add(REC.XTRA);
+    w.add(REC.END);
+    const size = xtra - dataOffset;
+    await w.finish({ messageSize: size, dataOffset, recipientCount: nrcpt, qmgrFlags: 0, contentLength: size, smtputf8: 0 });
+  }
+}
+
+/** Split content into lines (LF or CRLF endings; a final line without LF counts too). Latin-1 keeps bytes. */
+export function contentLines(content: Buffer): string[] {
+  const text = content.toString('latin1');
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** One content line: L records of `limit` bytes, then the rest as N (cleanup_out_string). */
+function writeLine(w: QueueFileWriter, line: Buffer, limit: number): void {
+  let rest = line;
+  while (rest.length > limit) {
+    w.add(REC.CONT, rest.subarray(0, limit));
+    rest = rest.subarray(limit);
+  }
+  w.add(REC.NORM, rest);
+}

@@ -1,0 +1,93 @@
+/**
+ * cleanup's message header pass (cleanup_message.c): splits the content into header and body
+ * lines, drops the headers named in message_drop_headers, notes which of Message-Id, Date and
+ * From are present, and builds the headers cleanup appends when they are missing (only with a
+ * header rewrite context or always_add_missing_headers = yes). Also logs the message-id.
+ */
+import { gmtStamp, mailDate } from './mail-date.ts';
+
+export interface HeaderPassInput {
+  lines: string[];
+  queueId: string;
+  sender: string;
+  fullName?: string;
+  /** Seconds: arrival time (for Date:) and queue file creation time (for Message-Id:). */
+  arrivalSec: number;
+  createSec: number;
+  myhostname: string;
+  longQueueIds: boolean;
+  /** Add missing headers (header rewrite context set, or always_add_missing_headers). */
+  addMissing: boolean;
+  dropHeaders: string[];
+  log: (text: string) => void;
+}
+
+export interface HeaderPassOutput {
+  /** Header lines to write (folded lines stay separate, as they were received). */
+  headers: string[];
+  body: string[];
+}
+
+const HEADER_START = /^([!-9;-~]+)[ \t]*:/;
+
+/** Split content lines into the header block and the body (the empty separator line stays in the body). */
+export function splitHeaders(lines: string[]): { headers: string[][]; body: string[] } {
+  const headers: string[][] = [];
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i];
+    if (/^[ \t]/.test(line) && headers.length > 0) headers[headers.length - 1].push(line);
+    else if (HEADER_START.test(line)) headers.push([line]);
+    else break;
+  }
+  return { headers, body: lines.slice(i) };
+}
+
+export function headerName(h: string[]): string {
+  return (HEADER_START.exec(h[0])?.[1] ?? '').toLowerCase();
+}
+
+/** The header value without the name, colon and leading white space (folded lines joined with \n). */
+export function headerValue(h: string[]): string {
+  return h.join('\n').replace(HEADER_START, '').replace(/^[ \t]+/, '');
+}
+
+export function headerPass(input: HeaderPassInput): HeaderPassOutput {
+  const { headers, body } = splitHeaders(input.lines);
+  const drop = new Set(input.dropHeaders.map((h) => h.toLowerCase()));
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const h of headers) {
+    const name = headerName(h);
+    if (drop.has(name)) continue;
+    seen.add(name);
+    if (name === 'message-id') input.log(`${input.queueId}: message-id=${headerValue(h)}`);
+    else if (name === 'resent-message-id') input.log(`${input.queueId}: resent-message-id=${headerValue(h)}`);
+    out.push(...h);
+  }
+  if (input.addMissing && !seen.has('message-id')) {
+    const id = input.longQueueIds
+      ? `${input.queueId}@${input.myhostname}`
+      : `${gmtStamp(input.createSec)}.${input.queueId}@${input.myhostname}`;
+    out.push(`Message-Id: <${id}>`);
+    input.log(`${input.queueId}: message-id=<${id}>`);
+    seen.add('message-id');
+  }
+  if (!seen.has('message-id')) input.log(`${input.queueId}: message-id=<>`);
+  if (input.addMissing && !seen.has('date')) out.push(`Date: ${mailDate(input.arrivalSec)}`);
+  if (input.addMissing && !seen.has('from')) out.push(fromHeader(input.sender, input.fullName));
+  return { headers: out, body };
+}
+
+/** RFC 822 specials plus Postfix's legacy "%!" operators: a full name with these is quoted. */
+const NEEDS_QUOTE = /[%!()<>@,;:\\".[\]]/;
+
+function fromHeader(sender: string, fullName?: string): string {
+  const addr = sender || 'MAILER-DAEMON';
+  if (!sender || !fullName) return `From: ${addr}`;
+  const name = fullName.replace(/[\r\n]/g, ' ');
+  const phrase = NEEDS_QUOTE.test(name)
+    ? `"${name.replace(/(["\\])/g, '\\$1')}"`
+    : name.trim().split(/\s+/).join(' ');
+  return `From: ${phrase} <${addr}>`;
+}
