@@ -80,6 +80,7 @@ export class SinkSession {
   private async pump(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
+    const batch = this.conn.commands.length;
     try {
       while (this.mode !== 'closed') {
         const progressed = this.mode === 'data' ? await this.dataStep() : await this.commandStep();
@@ -87,6 +88,8 @@ export class SinkSession {
       }
     } finally {
       this.busy = false;
+      const arrived = this.conn.commands.slice(batch);
+      if (arrived.length > 0) (this.conn.commandBatches ??= []).push(arrived);
     }
     this.flush();
   }

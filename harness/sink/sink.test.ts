@@ -68,6 +68,7 @@ describe('sink with swaks', () => {
     const [conn] = await sink.waitForClosed(1, 10_000);
     expect(conn.heloVerb).toBe('EHLO');
     expect(conn.helo).toBe('client.example');
+    expect(conn.commandBatches).toContainEqual(['MAIL FROM:<alice@a.example>', 'RCPT TO:<bob@b.example>', 'RCPT TO:<carol@c.example>', 'DATA']);
   });
 
   it('answers HELO without extensions and records the null sender', async () => {

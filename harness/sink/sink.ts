@@ -126,6 +126,7 @@ class SmtpSink implements Sink {
       remotePort: socket.remotePort ?? 0,
       transactions: [],
       commands: [],
+      commandBatches: [],
       openedAt: Date.now(),
     };
     this.all.push(conn);

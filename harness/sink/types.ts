@@ -31,6 +31,11 @@ export interface SinkConnection {
   transactions: SinkTransaction[];
   /** Every command line received (without CRLF), for transcripts. */
   commands: string[];
+  /**
+   * The same commands grouped by the read they arrived in: a group the client pipelined
+   * (e.g. MAIL, RCPT, DATA written at once) shows up as one batch of several commands.
+   */
+  commandBatches?: string[][];
   closedBy?: 'client' | 'sink';
   openedAt: number;
   closedAt?: number;
