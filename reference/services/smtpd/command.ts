@@ -1,0 +1,87 @@
+/**
+ * smtpd(8) command-line helpers: splitting a command into verb and arguments, extracting the
+ * address of MAIL FROM / RCPT TO / VRFY (extract_addr in smtpd.c: `<>` quoting optional, as
+ * with strict_rfc821_envelopes = no), the "non-SMTP command" test for
+ * smtpd_forbidden_commands, and the escape() used when logging raw client bytes.
+ */
+
+export interface ParsedPath {
+  /** The address without brackets ("" for <>). */
+  address: string;
+  /** ESMTP parameters after the address. */
+  params: string[];
+}
+
+/** Split "MAIL FROM:<a@b> SIZE=1" into the address and its parameters; undefined = syntax error. */
+export function parsePath(rest: string, keyword: 'FROM' | 'TO'): ParsedPath | 'syntax' | 'address' {
+  const m = new RegExp(`^${keyword}:\\s*(.*)$`, 'i').exec(rest.trim());
+  if (!m || m[1] === '') return 'syntax';
+  return parseAddressArg(m[1]);
+}
+
+/** Parse "<addr> PARAM..." or "addr PARAM...". */
+export function parseAddressArg(text: string): ParsedPath | 'address' {
+  let address: string;
+  let tail: string;
+  if (text.startsWith('<')) {
+    const end = findClose(text);
+    if (end < 0) return 'address';
+    address = text.slice(1, end);
+    tail = text.slice(end + 1);
+    if (tail !== '' && !/^\s/.test(tail)) return 'address';
+  } else {
+    const sp = text.search(/\s/);
+    address = sp < 0 ? text : text.slice(0, sp);
+    tail = sp < 0 ? '' : text.slice(sp);
+  }
+  // Source routes "@a,@b:user@dom" are stripped as Postfix does.
+  const route = /^@[^:]*:(.*)$/.exec(address);
+  if (route) address = route[1];
+  if (/[\s<>]/.test(address)) return 'address';
+  return { address, params: tail.trim() === '' ? [] : tail.trim().split(/\s+/) };
+}
+
+function findClose(text: string): number {
+  let quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === '>' && !quoted) return i;
+  }
+  return -1;
+}
+
+/** A "Header-Name:" token (is_header()): printable non-space, non-colon chars then ':' at the end. */
+export function isHeaderToken(token: string): boolean {
+  return /^[\x21-\x39\x3b-\x7e]+:$/.test(token);
+}
+
+/**
+ * smtpd_forbidden_commands (default "CONNECT GET POST regexp:{{/^[^A-Z]/ Bogus}}"): the named
+ * verbs, and (regexp tables being case-insensitive) any verb not starting with a letter.
+ */
+export function isForbiddenCommand(verb: string, forbidden: string[]): boolean {
+  const upper = verb.toUpperCase();
+  for (const f of forbidden) {
+    if (f.startsWith('regexp:') || f.startsWith('pcre:')) {
+      if (/^\/\^\[\^A-Z\]\//.test(f.replace(/^(regexp|pcre):\{\{?\s*/, '')) && !/^[A-Za-z]/.test(verb)) return true;
+    } else if (f.toUpperCase() === upper) return true;
+  }
+  return false;
+}
+
+/** Postfix escape(): printable ASCII kept, \r \n \t and others written as C escapes. */
+export function escapeBytes(data: string): string {
+  let out = '';
+  for (const ch of data) {
+    const c = ch.charCodeAt(0);
+    if (ch === '\\') out += '\\\\';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += '\\' + c.toString(8).padStart(3, '0');
+    else out += ch;
+  }
+  return out;
+}

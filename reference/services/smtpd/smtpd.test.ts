@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { SmtpDialog } from '../../../harness/smtp/dialog.ts';
+import { createFileLogger, type FileLogger } from '../postlogd/postlogd.ts';
+import { createSmtpd, type SmtpdServer } from './smtpd.ts';
+import { networkMatcher } from './mynetworks.ts';
+import type { SmtpdSettings } from './session.ts';
+import type { RestrictionSettings } from './restrictions.ts';
+import { fakeRewrite, recordingCleanup, type RecordingCleanup } from './testing.ts';
+import { mailDate } from './received.ts';
+
+const SETTINGS: SmtpdSettings = {
+  myhostname: 'mx.twinpost.test', smtpdBanner: 'mx.twinpost.test ESMTP Postfix', mailName: 'Postfix',
+  messageSizeLimit: 10240000, lineLengthLimit: 2048, recipientLimit: 1000, softErrorLimit: 10, hardErrorLimit: 20,
+  junkCommandLimit: 100, errorSleepMs: 0, timeoutMs: 5000, heloRequired: false, disableVrfy: false, smtputf8Enable: true,
+  forbiddenCommands: ['CONNECT', 'GET', 'POST', 'regexp:{{/^[^A-Z]/ Bogus}}'], forbidUnauthPipelining: false, logService: 'smtpd',
+};
+
+function restrictions(mynetworks: string[], relay = ['permit_mynetworks', 'reject_unauth_destination']): RestrictionSettings {
+  return {
+    relayRestrictions: relay, recipientRestrictions: [], rejectUnlistedRecipient: true,
+    unknownLocalRecipientRejectCode: 550, relayDomainsRejectCode: 554, isMyNetwork: networkMatcher(mynetworks),
+    lookupLocalRecipient: async (a) => (/^(nobody|both)@/.test(a) ? 'known' : 'unknown'),
+  };
+}
+
+let server: SmtpdServer | undefined;
+let log: FileLogger;
+let cleanup: RecordingCleanup;
+
+async function start(mynetworks = ['127.0.0.0/8'], relay?: string[]): Promise<number> {
+  log = createFileLogger({ myhostname: 'mx.twinpost.test' });
+  cleanup = recordingCleanup();
+  server = createSmtpd({ settings: SETTINGS, restrictions: restrictions(mynetworks, relay), cleanup, rewrite: fakeRewrite('mx.twinpost.test', ['mx.twinpost.test', 'localhost']), logger: log });
+  await new Promise<void>((r) => server!.server.listen(0, '127.0.0.1', r));
+  return (server.server.address() as AddressInfo).port;
+}
+
+const texts = (): string[] => log.lines.map((l) => l.replace(/^.*?: /, ''));
+async function disconnected(): Promise<void> {
+  for (let i = 0; i < 200 && !texts().some((t) => t.startsWith('disconnect from')); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('smtpd', () => {
+  it('greets, answers EHLO like Postfix 3.7.11 and queues a message with its Received header', async () => {
+    const port = await start();
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      expect(d.greeting.raw).toBe('220 mx.twinpost.test ESMTP Postfix\r\n');
+      const ehlo = await d.command('EHLO client.example');
+      expect(ehlo.raw).toBe('250-mx.twinpost.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n');
+      expect((await d.command('MAIL FROM:<s@client.example> SIZE=100')).raw).toBe('250 2.1.0 Ok\r\n');
+      expect((await d.command('RCPT TO:<x@far.example>')).raw).toBe('250 2.1.5 Ok\r\n');
+      expect((await d.command('DATA')).raw).toBe('354 End data with <CR><LF>.<CR><LF>\r\n');
+      const done = await d.sendData('Subject: hi\r\n\r\n.dot\r\nFrom me\r\n');
+      expect(done.raw).toBe('250 2.0.0 Ok: queued as AAAA0000001\r\n');
+      expect((await d.command('QUIT')).raw).toBe('221 2.0.0 Bye\r\n');
+    } finally {
+      await d.close();
+    }
+    await disconnected();
+    const m = cleanup.submitted[0];
+    expect(m.sender).toBe('s@client.example');
+    expect(m.recipients).toEqual([{ address: 'x@far.example' }]);
+    const arrival = m.arrivalTime!;
+    expect(m.content.toString()).toBe(
+      'Received: from client.example (localhost [127.0.0.1])\n\tby mx.twinpost.test (Postfix) with ESMTP id AAAA0000001\n' +
+      `\tfor <x@far.example>; ${mailDate(arrival)}\nSubject: hi\n\n.dot\nFrom me\n`);
+    expect(texts()).toEqual([
+      'connect from localhost[127.0.0.1]',
+      'AAAA0000001: client=localhost[127.0.0.1]',
+      'disconnect from localhost[127.0.0.1] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5',
+    ]);
+  });
+
+  it('rejects relaying, unknown local users and out-of-sequence commands with Postfix texts and counts', async () => {
+    const port = await start(['127.0.0.2/32']);
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      await d.command('EHLO client.example');
+      expect((await d.command('RCPT TO:<a@b>')).raw).toBe('503 5.5.1 Error: need MAIL command\r\n');
+      expect((await d.command('DATA')).raw).toBe('503 5.5.1 Error: need RCPT command\r\n');
+      await d.command('MAIL FROM:<s@client.example>');
+      expect((await d.command('DATA')).raw).toBe('554 5.5.1 Error: no valid recipients\r\n');
+      expect((await d.command('RCPT TO:<x@far.example>')).raw).toBe('554 5.7.1 <x@far.example>: Relay access denied\r\n');
+      expect((await d.command('RCPT TO:<nosuch@mx.twinpost.test>')).raw)
+        .toBe('550 5.1.1 <nosuch@mx.twinpost.test>: Recipient address rejected: User unknown in local recipient table\r\n');
+      expect((await d.command('RCPT TO:<nobody@mx.twinpost.test>')).raw).toBe('250 2.1.5 Ok\r\n');
+      expect((await d.command('VRFY nobody')).raw).toBe('252 2.0.0 nobody\r\n');
+      expect((await d.command('NOOP')).raw).toBe('250 2.0.0 Ok\r\n');
+      expect((await d.command('RSET')).raw).toBe('250 2.0.0 Ok\r\n');
+      expect((await d.command('HELO x')).raw).toBe('250 mx.twinpost.test\r\n');
+      expect((await d.command('BLAH')).raw).toBe('500 5.5.2 Error: command not recognized\r\n');
+      await d.command('QUIT');
+    } finally {
+      await d.close();
+    }
+    await disconnected();
+    expect(texts()).toEqual([
+      'connect from localhost[127.0.0.1]',
+      'NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 554 5.7.1 <x@far.example>: Relay access denied; from=<s@client.example> to=<x@far.example> proto=ESMTP helo=<client.example>',
+      'NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 <nosuch@mx.twinpost.test>: Recipient address rejected: User unknown in local recipient table; from=<s@client.example> to=<nosuch@mx.twinpost.test> proto=ESMTP helo=<client.example>',
+      'AAAA0000001: client=localhost[127.0.0.1]',
+      'disconnect from localhost[127.0.0.1] helo=1 ehlo=1 mail=1 rcpt=1/4 data=0/2 rset=1 noop=1 vrfy=1 quit=1 unknown=0/1 commands=8/14',
+    ]);
+    expect(cleanup.aborted).toEqual(['AAAA0000001']);
+  });
+
+  it('cuts overlong commands, accepts bare LF in DATA, and hangs up on non-SMTP commands as 3.7.11 does', async () => {
+    const port = await start();
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      await d.command('EHLO c');
+      expect((await d.command('NOOP ' + 'x'.repeat(3000))).raw).toBe('250 2.0.0 Ok\r\n');
+      expect((await d.command('MAIL FROM:<' + 'a'.repeat(2100) + '@x>')).raw).toBe('501 5.1.7 Bad sender address syntax\r\n');
+      await d.command('MAIL FROM:<s@c>');
+      await d.command('RCPT TO:<nobody@mx.twinpost.test>');
+      await d.command('DATA');
+      await d.send('Subject: bare\nX: y\r\n\r\nline1\nline2\r\n.\n');
+      expect((await d.readReply()).raw).toBe('250 2.0.0 Ok: queued as AAAA0000001\r\n');
+      await d.send('\r\n');
+      expect((await d.readReply()).raw).toBe('500 5.5.2 Error: bad syntax\r\n');
+      await d.send('.\r\n');
+      expect((await d.readReply()).raw).toBe('221 2.7.0 Error: I can break rules, too. Goodbye.\r\n');
+      await d.closed;
+    } finally {
+      await d.close();
+    }
+    await disconnected();
+    expect(cleanup.submitted[0].content.toString()).toMatch(/\nSubject: bare\nX: y\n\nline1\nline2\n$/);
+    expect(texts()).toEqual([
+      'connect from localhost[127.0.0.1]',
+      'warning: localhost[127.0.0.1]: request longer than 2048: NOOP xxxxxxxxxxxxxxxxxxxxxxxxx...',
+      'warning: localhost[127.0.0.1]: request longer than 2048: MAIL FROM:<aaaaaaaaaaaaaaaaaaa...',
+      'AAAA0000001: client=localhost[127.0.0.1]',
+      'warning: non-SMTP command from localhost[127.0.0.1]: .',
+      'disconnect from localhost[127.0.0.1] ehlo=1 mail=1/2 rcpt=1 data=1 noop=1 unknown=0/1 commands=5/7',
+    ]);
+  });
+
+  it('logs improper pipelining once, keeps a rejected SIZE for later MAILs, and parameter errors', async () => {
+    const port = await start();
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      await d.send('EHLO c\r\nMAIL FROM:<s@c>\r\nRCPT TO:<nobody@mx.twinpost.test>\r\n');
+      const replies = [await d.readReply(), await d.readReply(), await d.readReply()];
+      expect(replies.map((r) => r.code)).toEqual([250, 250, 250]);
+      await d.command('RSET');
+      expect((await d.command('MAIL FROM:<s@c> SIZE=99999999')).raw).toBe('552 5.3.4 Message size exceeds fixed limit\r\n');
+      expect((await d.command('MAIL FROM:<s@c> BODY=FOO')).raw).toBe('555 5.5.4 Unsupported option: BODY=FOO\r\n');
+      expect((await d.command('MAIL FROM:<s@c>')).raw).toBe('552 5.3.4 Message size exceeds fixed limit\r\n');
+      expect((await d.command('EHLO')).raw).toBe('501 Syntax: EHLO hostname\r\n');
+      expect((await d.command('VRFY')).raw).toBe('501 5.5.4 Syntax: VRFY address [SMTPUTF8]\r\n');
+      await d.command('QUIT');
+    } finally {
+      await d.close();
+    }
+    await disconnected();
+    expect(texts()[1]).toBe('improper command pipelining after EHLO from localhost[127.0.0.1]: MAIL FROM:<s@c>\\r\\nRCPT TO:<nobody@mx.twinpost.test>\\r\\n');
+    expect(texts()).toContain('NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 552 5.3.4 Message size exceeds fixed limit; from=<s@c> proto=ESMTP helo=<c>');
+    expect(texts().at(-1)).toBe('disconnect from localhost[127.0.0.1] ehlo=1/2 mail=1/4 rcpt=1 rset=1 vrfy=0/1 quit=1 commands=5/10');
+  });
+});

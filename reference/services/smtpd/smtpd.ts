@@ -1,0 +1,71 @@
+/**
+ * smtpd(8) service entry: an SMTP server on one inet listener of master.cf.
+ *
+ * Serves: SMTP clients on the listener's address and port (one SmtpdSession per connection,
+ * session.ts). Called by: master (master.ts) for every `inet ... smtpd` entry. Consults
+ * trivial-rewrite (recipient checks) and hands accepted mail to cleanup. Follows smtpd(8)
+ * and the smtpd_* parameters in postconf(5).
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { promises as dns } from 'node:dns';
+import type { CleanupClient, Logger, TrivialRewriteClient } from '../contracts.ts';
+import { RecipientChecker, type RestrictionSettings } from './restrictions.ts';
+import { SmtpdSession, type SmtpdSettings } from './session.ts';
+
+export interface SmtpdOptions {
+  settings: SmtpdSettings;
+  restrictions: RestrictionSettings;
+  cleanup: CleanupClient;
+  rewrite: TrivialRewriteClient;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Client name as Postfix finds it: reverse lookup confirmed by a forward lookup. */
+export async function lookupClientName(addr: string): Promise<string> {
+  try {
+    const { hostname } = await dns.lookupService(addr, 0);
+    if (!hostname || hostname === addr) return 'unknown';
+    const forward = await dns.lookup(hostname, { all: true });
+    return forward.some((f) => f.address === addr) ? hostname : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export interface SmtpdServer {
+  server: Server;
+  /** Serve one already-connected socket (tests, fd hand-over). */
+  handle(socket: Socket): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createSmtpd(opts: SmtpdOptions): SmtpdServer {
+  const checker = new RecipientChecker(opts.restrictions, opts.rewrite);
+  const names = new Map<string, Promise<string>>();
+  const clientName = (addr: string): Promise<string> => {
+    let p = names.get(addr);
+    if (!p) names.set(addr, (p = lookupClientName(addr)));
+    return p;
+  };
+  const sockets = new Set<Socket>();
+  const handle = async (socket: Socket): Promise<void> => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    try {
+      await new SmtpdSession(socket, { settings: opts.settings, cleanup: opts.cleanup, checker, logger: opts.logger, clientName, now: opts.now }).run();
+    } finally {
+      sockets.delete(socket);
+    }
+  };
+  const server = createServer((socket) => void handle(socket));
+  return {
+    server,
+    handle,
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+      if (!server.listening) resolve();
+    }),
+  };
+}

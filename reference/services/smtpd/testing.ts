@@ -1,0 +1,49 @@
+/**
+ * Test doubles for smtpd's neighbours: an in-memory cleanup that records submissions, and a
+ * trivial-rewrite stand-in that treats `localDomains` as local and everything else as remote
+ * (default class). Used by smtpd and master tests only.
+ */
+import { RESOLVE_CLASS_DEFAULT, RESOLVE_CLASS_LOCAL, type CleanupClient, type CleanupRequest, type TrivialRewriteClient } from '../contracts.ts';
+
+export interface RecordingCleanup extends CleanupClient {
+  submitted: (CleanupRequest & { queueId: string })[];
+  aborted: string[];
+}
+
+export function recordingCleanup(prefix = 'AAAA'): RecordingCleanup {
+  let n = 0;
+  const c: RecordingCleanup = {
+    submitted: [],
+    aborted: [],
+    async open() {
+      const queueId = `${prefix}${String(++n).padStart(7, '0')}`;
+      return {
+        queueId,
+        submit: async (req) => {
+          c.submitted.push({ ...req, queueId });
+          return { status: 0, queueId };
+        },
+        abort: async () => {
+          c.aborted.push(queueId);
+        },
+      };
+    },
+  };
+  return c;
+}
+
+export function fakeRewrite(myorigin: string, localDomains: string[]): TrivialRewriteClient {
+  const local = new Set(localDomains.map((d) => d.toLowerCase()));
+  return {
+    async rewrite(_rule, address) {
+      return { address: address.includes('@') || address === '' ? address : `${address}@${myorigin}` };
+    },
+    async resolve(_sender, address) {
+      const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+      if (local.has(domain) || /^\[127\.0\.0\.1\]$/.test(domain)) {
+        return { transport: 'local', nexthop: myorigin, recipient: address, flags: RESOLVE_CLASS_LOCAL };
+      }
+      return { transport: 'smtp', nexthop: domain, recipient: address, flags: RESOLVE_CLASS_DEFAULT };
+    },
+  };
+}
