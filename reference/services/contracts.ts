@@ -117,6 +117,13 @@ export interface RecipientStatus {
   dsn: string;
   text: string;
   relay: string;
+  /** Optional DSN details for bounce/defer logs and DSNs (added by E): e.g. diagType "smtp" with
+   *  diagText "550 5.1.1 ...", mtaType "dns" with mtaName "mx.example"; action defaults from outcome. */
+  diagType?: string;
+  diagText?: string;
+  mtaType?: string;
+  mtaName?: string;
+  action?: string;
 }
 
 export interface DeliveryResult {

@@ -1,0 +1,178 @@
+/**
+ * bounce: the reference bounce(8) service (the bounce, defer and trace entries of master.cf).
+ *
+ * Requests served (called by qmgr, in-process):
+ *   append(kind, QID, recipient, dsn)  append to bounce/QID, defer/QID or trace/QID (logfile.ts)
+ *   notify(QID, message, from)         send the sender a non-delivery notification for the
+ *                                      recipients in bounce/QID (from = 'bounce'), or in
+ *                                      defer/QID when the message expired (from = 'defer');
+ *                                      logs "QID: sender non-delivery notification: NEWQID"
+ *   warn(QID, message)                 the "Delayed Mail (still being retried)" warning built
+ *                                      from defer/QID; logs "QID: sender delay notification: NEWQID"
+ * Notifications are RFC 3464 multipart/report messages with the built-in templates of
+ * bounce_templates.c, submitted as new mail through cleanup with the null sender. A message
+ * with a null sender gets no notification. Follows bounce(8), bounce_notify_util.c.
+ */
+import { unlink } from 'node:fs/promises';
+import type { CleanupClient, Logger } from '../contracts.ts';
+import type { QueueLayout } from '../../queue/layout.ts';
+import type { QueueMessage } from '../../queue/queue-file.ts';
+import { mailDate } from '../cleanup/mail-date.ts';
+import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
+
+export interface BounceParams {
+  get(name: string): string;
+  time(name: string): number;
+}
+
+export interface BounceDeps {
+  config: BounceParams;
+  layout: QueueLayout;
+  cleanup: CleanupClient;
+  logger: Logger;
+  clock?: () => number;
+}
+
+export interface BounceService {
+  append(kind: LogKind, queueId: string, r: LogRecipient, d: LogDsn): Promise<void>;
+  notify(queueId: string, msg: QueueMessage, from: 'bounce' | 'defer'): Promise<string | undefined>;
+  warn(queueId: string, msg: QueueMessage): Promise<string | undefined>;
+  /** Remove bounce/ defer/ trace/ logs of a message that left the queue. */
+  removeLogs(queueId: string): Promise<void>;
+}
+
+const FAILURE_BODY = [
+  'This is the mail system at host $myhostname.',
+  '',
+  "I'm sorry to have to inform you that your message could not",
+  "be delivered to one or more recipients. It's attached below.",
+  '',
+  'For further assistance, please send mail to postmaster.',
+  '',
+  'If you do so, please include this problem report. You can',
+  'delete your own text from the attached returned message.',
+  '',
+  '                   The mail system',
+];
+
+const DELAY_BODY = [
+  'This is the mail system at host $myhostname.',
+  '',
+  '####################################################################',
+  '# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #',
+  '####################################################################',
+  '',
+  'Your message could not be delivered for more than $delay_warning_time_hours hour(s).',
+  'It will be retried until it is $maximal_queue_lifetime_days day(s) old.',
+  '',
+  'For further assistance, please send mail to postmaster.',
+  '',
+  'If you do so, please include this problem report. You can',
+  'delete your own text from the attached returned message.',
+  '',
+  '                   The mail system',
+];
+
+/** line_wrap(): break at blanks so lines fit in `width`; continuation lines indented. */
+export function lineWrap(text: string, width = 79, indent = 4): string[] {
+  const out: string[] = [];
+  let rest = text;
+  let pad = '';
+  while (pad.length + rest.length > width) {
+    const room = width - pad.length;
+    let cut = rest.lastIndexOf(' ', room);
+    if (cut <= 0) cut = rest.indexOf(' ', room);
+    if (cut <= 0) break;
+    out.push(pad + rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^ +/, '');
+    pad = ' '.repeat(indent);
+  }
+  out.push(pad + rest);
+  return out;
+}
+
+export function createBounce(deps: BounceDeps): BounceService {
+  const cfg = deps.config;
+  const clock = deps.clock ?? Date.now;
+  const myhostname = () => cfg.get('myhostname');
+
+  async function send(queueId: string, msg: QueueMessage, entries: LogEntry[], delay: boolean): Promise<string | undefined> {
+    if (!msg.sender || entries.length === 0) return undefined;
+    const now = Math.floor(clock() / 1000);
+    const host = myhostname();
+    const boundary = `${queueId}.${now}/${host}`;
+    const eightBit = msg.attributes.encoding !== '7bit';
+    const handle = await deps.cleanup.open('bounce');
+    const L: string[] = [];
+    L.push(`Received: by ${host} (Postfix)`, `\tid ${handle.queueId}; ${mailDate(now)}`);
+    L.push(`Date: ${mailDate(now)}`);
+    L.push(`From: Mail Delivery System <MAILER-DAEMON@${host}>`);
+    L.push(`Subject: ${delay ? 'Delayed Mail (still being retried)' : 'Undelivered Mail Returned to Sender'}`);
+    L.push(`To: ${msg.sender}`, 'Auto-Submitted: auto-replied', 'MIME-Version: 1.0');
+    L.push('Content-Type: multipart/report; report-type=delivery-status;', `\tboundary="${boundary}"`);
+    if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
+    L.push('', 'This is a MIME-encapsulated message.', '');
+    L.push(`--${boundary}`, 'Content-Description: Notification', `Content-Type: text/plain; charset=${eightBit ? 'utf-8' : 'us-ascii'}`);
+    if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
+    L.push('');
+    const vars: Record<string, string> = {
+      myhostname: host,
+      delay_warning_time_hours: String(Math.floor(cfg.time('delay_warning_time') / 3600)),
+      maximal_queue_lifetime_days: String(Math.floor(cfg.time('maximal_queue_lifetime') / 86400)),
+    };
+    for (const line of delay ? DELAY_BODY : FAILURE_BODY) L.push(line.replace(/\$(\w+)/g, (_, n: string) => vars[n] ?? ''));
+    for (const e of entries) {
+      L.push('');
+      const head = e.origTo ? `<${e.address}> (expanded from <${e.origTo}>): ${e.reason}` : `<${e.address}>: ${e.reason}`;
+      L.push(...lineWrap(head));
+    }
+    L.push('', `--${boundary}`, 'Content-Description: Delivery report', 'Content-Type: message/delivery-status', '');
+    L.push(`Reporting-MTA: dns; ${host}`, `X-Postfix-Queue-ID: ${queueId}`, `X-Postfix-Sender: rfc822; ${msg.sender}`);
+    if (msg.arrivalTime > 0) L.push(`Arrival-Date: ${mailDate(Math.floor(msg.arrivalTime / 1000))}`);
+    for (const e of entries) {
+      L.push('', `Final-Recipient: rfc822; ${e.address}`);
+      if (e.dsnOrcpt) L.push(`Original-Recipient: ${e.dsnOrcpt}`);
+      else if (e.origTo) L.push(`Original-Recipient: rfc822; ${e.origTo}`);
+      L.push(`Action: ${delay ? e.action : 'failed'}`, `Status: ${e.status}`);
+      if (e.mtaType && e.mtaName) L.push(...lineWrap(`Remote-MTA: ${e.mtaType}; ${e.mtaName}`));
+      if (e.diagType && e.diagText) L.push(...lineWrap(`Diagnostic-Code: ${e.diagType}; ${e.diagText}`));
+      else L.push(...lineWrap(`Diagnostic-Code: X-Postfix; ${e.reason}`));
+      if (delay) L.push(`Will-Retry-Until: ${mailDate(Math.floor(msg.arrivalTime / 1000) + cfg.time('maximal_queue_lifetime'))}`);
+    }
+    L.push('', `--${boundary}`, `Content-Description: ${delay ? 'Undelivered Message' : 'Undelivered Message'}`);
+    L.push('Content-Type: message/rfc822');
+    if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
+    L.push('', `Return-Path: <${msg.sender}>`);
+    const content = Buffer.concat([
+      Buffer.from(L.join('\n') + '\n', 'latin1'),
+      msg.content,
+      Buffer.from(`\n--${boundary}--\n`, 'latin1'),
+    ]);
+    const reply = await handle.submit({
+      source: 'bounce', sender: '', content,
+      recipients: [{ address: msg.sender, dsnOrcpt: `rfc822;${msg.sender}` }],
+      arrivalTime: clock(),
+    });
+    if (reply.status !== 0) throw new Error(`bounce: cleanup status ${reply.status}: ${reply.reason ?? ''}`);
+    deps.logger.info('bounce', `${queueId}: sender ${delay ? 'delay' : 'non-delivery'} notification: ${reply.queueId}`);
+    return reply.queueId;
+  }
+
+  return {
+    append: (kind, queueId, r, d) => appendLog(deps.layout, kind, queueId, r, d),
+    async notify(queueId, msg, from) {
+      const entries = await readLog(deps.layout, from, queueId);
+      const id = await send(queueId, msg, entries, false);
+      await unlink(deps.layout.pathOf(from, queueId)).catch(() => undefined);
+      return id;
+    },
+    async warn(queueId, msg) {
+      return send(queueId, msg, await readLog(deps.layout, 'defer', queueId), true);
+    },
+    async removeLogs(queueId) {
+      for (const kind of ['bounce', 'defer', 'trace'] as const) {
+        await unlink(deps.layout.pathOf(kind, queueId)).catch(() => undefined);
+      }
+    },
+  };
+}
