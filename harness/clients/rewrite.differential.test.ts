@@ -1,6 +1,7 @@
 // Differential test: the reference trivial-rewrite (in-process) against REAL Postfix 3.7's
 // trivial-rewrite over private/rewrite, for the same ~200 addresses under four configurations,
-// plus the reference's own socket server against the real daemon's bytes.
+// plus the reference's own socket server against the real daemon. The in-process reference
+// reads the instance's main.cf through reference/config.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { RewriteClient } from './rewrite.ts';
 import { REWRITE_EXTRA, rewriteCorpus } from './rewrite-corpus.ts';
 import { createTrivialRewrite, serveTrivialRewrite } from '../../reference/services/trivial-rewrite/index.ts';
 import type { TrivialRewriteClient } from '../../reference/services/contracts.ts';
+import { loadMainCf } from '../../reference/config/index.ts';
 
 const mapsDir = mkdtempSync('/tmp/twinpost-rw-maps-');
 afterAll(() => rmSync(mapsDir, { recursive: true, force: true }));
@@ -110,7 +112,8 @@ for (const [name, extra] of Object.entries(CONFIGS)) {
     it('gives the same answers for every address in the corpus', async () => {
       const addresses = rewriteCorpus();
       expect(addresses.length).toBeGreaterThanOrEqual(200);
-      const ref = createTrivialRewrite(params);
+      // The reference reads the very main.cf the real instance runs with.
+      const ref = createTrivialRewrite(loadMainCf(pf.configDir));
       const [want, got] = [await askAll(real, addresses), await askAll(ref, addresses)];
       const inputs = [...addresses.flatMap((a) => [a, a]), 'sender1', 'sender2', 'sender3', ...[...addresses, ...REWRITE_EXTRA].filter((a) => a !== '')];
       const diffs = want.flatMap((w, i) => (JSON.stringify(w) === JSON.stringify(got[i]) ? [] : [{ input: inputs[i], postfix: w, reference: got[i] }]));

@@ -1,8 +1,8 @@
 /**
  * The main.cf parameters trivial-rewrite reads, with Postfix 3.7 defaults (postconf(5)) for the
- * ones a caller leaves out. Input is a map of already-$-expanded values (from reference/config's
- * MainConfig, or a plain object in tests); defaults that refer to other parameters are expanded
- * here against that map.
+ * ones a caller leaves out. Input is reference/config's MainConfig (values $-expanded, defaults
+ * included) or a plain object of already-expanded values (tests); for names the source does not
+ * know, the defaults below apply, expanded here against the source.
  */
 import { hostname } from 'node:os';
 
@@ -62,9 +62,19 @@ export class Params {
   private readonly get: (name: string) => string | undefined;
 
   constructor(source: ParamSource) {
-    this.get = typeof source.get === 'function'
-      ? (name) => (source as { get(n: string): string | undefined }).get(name)
-      : (name) => (source as Record<string, string>)[name];
+    if (typeof source.get === 'function') {
+      const config = source as { get(n: string): string | undefined };
+      // A MainConfig throws for a parameter it does not know; then our default applies.
+      this.get = (name) => {
+        try {
+          return config.get(name);
+        } catch {
+          return undefined;
+        }
+      };
+    } else {
+      this.get = (name) => (source as Record<string, string>)[name];
+    }
   }
 
   str(name: string): string {
