@@ -1,28 +1,13 @@
 /** The sink's fault scripts, played against the harness's own SMTP dialog driver. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SmtpDialog, SmtpClosedError, SmtpTimeoutError } from '../smtp/dialog.ts';
-import { createSink, type Sink } from './sink.ts';
+import type { Sink } from './sink.ts';
+import { useSinks } from './test-fixture.ts';
 import type { SinkOptions } from './types.ts';
 
-let sink: Sink | undefined;
-const dialogs: SmtpDialog[] = [];
-
-afterEach(async () => {
-  await Promise.all(dialogs.splice(0).map((d) => d.close()));
-  await sink?.close();
-  sink = undefined;
-});
-
-async function start(opts: SinkOptions = {}): Promise<Sink> {
-  sink = await createSink(opts);
-  return sink;
-}
-
-async function open(s: Sink): Promise<SmtpDialog> {
-  const d = await SmtpDialog.connect({ ...s.endpoint, timeoutMs: 5_000 });
-  dialogs.push(d);
-  return d;
-}
+const fx = useSinks();
+const start = (opts?: SinkOptions) => fx.start(opts);
+const open = (s: Sink) => fx.open(s);
 
 describe('sink faults', () => {
   it('450 at RCPT for one recipient only, the others accepted in the same pipelined group', async () => {

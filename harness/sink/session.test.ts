@@ -1,24 +1,15 @@
 /** The sink's SMTP protocol handling: command sequencing, parameters, exact DATA bytes, LMTP. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { SmtpDialog } from '../smtp/dialog.ts';
-import { createSink, type Sink } from './sink.ts';
+import { describe, expect, it } from 'vitest';
+import type { SmtpDialog } from '../smtp/dialog.ts';
+import { useSinks } from './test-fixture.ts';
 import { parsePath } from './session.ts';
 import type { SinkOptions } from './types.ts';
 
-let sink: Sink | undefined;
-const dialogs: SmtpDialog[] = [];
-
-afterEach(async () => {
-  await Promise.all(dialogs.splice(0).map((d) => d.close()));
-  await sink?.close();
-  sink = undefined;
-});
+const fx = useSinks();
 
 async function session(opts: SinkOptions = {}): Promise<SmtpDialog> {
-  sink = await createSink(opts);
-  const d = await SmtpDialog.connect({ ...sink.endpoint, timeoutMs: 5_000 });
-  dialogs.push(d);
-  return d;
+  await fx.start(opts);
+  return fx.open();
 }
 
 const codes = (rs: { code: number }[]) => rs.map((r) => r.code);
@@ -43,7 +34,7 @@ describe('sink session', () => {
     ]);
     expect(codes(replies)).toEqual([503, 250, 503, 503, 250, 503, 554, 250, 502, 250, 503, 250, 501]);
     expect(replies[8].text).toBe('5.5.2 Error: command not recognized');
-    const conn = sink!.connections()[0];
+    const conn = fx.sink.connections()[0];
     expect(conn.commands).toHaveLength(13);
     expect(conn.transactions.map((t) => t.mailFrom)).toEqual(['a@example.com', 'a@example.com']);
   });
@@ -56,7 +47,7 @@ describe('sink session', () => {
     const replies = await d.pipeline(['MAIL FROM:<> SIZE=431 BODY=8BITMIME', 'RCPT TO:<b@example.com> NOTIFY=NEVER', 'DATA']);
     expect(codes(replies)).toEqual([250, 250, 354]);
     expect((await d.sendData('x')).code).toBe(250);
-    const [tx] = await sink!.waitForTransactions(1, 5_000);
+    const [tx] = await fx.sink.waitForTransactions(1, 5_000);
     expect(tx.mailFrom).toBe('');
     expect(tx.mailParams).toEqual(['SIZE=431', 'BODY=8BITMIME']);
     expect(tx.rcptTo).toEqual(['b@example.com']);
@@ -69,7 +60,7 @@ describe('sink session', () => {
     const raw = Buffer.concat([Buffer.from('a\nb\0c\r\n..d\r\n'), Buffer.from([0xc3, 0xa9, 0x0d, 0x0a])]);
     const end = await d.data(raw, { raw: true, terminator: '.\n' });
     expect(end.code).toBe(250);
-    const [tx] = await sink!.waitForTransactions(1, 5_000);
+    const [tx] = await fx.sink.waitForTransactions(1, 5_000);
     expect(tx.data).toEqual(Buffer.concat([Buffer.from('a\nb\0c\r\n.d\r\n'), Buffer.from([0xc3, 0xa9, 0x0d, 0x0a])]));
   });
 
@@ -81,7 +72,7 @@ describe('sink session', () => {
     const replies = [await d.readReply(), await d.readReply(), await d.readReply(), await d.readReply()];
     expect(codes(replies)).toEqual([250, 250, 250, 354]);
     expect((await d.sendData('Subject: two\r\n\r\nbody\r\n')).code).toBe(250);
-    const txs = await sink!.waitForTransactions(2, 5_000);
+    const txs = await fx.sink.waitForTransactions(2, 5_000);
     expect(txs.map((t) => t.data!.toString())).toEqual(['Subject: one\r\n\r\nbody\r\n', 'Subject: two\r\n\r\nbody\r\n']);
   });
 
@@ -92,9 +83,9 @@ describe('sink session', () => {
     const first = await d.data('Subject: lmtp\r\n\r\nx\r\n');
     const second = await d.readReply();
     expect([first.code, second.code]).toEqual([250, 452]);
-    const [tx] = await sink!.waitForTransactions(1, 5_000);
+    const [tx] = await fx.sink.waitForTransactions(1, 5_000);
     expect(tx.dataReply).toMatch(/^250 /);
-    expect(sink!.connections()[0].heloVerb).toBe('LHLO');
+    expect(fx.sink.connections()[0].heloVerb).toBe('LHLO');
   });
 
   it('leaves out enhanced status codes when ENHANCEDSTATUSCODES is not announced', async () => {

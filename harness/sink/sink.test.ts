@@ -1,21 +1,16 @@
 /** The sink driven by real clients: Postfix's smtp-source and swaks. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSink, type Sink } from './sink.ts';
+import { describe, expect, it } from 'vitest';
+import { useSinks } from './test-fixture.ts';
 import { headerValue, parseMessage } from './message.ts';
 
 const run = promisify(execFile);
-let sink: Sink | undefined;
-
-afterEach(async () => {
-  await sink?.close();
-  sink = undefined;
-});
+const fx = useSinks();
 
 describe('sink with smtp-source', () => {
   it('records three messages on one reused connection (-d)', async () => {
-    sink = await createSink();
+    const sink = await fx.start();
     await run('smtp-source', [
       '-m', '3', '-s', '1', '-d', '-M', 'source.example',
       '-f', 'sender@source.example', '-t', 'rcpt@dest.example', `127.0.0.1:${sink.endpoint.port}`,
@@ -40,7 +35,7 @@ describe('sink with smtp-source', () => {
   });
 
   it('sees one connection per message without -d', async () => {
-    sink = await createSink({ host: '127.0.0.2' });
+    const sink = await fx.start({ host: '127.0.0.2' });
     await run('smtp-source', ['-m', '2', '-s', '1', '-f', 'a@x.example', '-t', 'b@y.example', `127.0.0.2:${sink.endpoint.port}`], {
       timeout: 20_000,
     });
@@ -53,7 +48,7 @@ describe('sink with smtp-source', () => {
 
 describe('sink with swaks', () => {
   it('records the exact envelope and dot-unstuffed bytes of a pipelined transaction', async () => {
-    sink = await createSink();
+    const sink = await fx.start();
     const { stdout } = await run('swaks', [
       '--server', `127.0.0.1:${sink.endpoint.port}`, '--ehlo', 'client.example', '--pipeline',
       '--from', 'alice@a.example', '--to', 'bob@b.example,carol@c.example',
@@ -72,7 +67,7 @@ describe('sink with swaks', () => {
   });
 
   it('answers HELO without extensions and records the null sender', async () => {
-    sink = await createSink();
+    const sink = await fx.start();
     const { stdout } = await run('swaks', [
       '--server', `127.0.0.1:${sink.endpoint.port}`, '--helo', 'old.example', '--protocol', 'SMTP',
       '--from', '<>', '--to', 'x@y.example', '--quit-after', 'RCPT',

@@ -60,6 +60,23 @@ interface Waiter {
 
 const CRLF = '\r\n';
 
+/** Resolves on `event`, rejects on the socket's error or after `timeoutMs`. */
+function socketEvent(socket: net.Socket, event: string, timeoutMs: number, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      socket.off(event, onEvent);
+      socket.off('error', done);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onEvent = () => done();
+    const timer = setTimeout(() => done(new Error(`${what} timed out after ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event, onEvent);
+    socket.once('error', done);
+  });
+}
+
 /** Mark a promise as handled (its rejection still reaches whoever awaits it later). */
 function handled<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
@@ -98,19 +115,9 @@ export class SmtpDialog {
     const timeoutMs = opts.timeoutMs ?? 10_000;
     const socket = net.connect({ host: opts.host, port: opts.port, localAddress: opts.localAddress });
     const dialog = new SmtpDialog(socket, timeoutMs);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`SMTP connect to ${opts.host}:${opts.port} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
+    await socketEvent(socket, 'connect', timeoutMs, `SMTP connect to ${opts.host}:${opts.port}`).catch((err: unknown) => {
+      socket.destroy();
+      throw err;
     });
     try {
       dialog.greeting = await dialog.readReply(timeoutMs, 'the greeting');
@@ -180,7 +187,8 @@ export class SmtpDialog {
         resolve,
         reject,
         timer: setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          const at = this.waiters.indexOf(waiter);
+          if (at >= 0) this.waiters.splice(at, 1);
           reject(new SmtpTimeoutError(waitingFor, ms));
         }, ms),
       };
@@ -220,17 +228,7 @@ export class SmtpDialog {
     const secure = tls.connect({ rejectUnauthorized: false, ...opts, socket: plain });
     this.socket = secure;
     this.attach(secure);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`TLS handshake timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
-      secure.once('secureConnect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      secure.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    });
+    await socketEvent(secure, 'secureConnect', this.timeoutMs, 'TLS handshake');
     return reply;
   }
 

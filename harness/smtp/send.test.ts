@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSink, type Sink } from '../sink/sink.ts';
+import { describe, expect, it } from 'vitest';
+import { useSinks } from '../sink/test-fixture.ts';
 import { sendMessage } from './send.ts';
 
-let sink: Sink | undefined;
-
-afterEach(async () => {
-  await sink?.close();
-  sink = undefined;
-});
+const fx = useSinks();
 
 describe('sendMessage', () => {
   it('submits a message and returns the queue ID from the final reply', async () => {
-    sink = await createSink();
+    const sink = await fx.start();
     const res = await sendMessage({
       ...sink.endpoint, from: 'a@example.com', to: ['b@example.com', 'c@example.com'],
       data: 'Subject: hi\n\n.dot\n', helo: 'me.example', mailParams: ['BODY=8BITMIME'],
@@ -26,7 +21,7 @@ describe('sendMessage', () => {
   });
 
   it('stops after all recipients are refused and reports no queue ID', async () => {
-    sink = await createSink({ faults: [{ kind: 'reply', stage: 'rcpt', reply: '550 5.1.1 No such user' }] });
+    const sink = await fx.start({ faults: [{ kind: 'reply', stage: 'rcpt', reply: '550 5.1.1 No such user' }] });
     const res = await sendMessage({ ...sink.endpoint, from: 'a@example.com', to: ['x@example.com'], data: 'x' });
     expect(res.accepted).toBe(false);
     expect(res.queueId).toBeUndefined();
@@ -35,7 +30,7 @@ describe('sendMessage', () => {
   });
 
   it('falls back to HELO when EHLO is refused', async () => {
-    sink = await createSink({ faults: [{ kind: 'reply', stage: 'helo', reply: '502 5.5.2 EHLO not supported', times: 1 }] });
+    const sink = await fx.start({ faults: [{ kind: 'reply', stage: 'helo', reply: '502 5.5.2 EHLO not supported', times: 1 }] });
     const res = await sendMessage({ ...sink.endpoint, from: 'a@example.com', to: ['x@example.com'], data: 'x' });
     expect(res.accepted).toBe(true);
     expect(sink.connections()[0].heloVerb).toBe('HELO');
