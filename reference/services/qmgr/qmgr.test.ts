@@ -1,0 +1,147 @@
+/** qmgr with cleanup, bounce and trivial-rewrite from the reference, and scripted delivery agents. */
+import { readFile, stat } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DeliveryAgent, DeliveryOutcome, DeliveryRequest } from '../contracts.ts';
+import { readQueueFile } from '../../queue/queue-file.ts';
+import { createBounce } from '../bounce/bounce.ts';
+import { queueFixture, submitMessage, type QueueFixture } from '../cleanup/testing.ts';
+import { createQmgr, type Qmgr } from './qmgr.ts';
+
+let fx: QueueFixture | undefined;
+let qmgr: Qmgr | undefined;
+afterEach(async () => {
+  await qmgr?.stop();
+  await fx?.dispose();
+  fx = qmgr = undefined;
+});
+
+/** An agent whose outcome per recipient is decided by `decide`; it records the requests. */
+function scriptedAgent(transport: string, decide: (rcpt: string) => DeliveryOutcome, extra: { destinationFailed?: boolean } = {}) {
+  const requests: DeliveryRequest[] = [];
+  const contents: string[] = [];
+  const agent: DeliveryAgent = {
+    transport,
+    async deliver(req) {
+      requests.push(req);
+      contents.push((await readQueueFile(req.queueFile)).content.toString());
+      return {
+        destinationFailed: extra.destinationFailed,
+        recipients: req.recipients.map((r) => {
+          const outcome = decide(r.address);
+          const text = outcome === 'sent' ? '250 2.0.0 Ok' : outcome === 'bounced' ? 'host x said: 550 5.1.1 no such user (in reply to RCPT TO command)' : 'connect to x: Connection refused';
+          return { offset: r.offset, address: r.address, outcome, text, relay: 'x', dsn: outcome === 'sent' ? '2.0.0' : outcome === 'bounced' ? '5.1.1' : '4.4.1',
+            ...(outcome === 'bounced' ? { diagType: 'smtp', diagText: '550 5.1.1 no such user', mtaType: 'dns', mtaName: 'x' } : {}) };
+        }),
+      };
+    },
+  };
+  return { agent, requests, contents };
+}
+
+async function setup(main: Record<string, string> = {}) {
+  let q: Qmgr | undefined;
+  fx = await queueFixture(main, () => q?.wake());
+  const bounce = createBounce({ config: fx.config, layout: fx.layout, cleanup: fx.cleanup, logger: fx.logger });
+  q = createQmgr({ config: fx.config, layout: fx.layout, rewrite: fx.rewrite, bounce, logger: fx.logger });
+  qmgr = q;
+  return { fx, qmgr: q };
+}
+
+const MSG = 'Received: from x\nSubject: t\n\nbody\n';
+
+describe('qmgr', () => {
+  it('delivers, groups per destination, marks done and removes the file', async () => {
+    const { fx, qmgr } = await setup();
+    const smtp = scriptedAgent('smtp', () => 'sent');
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['b@one.test', 'c@one.test', 'd@two.test'], MSG);
+    await qmgr.idle();
+    expect(smtp.requests.map((r) => [r.nexthop, r.recipients.map((x) => x.address)])).toEqual([
+      ['one.test', ['b@one.test', 'c@one.test']], ['two.test', ['d@two.test']],
+    ]);
+    const size = smtp.requests[0].queueFile && (await readFile(fx.layout.pathOf('incoming', id)).catch(() => null));
+    expect(size).toBeNull();
+    const qlines = fx.logger.lines.filter((l) => l.startsWith('qmgr'));
+    expect(qlines[0]).toMatch(new RegExp(`^qmgr: ${id}: from=<a@client\\.test>, size=\\d+, nrcpt=3 \\(queue active\\)$`));
+    expect(qlines[1]).toBe(`qmgr: ${id}: removed`);
+    expect(await fx.layout.list('active')).toEqual([]);
+  });
+
+  it('defers with backoff (mtime = next attempt), keeps the defer log, delivers after flush', async () => {
+    const { fx, qmgr } = await setup();
+    let up = false;
+    const smtp = scriptedAgent('smtp', () => (up ? 'sent' : 'deferred'));
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['b@one.test'], MSG);
+    await qmgr.idle();
+    const path = fx.layout.pathOf('deferred', id);
+    const st = await stat(path);
+    expect(st.mtimeMs - Date.now()).toBeGreaterThan(290_000);
+    expect(st.mtimeMs - Date.now()).toBeLessThan(301_000);
+    const log = await readFile(fx.layout.pathOf('defer', id), 'utf8');
+    expect(log).toContain('recipient=b@one.test\n');
+    expect(log).toContain('action=delayed\nreason=connect to x: Connection refused\n');
+    // a wake-up does not retry before the next-attempt time
+    qmgr.wake();
+    await qmgr.idle();
+    expect(smtp.requests.length).toBe(1);
+    up = true;
+    qmgr.flush();
+    await qmgr.idle();
+    expect(smtp.requests.length).toBe(2);
+    expect(await fx.layout.list('deferred')).toEqual([]);
+    expect(await fx.layout.list('defer')).toEqual([]);
+    expect(fx.logger.lines.filter((l) => l.includes('removed'))).toEqual([`qmgr: ${id}: removed`]);
+  });
+
+  it('bounces: non-delivery notification to the sender as a new message, none for a null sender', async () => {
+    const { fx, qmgr } = await setup();
+    const smtp = scriptedAgent('smtp', () => 'bounced');
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['bad@one.test'], MSG);
+    await qmgr.idle();
+    const note = fx.logger.lines.find((l) => l.startsWith('bounce:'));
+    const m = note?.match(new RegExp(`^bounce: ${id}: sender non-delivery notification: (\\w+)$`));
+    expect(m).toBeTruthy();
+    const dsnId = m![1];
+    expect(fx.logger.lines.some((l) => new RegExp(`^qmgr: ${dsnId}: from=<>, size=\\d+, nrcpt=1 \\(queue active\\)$`).test(l))).toBe(true);
+    expect(smtp.requests[1].sender).toBe('');
+    expect(smtp.requests[1].recipients[0].address).toBe('a@client.test');
+    const dsn = smtp.contents[1];
+    expect(dsn).toMatch(/^Received: by mx\.twinpost\.test \(Postfix\)\n\tid \w+; /);
+    expect(dsn).toContain('From: Mail Delivery System <MAILER-DAEMON@mx.twinpost.test>\nSubject: Undelivered Mail Returned to Sender\nTo: a@client.test\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;\n');
+    expect(dsn).toContain('<bad@one.test>: host x said: 550 5.1.1 no such user (in reply to RCPT TO\n    command)\n');
+    expect(dsn).toContain(`X-Postfix-Queue-ID: ${id}\nX-Postfix-Sender: rfc822; a@client.test\n`);
+    expect(dsn).toContain('Final-Recipient: rfc822; bad@one.test\nOriginal-Recipient: rfc822;bad@one.test\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; x\nDiagnostic-Code: smtp; 550 5.1.1 no such user\n');
+    expect(dsn).toContain('Return-Path: <a@client.test>\nReceived: from x\nSubject: t\n\nbody\n\n--');
+    // The DSN itself bounces: no notification for the null sender.
+    expect(fx.logger.lines.filter((l) => l.startsWith('bounce:')).length).toBe(1);
+  });
+
+  it('expires deferred mail after maximal_queue_lifetime', async () => {
+    const { fx, qmgr } = await setup({ maximal_queue_lifetime: '0s' });
+    const smtp = scriptedAgent('smtp', (a) => (a === 'a@client.test' ? 'sent' : 'deferred'));
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['slow@one.test'], MSG);
+    await qmgr.idle();
+    expect(fx.logger.lines).toContain(`qmgr: ${id}: from=<a@client.test>, status=expired, returned to sender`);
+    expect(fx.logger.lines.some((l) => new RegExp(`^bounce: ${id}: sender non-delivery notification: \\w+$`).test(l))).toBe(true);
+    expect(await fx.layout.list('deferred')).toEqual([]);
+  });
+
+  it('recovers files left in active/ at start', async () => {
+    const { fx, qmgr } = await setup();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['b@one.test'], MSG);
+    await fx.layout.move(id, 'incoming', 'active');
+    const smtp = scriptedAgent('smtp', () => 'sent');
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    await qmgr.idle();
+    expect(smtp.requests.length).toBe(1);
+    expect(fx.logger.lines).toContain(`qmgr: ${id}: removed`);
+  });
+});
