@@ -33,6 +33,9 @@ export function validHostname(name: string): boolean {
 export function validUtf8Hostname(smtputf8: boolean, name: string): boolean {
   if (name === '') return false;
   if (!smtputf8 || /^[\x00-\x7f]*$/.test(name)) return validHostname(name);
+  // UTS #46 with hyphen checks (as Postfix's libicu conversion): no empty label, no label that
+  // starts or ends with "-".
+  if (name.split('.').some((label) => label === '' || label.startsWith('-') || label.endsWith('-'))) return false;
   const ascii = domainToASCII(name);
   return ascii !== '' && validHostname(ascii);
 }

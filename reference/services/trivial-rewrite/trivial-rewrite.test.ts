@@ -32,6 +32,12 @@ describe('resolve (verified table)', () => {
     ['u@192.0.2.1', 'CHANNEL NOT UPDATED', 'NEXTHOP NOT UPDATED', 'u@192.0.2.1', 4100],
     ['u@bad_dom', 'smtp', 'bad_dom', 'u@bad_dom', 4096],
     ['-u@other.example', 'smtp', 'other.example', '-u@other.example', 4100],
+    // Found by the differential fuzzer: a UTF-8 label ending in "-" is not a valid domain.
+    ['!ü-!com', 'CHANNEL NOT UPDATED', 'NEXTHOP NOT UPDATED', 'com@ü-', 4100],
+    ['ü@bücher.example', 'smtp', 'bücher.example', 'ü@bücher.example', 4096],
+    // loopback-only with inet_protocols=all includes ::1 (with ipv4 only it is remote: differential test).
+    ['u@[IPv6:::1]', 'local', 'host.example.com', 'u@[IPv6:::1]', 256],
+    ['u@[1.2.3]', 'CHANNEL NOT UPDATED', 'NEXTHOP NOT UPDATED', 'u@[1.2.3]', 4100],
   ];
   for (const [address, transport, nexthop, recipient, flags] of cases) {
     it(`resolves ${JSON.stringify(address)}`, async () => {
