@@ -91,7 +91,7 @@ describe('sink faults', () => {
   });
 
   it('a slow answer at RCPT: another session is served meanwhile, and the reply comes late', async () => {
-    const s = await start({ faults: [{ kind: 'slow', stage: 'rcpt', delayMs: 1_500, times: 1 }] });
+    const s = await start({ faults: [{ kind: 'slow', stage: 'rcpt', delayMs: 2_000, times: 1 }] });
     const slow = await open(s);
     await slow.command('EHLO c.example');
     const [mail] = await slow.pipeline(['MAIL FROM:<a@example.com>']);
