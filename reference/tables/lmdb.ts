@@ -1,0 +1,44 @@
+/**
+ * lmdb:/path tables: reads /path.lmdb as written by the REAL postmap(1) / postalias(1)
+ * (lmdb_table(5)). Debian's Postfix stores each key and value with a trailing NUL (LMDB data
+ * format 1); a lookup tries "key\0" first and then "key" (as dict_lmdb's TRY1NULL/TRY0NULL),
+ * after lowercasing the key unless foldCase is false. The file is opened read-only per lookup
+ * batch through the `lmdb` package (built from source with use_data_v1, see .npmrc).
+ */
+import { existsSync } from 'node:fs';
+import { open, type Database } from 'lmdb';
+import { foldKey } from './fold.ts';
+import { TableError, type Table } from './types.ts';
+
+export function openLmdb(path: string, fold: boolean): Table {
+  const file = `${path}.lmdb`;
+  if (!existsSync(file)) throw new TableError(`open database ${file}: No such file or directory`, 'open');
+  let db: Database<Buffer, Buffer>;
+  try {
+    db = open<Buffer, Buffer>({ path: file, noSubdir: true, readOnly: true, keyEncoding: 'binary', encoding: 'binary' });
+  } catch (err) {
+    throw new TableError(`open database ${file}: ${(err as Error).message}`, 'open');
+  }
+  const get = (key: Buffer): Buffer | undefined => db.getBinary(key) ?? undefined;
+  return {
+    type: 'lmdb',
+    name: path,
+    warnings: [],
+    async lookup(key: string): Promise<string | null> {
+      const k = Buffer.from(foldKey(key, fold), 'latin1');
+      if (k.length === 0) return null;
+      let value: Buffer | undefined;
+      try {
+        value = get(Buffer.concat([k, Buffer.from([0])])) ?? get(k);
+      } catch (err) {
+        throw new TableError(`error reading ${file}: ${(err as Error).message}`, 'lookup');
+      }
+      if (value === undefined) return null;
+      const end = value.length > 0 && value[value.length - 1] === 0 ? value.length - 1 : value.length;
+      return value.subarray(0, end).toString('latin1');
+    },
+    async close(): Promise<void> {
+      await db.close();
+    },
+  };
+}
