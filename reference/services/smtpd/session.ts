@@ -342,7 +342,8 @@ export class SmtpdSession {
       await this.reply('501 5.1.3 Bad recipient address syntax');
       return false;
     }
-    const rcpt: Transaction['recipients'][number] = { address: p.address };
+    const rcpt: Transaction['recipients'][number] = { address: p.address, dsnOrcpt: `rfc822;${p.address}` };
+    let orcptGiven = false;
     for (const param of p.params) {
       const up = param.toUpperCase();
       if (up.startsWith('NOTIFY=') && rcpt.dsnNotify === undefined) {
@@ -353,7 +354,8 @@ export class SmtpdSession {
           return false;
         }
         rcpt.dsnNotify = mask;
-      } else if (up.startsWith('ORCPT=') && rcpt.dsnOrcpt === undefined) {
+      } else if (up.startsWith('ORCPT=') && !orcptGiven) {
+        orcptGiven = true;
         rcpt.dsnOrcpt = param.slice(6);
       } else {
         await this.reply(`555 5.5.4 Unsupported option: ${param}`);
@@ -466,19 +468,22 @@ export class SmtpdSession {
     return false;
   }
 
+  /** Queue-file attributes in the order Postfix's smtpd writes them. */
   private attributes(tx: Transaction): Record<string, string> {
     const a: Record<string, string> = {
-      rewrite_context: 'remote',
       log_client_name: this.name, log_client_address: this.addr, log_client_port: String(this.port),
-      log_message_origin: this.namaddr, log_protocol_name: this.protocol,
-      client_name: this.name, reverse_client_name: this.name, client_address: this.addr,
-      client_port: String(this.port), client_address_type: this.addr.includes(':') ? 'inet6' : 'inet',
-      protocol_name: this.protocol,
+      log_message_origin: this.namaddr,
     };
-    if (this.helo !== undefined) {
-      a.log_helo_name = this.helo;
-      a.helo_name = this.helo;
-    }
+    if (this.helo !== undefined) a.log_helo_name = this.helo;
+    Object.assign(a, {
+      log_protocol_name: this.protocol, client_name: this.name, reverse_client_name: this.name,
+      client_address: this.addr, client_port: String(this.port),
+      server_address: this.socket.localAddress?.replace(/^::ffff:/i, '') ?? '', server_port: String(this.socket.localPort ?? 0),
+    });
+    if (this.helo !== undefined) a.helo_name = this.helo;
+    a.protocol_name = this.protocol;
+    a.client_address_type = this.addr.includes(':') ? 'inet6' : 'inet';
+    a.rewrite_context = 'remote';
     if (tx.params.envid) a.envelope_id = tx.params.envid;
     if (tx.params.ret) a.ret_flags = tx.params.ret === 'FULL' ? '1' : '2';
     if (tx.params.body) a.encoding = tx.params.body === '8BITMIME' ? '8bit' : '7bit';

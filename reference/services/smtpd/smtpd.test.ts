@@ -66,7 +66,8 @@ describe('smtpd', () => {
     await disconnected();
     const m = cleanup.submitted[0];
     expect(m.sender).toBe('s@client.example');
-    expect(m.recipients).toEqual([{ address: 'x@far.example' }]);
+    expect(m.recipients).toEqual([{ address: 'x@far.example', dsnOrcpt: 'rfc822;x@far.example' }]);
+    expect(Object.keys(m.attributes!).slice(0, 6)).toEqual(['log_client_name', 'log_client_address', 'log_client_port', 'log_message_origin', 'log_helo_name', 'log_protocol_name']);
     const arrival = m.arrivalTime!;
     expect(m.content.toString()).toBe(
       'Received: from client.example (localhost [127.0.0.1])\n\tby mx.twinpost.test (Postfix) with ESMTP id AAAA0000001\n' +

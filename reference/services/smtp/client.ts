@@ -1,0 +1,115 @@
+/**
+ * A minimal SMTP client connection for smtp(8): connect with a timeout, read (multi-line)
+ * replies, write commands. Reply text is kept as Postfix's smtp client keeps it for logging:
+ * the lines joined with a space.
+ */
+import { connect, type Socket } from 'node:net';
+
+export interface SmtpReply {
+  code: number;
+  /** "250 2.0.0 Ok" (multi-line replies: lines joined with " ", codes of later lines dropped). */
+  text: string;
+  /** The continuation lines' keywords (EHLO). */
+  lines: string[];
+}
+
+export class ConnectError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+export class SmtpConnection {
+  private buf = '';
+  private waiter: (() => void) | undefined;
+  private closed = false;
+  readonly localPort: number;
+
+  private constructor(private readonly socket: Socket, private readonly timeoutMs: number) {
+    this.localPort = socket.localPort ?? 0;
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => {
+      this.buf += d;
+      this.wake();
+    });
+    const end = (): void => {
+      this.closed = true;
+      this.wake();
+    };
+    socket.on('close', end);
+    socket.on('error', end);
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  static open(host: string, port: number, timeoutMs: number): Promise<SmtpConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new ConnectError('Connection timed out'));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(new SmtpConnection(socket, timeoutMs));
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new ConnectError(errnoText(err)));
+      });
+    });
+  }
+
+  write(text: string): void {
+    if (!this.closed) this.socket.write(text, 'latin1');
+  }
+
+  /** Read one reply; throws on timeout or a lost connection. */
+  async read(): Promise<SmtpReply> {
+    const lines: string[] = [];
+    for (;;) {
+      const nl = this.buf.indexOf('\n');
+      if (nl < 0) {
+        if (this.closed) throw new Error('lost connection');
+        const ok = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), this.timeoutMs);
+          this.waiter = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+        });
+        if (!ok) throw new Error('conversation timed out');
+        continue;
+      }
+      const line = this.buf.slice(0, nl).replace(/\r$/, '');
+      this.buf = this.buf.slice(nl + 1);
+      lines.push(line);
+      if (!/^\d{3}-/.test(line)) break;
+    }
+    const code = Number(lines[0].slice(0, 3)) || 0;
+    const text = [lines[0].replace(/^(\d{3})-/, '$1 '), ...lines.slice(1).map((l) => l.slice(4))].join(' ');
+    return { code, text, lines: lines.map((l) => l.slice(4)) };
+  }
+
+  close(): void {
+    this.socket.end();
+    this.socket.destroy();
+  }
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ECONNREFUSED: 'Connection refused',
+  ETIMEDOUT: 'Connection timed out',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  ECONNRESET: 'Connection reset by peer',
+};
+
+export function errnoText(err: NodeJS.ErrnoException): string {
+  return ERRNO_TEXT[err.code ?? ''] ?? err.message;
+}

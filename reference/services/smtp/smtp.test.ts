@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSink, type Sink } from '../../../harness/sink/index.ts';
+import { createFileLogger } from '../postlogd/postlogd.ts';
+import { writeTestQueueFile } from '../master/test-queue.ts';
+import { createSmtpAgent, dataBytes } from './smtp.ts';
+import { parseNexthop } from './nexthop.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function setup(faults: Parameters<typeof createSink>[0] = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'smtp-agent-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const sink = await createSink(faults);
+  cleanups.push(() => sink.close());
+  const log = createFileLogger({ myhostname: 'mx.twinpost.test' });
+  const agent = createSmtpAgent({ transport: 'smtp', logService: 'smtp', logger: log, heloName: 'mx.twinpost.test', connectTimeoutMs: 5000, replyTimeoutMs: 5000 });
+  return { dir, sink, log, agent, texts: () => log.lines.map((l) => l.replace(/^.*?\]: /, '')) };
+}
+
+const msg = (recipients: string[]) => ({
+  sender: 's@client.example',
+  recipients: recipients.map((address) => ({ address, dsnOrcpt: `rfc822;${address}` })),
+  content: 'Received: from x\nSubject: hi\n\n.leading dot\nbody\n',
+});
+
+describe('smtp delivery agent', () => {
+  it('parses nexthops', () => {
+    expect(parseNexthop('[127.0.0.1]:2525')).toEqual({ host: '127.0.0.1', port: 2525, bracketed: true });
+    expect(parseNexthop('mail.example:26')).toEqual({ host: 'mail.example', port: 26, bracketed: false });
+    expect(parseNexthop('smtp:[::1]')).toEqual({ host: '::1', port: 25, bracketed: true });
+    expect(dataBytes(Buffer.from('a\n.b\n'), 998)).toBe('a\r\n..b\r\n.\r\n');
+  });
+
+  it('delivers pipelined and logs status=sent with the server reply', async () => {
+    const { dir, sink, agent, texts } = await setup();
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example', 'y@far.example']), 'smtp', sink.relay);
+    const res = await agent.deliver(req);
+    expect(res.recipients.map((r) => [r.address, r.outcome, r.dsn])).toEqual([['x@far.example', 'sent', '2.0.0'], ['y@far.example', 'sent', '2.0.0']]);
+    const [tx] = sink.transactions();
+    expect(tx.mailFrom).toBe('s@client.example');
+    expect(tx.mailParams).toEqual([`SIZE=${tx.data!.length - 2}`].map(() => expect.stringMatching(/^SIZE=\d+$/)));
+    expect(tx.rcptTo).toEqual(['x@far.example', 'y@far.example']);
+    expect(tx.data!.toString()).toBe('Received: from x\r\nSubject: hi\r\n\r\n.leading dot\r\nbody\r\n');
+    const c = sink.connections()[0];
+    expect(c.helo).toBe('mx.twinpost.test');
+    expect(texts()[0]).toMatch(new RegExp(`^${req.queueId}: to=<x@far\\.example>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:${sink.endpoint.port}, delay=[\\d.]+, delays=[\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+, dsn=2\\.0\\.0, status=sent \\(${tx.dataReply!.replace(/[.()]/g, '\\$&')}\\)$`));
+  });
+
+  it('defers on 4xx and bounces on 5xx per recipient, with Postfix reason texts', async () => {
+    const { dir, sink, agent, texts } = await setup({
+      faults: [
+        { kind: 'reply', stage: 'rcpt', reply: '450 4.2.0 <a@defer.example>: try later', recipients: ['a@defer.example'] },
+        { kind: 'reply', stage: 'rcpt', reply: '550 5.1.1 <b@bounce.example>: no such user', recipients: ['b@bounce.example'] },
+      ],
+    });
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['a@defer.example', 'b@bounce.example', 'c@ok.example']), 'smtp', sink.relay);
+    const res = await agent.deliver(req);
+    expect(res.recipients.map((r) => [r.address, r.outcome, r.dsn, r.text])).toEqual([
+      ['a@defer.example', 'deferred', '4.2.0', 'host 127.0.0.1[127.0.0.1] said: 450 4.2.0 <a@defer.example>: try later (in reply to RCPT TO command)'],
+      ['b@bounce.example', 'bounced', '5.1.1', 'host 127.0.0.1[127.0.0.1] said: 550 5.1.1 <b@bounce.example>: no such user (in reply to RCPT TO command)'],
+      ['c@ok.example', 'sent', '2.0.0', expect.stringMatching(/^250 /)],
+    ]);
+    expect(texts()[0]).toContain(', dsn=4.2.0, status=deferred (host 127.0.0.1[127.0.0.1] said: 450 4.2.0 <a@defer.example>: try later (in reply to RCPT TO command))');
+  });
+
+  it('defers every recipient with "Connection refused" when the peer is down', async () => {
+    const { dir, sink, agent, texts } = await setup();
+    await sink.down();
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example']), 'smtp', sink.relay);
+    const res = await agent.deliver(req);
+    const reason = `connect to 127.0.0.1[127.0.0.1]:${sink.endpoint.port}: Connection refused`;
+    expect(res.destinationFailed).toBe(true);
+    expect(res.recipients[0]).toMatchObject({ outcome: 'deferred', dsn: '4.4.1', text: reason, relay: 'none' });
+    expect(texts()[0]).toBe(reason);
+    expect(texts()[1]).toMatch(new RegExp(`^${req.queueId}: to=<x@far\\.example>, relay=none, delay=[\\d.]+, delays=[\\d.]+/[\\d.]+/0/[\\d.]+, dsn=4\\.4\\.1, status=deferred \\(connect to`));
+  });
+});

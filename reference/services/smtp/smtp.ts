@@ -1,0 +1,219 @@
+/**
+ * smtp(8) delivery agent (transports "smtp" and "relay" in master.cf).
+ *
+ * Serves: DeliveryRequests from qmgr for one (transport, nexthop) with one or more recipients.
+ * Connects to the nexthop (nexthop.ts), speaks EHLO (falls back to HELO), sends MAIL / RCPT /
+ * DATA pipelined when the server announces PIPELINING, adds SIZE=, BODY=8BITMIME, and the DSN
+ * parameters (NOTIFY, ORCPT, RET, ENVID) the server supports, and reports each recipient:
+ * sent (2xx), deferred (4xx, connection problems) or bounced (5xx). Each outcome is logged as
+ * Postfix's smtp(8) does ("QID: to=<..>, relay=host[addr]:port, delay=.., delays=a/b/c/d,
+ * dsn=.., status=.. (..)"), and connection failures are also logged on their own
+ * ("connect to host[addr]:port: Connection refused"). Reads the message from the queue file.
+ */
+import { promises as dns } from 'node:dns';
+import { isIP } from 'node:net';
+import { readQueueFile } from '../../queue/queue-file.ts';
+import type { DeliveryAgent, DeliveryRequest, DeliveryResult, DeliveryRecipient, Logger, RecipientStatus } from '../contracts.ts';
+import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
+import { ConnectError, SmtpConnection, type SmtpReply } from './client.ts';
+import { parseNexthop } from './nexthop.ts';
+
+export interface SmtpAgentOptions {
+  /** master.cf service name ("smtp", "relay"). */
+  transport: string;
+  /** Logging tag: "smtp" or a full "postfix/relay" from -o syslog_name. */
+  logService: string;
+  logger: Logger;
+  /** smtp_helo_name (default $myhostname). */
+  heloName: string;
+  connectTimeoutMs?: number;
+  replyTimeoutMs?: number;
+  /** smtp_line_length_limit (998). */
+  lineLengthLimit?: number;
+  now?: () => number;
+}
+
+interface Endpoint {
+  name: string;
+  addr: string;
+  port: number;
+}
+
+type Stage = 'MAIL FROM' | 'RCPT TO' | 'DATA' | 'end of DATA' | 'initial greeting' | 'EHLO' | 'HELO';
+
+const DSN_NOTIFY_WORDS: [number, string][] = [[1, 'NEVER'], [2, 'SUCCESS'], [4, 'FAILURE'], [8, 'DELAY']];
+
+/** RFC 3461 xtext encoding for ORCPT. */
+function xtext(s: string): string {
+  return s.replace(/[^\x21-\x7e]|[+=]/g, (c) => '+' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}
+
+function dsnOf(reply: SmtpReply): string {
+  const m = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(reply.text);
+  if (m) return m[1];
+  return `${String(reply.code)[0]}.0.0`;
+}
+
+/** Message lines for DATA: CRLF line ends, dot-stuffing, long lines folded with CRLF SPACE. */
+export function dataBytes(content: Buffer, lineLimit: number): string {
+  let text = content.toString('latin1');
+  if (text.endsWith('\n')) text = text.slice(0, -1);
+  const out: string[] = [];
+  for (const raw of text === '' ? [] : text.split('\n')) {
+    let line = raw;
+    const parts: string[] = [];
+    while (lineLimit > 0 && line.length > lineLimit) {
+      parts.push(line.slice(0, lineLimit));
+      line = ' ' + line.slice(lineLimit);
+    }
+    parts.push(line);
+    for (const p of parts) out.push(p.startsWith('.') ? '.' + p : p);
+  }
+  return out.map((l) => l + '\r\n').join('') + '.\r\n';
+}
+
+export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
+  const now = opts.now ?? Date.now;
+  const connectTimeout = opts.connectTimeoutMs ?? 30_000;
+  const replyTimeout = opts.replyTimeoutMs ?? 300_000;
+
+  async function resolveEndpoint(host: string, port: number): Promise<Endpoint | string> {
+    if (isIP(host)) return { name: host, addr: host, port };
+    try {
+      const { address } = await dns.lookup(host, { family: 4 });
+      return { name: host, addr: address, port };
+    } catch {
+      return `Host or domain name not found. Name service error for name=${host} type=A: Host not found`;
+    }
+  }
+
+  return {
+    transport: opts.transport,
+    async deliver(req: DeliveryRequest): Promise<DeliveryResult> {
+      const handoff = now();
+      const results: RecipientStatus[] = [];
+      let connected: number | undefined;
+      let relay = 'none';
+      let mtaName: string | undefined;
+      const report = (r: DeliveryRecipient, outcome: RecipientStatus['outcome'], dsn: string, text: string, reply?: SmtpReply): void => {
+        const status = outcome;
+        opts.logger.info(opts.logService, formatDeliveryLine({
+          queueId: req.queueId, to: r.address, origTo: r.origTo, relay, dsn, status, text,
+          times: { arrival: req.arrivalTime, active: req.activeTime, handoff, connected, done: now() },
+        }));
+        const diag = reply && mtaName ? { diagType: 'smtp', diagText: reply.text, mtaType: 'dns', mtaName } : {};
+        results.push({ offset: r.offset, address: r.address, outcome, dsn, text, relay, ...diag });
+      };
+      const failAll = (rcpts: DeliveryRecipient[], dsn: string, text: string, reply?: SmtpReply): void => {
+        const outcome = dsn.startsWith('5') ? 'bounced' : 'deferred';
+        for (const r of rcpts) report(r, outcome, dsn, text, reply);
+      };
+
+      const hop = parseNexthop(req.nexthop);
+      const ep = await resolveEndpoint(hop.host, hop.port);
+      if (typeof ep === 'string') {
+        failAll(req.recipients, '4.4.3', ep);
+        return { recipients: results, destinationFailed: true };
+      }
+      const where = `${ep.name}[${ep.addr}]:${ep.port}`;
+      let conn: SmtpConnection;
+      try {
+        conn = await SmtpConnection.open(ep.addr, ep.port, connectTimeout);
+      } catch (err) {
+        const reason = err instanceof ConnectError ? err.reason : (err as Error).message;
+        const text = `connect to ${where}: ${reason}`;
+        opts.logger.info(opts.logService, text);
+        failAll(req.recipients, '4.4.1', text);
+        return { recipients: results, destinationFailed: true };
+      }
+      relay = where;
+      mtaName = ep.name;
+      const said = (reply: SmtpReply, stage: Stage): string => `host ${ep.name}[${ep.addr}] said: ${reply.text} (in reply to ${stage} command)`;
+      let pending = [...req.recipients];
+      try {
+        const greeting = await conn.read();
+        if (greeting.code !== 220) {
+          failAll(pending, dsnOf(greeting), `host ${ep.name}[${ep.addr}] refused to talk to me: ${greeting.text}`);
+          return { recipients: results, destinationFailed: true };
+        }
+        conn.write(`EHLO ${opts.heloName}\r\n`);
+        let ehlo = await conn.read();
+        let features = new Set<string>();
+        if (ehlo.code === 250) {
+          features = new Set(ehlo.lines.slice(1).map((l) => l.split(' ')[0].toUpperCase()));
+        } else {
+          conn.write(`HELO ${opts.heloName}\r\n`);
+          ehlo = await conn.read();
+          if (ehlo.code !== 250) {
+            failAll(pending, dsnOf(ehlo), said(ehlo, 'HELO'), ehlo);
+            return { recipients: results, destinationFailed: true };
+          }
+        }
+        connected = now();
+        const msg = await readQueueFile(req.queueFile);
+        const dsn = features.has('DSN');
+        let mail = `MAIL FROM:<${req.sender}>`;
+        if (features.has('SIZE')) mail += ` SIZE=${msg.size.messageSize}`;
+        if (features.has('8BITMIME') && msg.attributes.encoding === '8bit') mail += ' BODY=8BITMIME';
+        if (dsn && msg.attributes.ret_flags) mail += ` RET=${msg.attributes.ret_flags === '1' ? 'FULL' : 'HDRS'}`;
+        if (dsn && msg.attributes.envelope_id) mail += ` ENVID=${xtext(msg.attributes.envelope_id)}`;
+        const rcptCommands = req.recipients.map((r) => {
+          let c = `RCPT TO:<${r.address}>`;
+          if (dsn && r.dsnNotify) c += ` NOTIFY=${DSN_NOTIFY_WORDS.filter(([b]) => r.dsnNotify! & b).map(([, w]) => w).join(',')}`;
+          if (dsn) {
+            if (r.dsnOrcpt) c += ` ORCPT=${r.dsnOrcpt}`;
+            else if (r.origTo) c += ` ORCPT=rfc822;${xtext(r.origTo)}`;
+          }
+          return c;
+        });
+        const pipelining = features.has('PIPELINING');
+        const accepted: DeliveryRecipient[] = [];
+        if (pipelining) conn.write([mail, ...rcptCommands, 'DATA'].map((c) => c + '\r\n').join(''));
+        else conn.write(mail + '\r\n');
+        const mailReply = await conn.read();
+        if (mailReply.code !== 250) {
+          failAll(pending, dsnOf(mailReply), said(mailReply, 'MAIL FROM'), mailReply);
+          pending = [];
+        }
+        for (let i = 0; i < req.recipients.length; i++) {
+          if (!pipelining) {
+            if (pending.length === 0) break;
+            conn.write(rcptCommands[i] + '\r\n');
+          }
+          const rr = await conn.read();
+          if (pending.length === 0) continue;
+          const r = req.recipients[i];
+          if (rr.code >= 200 && rr.code < 300) accepted.push(r);
+          else report(r, rr.code >= 500 ? 'bounced' : 'deferred', dsnOf(rr), said(rr, 'RCPT TO'), rr);
+        }
+        pending = accepted;
+        if (!pipelining && pending.length > 0) conn.write('DATA\r\n');
+        if (pipelining || pending.length > 0) {
+          const dataReply = await conn.read();
+          if (pending.length > 0) {
+            if (dataReply.code !== 354) {
+              failAll(pending, dsnOf(dataReply), said(dataReply, 'DATA'), dataReply);
+              pending = [];
+            } else {
+              conn.write(dataBytes(msg.content, opts.lineLengthLimit ?? 998));
+              const done = await conn.read();
+              const list = pending;
+              pending = [];
+              if (done.code >= 200 && done.code < 300) for (const r of list) report(r, 'sent', dsnOf(done), done.text, done);
+              else failAll(list, dsnOf(done), said(done, 'end of DATA'), done);
+            }
+          }
+        }
+        conn.write('QUIT\r\n');
+        await conn.read().catch(() => undefined);
+      } catch (err) {
+        const lost = (err as Error).message;
+        failAll(pending.filter((r) => !results.some((x) => x.offset === r.offset)), '4.4.2',
+          `${lost === 'lost connection' ? 'lost connection with' : 'conversation with'} ${ep.name}[${ep.addr}] ${lost === 'lost connection' ? 'while sending message' : 'timed out'}`);
+      } finally {
+        conn.close();
+      }
+      return { recipients: results };
+    },
+  };
+}
