@@ -90,6 +90,19 @@ describe('sink faults', () => {
     await s.waitForTransactions(1, 5_000);
   });
 
+  it('a client that hangs up mid-DATA leaves a partial, unaccepted transaction closed by the client', async () => {
+    const s = await start();
+    const d = await open(s);
+    await d.command('EHLO c.example');
+    await d.pipeline(['MAIL FROM:<a@example.com>', 'RCPT TO:<b@example.com>', 'DATA']);
+    await d.send('Subject: cut\r\n\r\n..half a li');
+    await d.close();
+    const [conn] = await s.waitForClosed(1, 5_000);
+    expect(conn.closedBy).toBe('client');
+    expect(conn.transactions[0].accepted).toBe(false);
+    expect(conn.transactions[0].data!.toString()).toBe('Subject: cut\r\n\r\n.half a li');
+  });
+
   it('a slow answer at RCPT: another session is served meanwhile, and the reply comes late', async () => {
     const s = await start({ faults: [{ kind: 'slow', stage: 'rcpt', delayMs: 2_000, times: 1 }] });
     const slow = await open(s);

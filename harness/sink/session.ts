@@ -71,6 +71,11 @@ export class SinkSession {
 
   private closed(): void {
     if (this.mode === 'closed' && this.conn.closedAt !== undefined) return;
+    if (this.mode === 'data' && this.tx) {
+      // The client went away mid-DATA: keep what arrived (complete lines, then the rest).
+      const rest = this.input.take();
+      this.tx.data = Buffer.concat([...this.dataLines, rest[0] === 0x2e ? rest.subarray(1) : rest]);
+    }
     this.mode = 'closed';
     this.conn.closedBy = this.closingBy ?? 'client';
     this.conn.closedAt = Date.now();
