@@ -47,7 +47,7 @@ const scenario: Scenario = {
     events: [
       { kind: 'client', queueId: 'Q1', client: 'localhost[127.0.0.1]' },
       { kind: 'queue-active', queueId: 'Q1', from: 'alice@client.example', nrcpt: 1 },
-      { kind: 'delivery', queueId: 'Q1', to: 'bob@remote.example', status: 'sent', dsn: '2.0.0', relay: /^127\.0\.0\.1\[127\.0\.0\.1\]:\d+$/ },
+      { kind: 'delivery', queueId: 'Q1', to: 'bob@remote.example', status: 'sent', dsn: '2.0.0', relay: /^127\.0\.0\.1\[127\.0\.0\.1\]:/ },
       { kind: 'removed', queueId: 'Q1' },
     ],
     queue: 'empty',

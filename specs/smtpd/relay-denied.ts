@@ -1,15 +1,17 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
 
 /**
- * A client outside mynetworks may not relay: smtpd_relay_restrictions ends in
- * reject_unauth_destination, which answers 554 5.7.1 "Relay access denied" at RCPT
- * (relay_domains_reject_code = 554). Nothing is queued. postconf(5), smtpd(8).
+ * A client outside mynetworks may not relay. With smtpd_relay_restrictions ending in
+ * reject_unauth_destination (as Debian's shipped main.cf has it), RCPT to a foreign domain
+ * gets 554 5.7.1 "Relay access denied" (relay_domains_reject_code = 554). Nothing is queued.
+ * Postfix's compiled-in default ends in defer_unauth_destination instead: see
+ * relay-denied-default.ts. postconf(5), smtpd(8).
  */
 const scenario: Scenario = {
   id: 'smtpd/relay-denied',
   title: 'relay denied to a client outside mynetworks',
   description: 'With 127.0.0.1 outside $mynetworks, RCPT TO a foreign domain gets 554 5.7.1 Relay access denied, DATA then has no valid recipients, and no queue file is made.',
-  config: { main: { mynetworks: '192.0.2.0/24' } },
+  config: { main: { mynetworks: '192.0.2.0/24', smtpd_relay_restrictions: 'permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination' } },
   steps: [
     {
       kind: 'smtp',
