@@ -1,0 +1,32 @@
+/** bounce: the status logfile format (compared with a defer log written by real Postfix 3.7.11) and line wrapping. */
+import { describe, expect, it } from 'vitest';
+import { lineWrap } from './bounce.ts';
+import { formatLogEntry, parseLog } from './logfile.ts';
+
+// defer/D/DE1BF20C3A9 as written by real Postfix 3.7.11 (smtp: connection refused, two recipients).
+const REAL_DEFER_LOG =
+  '\n<bob@remote.test>: connect to 127.0.0.1[127.0.0.1]:31526: Connection refused\nrecipient=bob@remote.test\noffset=626\n' +
+  'dsn_orig_rcpt=rfc822;bob@remote.test\nstatus=4.4.1\naction=delayed\nreason=connect to 127.0.0.1[127.0.0.1]:31526: Connection refused\n\n' +
+  '\n<carol@remote.test>: connect to 127.0.0.1[127.0.0.1]:31526: Connection refused\nrecipient=carol@remote.test\noffset=702\n' +
+  'dsn_orig_rcpt=rfc822;carol@remote.test\nstatus=4.4.1\naction=delayed\nreason=connect to 127.0.0.1[127.0.0.1]:31526: Connection refused\n\n';
+
+describe('bounce logfiles', () => {
+  it('writes the same bytes as real Postfix and reads them back', () => {
+    const reason = 'connect to 127.0.0.1[127.0.0.1]:31526: Connection refused';
+    const text = ['bob', 'carol'].map((u, i) => formatLogEntry(
+      { address: `${u}@remote.test`, origTo: `${u}@remote.test`, offset: [626, 702][i], dsnOrcpt: `rfc822;${u}@remote.test` },
+      { status: '4.4.1', action: 'delayed', reason },
+    )).join('');
+    expect(text).toBe(REAL_DEFER_LOG);
+    expect(parseLog(REAL_DEFER_LOG)).toEqual([
+      { address: 'bob@remote.test', offset: 626, dsnOrcpt: 'rfc822;bob@remote.test', status: '4.4.1', action: 'delayed', reason },
+      { address: 'carol@remote.test', offset: 702, dsnOrcpt: 'rfc822;carol@remote.test', status: '4.4.1', action: 'delayed', reason },
+    ]);
+  });
+
+  it('wraps notification lines at 79 columns with a 4-space indent, as in a real DSN', () => {
+    // From a real 3.7.11 non-delivery notification.
+    expect(lineWrap('<dave@bad.test>: host 127.0.0.1[127.0.0.1] said: 500 5.3.0 Error: command failed (in reply to RCPT TO command)'))
+      .toEqual(['<dave@bad.test>: host 127.0.0.1[127.0.0.1] said: 500 5.3.0 Error: command', '    failed (in reply to RCPT TO command)']);
+  });
+});
