@@ -8,6 +8,7 @@
  * pipelined group is answered as a group, as Postfix's smtpd does.
  */
 import type net from 'node:net';
+import tls from 'node:tls';
 import { LineBuffer, chomp } from '../smtp/lines.ts';
 import { formatReply } from '../smtp/reply.ts';
 import type { FaultBook } from './faults.ts';
@@ -16,6 +17,8 @@ import type { SinkConnection, SinkTransaction, SmtpStage } from './types.ts';
 export interface SessionContext {
   hostname: string;
   extensions: string[];
+  /** Key and certificate when STARTTLS is offered. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   faults: FaultBook;
   /** A fresh queue ID for the "250 ... queued as ID" reply. */
   nextQueueId(): string;
@@ -40,15 +43,17 @@ export class SinkSession {
   private dropAt: number | undefined;
   private closingBy: 'client' | 'sink' | undefined;
 
+  private readonly onData = (chunk: Buffer) => {
+    this.input.push(chunk);
+    void this.pump();
+  };
+
   constructor(
-    private readonly socket: net.Socket,
+    private socket: net.Socket,
     readonly conn: SinkConnection,
     private readonly ctx: SessionContext,
   ) {
-    socket.on('data', (chunk: Buffer) => {
-      this.input.push(chunk);
-      void this.pump();
-    });
+    socket.on('data', this.onData);
     socket.on('error', () => undefined); // 'close' follows
     socket.on('close', () => this.closed());
   }
@@ -161,6 +166,9 @@ export class SinkSession {
         this.reply(r);
         break;
       }
+      case 'STARTTLS':
+        this.starttls(arg);
+        break;
       case 'NOOP':
         this.reply('250 2.0.0 Ok');
         break;
@@ -187,8 +195,29 @@ export class SinkSession {
     if (r !== '250') return this.reply(r);
     this.greeted = true;
     this.tx = undefined;
-    const lines = verb === 'HELO' ? [this.ctx.hostname] : [this.ctx.hostname, ...this.ctx.extensions];
+    const offerTls = this.ctx.tls && !this.conn.tlsProtocol ? ['STARTTLS'] : [];
+    const lines = verb === 'HELO' ? [this.ctx.hostname] : [this.ctx.hostname, ...this.ctx.extensions, ...offerTls];
     this.reply(`250 ${lines.join('\n')}`);
+  }
+
+  /** RFC 3207: 220, then TLS on the same socket; the session starts over (HELO needed again). */
+  private starttls(arg: string): void {
+    const keys = this.ctx.tls;
+    if (!keys) return this.reply('502 5.5.2 Error: command not recognized');
+    if (this.conn.tlsProtocol) return this.reply('503 5.5.1 Error: TLS already active');
+    if (arg) return this.reply('501 5.5.4 Syntax: STARTTLS');
+    this.reply('220 2.0.0 Ready to start TLS');
+    this.flush();
+    this.input.take(); // anything pipelined after STARTTLS was sent in clear text: ignore it
+    const plain = this.socket;
+    plain.off('data', this.onData);
+    const secure = new tls.TLSSocket(plain, { isServer: true, key: keys.key, cert: keys.cert });
+    secure.on('error', () => plain.destroy());
+    secure.once('secure', () => (this.conn.tlsProtocol = secure.getProtocol() ?? 'TLS'));
+    secure.on('data', this.onData);
+    this.socket = secure;
+    this.greeted = false;
+    this.tx = undefined;
   }
 
   private async mail(arg: string): Promise<void> {

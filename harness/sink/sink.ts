@@ -133,6 +133,7 @@ class SmtpSink implements Sink {
     const session = new SinkSession(socket, conn, {
       hostname: this.opts.hostname ?? 'sink.twinpost.test',
       extensions: this.opts.extensions ?? DEFAULT_EXTENSIONS,
+      tls: this.opts.tls,
       faults: this.faults,
       nextQueueId: () => this.nextQueueId(),
       changed: () => this.events.emit('change'),

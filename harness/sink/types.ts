@@ -36,6 +36,8 @@ export interface SinkConnection {
    * (e.g. MAIL, RCPT, DATA written at once) shows up as one batch of several commands.
    */
   commandBatches?: string[][];
+  /** The TLS protocol after a successful STARTTLS (e.g. "TLSv1.3"). */
+  tlsProtocol?: string;
   closedBy?: 'client' | 'sink';
   openedAt: number;
   closedAt?: number;
@@ -64,4 +66,6 @@ export interface SinkOptions {
   faults?: SinkFault[];
   /** ESMTP extensions announced; default PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, SMTPUTF8. */
   extensions?: string[];
+  /** Offer STARTTLS with this key and certificate (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }

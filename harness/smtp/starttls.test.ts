@@ -1,32 +1,19 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import tls from 'node:tls';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpDialog } from './dialog.ts';
+import { selfSignedCert } from './test-cert.ts';
 import { scriptedServer, receivedUntil, type ScriptedServer } from './test-server.ts';
 
-const run = promisify(execFile);
-let dir: string;
 let key: Buffer;
 let cert: Buffer;
 let server: ScriptedServer | undefined;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'twinpost-starttls-'));
-  await run('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=mx.twinpost.test',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ]);
-  key = await readFile(join(dir, 'key.pem'));
-  cert = await readFile(join(dir, 'cert.pem'));
+  ({ key, cert } = await selfSignedCert('mx.twinpost.test'));
 });
 
 afterAll(async () => {
   await server?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** A server that offers STARTTLS, switches to TLS on the same socket and answers EHLO there. */
