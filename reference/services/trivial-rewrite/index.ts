@@ -11,9 +11,10 @@
  */
 import type { ResolveReply, RewriteReply, RewriteRule, TrivialRewriteClient } from '../contracts.ts';
 import { Params, type ParamSource } from './params.ts';
-import { openFallbackTable, type LookupTable, type OpenTable } from './maps.ts';
+import { referenceTables, type LookupTable, type OpenTable } from './maps.ts';
 import { rewriteAddress, type RewriteContext } from './rewrite.ts';
 import { Resolver } from './resolve.ts';
+import { MainConfig } from '../../config/index.ts';
 
 export { serveTrivialRewrite } from './server.ts';
 export type { LookupTable, OpenTable } from './maps.ts';
@@ -21,12 +22,16 @@ export type { LookupTable, OpenTable } from './maps.ts';
 const CUSTOM_TRANSPORT = 'function:transport_maps';
 
 export interface TrivialRewriteOptions {
-  /** Opens a table named "type:name" (reference/tables). Default: inline:, static:, texthash: only. */
+  /** Opens a table named "type:name". Default: reference/tables (with the config, if one was given). */
   openTable?: OpenTable;
 }
 
 export interface TrivialRewrite extends TrivialRewriteClient {
   resolveVerify(sender: string, address: string): Promise<ResolveReply>;
+}
+
+function defaultTables(params: ParamSource): OpenTable {
+  return params instanceof MainConfig ? referenceTables({ config: params }) : referenceTables();
 }
 
 /**
@@ -41,8 +46,8 @@ export function createTrivialRewrite(
   const base = new Params(params);
   let p = base;
   let open: OpenTable = optionsOrTransportLookup && typeof optionsOrTransportLookup !== 'function'
-    ? optionsOrTransportLookup.openTable ?? openFallbackTable
-    : openFallbackTable;
+    ? optionsOrTransportLookup.openTable ?? defaultTables(params)
+    : defaultTables(params);
   if (typeof optionsOrTransportLookup === 'function') {
     // The caller's function stands in for the whole of transport_maps (a key/value table).
     const custom: LookupTable = { fixed: true, lookup: optionsOrTransportLookup };

@@ -5,7 +5,8 @@
  */
 import { networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
-import { MatchList, splitList, type OpenTable } from './maps.ts';
+import { splitList } from '../../config/index.ts';
+import { MatchList, type OpenTable } from './maps.ts';
 import { mailhostAddr } from './hostname.ts';
 import type { Params } from './params.ts';
 

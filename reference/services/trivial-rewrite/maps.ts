@@ -3,10 +3,11 @@
  * maps_find does) and match lists (string_list / domain_list: mydestination, relay_domains,
  * virtual_*_domains), per postconf(5) and match_list / match_hostname behaviour.
  *
- * Tables come from an `OpenTable` function (reference/tables when wired in). A small fallback
- * opener understands inline:{...}, static:, texthash: so the service works and is testable alone.
+ * Tables come from an `OpenTable` function; by default reference/tables (referenceTables).
  */
 import { readFileSync } from 'node:fs';
+import { splitList } from '../../config/index.ts';
+import { openTable, splitSpec, type OpenTableOptions } from '../../tables/index.ts';
 
 export interface LookupTable {
   /** null = not found; throw = lookup error (the resolver answers FAIL). */
@@ -19,69 +20,24 @@ export type OpenTable = (spec: string) => LookupTable;
 
 export class TableLookupError extends Error {}
 
-/** Split a list parameter on commas and blanks, keeping {...} groups together (mystrtokq). */
-export function splitList(value: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let depth = 0;
-  for (const c of value) {
-    if (depth === 0 && /[\s,]/.test(c)) {
-      if (cur) out.push(cur);
-      cur = '';
-      continue;
-    }
-    if (c === '{') depth++;
-    else if (c === '}' && depth > 0) depth--;
-    cur += c;
-  }
-  if (cur) out.push(cur);
-  return out;
-}
-
 const isTableSpec = (pattern: string) => pattern[0] !== '[' && pattern.includes(':');
 
-/* ---------------- fallback tables ---------------- */
+/** Postfix's pattern tables see full keys only; everything else is a fixed key/value table. */
+const PATTERN_TYPES = new Set(['regexp', 'pcre', 'cidr']);
 
-function parseInline(body: string): Map<string, string> {
-  const m = new Map<string, string>();
-  for (let item of splitList(body)) {
-    if (item.startsWith('{') && item.endsWith('}')) item = item.slice(1, -1).trim();
-    const eq = item.indexOf('=');
-    if (eq < 0) throw new Error(`inline table: missing "=" in ${item}`);
-    m.set(item.slice(0, eq).trim().toLowerCase(), item.slice(eq + 1).trim());
-  }
-  return m;
-}
-
-function parseTextHash(path: string): Map<string, string> {
-  const m = new Map<string, string>();
-  const lines: string[] = [];
-  for (const raw of readFileSync(path, 'utf8').split('\n')) {
-    if (/^\s*(#|$)/.test(raw)) continue;
-    if (/^\s/.test(raw) && lines.length) lines[lines.length - 1] += ' ' + raw.trim();
-    else lines.push(raw.trim());
-  }
-  for (const line of lines) {
-    const match = /^(\S+)\s*(.*)$/.exec(line);
-    if (match) m.set(match[1].toLowerCase(), match[2].trim());
-  }
-  return m;
-}
-
-/** Minimal opener for inline:, static:, texthash: (the reference/tables module does the rest). */
-export function openFallbackTable(spec: string): LookupTable {
-  const colon = spec.indexOf(':');
-  const type = spec.slice(0, colon);
-  const name = spec.slice(colon + 1);
-  if (type === 'static') {
-    const value = name.startsWith('{') && name.endsWith('}') ? name.slice(1, -1).trim() : name;
-    return { fixed: true, lookup: async () => value };
-  }
-  let map: Map<string, string>;
-  if (type === 'inline') map = parseInline(name.replace(/^\{|\}$/g, ''));
-  else if (type === 'texthash') map = parseTextHash(name);
-  else throw new Error(`unsupported table type in ${spec} (no table module wired in)`);
-  return { fixed: true, lookup: async (key) => map.get(key) ?? null };
+/**
+ * OpenTable on top of reference/tables. Opening is asynchronous there, so a table is opened at
+ * once and awaited on first lookup; a table that cannot be opened fails every lookup (as
+ * Postfix's surrogate tables do), so the resolver answers FAIL instead of crashing.
+ */
+export function referenceTables(options: OpenTableOptions = {}): OpenTable {
+  return (spec) => {
+    const { type, name } = splitSpec(spec);
+    const inner = type === 'proxy' ? splitSpec(name).type : type;
+    const opened = openTable(spec, options);
+    opened.catch(() => {}); // reported by lookup()
+    return { fixed: !PATTERN_TYPES.has(inner), lookup: async (key) => (await opened).lookup(key) };
+  };
 }
 
 /* ---------------- maps: several tables searched in order ---------------- */
