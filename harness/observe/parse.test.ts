@@ -66,6 +66,14 @@ describe('parseMaillogLine', () => {
       .toMatchObject({ kind: 'reject', stage: 'MAIL', code: 553, from: '', text: '<>: Sender address rejected: no' });
   });
 
+  it('smtpd reject at CONNECT and HELO (no envelope yet)', () => {
+    const c = p('Nov 28 19:50:51 mx postfix/smtpd[1]: NOQUEUE: reject: CONNECT from unknown[127.0.0.2]: 554 5.7.1 <unknown[127.0.0.2]>: Client host rejected: Access denied; proto=SMTP');
+    expect(c).toMatchObject({ kind: 'reject', stage: 'CONNECT', code: 554, text: '<unknown[127.0.0.2]>: Client host rejected: Access denied' });
+    expect(c).not.toHaveProperty('from');
+    expect(p('Nov 28 19:50:51 mx postfix/smtpd[1]: NOQUEUE: reject: EHLO from unknown[127.0.0.2]: 504 5.5.2 <x>: Helo command rejected: need fully-qualified hostname; proto=SMTP helo=<x>'))
+      .toMatchObject({ kind: 'reject', stage: 'EHLO', code: 504, dsn: '5.5.2', text: '<x>: Helo command rejected: need fully-qualified hostname' });
+  });
+
   it('cleanup header_checks reject', () => {
     expect(p('Nov 28 19:52:01 mx postfix/cleanup[11534]: C780B20C0FD: reject: header Subject: spam offer from localhost[127.0.0.1]; from=<sender@example.org> to=<localuser@mx.example.test> proto=ESMTP helo=<vm>: 5.7.1 no spam (thanks)'))
       .toMatchObject({ kind: 'reject', queueId: 'C780B20C0FD', stage: 'header', client: 'localhost[127.0.0.1]', code: 550, dsn: '5.7.1', text: 'Subject: spam offer: no spam (thanks)', from: 'sender@example.org', to: 'localuser@mx.example.test' });

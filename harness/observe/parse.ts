@@ -115,15 +115,15 @@ function parseSession(base: Head, text: string): MaillogEvent | undefined {
 function parseReject(base: Head & { queueId?: string }, text: string): SmtpdReject | undefined {
   const smtpd = /^reject: (\S+) from (\S+?): (\d{3})(?: (\d\.\d{1,3}\.\d{1,3}))? (.*)$/s.exec(text);
   if (smtpd) {
-    const { reason, from, to } = splitEnvelopeTail(smtpd[5]);
-    return withDsn({ ...base, kind: 'reject', stage: smtpd[1], client: smtpd[2], code: Number(smtpd[3]), text: reason, from, to }, smtpd[4]);
+    const { reason, ...env } = splitEnvelopeTail(smtpd[5]);
+    return withDsn({ ...base, kind: 'reject', stage: smtpd[1], client: smtpd[2], code: Number(smtpd[3]), text: reason, ...env }, smtpd[4]);
   }
   const cleanup = /^reject: (header|body|mime-header|nested-header) (.*) from (\S+); (from=<.*) proto=\S+ helo=<.*>: (\d\.\d{1,3}\.\d{1,3}) (.*)$/s.exec(text);
   if (cleanup) {
-    const { from, to } = envelope(cleanup[4]);
+    const env = envelope(cleanup[4]);
     // cleanup logs only the enhanced status code; the client was told <class>50 (e.g. 550).
     const code = Number(cleanup[5][0]) * 100 + 50;
-    return withDsn({ ...base, kind: 'reject', stage: cleanup[1], client: cleanup[3], code, text: `${cleanup[2]}: ${cleanup[6]}`, from, to }, cleanup[5]);
+    return withDsn({ ...base, kind: 'reject', stage: cleanup[1], client: cleanup[3], code, text: `${cleanup[2]}: ${cleanup[6]}`, ...env }, cleanup[5]);
   }
   return undefined;
 }
@@ -132,17 +132,23 @@ function withDsn(r: SmtpdReject, dsn: string | undefined): SmtpdReject {
   return dsn === undefined ? r : { ...r, dsn };
 }
 
-/** Split "reason; from=<a> to=<b> proto=P helo=<h>" into its parts (to= is optional). */
+/**
+ * Split "reason; from=<a> to=<b> proto=P helo=<h>" into its parts. smtpd leaves out what it
+ * does not know yet: at CONNECT only "proto=" follows, at HELO "proto= helo=", at MAIL no "to=".
+ */
 function splitEnvelopeTail(s: string): { reason: string; from?: string; to?: string } {
-  const m = /^(.*); (from=<.*>) proto=\S+ helo=<.*>$/s.exec(s);
+  const m = /^(.*); ((?:from=<.*?> )?(?:to=<.*?> )?proto=\S+(?: helo=<.*>)?)$/s.exec(s);
   return m ? { reason: m[1], ...envelope(m[2]) } : { reason: s };
 }
 
-/** "from=<a> to=<b>" or "from=<a>" → { from, to? }. */
+/** The from=<a> and to=<b> values of an envelope summary, where present. */
 function envelope(s: string): { from?: string; to?: string } {
-  const m = /^from=<(.*?)>(?: to=<(.*)>)?$/s.exec(s);
-  if (!m) return {};
-  return m[2] === undefined ? { from: m[1] } : { from: m[1], to: m[2] };
+  const out: { from?: string; to?: string } = {};
+  const from = /^from=<(.*?)>(?= to=<| proto=|$)/s.exec(s);
+  if (from) out.from = from[1];
+  const to = /(?:^| )to=<(.*?)>(?= proto=|$)/s.exec(from ? s.slice(from[0].length) : s);
+  if (to) out.to = to[1];
+  return out;
 }
 
 /**
