@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileLogger } from '../postlogd/postlogd.ts';
+import { writeTestQueueFile } from '../master/test-queue.ts';
+import { fakeRewrite, recordingCleanup } from '../smtpd/testing.ts';
+import { createLocalAgent, type LocalSettings } from './local.ts';
+import { asctime } from './mailbox.ts';
+import { lookupUser } from './users.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function setup(aliases: Record<string, string>, extra: Partial<LocalSettings> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'local-agent-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'mail'));
+  const log = createFileLogger({ myhostname: 'mx.twinpost.test' });
+  const cleanup = recordingCleanup('FWD');
+  const settings: LocalSettings = {
+    transport: 'local', logService: 'local', myhostname: 'mx.twinpost.test', myorigin: 'mx.twinpost.test', mailName: 'Postfix',
+    mailSpoolDirectory: join(dir, 'mail'), homeMailbox: '', recipientDelimiter: '+', enableOriginalRecipient: true, ownerRequestSpecial: true, ...extra,
+  };
+  const rewrite = fakeRewrite('mx.twinpost.test', ['mx.twinpost.test']);
+  const agent = createLocalAgent({ settings, logger: log, cleanup, rewrite: { ...rewrite, resolve: async (s, a) => ({ ...(await rewrite.resolve(s, a)), transport: (await rewrite.resolve(s, a)).transport }) }, aliasLookup: async (n) => aliases[n] });
+  return { dir, log, cleanup, agent, texts: () => log.lines.map((l) => l.replace(/^.*?\]: /, '')) };
+}
+
+describe('local delivery agent', () => {
+  it('expands an alias to a local user and a remote address: mailbox copy plus "forwarded as"', async () => {
+    const { dir, cleanup, agent, texts } = setup({ both: 'nobody, remote@far.example' });
+    const req = await writeTestQueueFile(join(dir, 'q'), {
+      sender: 's2@client.example', recipients: [{ address: 'both@mx.twinpost.test', dsnOrcpt: 'rfc822;both@mx.twinpost.test' }],
+      content: 'Received: from client.example\nSubject: alias\n\nFrom me\n>From you\n',
+      attributes: { log_client_name: 'localhost', rewrite_context: 'remote' },
+    }, 'local', 'mx.twinpost.test');
+    const res = await agent.deliver(req);
+    expect(res.recipients).toMatchObject([{ address: 'both@mx.twinpost.test', outcome: 'sent' }]);
+    expect(texts()[0]).toMatch(/: to=<nobody@mx\.twinpost\.test>, orig_to=<both@mx\.twinpost\.test>, relay=local, delay=[\d.]+, delays=[\d.]+\/[\d.]+\/0\/[\d.]+, dsn=2\.0\.0, status=sent \(delivered to mailbox\)$/);
+    expect(texts()[1]).toMatch(/: to=<both@mx\.twinpost\.test>, relay=local, .*, dsn=2\.0\.0, status=sent \(forwarded as FWD0000001\)$/);
+    const box = readFileSync(join(dir, 'mail', 'nobody'), 'latin1');
+    expect(box).toMatch(/^From s2@client\.example  \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\n/);
+    expect(box.slice(box.indexOf('\n') + 1)).toBe(
+      'Return-Path: <s2@client.example>\nX-Original-To: both@mx.twinpost.test\nDelivered-To: both@mx.twinpost.test\n' +
+      'Received: from client.example\nSubject: alias\n\n>From me\n>From you\n\n');
+    expect(statSync(join(dir, 'mail', 'nobody')).uid).toBe(lookupUser('nobody')!.uid);
+    const fwd = cleanup.submitted[0];
+    expect(fwd.sender).toBe('s2@client.example');
+    expect(fwd.recipients).toEqual([{ address: 'remote@far.example', origTo: 'both@mx.twinpost.test', dsnOrcpt: 'rfc822;both@mx.twinpost.test' }]);
+    expect(fwd.content.toString()).toMatch(/^Received: by mx\.twinpost\.test \(Postfix\)\n\tid FWD0000001; \w{3}, [ \d]\d \w{3} \d{4} [\d:]{8} [+-]\d{4} \(\w+\)\nDelivered-To: both@mx\.twinpost\.test\nReceived: from client\.example\n/);
+    expect(fwd.attributes).toEqual({ log_client_name: 'localhost', rewrite_context: 'remote' });
+  });
+
+  it('bounces unknown users and mail loops, uses owner- as sender, and writes maildir', async () => {
+    const { dir, cleanup, agent, texts } = setup({ list: 'far@away.example', 'owner-list': 'nobody' }, { homeMailbox: '' });
+    const req = await writeTestQueueFile(join(dir, 'q'), {
+      sender: 's@c', recipients: [{ address: 'nosuchuser@mx.twinpost.test' }, { address: 'list@mx.twinpost.test' }, { address: 'nobody+x@mx.twinpost.test' }],
+      content: 'Delivered-To: nobody+x@mx.twinpost.test\nSubject: x\n\nbody\n',
+    }, 'local', 'mx.twinpost.test');
+    const res = await agent.deliver(req);
+    expect(res.recipients.map((r) => [r.outcome, r.dsn, r.text])).toEqual([
+      ['bounced', '5.1.1', 'unknown user: "nosuchuser"'],
+      ['sent', '2.0.0', 'forwarded as FWD0000001'],
+      ['bounced', '5.4.6', 'mail forwarding loop for nobody+x@mx.twinpost.test'],
+    ]);
+    expect(cleanup.submitted[0].sender).toBe('owner-list@mx.twinpost.test');
+    expect(texts()[0]).toContain('status=bounced (unknown user: "nosuchuser")');
+  });
+
+  it('delivers to maildir when mail_spool_directory ends in "/"', async () => {
+    const { dir, agent } = setup({});
+    const spool = join(dir, 'maildirs') + '/';
+    const { agent: md } = { agent: createLocalAgent({
+      settings: { transport: 'local', logService: 'local', myhostname: 'mx', myorigin: 'mx', mailName: 'Postfix', mailSpoolDirectory: spool, homeMailbox: '', recipientDelimiter: '', enableOriginalRecipient: true, ownerRequestSpecial: true },
+      logger: createFileLogger({ myhostname: 'mx' }), cleanup: recordingCleanup(), rewrite: fakeRewrite('mx', ['mx']), aliasLookup: async () => undefined,
+    }) };
+    void agent;
+    const req = await writeTestQueueFile(join(dir, 'q'), { sender: '', recipients: [{ address: 'nobody@mx' }], content: 'Subject: m\n\nFrom x\n' }, 'local', 'mx');
+    const res = await md.deliver(req);
+    expect(res.recipients[0].text).toBe('delivered to maildir');
+    const files = readdirSync(join(spool, 'nobody', 'new'));
+    expect(files).toHaveLength(1);
+    expect(readFileSync(join(spool, 'nobody', 'new', files[0]), 'latin1')).toBe('Return-Path: <>\nX-Original-To: nobody@mx\nDelivered-To: nobody@mx\nSubject: m\n\nFrom x\n');
+    expect(asctime(new Date(2026, 10, 1, 2, 3, 4).getTime())).toBe('Sun Nov  1 02:03:04 2026');
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * local(8) delivery agent for the reference MTA.
+ *
+ * Serves: DeliveryRequests from qmgr for transport "local". Per recipient (recipient.c,
+ * alias.c, token.c, mailbox.c, forward.c): the Delivered-To loop check, alias_maps expansion
+ * (user+ext then user; owner-<name> changes the envelope sender; :include: files; an alias
+ * that names itself goes to the mailbox), addresses resolving to this transport are delivered
+ * recursively, all others are re-injected through cleanup as a NEW message (logged "forwarded
+ * as NEWQID"), users from /etc/passwd get mailbox delivery (mbox under
+ * $mail_spool_directory, or maildir when home_mailbox ends in "/"), and unknown users bounce
+ * (5.1.1 unknown user). Every outcome is logged as Postfix's local(8) does.
+ * Not supported yet: .forward files, |command and /file destinations (deferred with a reason).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
+import type { CleanupClient, DeliveryAgent, DeliveryRecipient, DeliveryRequest, DeliveryResult, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
+import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
+import { mailDate } from '../smtpd/received.ts';
+import { bareAddress, includeItems, splitAliasItems } from './alias-items.ts';
+import { appendMbox, maildirEntry, mboxEntry, writeMaildir, type Envelope } from './mailbox.ts';
+import { lookupUser, type PasswdEntry } from './users.ts';
+
+export interface LocalSettings {
+  /** master.cf service name of this agent ("local"). */
+  transport: string;
+  logService: string;
+  myhostname: string;
+  myorigin: string;
+  mailName: string;
+  mailSpoolDirectory: string;
+  homeMailbox: string;
+  recipientDelimiter: string;
+  enableOriginalRecipient: boolean;
+  ownerRequestSpecial: boolean;
+}
+
+export interface LocalDeps {
+  settings: LocalSettings;
+  logger: Logger;
+  cleanup: CleanupClient;
+  rewrite: TrivialRewriteClient;
+  /** alias_maps lookup of a local name; undefined = not found; throws on a table error. */
+  aliasLookup: (name: string) => Promise<string | undefined>;
+  userLookup?: (name: string) => PasswdEntry | undefined;
+  now?: () => number;
+}
+
+type Outcome = { outcome: RecipientStatus['outcome']; dsn: string; text: string };
+
+interface Context {
+  req: DeliveryRequest;
+  msg: QueueMessage;
+  handoff: number;
+  /** The request recipient being worked on. */
+  top: DeliveryRecipient;
+  /** Lower-cased Delivered-To values of the primary header block. */
+  delivered: Set<string>;
+  /** Forward batches by sender (Delivered-To is frozen per request recipient). */
+  forwards: Map<string, { address: string; origTo: string; dsnOrcpt?: string }[]>;
+  results: Outcome[];
+}
+
+const MAX_LEVEL = 100;
+
+export function deliveredToSet(content: Buffer): Set<string> {
+  const set = new Set<string>();
+  for (const line of content.toString('latin1').split('\n')) {
+    if (line === '' || !/^[\x21-\x39\x3b-\x7e]+:|^[ \t]/.test(line)) break;
+    const m = /^delivered-to:\s*(.*)$/i.exec(line);
+    if (m && set.size < 1000) set.add(m[1].trim().toLowerCase());
+  }
+  return set;
+}
+
+export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
+  const s = deps.settings;
+  const now = deps.now ?? Date.now;
+  const getUser = deps.userLookup ?? ((n: string) => lookupUser(n));
+
+  const log = (ctx: Context, to: string, o: Outcome): void => {
+    deps.logger.info(s.logService, formatDeliveryLine({
+      queueId: ctx.req.queueId, to, origTo: ctx.top.origTo, relay: 'local', dsn: o.dsn, status: o.outcome, text: o.text,
+      times: { arrival: ctx.req.arrivalTime, active: ctx.req.activeTime, handoff: ctx.handoff, done: now() },
+    }));
+    ctx.results.push(o);
+  };
+
+  async function mailbox(ctx: Context, address: string, user: PasswdEntry, sender: string): Promise<Outcome> {
+    const env: Envelope = {
+      sender,
+      origTo: s.enableOriginalRecipient ? ctx.top.origTo : '',
+      deliveredTo: ctx.top.address,
+    };
+    const t = now();
+    const owner = { uid: user.uid, gid: user.gid };
+    try {
+      if (s.homeMailbox.endsWith('/')) {
+        await writeMaildir(join(user.home, s.homeMailbox), maildirEntry(env, ctx.msg.content), t, owner);
+        return { outcome: 'sent', dsn: '2.0.0', text: 'delivered to maildir' };
+      }
+      if (s.homeMailbox) {
+        await appendMbox(join(user.home, s.homeMailbox), mboxEntry(env, ctx.msg.content, t), owner);
+      } else if (s.mailSpoolDirectory.endsWith('/')) {
+        await writeMaildir(join(s.mailSpoolDirectory, user.name), maildirEntry(env, ctx.msg.content), t, owner);
+        return { outcome: 'sent', dsn: '2.0.0', text: 'delivered to maildir' };
+      } else {
+        await appendMbox(join(s.mailSpoolDirectory, user.name), mboxEntry(env, ctx.msg.content, t), owner);
+      }
+      return { outcome: 'sent', dsn: '2.0.0', text: 'delivered to mailbox' };
+    } catch (err) {
+      return { outcome: 'deferred', dsn: '4.2.0', text: `cannot update mailbox ${join(s.mailSpoolDirectory, user.name)} for user ${user.name}. ${(err as Error).message}` };
+    }
+  }
+
+  async function deliverRecipient(ctx: Context, address: string, sender: string, level: number): Promise<void> {
+    if (ctx.delivered.has(address.toLowerCase())) {
+      log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `mail forwarding loop for ${address}` });
+      return;
+    }
+    const at = address.lastIndexOf('@');
+    const localPart = (at < 0 ? address : address.slice(0, at)).toLowerCase();
+    let user = localPart;
+    let extension = '';
+    if (s.recipientDelimiter) {
+      const i = [...localPart].findIndex((c) => s.recipientDelimiter.includes(c));
+      if (i > 0) {
+        user = localPart.slice(0, i);
+        extension = localPart.slice(i + 1);
+      }
+    }
+    if (user === '') {
+      log(ctx, address, { outcome: 'bounced', dsn: '5.1.3', text: 'null username' });
+      return;
+    }
+    if (level > MAX_LEVEL) {
+      log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `alias database loop for ${user}` });
+      return;
+    }
+    let expansion: string | undefined;
+    let aliasName = user;
+    try {
+      if (extension) {
+        expansion = await deps.aliasLookup(localPart);
+        if (expansion !== undefined) aliasName = localPart;
+      }
+      expansion ??= await deps.aliasLookup(user);
+    } catch (err) {
+      log(ctx, address, { outcome: 'deferred', dsn: '4.3.0', text: `alias database unavailable` });
+      return;
+    }
+    if (expansion !== undefined) {
+      const items = splitAliasItems(expansion);
+      const selfNamed = items.some((i) => bareAddress(i).toLowerCase() === aliasName);
+      if (!selfNamed) {
+        let nextSender = sender;
+        if (s.ownerRequestSpecial) {
+          const owner = await deps.aliasLookup(`owner-${aliasName}`).catch(() => undefined);
+          if (owner !== undefined) nextSender = (await deps.rewrite.rewrite('local', `owner-${aliasName}`)).address;
+        }
+        await expandItems(ctx, items, nextSender, level + 1, address);
+        return;
+      }
+    }
+    const pw = getUser(user);
+    if (pw) {
+      log(ctx, address, await mailbox(ctx, address, pw, sender));
+      return;
+    }
+    if (user === 'mailer-daemon' || user === 'postmaster') {
+      deps.logger.warning(s.logService, `required alias not found: ${user}`);
+      log(ctx, address, { outcome: 'sent', dsn: '2.0.0', text: 'discarded' });
+      return;
+    }
+    log(ctx, address, { outcome: 'bounced', dsn: '5.1.1', text: `unknown user: "${user}"` });
+  }
+
+  async function expandItems(ctx: Context, items: string[], sender: string, level: number, parent: string): Promise<void> {
+    for (const raw of items) {
+      const item = raw.trim();
+      if (/^:include:/i.test(item)) {
+        const path = item.slice(':include:'.length).trim();
+        let text: string;
+        try {
+          text = await readFile(path, 'utf8');
+        } catch (err) {
+          log(ctx, parent, { outcome: 'deferred', dsn: '4.3.0', text: `cannot open include file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}` });
+          continue;
+        }
+        await expandItems(ctx, includeItems(text), sender, level + 1, parent);
+        continue;
+      }
+      if (item.startsWith('|') || item.startsWith('/') || item.startsWith('~/')) {
+        log(ctx, parent, { outcome: 'deferred', dsn: '4.3.0', text: `the reference does not deliver to files or commands: ${item}` });
+        continue;
+      }
+      const canon = (await deps.rewrite.rewrite('local', bareAddress(item))).address;
+      const resolved = await deps.rewrite.resolve(sender, canon);
+      if (resolved.transport === s.transport) {
+        await deliverRecipient(ctx, resolved.recipient, sender, level);
+      } else {
+        const list = ctx.forwards.get(sender) ?? [];
+        list.push({ address: canon, origTo: ctx.top.origTo, dsnOrcpt: ctx.top.dsnOrcpt });
+        ctx.forwards.set(sender, list);
+      }
+    }
+  }
+
+  async function flushForwards(ctx: Context): Promise<void> {
+    const attrs: Record<string, string> = {};
+    for (const name of ['log_client_name', 'log_client_address', 'log_protocol_name', 'log_helo_name', 'sasl_method', 'sasl_username', 'sasl_sender', 'log_ident', 'rewrite_context']) {
+      const v = ctx.msg.attributes[name];
+      if (v) attrs[name] = v;
+    }
+    for (const [sender, recipients] of ctx.forwards) {
+      try {
+        const open = await deps.cleanup.open('local-forward');
+        const header = `Received: by ${s.myhostname} (${s.mailName})\n\tid ${open.queueId}; ${mailDate(now())}\nDelivered-To: ${ctx.top.address.toLowerCase()}\n`;
+        const reply = await open.submit({
+          source: 'local-forward', sender, recipients, content: Buffer.concat([Buffer.from(header, 'latin1'), ctx.msg.content]),
+          attributes: attrs, parentQueueId: ctx.req.queueId, arrivalTime: now(),
+        });
+        if (reply.status === 0) log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwarded as ${reply.queueId}` });
+        else log(ctx, ctx.top.address, { outcome: 'deferred', dsn: '4.3.0', text: reply.reason ?? 'cannot forward message' });
+      } catch (err) {
+        log(ctx, ctx.top.address, { outcome: 'deferred', dsn: '4.3.0', text: `cannot forward message: ${(err as Error).message}` });
+      }
+    }
+  }
+
+  return {
+    transport: s.transport,
+    async deliver(req: DeliveryRequest): Promise<DeliveryResult> {
+      const handoff = now();
+      const msg = await readQueueFile(req.queueFile);
+      const delivered = deliveredToSet(msg.content);
+      const statuses: RecipientStatus[] = [];
+      for (const top of req.recipients) {
+        const ctx: Context = { req, msg, handoff, top, delivered, forwards: new Map(), results: [] };
+        await deliverRecipient(ctx, top.address, req.sender, 0);
+        await flushForwards(ctx);
+        // The request recipient is done only when every branch is; a deferred branch wins.
+        const worst = ctx.results.find((r) => r.outcome === 'deferred') ?? ctx.results.find((r) => r.outcome === 'bounced') ?? ctx.results[0];
+        statuses.push({ offset: top.offset, address: top.address, outcome: worst.outcome, dsn: worst.dsn, text: worst.text, relay: 'local' });
+      }
+      return { recipients: statuses };
+    },
+  };
+}
