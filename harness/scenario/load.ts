@@ -2,7 +2,7 @@
  * Finds and loads scenario files: every specs/**\/*.ts that is not a test, each exporting a
  * Scenario as default. `--spec` takes a glob relative to the project (e.g. "specs/smtpd/*").
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Scenario } from './types.ts';
@@ -39,15 +39,32 @@ export function isScenarioFile(rel: string): boolean {
   return rel.endsWith('.ts') && !rel.endsWith('.test.ts') && !rel.endsWith('.d.ts') && !rel.split('/').pop()!.startsWith('_');
 }
 
-/** Scenario files matching `glob` (default: all of specs/), relative to the project, sorted. */
+/**
+ * Scenario files matching `glob` (default: all of specs/), relative to the project, sorted.
+ * A glob without a directory part is taken inside specs/ ("smtpd/*"); one that names another
+ * directory ("fixtures/failing/*") is searched there.
+ */
 export function findScenarioFiles(glob = 'specs/**', root = PROJECT_ROOT): string[] {
-  const re = globToRegExp(glob.replace(/^\.\//, ''));
-  const prefix = re.source.includes('/') ? '' : 'specs/';
-  return walk(join(root, 'specs'))
+  const g = glob.replace(/^\.\//, '');
+  const staticPart = g.split('/').filter((_p, i, all) => !all.slice(0, i + 1).some((x) => /[*?]/.test(x)));
+  const base = staticPart.length && existsSync(join(root, staticPart[0]!)) && statSync(join(root, staticPart[0]!)).isDirectory() ? staticPart[0]! : 'specs';
+  const full = base === 'specs' && !g.startsWith('specs/') && g !== 'specs' ? `specs/${g}` : g;
+  const re = globToRegExp(full);
+  const dir = join(root, base);
+  if (!existsSync(dir)) return [];
+  return walk(dir)
     .map((p) => relative(root, p))
     .filter(isScenarioFile)
-    .filter((rel) => re.test(rel) || re.test(rel.replace(/\.ts$/, '')) || (prefix && re.test(rel.slice(prefix.length))))
+    .filter((rel) => re.test(rel) || re.test(rel.replace(/\.ts$/, '')) || (statSafe(join(root, full)) && rel.startsWith(`${full.replace(/\/$/, '')}/`)))
     .sort();
+}
+
+function statSafe(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export async function loadScenario(file: string, root = PROJECT_ROOT): Promise<Scenario> {

@@ -1,0 +1,66 @@
+/**
+ * `twinpost run` as a user runs it: a process, its exit status, its progress lines, its
+ * reports — and, after a scenario that fails on purpose, no Postfix process and no temp
+ * directory of that run left behind.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/twinpost.js');
+
+function twinpost(args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+}
+
+function masterConfigs(): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmd[0]?.endsWith('/master')) out.push(cmd[cmd.indexOf('-c') + 1] ?? '(default)');
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+describe('twinpost run', () => {
+  it('answers --help', () => {
+    const r = twinpost(['run', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--target T/);
+    expect(r.stdout).toMatch(/--report DIR/);
+  });
+
+  it('rejects bad usage with exit 2', () => {
+    const r = twinpost(['run', '--target', 'nonsense']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown target "nonsense"/);
+  });
+
+  it('exits 1 on a failing scenario, explains the diff, writes reports, and leaves nothing behind', () => {
+    const report = mkdtempSync(join(tmpdir(), 'twinpost-report-'));
+    try {
+      const r = twinpost(['run', '--target', 'postfix', '--spec', 'fixtures/failing/*', '--report', report]);
+      expect(r.status, r.stdout + r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/\[1\/1\] postfix\s+failing\/wrong-expectation\s+FAILED/);
+      expect(r.stdout).toMatch(/expected reply 250, observed "554 5\.7\.1 <b@foreign\.example>: Relay access denied"/);
+      expect(r.stdout).toMatch(/^0 passed, 1 failed$/m);
+      const junit = readFileSync(join(report, 'junit.xml'), 'utf8');
+      expect(junit).toMatch(/<testsuite name="postfix" tests="1" failures="1"/);
+      const results = JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')) as { scenarios: { status: string }[] };
+      expect(results.scenarios.map((s) => s.status)).toEqual(['failed']);
+      // Nothing of this run remains: no instance directory, no master of one.
+      const mine = readdirSync(tmpdir()).filter((n) => n.startsWith('twinpost-postfix-'));
+      for (const dir of mine) expect(existsSync(join(tmpdir(), dir, 'owner'))).toBe(true); // others' live runs only
+      expect(masterConfigs().filter((c) => mine.every((d) => !c.includes(d)) && c.includes('twinpost-postfix-'))).toEqual([]);
+    } finally {
+      rmSync(report, { recursive: true, force: true });
+    }
+  });
+});
