@@ -80,6 +80,20 @@ const CONFIGS: Record<string, () => Record<string, string>> = {
 
 type Answer = unknown;
 
+/** One real instance per describe block, with a connected private/rewrite client. */
+function realInstance(params: Record<string, string>): { pf: PostfixInstance; real: RewriteClient } {
+  const inst = {} as { pf: PostfixInstance; real: RewriteClient };
+  beforeAll(async () => {
+    inst.pf = await startPostfixInstance(params);
+    inst.real = await RewriteClient.connect(inst.pf.privateSocket('rewrite'));
+  });
+  afterAll(async () => {
+    inst.real?.close();
+    await inst.pf?.stop();
+  });
+  return inst;
+}
+
 async function askAll(c: TrivialRewriteClient & { resolveVerify(s: string, a: string): Promise<unknown> }, addresses: string[]): Promise<Answer[]> {
   const out: Answer[] = [];
   for (const a of addresses) {
@@ -98,24 +112,15 @@ async function askAll(c: TrivialRewriteClient & { resolveVerify(s: string, a: st
 
 for (const [name, extra] of Object.entries(CONFIGS)) {
   describe(`trivial-rewrite vs real Postfix: ${name}`, () => {
-    let pf: PostfixInstance;
-    let real: RewriteClient;
     const params = { ...BASE, ...extra() };
-    beforeAll(async () => {
-      pf = await startPostfixInstance(params);
-      real = await RewriteClient.connect(pf.privateSocket('rewrite'));
-    });
-    afterAll(async () => {
-      real?.close();
-      await pf?.stop();
-    });
+    const instance = realInstance(params);
 
     it('gives the same answers for every address in the corpus', async () => {
       const addresses = rewriteCorpus();
       expect(addresses.length).toBeGreaterThanOrEqual(200);
       // The reference reads the very main.cf the real instance runs with.
-      const ref = createTrivialRewrite(loadMainCf(pf.configDir));
-      const [want, got] = [await askAll(real, addresses), await askAll(ref, addresses)];
+      const ref = createTrivialRewrite(loadMainCf(instance.pf.configDir));
+      const [want, got] = [await askAll(instance.real, addresses), await askAll(ref, addresses)];
       const inputs = [...addresses.flatMap((a) => [a, a]), 'sender1', 'sender2', 'sender3', ...[...addresses, ...REWRITE_EXTRA].filter((a) => a !== '')];
       const diffs = want.flatMap((w, i) => (JSON.stringify(w) === JSON.stringify(got[i]) ? [] : [{ input: inputs[i], postfix: w, reference: got[i] }]));
       expect(diffs).toEqual([]);
@@ -127,7 +132,7 @@ for (const [name, extra] of Object.entries(CONFIGS)) {
       const client = await RewriteClient.connect(join(dir, 'rewrite'));
       try {
         const sample = rewriteCorpus().filter((_, i) => i % 7 === 0);
-        expect(await askAll(client, sample)).toEqual(await askAll(real, sample));
+        expect(await askAll(client, sample)).toEqual(await askAll(instance.real, sample));
       } finally {
         client.close();
         await server.close();
@@ -141,17 +146,8 @@ for (const [name, extra] of Object.entries(CONFIGS)) {
 // specials, routing operators, literals, blanks and UTF-8, with bang paths and the percent hack
 // off and quoted local parts left closed, against the real daemon.
 describe('trivial-rewrite vs real Postfix: random addresses (seeded)', () => {
-  let pf: PostfixInstance;
-  let real: RewriteClient;
   const params = { ...BASE, swap_bangpath: 'no', allow_percent_hack: 'no', resolve_dequoted_address: 'no', append_dot_mydomain: 'yes', remote_header_rewrite_domain: 'rw.example' };
-  beforeAll(async () => {
-    pf = await startPostfixInstance(params);
-    real = await RewriteClient.connect(pf.privateSocket('rewrite'));
-  });
-  afterAll(async () => {
-    real?.close();
-    await pf?.stop();
-  });
+  const instance = realInstance(params);
 
   it('agrees on 1500 generated addresses', async () => {
     const piece = fc.constantFrom(
@@ -159,11 +155,11 @@ describe('trivial-rewrite vs real Postfix: random addresses (seeded)', () => {
       '[', ']', '<', '>', ',', ':', ';', '127.0.0.1', '[IPv6:::1]', '+', '-', 'ü', '\t', '|', 'host.example.com', 'postmaster');
     const addresses = fc.sample(fc.array(piece, { minLength: 1, maxLength: 12 }).map((a) => a.join('')), { numRuns: 1500, seed: 20261128 })
       .filter((a) => a.trim() !== ''); // an all-blank rewrite makes Postfix's trivial-rewrite panic
-    const ref = createTrivialRewrite(loadMainCf(pf.configDir));
+    const ref = createTrivialRewrite(loadMainCf(instance.pf.configDir));
     const diffs: unknown[] = [];
     for (const a of addresses) {
       const [want, got] = [
-        [await real.resolve('', a), await real.rewrite('local', a), await real.rewrite('remote', a)],
+        [await instance.real.resolve('', a), await instance.real.rewrite('local', a), await instance.real.rewrite('remote', a)],
         [await ref.resolve('', a), await ref.rewrite('local', a), await ref.rewrite('remote', a)],
       ];
       if (JSON.stringify(want) !== JSON.stringify(got)) diffs.push({ input: a, postfix: want, reference: got });
