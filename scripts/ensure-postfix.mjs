@@ -5,7 +5,7 @@
 // otherwise stops with the exact command to run. Never touches /etc/postfix.
 import { execFileSync, spawnSync } from 'node:child_process';
 
-const PACKAGES = ['postfix', 'postfix-lmdb', 'postfix-pcre'];
+const PACKAGES = ['postfix', 'postfix-lmdb', 'postfix-pcre', 'postfix-pgsql', 'postgresql'];
 
 function installed(pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
