@@ -7,6 +7,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 
 const PACKAGES = ['postfix', 'postfix-lmdb', 'postfix-pcre', 'postfix-pgsql', 'postgresql'];
 
+// The HTML report's browser test (harness/report/html) drives Debian's chromium; no browser is
+// ever downloaded.
+PACKAGES.push('chromium');
+
 function installed(pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.includes('install ok installed');
