@@ -1,0 +1,196 @@
+/**
+ * master(8) for the reference MTA: reads main.cf and master.cf from a Postfix configuration
+ * directory and runs the services master.cf names, in one Node process.
+ *
+ * Started by reference/mta.ts (`twinpost mta -c DIR start|start-fg`). For each master.cf
+ * entry: `inet ... smtpd` gets an SMTP listener on its address and port; `unix` entries for
+ * smtp, local, error (and retry), discard become delivery agents registered with qmgr under
+ * their service name; cleanup, qmgr, bounce, trivial-rewrite and postlogd are wired in-process
+ * (services without a reference implementation are skipped). Logs "daemon started -- version
+ * $mail_version, configuration DIR" when ready, "reload -- ..." after reload(), and
+ * "terminating on signal N" on stop(signal). Writes $queue_directory/pid/master.pid.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadMainCf, loadMasterCf, type MainConfig, type MasterEntry } from '../../config/index.ts';
+import { QueueLayout } from '../../queue/layout.ts';
+import type { DeliveryAgent } from '../contracts.ts';
+import { createCleanup } from '../cleanup/cleanup.ts';
+import { createBounce } from '../bounce/bounce.ts';
+import { createQmgr, type Qmgr } from '../qmgr/qmgr.ts';
+import { showq } from '../showq/showq.ts';
+import { createTrivialRewrite } from '../trivial-rewrite/index.ts';
+import { createFileLogger, type FileLogger } from '../postlogd/postlogd.ts';
+import { createSmtpd, type SmtpdServer } from '../smtpd/smtpd.ts';
+import { createSmtpAgent } from '../smtp/smtp.ts';
+import { createLocalAgent } from '../local/local.ts';
+import { createErrorAgent } from '../error/error.ts';
+import { createDiscardAgent } from '../discard/discard.ts';
+import type { QueueEntry } from '../../../harness/observe/postqueue.ts';
+import { TableList, localKeys, localSettings, logServiceName, restrictionSettings, smtpdSettings } from './settings.ts';
+
+export interface MasterOptions {
+  configDir: string;
+  /** Extra hand-off of each log line (start-fg may mirror to stdout). */
+  onLogLine?: (line: string) => void;
+}
+
+interface Running {
+  config: MainConfig;
+  layout: QueueLayout;
+  qmgr: Qmgr;
+  listeners: SmtpdServer[];
+  tables: TableList[];
+}
+
+/** "[host]:port", "host:port" or "port" of an inet service name. */
+export function inetEndpoint(service: string, inetInterfaces: string[]): { host: string; port: number }[] {
+  const m = /^(?:\[?([^\]]*)\]?:)?([^:]+)$/.exec(service);
+  const portText = m?.[2] ?? service;
+  const port = /^\d+$/.test(portText) ? Number(portText) : portText === 'smtp' ? 25 : portText === 'submission' ? 587 : portText === 'submissions' ? 465 : NaN;
+  if (Number.isNaN(port)) throw new Error(`master.cf: unknown port "${portText}"`);
+  if (m?.[1]) return [{ host: m[1], port }];
+  const hosts = inetInterfaces.flatMap((i) => (i === 'all' ? ['0.0.0.0'] : i === 'loopback-only' ? ['127.0.0.1'] : [i]));
+  return hosts.map((host) => ({ host, port }));
+}
+
+/** Expand $service_name / ${service_name} in a master.cf -o value, as master(8) does. */
+function serviceOptions(entry: MasterEntry): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(entry.options)) out[k] = v.replace(/\$\{?service_name\}?/g, entry.service);
+  return out;
+}
+
+export class Master {
+  private running?: Running;
+  readonly logger: FileLogger;
+
+  private constructor(private readonly opts: MasterOptions, config: MainConfig) {
+    this.logger = createFileLogger({
+      path: config.get('maillog_file') || undefined,
+      myhostname: config.get('myhostname'),
+      syslogName: config.get('syslog_name'),
+      onLine: opts.onLogLine,
+    });
+  }
+
+  static async start(opts: MasterOptions): Promise<Master> {
+    const config = loadMainCf(opts.configDir);
+    const master = new Master(opts, config);
+    master.running = await master.startServices(config);
+    await master.writePid(config);
+    master.logger.info('master', `daemon started -- version ${config.get('mail_version')}, configuration ${opts.configDir}`);
+    return master;
+  }
+
+  get queueDirectory(): string | undefined {
+    return this.running?.layout.queueDir;
+  }
+
+  private async writePid(config: MainConfig): Promise<void> {
+    const dir = join(config.get('queue_directory'), 'pid');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'master.pid'), `${String(process.pid).padStart(10)}\n`);
+  }
+
+  private async startServices(config: MainConfig): Promise<Running> {
+    const logger = this.logger;
+    const layout = new QueueLayout(config.get('queue_directory'), { hashQueueNames: config.list('hash_queue_names'), hashQueueDepth: config.int('hash_queue_depth') });
+    await layout.ensureDirs();
+    const rewrite = createTrivialRewrite(config);
+    let qmgr: Qmgr | undefined;
+    const cleanup = createCleanup({ config, layout, rewrite, logger, wakeQmgr: () => qmgr?.wake() });
+    const bounce = createBounce({ config, layout, cleanup, logger });
+    qmgr = createQmgr({ config, layout, rewrite, bounce, logger });
+    const running: Running = { config, layout, qmgr, listeners: [], tables: [] };
+
+    for (const entry of loadMasterCf(this.opts.configDir, config)) {
+      const cfg = Object.keys(entry.options).length ? config.withOverrides(serviceOptions(entry)) : config;
+      const agent = this.agentFor(entry, cfg, running, cleanup, rewrite);
+      if (agent) qmgr.registerAgent(agent);
+      if (entry.type === 'inet' && entry.command === 'smtpd') {
+        const localRecipients = new TableList(cfg.list('local_recipient_maps'));
+        running.tables.push(localRecipients);
+        for (const ep of inetEndpoint(entry.service, cfg.list('inet_interfaces'))) {
+          const smtpd = createSmtpd({ settings: smtpdSettings(cfg), restrictions: restrictionSettings(cfg, localRecipients), cleanup, rewrite, logger });
+          await new Promise<void>((resolve, reject) => {
+            smtpd.server.once('error', reject);
+            smtpd.server.listen(ep.port, ep.host, () => resolve());
+          });
+          running.listeners.push(smtpd);
+        }
+      }
+    }
+    await qmgr.start();
+    return running;
+  }
+
+  private agentFor(entry: MasterEntry, cfg: MainConfig, running: Running, cleanup: ReturnType<typeof createCleanup>, rewrite: ReturnType<typeof createTrivialRewrite>): DeliveryAgent | undefined {
+    if (entry.type !== 'unix') return undefined;
+    const logger = this.logger;
+    const transport = entry.service;
+    switch (entry.command) {
+      case 'smtp':
+        return createSmtpAgent({
+          transport, logger, logService: logServiceName(cfg, 'smtp'), heloName: cfg.get('smtp_helo_name'),
+          connectTimeoutMs: cfg.time('smtp_connect_timeout') * 1000, replyTimeoutMs: cfg.time('smtp_data_done_timeout') * 1000,
+          lineLengthLimit: cfg.int('smtp_line_length_limit'),
+        });
+      case 'local': {
+        const aliases = new TableList(cfg.list('alias_maps'));
+        running.tables.push(aliases);
+        return createLocalAgent({
+          settings: localSettings(cfg, transport), logger, cleanup, rewrite,
+          aliasLookup: (name) => aliases.find([name]),
+        });
+      }
+      case 'error':
+        return createErrorAgent({ transport, logger, logService: logServiceName(cfg, 'error'), mode: transport === 'retry' ? 'retry' : 'error' });
+      case 'discard':
+        return createDiscardAgent({ transport, logger, logService: logServiceName(cfg, 'discard') });
+      default:
+        return undefined;
+    }
+  }
+
+  private async stopServices(): Promise<void> {
+    const r = this.running;
+    this.running = undefined;
+    if (!r) return;
+    await Promise.all(r.listeners.map((l) => l.close()));
+    await r.qmgr.stop();
+    await Promise.all(r.tables.map((t) => t.close()));
+  }
+
+  /** postfix reload: re-read main.cf and master.cf and restart the services. */
+  async reload(): Promise<void> {
+    const config = loadMainCf(this.opts.configDir);
+    await this.stopServices();
+    this.logger.reconfigure({ myhostname: config.get('myhostname'), syslogName: config.get('syslog_name'), path: config.get('maillog_file') || undefined });
+    this.running = await this.startServices(config);
+    this.logger.info('master', `reload -- version ${config.get('mail_version')}, configuration ${this.opts.configDir}`);
+  }
+
+  /** postqueue -f: attempt delivery of all queued mail now. */
+  flush(): void {
+    this.running?.qmgr.flush();
+  }
+
+  /** Resolves when qmgr has nothing in flight (tests). */
+  async idle(): Promise<void> {
+    await this.running?.qmgr.idle();
+  }
+
+  async queue(): Promise<QueueEntry[]> {
+    if (!this.running) return [];
+    return showq(this.running.layout);
+  }
+
+  /** Stop every service; with a signal number, log "terminating on signal N" first. */
+  async stop(signal?: number): Promise<void> {
+    const queueDir = this.running?.config.get('queue_directory');
+    if (signal !== undefined) this.logger.info('master', `terminating on signal ${signal}`);
+    await this.stopServices();
+    if (queueDir) await rm(join(queueDir, 'pid', 'master.pid'), { force: true });
+  }
+}
