@@ -27,7 +27,7 @@ import { QueueFileWriter } from '../../queue/queue-file.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueClock } from '../../queue/queue-id.ts';
 import { REC } from '../../queue/records.ts';
-import { openFallbackTable, type OpenTable } from '../trivial-rewrite/maps.ts';
+import { referenceTables, type OpenTable } from '../trivial-rewrite/maps.ts';
 import { AddressMaps, AliasExpansionError } from './address-maps.ts';
 import { headerPass } from './headers.ts';
 
@@ -64,7 +64,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
   const clock = deps.clock ?? Date.now;
   const maps = new AddressMaps({
     get: (n) => cfg.get(n), list: (n) => cfg.list(n), int: (n) => cfg.int(n),
-    openTable: deps.openTable ?? openFallbackTable, rewrite: deps.rewrite,
+    openTable: deps.openTable ?? referenceTables(), rewrite: deps.rewrite,
     warn: (t) => deps.logger.warning(SERVICE, t),
   });
 
