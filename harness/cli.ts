@@ -2,6 +2,7 @@
  * The `twinpost` command.
  *
  *   twinpost run   [--target T]... [--spec GLOB] [--report DIR]   the conformance suite
+ *   twinpost mta   -c CONFIG_DIR start|stop|reload|status         the reference MTA, like postfix -c
  *
  * Every command answers --help. Exit status: 0 when everything passed, 1 when a scenario
  * failed, 2 on a usage error.
@@ -12,6 +13,7 @@ const USAGE = `usage: twinpost <command> [options]
 
 commands:
   run     run conformance scenarios on one or more targets and write reports
+  mta     run the reference MTA from a Postfix configuration directory (like postfix -c)
 
 Run "twinpost <command> --help" for the options of a command.`;
 
@@ -20,6 +22,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'run':
       return runCommand(rest);
+    case 'mta': {
+      const { runMta } = await import('../reference/mta.ts');
+      return runMta(rest);
+    }
     case undefined:
     case '-h':
     case '--help':
