@@ -4,13 +4,13 @@
  * trailing dots, mixed case, empty forms, literals, UTF-8). Internal form (as resolve takes it).
  */
 const LOCALS = [
-  'user', 'User.Name', 'u+ext', 'a b', 'a@b', 'a%b', 'site!user', '-dash', 'postmaster', 'MAILER-DAEMON',
+  'user', 'User.Name', 'u+ext', 'a b', 'a@b', 'a%b', 'site!user', '-dash', 'postmaster', 'MAILER-DAEMON', 'gone', 'u-x',
   'owner-list', 'list-request', '', 'a..b', '.lead', 'trail.', 'x"y', 'jörg',
 ];
 const DOMAINS = [
   null, 'host.example.com', 'HOST.Example.COM', 'localhost', 'example.com', 'other.example', 'sub.other.example',
   'relay.example', 'sub.relay.example', 'valias.example', 'vmbox.example', '[127.0.0.1]', '[192.0.2.1]',
-  'other.example.', 'host.example.com.', 'bad_dom', 'dom..', '192.0.2.1', 'example.net', 'a.b.example.net',
+  'other.example.', 'host.example.com.', 'bad_dom', 'dom..', '192.0.2.1', 'example.net', 'a.b.example.net', 'valias2.example', 'moved.example', '[192.0.2.9]',
 ];
 const EXTRA = [
   '', '@', '@other.example', '@a,@b:user@other.example', '@a:user', 'u%v%w@host.example.com', 'a!b!c',

@@ -76,6 +76,21 @@ const CONFIGS: Record<string, () => Record<string, string>> = {
     sender_dependent_default_transport_maps: 'texthash:' + mapFile('sdt', 'me@s.example smtp:[sdt.example]\n<> retry:\n'),
     address_verify_relayhost: '[verify.example]',
   }),
+  'regexp transport_maps, relocated_maps, alias domains from virtual_alias_maps, proxy_interfaces': () => ({
+    transport_maps: 'regexp:' + mapFile('transport.re', '/^postmaster@/ local:\n/@other\\.example$/ relay:[re.example]\n/^u\\+/ smtp:[plus.example]\n'),
+    relocated_maps: 'texthash:' + mapFile('relocated', 'gone@host.example.com new@else.example\n@moved.example the new place\nuser new@user.example\n'),
+    virtual_alias_domains: '',
+    virtual_alias_maps: 'texthash:' + mapFile('valias', 'valias2.example x\nsomeone@valias2.example a@b\n'),
+    proxy_interfaces: '192.0.2.9',
+    inet_interfaces: 'all',
+    recipient_delimiter: '+-',
+    empty_address_default_transport_maps_lookup_key: '<null>',
+    sender_dependent_default_transport_maps: 'texthash:' + mapFile('sdt2', '<null> smtp:[nullsender.example]\n'),
+  }),
+  // Tables that cannot be opened: lookups fail, the answer carries FAIL and whatever was decided so far.
+  'unavailable transport_maps': () => ({ transport_maps: `texthash:${mapsDir}/missing/transport` }),
+  'unavailable relay_domains table': () => ({ relay_domains: `relay.example, texthash:${mapsDir}/missing/relay` }),
+  'unavailable mydestination table': () => ({ mydestination: `host.example.com, texthash:${mapsDir}/missing/mydest` }),
 };
 
 type Answer = unknown;

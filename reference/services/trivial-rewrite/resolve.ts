@@ -19,7 +19,7 @@ import { LocalDomains } from './local.ts';
 import { rewriteTokens, type RewriteContext, type RewriteSettings } from './rewrite.ts';
 import { appendToks, internalize, lastIndexOfType, op, quoteLocal, scan, type Tok } from './tok822.ts';
 import { validHostaddr, validMailhostLiteral, validUtf8Hostname } from './hostname.ts';
-import { applyTransportEntry, transportLookup, type Route } from './transport.ts';
+import { applyTransportEntry, transportLookup } from './transport.ts';
 import { mailAddrFind, type FindStrategy } from './addr-find.ts';
 import type { Params } from './params.ts';
 
@@ -102,12 +102,15 @@ export class Resolver {
   }
 
   async resolve(p: Personality, sender: string, address: string): Promise<ResolveReply> {
+    // The answer is built up in place; a failure returns it as far as it got, plus FAIL.
+    const st: ResolveReply = { transport: 'CHANNEL NOT UPDATED', nexthop: 'NEXTHOP NOT UPDATED', recipient: 'NEXTRCPT NOT UPDATED', flags: 0 };
     try {
-      return await this.resolveAddress(p, sender, address);
+      await this.resolveAddress(p, sender, address, st);
     } catch (e) {
-      if (e instanceof TableLookupError) return failed();
-      throw e;
+      if (!(e instanceof TableLookupError || e instanceof ResolveFailure)) throw e;
+      st.flags |= RESOLVE_FLAG_FAIL;
     }
+    return st;
   }
 
   /** mail_addr_find's default strategy: full address, without extension, local part if local, @domain. */
@@ -178,90 +181,85 @@ export class Resolver {
     }
   }
 
-  private async resolveAddress(p: Personality, sender: string, address: string): Promise<ResolveReply> {
+  private async resolveAddress(p: Personality, sender: string, address: string, st: ResolveReply): Promise<void> {
     const s = this.settings;
     const stripped = await this.stripLocal(address);
-    if (stripped === null) return failed();
+    if (stripped === null) throw new ResolveFailure('loop limit');
     let remote = stripped.remote;
-    let recipient = internalize(stripped.toks);
-    let rcptDomain = recipient.slice(recipient.lastIndexOf('@') + 1);
-    let flags = 0;
-    const placeholder = () => ({
-      transport: 'CHANNEL NOT UPDATED', nexthop: 'NEXTHOP NOT UPDATED', recipient, flags: flags | RESOLVE_CLASS_DEFAULT,
-    });
+    st.recipient = internalize(stripped.toks);
+    let rcptDomain = st.recipient.slice(st.recipient.lastIndexOf('@') + 1);
 
-    // Step 2: syntax of the result domain.
+    // Step 2: syntax of the result domain; an invalid one ends here (placeholders, DEFAULT|ERROR).
     if (rcptDomain.startsWith('[')) {
-      if (!validMailhostLiteral(rcptDomain)) flags |= RESOLVE_FLAG_ERROR;
+      if (!validMailhostLiteral(rcptDomain)) st.flags |= RESOLVE_FLAG_ERROR;
     } else if (!validUtf8Hostname(s.smtputf8, rcptDomain)) {
       if (s.resolveNumericDomain && validHostaddr(rcptDomain)) {
-        recipient = `${recipient.slice(0, recipient.length - rcptDomain.length)}[${rcptDomain}]`;
+        st.recipient = `${st.recipient.slice(0, st.recipient.length - rcptDomain.length)}[${rcptDomain}]`;
         rcptDomain = `[${rcptDomain}]`;
         if (await this.local.isLocal(rcptDomain)) remote = false;
       } else {
-        flags |= RESOLVE_FLAG_ERROR;
+        st.flags |= RESOLVE_FLAG_ERROR;
       }
     }
-    if (flags & RESOLVE_FLAG_ERROR) return placeholder();
+    if (st.flags & RESOLVE_FLAG_ERROR) {
+      st.flags |= RESOLVE_CLASS_DEFAULT;
+      return;
+    }
 
     // Routing operators in the local part, whatever the local settings.
-    const firstOp = recipient.search(/[@!%]/);
-    if (recipient.slice(firstOp + 1) !== rcptDomain) flags |= RESOLVE_FLAG_ROUTED;
+    const firstOp = st.recipient.search(/[@!%]/);
+    if (st.recipient.slice(firstOp + 1) !== rcptDomain) st.flags |= RESOLVE_FLAG_ROUTED;
 
     // Step 3: address class.
-    const route: Route = { transport: '', nexthop: '' };
     if (!remote) {
-      route.transport = p.localTransport;
-      route.nexthop = rcptDomain;
-      flags |= RESOLVE_CLASS_LOCAL;
+      st.transport = p.localTransport;
+      st.nexthop = rcptDomain;
+      st.flags |= RESOLVE_CLASS_LOCAL;
     } else if (await this.aliasDomains.match(rcptDomain)) {
-      route.transport = 'error';
-      route.nexthop = `5.1.1 User unknown${s.showUnknownTable ? ' in virtual alias table' : ''}`;
-      flags |= RESOLVE_CLASS_ALIAS;
+      st.transport = 'error';
+      st.nexthop = `5.1.1 User unknown${s.showUnknownTable ? ' in virtual alias table' : ''}`;
+      st.flags |= RESOLVE_CLASS_ALIAS;
     } else if (await this.mailboxDomains.match(rcptDomain)) {
-      route.transport = p.virtualTransport;
-      route.nexthop = rcptDomain;
-      flags |= RESOLVE_CLASS_VIRTUAL;
+      st.transport = p.virtualTransport;
+      st.nexthop = rcptDomain;
+      st.flags |= RESOLVE_CLASS_VIRTUAL;
     } else {
       if (await this.relayDomains.match(rcptDomain)) {
-        route.transport = p.relayTransport;
-        flags |= RESOLVE_CLASS_RELAY;
+        st.transport = p.relayTransport;
+        st.flags |= RESOLVE_CLASS_RELAY;
       } else {
         const xport = await this.addrFind(p.senderDefaultTransportMaps, sender || s.nullDefaultTransportKey);
-        route.transport = xport === null || xport.toLowerCase() === 'dunno' ? p.defaultTransport : xport;
-        flags |= RESOLVE_CLASS_DEFAULT;
+        st.transport = xport === null || xport.toLowerCase() === 'dunno' ? p.defaultTransport : xport;
+        st.flags |= RESOLVE_CLASS_DEFAULT;
       }
       let relay = await this.addrFind(p.senderRelayMaps, sender || s.nullRelayKey);
       if (relay !== null && relay.toLowerCase() === 'dunno') relay = null;
-      route.nexthop = relay ?? (p.relayhost || rcptDomain);
+      st.nexthop = relay ?? (p.relayhost || rcptDomain);
     }
 
     // An explicit transport:nexthop in main.cf overrides the nexthop.
-    const colon = route.transport.indexOf(':');
+    const colon = st.transport.indexOf(':');
     if (colon >= 0) {
-      const dest = route.transport.slice(colon + 1);
-      route.transport = route.transport.slice(0, colon);
-      if (dest) route.nexthop = dest;
+      const dest = st.transport.slice(colon + 1);
+      st.transport = st.transport.slice(0, colon);
+      if (dest) st.nexthop = dest;
     }
-    if (route.transport === '') return failed(recipient);
+    if (st.transport === '') throw new ResolveFailure('null transport');
 
-    if (!p.transportMaps.empty && !(flags & RESOLVE_CLASS_ALIAS)) {
-      const hit = await transportLookup(p.transportMaps, recipient, s.recipientDelimiter, s.transportParentStyle);
-      if (hit !== null) applyTransportEntry(hit, rcptDomain, route);
+    if (!p.transportMaps.empty && !(st.flags & RESOLVE_CLASS_ALIAS)) {
+      const hit = await transportLookup(p.transportMaps, st.recipient, s.recipientDelimiter, s.transportParentStyle);
+      if (hit !== null) applyTransportEntry(hit, rcptDomain, st);
     }
     if (!this.relocated.empty) {
-      const moved = await this.addrFind(this.relocated, recipient);
+      const moved = await this.addrFind(this.relocated, st.recipient);
       if (moved !== null) {
-        route.transport = 'error';
-        route.nexthop = `5.1.6 User has moved to ${moved}`;
+        st.transport = 'error';
+        st.nexthop = `5.1.6 User has moved to ${moved}`;
       }
     }
-    if (!s.allowMinUser && recipient.startsWith('-')) flags |= RESOLVE_FLAG_ERROR;
-    return { ...route, recipient, flags };
+    if (!s.allowMinUser && st.recipient.startsWith('-')) st.flags |= RESOLVE_FLAG_ERROR;
   }
 }
 
-/** A failed request (table lookup error, loop limit): FAIL with the placeholders. */
-function failed(recipient = 'NEXTRCPT NOT UPDATED'): ResolveReply {
-  return { transport: 'CHANNEL NOT UPDATED', nexthop: 'NEXTHOP NOT UPDATED', recipient, flags: RESOLVE_FLAG_FAIL };
-}
+/** The request cannot be answered (loop limit, null transport): FAIL. */
+class ResolveFailure extends Error {}
