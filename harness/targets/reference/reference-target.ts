@@ -1,0 +1,210 @@
+/**
+ * The `reference` target: the reference MTA (reference/mta.ts) run from the same kind of
+ * configuration directory as the `postfix` target (harness/targets/config-dir.ts).
+ *
+ * One child process per instance (`node --import tsx reference/mta.ts -c DIR start-fg`, its
+ * own process session so crash() and the cleanup guarantees reach it). Readiness is master's
+ * "daemon started" line in the maillog, reload waits for "reload --". The queue snapshot comes
+ * from the reference's showq over the instance's queue directory; flush() is SIGUSR1 to the
+ * MTA (its qmgr flush). Everything lives below one temporary root, removed by dispose().
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Endpoint, MailConfig, SendmailResult, Target } from '../types.ts';
+import type { MaillogEvent } from '../../observe/events.ts';
+import type { QueueEntry } from '../../observe/postqueue.ts';
+import { MaillogFollower } from '../../observe/follow.ts';
+import { instanceDirs, writeConfigDir, type InstanceDirs, type Placeholders } from '../config-dir.ts';
+import { destroyRootSync, makeInstanceRoot, recordSession } from '../../util/cleanup.ts';
+import { freePort } from '../../util/free-port.ts';
+import { isAlive, killSession, waitGone } from '../../util/procs.ts';
+import { QueueLayout } from '../../../reference/queue/layout.ts';
+import { showq } from '../../../reference/services/showq/showq.ts';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const MTA = join(REPO, 'reference', 'mta.ts');
+
+export interface ReferenceTargetOptions {
+  vars?: Placeholders;
+  timeoutMs?: number;
+}
+
+export class ReferenceTarget implements Target {
+  readonly name = 'reference' as const;
+  private dirs?: InstanceDirs;
+  private port = 0;
+  private follower?: MaillogFollower;
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+  private stderr = '';
+  private readonly vars: Placeholders;
+  private readonly timeoutMs: number;
+
+  constructor(opts: ReferenceTargetOptions = {}) {
+    this.vars = opts.vars ?? {};
+    this.timeoutMs = opts.timeoutMs ?? 20_000;
+  }
+
+  get smtp(): Endpoint {
+    return { host: '127.0.0.1', port: this.port };
+  }
+  get configDir(): string {
+    return this.need().configDir;
+  }
+  get queueDir(): string {
+    return this.need().queueDir;
+  }
+  get mailDir(): string {
+    return this.need().mailDir;
+  }
+  /** The instance root (for tests of the cleanup guarantee). */
+  get root(): string | undefined {
+    return this.dirs?.root;
+  }
+
+  private need(): InstanceDirs {
+    if (!this.dirs) throw new Error('reference target: not started');
+    return this.dirs;
+  }
+
+  async start(config: MailConfig): Promise<void> {
+    if (this.dirs) throw new Error('reference target: already started');
+    const dirs = instanceDirs(makeInstanceRoot('reference'));
+    this.dirs = dirs;
+    this.port = await freePort();
+    for (const d of [dirs.queueDir, dirs.dataDir, dirs.mailDir]) mkdirSync(d, { recursive: true });
+    chmodSync(dirs.mailDir, 0o755);
+    writeConfigDir(dirs, config, this.port, this.vars);
+    this.follower = new MaillogFollower(dirs.maillog);
+    this.follower.start();
+    await this.startMta();
+  }
+
+  private async startMta(): Promise<void> {
+    const dirs = this.need();
+    const from = this.follower!.events().length;
+    this.stderr = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', MTA, '-c', dirs.configDir, 'start-fg'], {
+      cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout!.on('data', () => undefined);
+    child.stderr!.on('data', (d) => (this.stderr = (this.stderr + d).slice(-4000)));
+    this.exited = new Promise((res) => child.once('exit', () => res()));
+    if (child.pid !== undefined) recordSession(dirs.root, child.pid); // detached: pid = session id
+    const failed = this.exited.then(() => {
+      throw new Error(`reference MTA exited during start-up: ${this.stderr.trim()}\n${this.maillog().slice(-2000)}`);
+    });
+    await Promise.race([this.waitForEvent((e) => e.kind === 'daemon-started', this.timeoutMs, from), failed]);
+    failed.catch(() => undefined);
+  }
+
+  private running(): ChildProcess | undefined {
+    const c = this.child;
+    return c && c.exitCode === null && c.signalCode === null ? c : undefined;
+  }
+
+  async reload(config?: MailConfig): Promise<void> {
+    const dirs = this.need();
+    if (config) writeConfigDir(dirs, config, this.port, this.vars);
+    const child = this.running();
+    if (!child) throw new Error('reference target: reload while not running');
+    const from = this.follower!.events().length;
+    child.kill('SIGHUP');
+    await this.waitForEvent((e) => e.kind === 'daemon-reloaded', this.timeoutMs, from);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.running();
+    if (child) {
+      child.kill('SIGTERM');
+      await this.waitExit('the reference MTA after SIGTERM');
+    }
+    this.forget();
+  }
+
+  async crash(): Promise<void> {
+    const child = this.running();
+    if (child?.pid !== undefined) {
+      const killed = killSession(child.pid);
+      await waitGone(killed, this.timeoutMs, 'reference MTA processes after kill -9');
+      await this.waitExit('the reference MTA after kill -9');
+    }
+    this.forget();
+  }
+
+  private async waitExit(what: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.exited,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), this.timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  private forget(): void {
+    if (this.dirs) recordSession(this.dirs.root, undefined);
+    this.child = undefined;
+  }
+
+  async restart(): Promise<void> {
+    if (this.running()) await this.stop();
+    await this.startMta();
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.dirs) return;
+    try {
+      if (this.running()) {
+        try {
+          await this.stop();
+        } catch {
+          await this.crash();
+        }
+      }
+    } finally {
+      const pid = this.child?.pid;
+      if (pid !== undefined && isAlive(pid)) killSession(pid);
+      this.follower?.stop();
+      destroyRootSync(this.dirs.root);
+      this.dirs = undefined;
+    }
+  }
+
+  events(): MaillogEvent[] {
+    return this.follower?.events() ?? [];
+  }
+
+  waitForEvent(pred: (e: MaillogEvent) => boolean, timeoutMs = this.timeoutMs, fromIndex = 0): Promise<MaillogEvent> {
+    if (!this.follower) return Promise.reject(new Error('reference target: not started'));
+    return this.follower.waitFor(pred, timeoutMs, fromIndex);
+  }
+
+  maillog(): string {
+    return this.follower?.raw() ?? '';
+  }
+
+  async queue(): Promise<QueueEntry[]> {
+    return showq(new QueueLayout(this.queueDir));
+  }
+
+  async flush(): Promise<void> {
+    const child = this.running();
+    if (!child) throw new Error('reference target: flush while not running');
+    child.kill('SIGUSR1');
+  }
+
+  /** Local submission needs pickup(8), which the reference does not have yet. */
+  async sendmail(_args: string[], _message: string): Promise<SendmailResult> {
+    return { code: 75, stdout: '', stderr: 'reference target: sendmail/pickup is not implemented yet' };
+  }
+
+  async mailbox(user: string): Promise<string> {
+    try {
+      return readFileSync(join(this.mailDir, user), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+}
