@@ -2,6 +2,7 @@
 import type { Target, TargetName } from './types.ts';
 import type { Placeholders } from './config-dir.ts';
 import { PostfixTarget } from './postfix/postfix-target.ts';
+import { ReferenceTarget } from './reference/reference-target.ts';
 
 export interface TargetOptions {
   vars?: Placeholders;
@@ -14,7 +15,9 @@ export function createTarget(name: TargetName, opts: TargetOptions = {}): Target
   switch (name) {
     case 'postfix':
       return new PostfixTarget(opts);
+    case 'reference':
+      return new ReferenceTarget(opts);
     default:
-      throw new Error(`target "${name}" is not available in this build (available: postfix)`);
+      throw new Error(`target "${name}" is not available in this build (available: postfix, reference)`);
   }
 }
