@@ -8,37 +8,48 @@
 export interface ParsedPath {
   /** The address without brackets ("" for <>). */
   address: string;
+  /** The address argument as sent (for "Illegal address syntax" warnings). */
+  token: string;
   /** ESMTP parameters after the address. */
   params: string[];
+  /** More than one address form (Postfix: "Illegal address syntax"). */
+  bad: boolean;
 }
 
-/** Split "MAIL FROM:<a@b> SIZE=1" into the address and its parameters; undefined = syntax error. */
-export function parsePath(rest: string, keyword: 'FROM' | 'TO'): ParsedPath | 'syntax' | 'address' {
+/**
+ * Split "MAIL FROM:<a@b> SIZE=1" into the address and its parameters. 'syntax' = no
+ * "FROM:"/"TO:" part; 'token' = the address argument cannot be tokenized (an unclosed "<");
+ * { bad: true } = tokenized but not one address (Postfix logs "Illegal address syntax").
+ */
+export function parsePath(rest: string, keyword: 'FROM' | 'TO'): ParsedPath | 'syntax' | 'token' {
   const m = new RegExp(`^${keyword}:\\s*(.*)$`, 'i').exec(rest.trim());
   if (!m || m[1] === '') return 'syntax';
   return parseAddressArg(m[1]);
 }
 
 /** Parse "<addr> PARAM..." or "addr PARAM...". */
-export function parseAddressArg(text: string): ParsedPath | 'address' {
+export function parseAddressArg(text: string): ParsedPath | 'token' {
   let address: string;
   let tail: string;
+  let token: string;
   if (text.startsWith('<')) {
     const end = findClose(text);
-    if (end < 0) return 'address';
+    if (end < 0) return 'token';
     address = text.slice(1, end);
     tail = text.slice(end + 1);
-    if (tail !== '' && !/^\s/.test(tail)) return 'address';
+    token = text.slice(0, end + 1);
+    if (tail !== '' && !/^\s/.test(tail)) return 'token';
   } else {
     const sp = text.search(/\s/);
     address = sp < 0 ? text : text.slice(0, sp);
     tail = sp < 0 ? '' : text.slice(sp);
+    token = address;
   }
   // Source routes "@a,@b:user@dom" are stripped as Postfix does.
   const route = /^@[^:]*:(.*)$/.exec(address);
   if (route) address = route[1];
-  if (/[\s<>]/.test(address)) return 'address';
-  return { address, params: tail.trim() === '' ? [] : tail.trim().split(/\s+/) };
+  const bad = /[\s<>]/.test(address);
+  return { address, token, bad, params: tail.trim() === '' ? [] : tail.trim().split(/\s+/) };
 }
 
 function findClose(text: string): number {

@@ -49,6 +49,8 @@ export class RecipientChecker {
 
   /** Run every restriction list for one recipient; undefined = accept. */
   async check(ctx: CheckContext): Promise<CheckResult> {
+    // RFC 5321 section 3.6: "postmaster" is accepted even without a domain, before any check.
+    if (ctx.recipient.toLowerCase() === 'postmaster') return undefined;
     let reply: ResolveReply | undefined;
     const resolved = async (): Promise<ResolveReply> => (reply ??= await this.resolve(ctx.sender, ctx.recipient));
     for (const list of [this.settings.relayRestrictions, this.settings.recipientRestrictions]) {
@@ -97,6 +99,9 @@ export class RecipientChecker {
 
   private async unlisted(ctx: CheckContext, reply: ResolveReply): Promise<CheckResult> {
     if (!(reply.flags & RESOLVE_CLASS_LOCAL)) return undefined;
+    // Addresses qmgr and bounce absorb or generate are never "unknown".
+    const lower = reply.recipient.toLowerCase();
+    if (['double-bounce@', 'postmaster@', 'mailer-daemon@'].some((p) => lower.startsWith(p))) return undefined;
     const found = await this.settings.lookupLocalRecipient(reply.recipient);
     const rcpt = `<${ctx.recipient}>`;
     if (found === 'unknown') {

@@ -11,7 +11,7 @@
  */
 import type { Socket } from 'node:net';
 import type { CleanupClient, CleanupReply, Logger } from '../contracts.ts';
-import { escapeBytes, isForbiddenCommand, isHeaderToken, parseAddressArg, parsePath } from './command.ts';
+import { escapeBytes, isForbiddenCommand, isHeaderToken, parseAddressArg, parsePath, type ParsedPath } from './command.ts';
 import { LineStream } from './stream.ts';
 import { receivedHeader } from './received.ts';
 import type { RecipientChecker } from './restrictions.ts';
@@ -280,6 +280,13 @@ export class SmtpdSession {
     this.log(text);
   }
 
+  /** extract_addr()'s checks after tokenizing; logs Postfix's warning when they fail. */
+  private illegalAddress(p: ParsedPath, where: string, allowEmpty: boolean): boolean {
+    if (!p.bad && (allowEmpty || p.address !== '')) return false;
+    this.deps.logger.warning(this.s.logService, `Illegal address syntax from ${this.namaddr} in ${where} command: ${p.token}`);
+    return true;
+  }
+
   private async mail(args: string): Promise<boolean> {
     if (this.s.heloRequired && this.helo === undefined) {
       await this.reply('503 5.5.1 Error: send HELO/EHLO first');
@@ -294,7 +301,7 @@ export class SmtpdSession {
       await this.reply('501 5.5.4 Syntax: MAIL FROM:<address>');
       return false;
     }
-    if (p === 'address') {
+    if (p === 'token' || this.illegalAddress(p, 'MAIL', true)) {
       await this.reply('501 5.1.7 Bad sender address syntax');
       return false;
     }
@@ -338,7 +345,7 @@ export class SmtpdSession {
       await this.reply('501 5.5.4 Syntax: RCPT TO:<address>');
       return false;
     }
-    if (p === 'address' || p.address === '') {
+    if (p === 'token' || this.illegalAddress(p, 'RCPT', false)) {
       await this.reply('501 5.1.3 Bad recipient address syntax');
       return false;
     }
@@ -393,8 +400,8 @@ export class SmtpdSession {
       return false;
     }
     const p = parseAddressArg(a.replace(/\s+/g, ' '));
-    const address = p === 'address' ? '' : p.address;
-    if (address === '') {
+    const address = p === 'token' ? '' : p.address;
+    if (p === 'token' || this.illegalAddress(p, 'VRFY', false)) {
       await this.reply('501 5.1.3 Bad recipient address syntax');
       return false;
     }
