@@ -12,7 +12,7 @@ import { ReferenceTarget } from './reference-target.ts';
 import { createNormaliser } from '../../observe/normalise.ts';
 import type { Target } from '../types.ts';
 
-/** One step: bytes to send, then how many reply lines ending a reply to wait for. */
+/** One step: bytes to send (CLOSE = hang up), then how many replies to wait for. */
 type Step = [bytes: string, replies: number];
 
 /** Send steps in order, each after the previous replies arrived; returns every byte received. */
@@ -34,7 +34,8 @@ function dialog(port: number, steps: Step[]): Promise<string> {
       while (complete() >= needed && i < steps.length) {
         const [bytes, n] = steps[i++];
         needed += n;
-        sock.write(bytes, 'latin1');
+        if (bytes === CLOSE) sock.end();
+        else sock.write(bytes, 'latin1');
       }
     });
     sock.on('close', () => {
@@ -46,7 +47,16 @@ function dialog(port: number, steps: Step[]): Promise<string> {
   });
 }
 
+const CLOSE = '<close>';
+
 const DIALOGS: Record<string, Step[]> = {
+  'client hangs up after RCPT': [['EHLO c\r\n', 1], ['MAIL FROM:<s@c>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test>\r\n', 1], [CLOSE, 0]],
+  'client hangs up in DATA': [['EHLO c\r\n', 1], ['MAIL FROM:<s@c>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test>\r\n', 1], ['DATA\r\n', 1], ['Subject: x\r\n\r\nabc\r\n', 0], [CLOSE, 0]],
+  'too many errors': [['HELO c\r\n', 1], ...Array.from({ length: 20 }, (): Step => ['BLAH\r\n', 1])],
+  'null sender, bare postmaster, recipient limit of DSN params': [
+    ['EHLO c\r\n', 1], ['MAIL FROM:<> RET=HDRS ENVID=abc\r\n', 1], ['RCPT TO:<postmaster>\r\n', 1], ['RCPT TO:<Nobody@MX.twinpost.test>\r\n', 1],
+    ['DATA\r\n', 1], ['Subject: n\r\n\r\n.\r\n', 1], ['QUIT\r\n', 1],
+  ],
   'accepted message': [
     ['EHLO client.example\r\n', 1], ['MAIL FROM:<s@client.example> SIZE=100 BODY=8BITMIME\r\n', 1],
     ['RCPT TO:<nobody@mx.twinpost.test>\r\n', 1], ['DATA\r\n', 1], ['Subject: hi\r\n\r\n..x\r\nFrom y\r\n.\r\n', 1], ['QUIT\r\n', 1],

@@ -203,7 +203,13 @@ export class SmtpdSession {
           return undefined;
         }
       }
-      const ok = await this.handler(upper)(args);
+      let ok: boolean;
+      try {
+        ok = await this.handler(upper)(args);
+      } catch (err) {
+        this.count(upper, false); // a client lost inside a command still counts it
+        throw err;
+      }
       this.count(upper, ok);
       if (!ok) this.errorCount++;
       if (JUNK_LIMITED.has(upper) && this.junk++ > this.s.junkCommandLimit) this.errorCount++;
