@@ -3,7 +3,7 @@
  * events, what each sink received, the queue, mailboxes. Then checks the expectations.
  * Everything it starts (sinks, the target) is disposed of in `finally`, also on failure.
  */
-import type { Scenario, Step, DialogLine } from './types.ts';
+import type { Scenario, Step, DialogLine, ReplyExpect } from './types.ts';
 import type { Target, TargetName } from '../targets/types.ts';
 import type { MaillogEvent } from '../observe/events.ts';
 import type { QueueEntry } from '../observe/postqueue.ts';
@@ -12,9 +12,11 @@ import { createSink, type Sink } from '../sink/sink.ts';
 import { SmtpDialog } from '../smtp/dialog.ts';
 import { createNormaliser } from '../observe/normalise.ts';
 import { createTarget } from '../targets/index.ts';
-import { matchesFields } from '../compare/match.ts';
+import { fieldDiff, matchesFields } from '../compare/match.ts';
 import { replyDiff } from '../compare/match.ts';
 import { checkExpectations, type Failure } from './check.ts';
+import { startPostgres, type PrivatePostgres } from '../pg/index.ts';
+import { proxymapOnce } from '../clients/proxymap.ts';
 
 export interface TranscriptLine {
   dir: 'C' | 'S';
@@ -56,8 +58,15 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
   const transcripts: Observation['transcripts'] = [];
   const norm = createNormaliser();
   let observation: Observation | undefined;
+  let pg: PrivatePostgres | undefined;
+  const open = new Map<string, SmtpDialog>();
   try {
     const vars: Record<string, string> = {};
+    if (scenario.postgres) {
+      pg = await startPostgres({ timeoutMs: opts.timeoutMs });
+      await pg.sql(scenario.postgres.sql);
+      Object.assign(vars, { 'pg:host': pg.host, 'pg:port': String(pg.port), 'pg:socket': pg.socketDir, 'pg:user': pg.user, 'pg:dbname': pg.dbname });
+    }
     for (const [name, o] of Object.entries(scenario.sinks ?? {})) {
       const sink = await createSink(o);
       sinks[name] = sink;
@@ -67,7 +76,7 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
     }
     target = createTarget(targetName, { vars, timeoutMs: opts.timeoutMs });
     await target.start(scenario.config);
-    const ctx: StepContext = { target, sinks, transcripts, failures, norm, timeoutMs: opts.timeoutMs ?? 20_000 };
+    const ctx: StepContext = { target, sinks, transcripts, failures, norm, timeoutMs: opts.timeoutMs ?? 20_000, open };
     for (const [i, step] of scenario.steps.entries()) {
       await runStep(ctx, step, i + 1);
     }
@@ -85,8 +94,10 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
     const e = err as Error;
     return { scenario, target: targetName, status: 'error', failures, error: e.stack ?? String(e), durationMs: Date.now() - started, observation };
   } finally {
+    for (const d of open.values()) await d.close();
     await target?.dispose();
     for (const s of Object.values(sinks)) await s.close();
+    await pg?.stop();
   }
 }
 
@@ -97,13 +108,54 @@ interface StepContext {
   failures: Failure[];
   norm: ReturnType<typeof createNormaliser>;
   timeoutMs: number;
+  /** Sessions opened by smtp-open, by name. */
+  open: Map<string, SmtpDialog>;
 }
 
 async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
   const where = `step ${n} (${step.kind})`;
   switch (step.kind) {
     case 'smtp':
-      return runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where);
+      return void (await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting }));
+    case 'smtp-open': {
+      const d = await runDialog(ctx, step.dialog, step.name, where, { greeting: step.greeting, keepOpen: true });
+      if (d) ctx.open.set(step.name, d);
+      return;
+    }
+    case 'smtp-close': {
+      const d = ctx.open.get(step.name);
+      if (!d) throw new Error(`${where}: no open session "${step.name}"`);
+      ctx.open.delete(step.name);
+      await d.quit().catch(() => undefined);
+      return;
+    }
+    case 'smtp-until': {
+      const deadline = Date.now() + (step.timeoutMs ?? ctx.timeoutMs);
+      for (;;) {
+        const attempt: Failure[] = [];
+        await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting, failures: attempt });
+        if (!attempt.length) return;
+        if (Date.now() >= deadline) return void ctx.failures.push(...attempt);
+        await new Promise((r) => setTimeout(r, step.intervalMs ?? 250));
+      }
+    }
+    case 'sink-connections': {
+      const sink = needSink(ctx, step.sink);
+      const conns = await sink.waitForClosed(sink.connections().length, step.timeoutMs ?? ctx.timeoutMs);
+      const per = conns.map((c) => c.transactions.filter((t) => t.accepted).length);
+      const okCount = step.count === undefined || conns.length === step.count;
+      const okPer = step.transactions === undefined || JSON.stringify(per) === JSON.stringify(step.transactions);
+      if (!okCount || !okPer) {
+        ctx.failures.push({ expectation: `${where}: sink ${step.sink} saw ${step.count ?? '?'} connection(s) carrying ${JSON.stringify(step.transactions ?? '?')} message(s)`, diff: `observed ${conns.length} connection(s) carrying ${JSON.stringify(per)}` });
+      }
+      return;
+    }
+    case 'proxymap': {
+      const r = await proxymapOnce(ctx.target.queueDir, step.service ?? 'proxymap', step.request);
+      const bad = fieldDiff(step.expect, r as unknown as Record<string, unknown>);
+      if (bad.length) ctx.failures.push({ expectation: `${where}: ${step.service ?? 'proxymap'} ${step.request.request} ${step.request.table}`, diff: bad.join('\n') });
+      return;
+    }
     case 'sendmail': {
       const r = await ctx.target.sendmail(step.args, step.message);
       const want = step.expectExit ?? 0;
@@ -153,15 +205,26 @@ function needSink(ctx: StepContext, name: string): Sink {
   return s;
 }
 
-async function runDialog(ctx: StepContext, dialog: DialogLine[], name: string, where: string): Promise<void> {
+interface DialogOptions {
+  /** Expected greeting (default 220). */
+  greeting?: ReplyExpect;
+  /** Leave the session open and return it (smtp-open). */
+  keepOpen?: boolean;
+  /** Where reply mismatches go (default: the scenario's failures). */
+  failures?: Failure[];
+}
+
+async function runDialog(ctx: StepContext, dialog: DialogLine[], name: string, where: string, o: DialogOptions = {}): Promise<SmtpDialog | undefined> {
   const s = await SmtpDialog.connect({ ...ctx.target.smtp, timeoutMs: ctx.timeoutMs });
+  const failures = o.failures ?? ctx.failures;
   const check = (what: string, want: DialogLine extends never ? never : Parameters<typeof replyDiff>[0] | undefined, got: { code: number; enhanced?: string; text: string }) => {
     if (want === undefined) return;
     const d = replyDiff(want, got);
-    if (d) ctx.failures.push({ expectation: `${where} ${name}: ${what}`, diff: d });
+    if (d) failures.push({ expectation: `${where} ${name}: ${what}`, diff: d });
   };
+  let kept = false;
   try {
-    check('greeting', 220, s.greeting);
+    check('greeting', o.greeting ?? 220, s.greeting);
     for (const line of dialog) {
       if ('command' in line) {
         check(line.command, line.expect, await s.command(line.command));
@@ -175,11 +238,13 @@ async function runDialog(ctx: StepContext, dialog: DialogLine[], name: string, w
         check('end of DATA', line.expect, await s.data(line.data, { raw: line.raw }));
       } else {
         const closed = await Promise.race([s.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ctx.timeoutMs))]);
-        if (!closed) ctx.failures.push({ expectation: `${where} ${name}: server closes the connection`, diff: 'the connection stayed open' });
+        if (!closed) failures.push({ expectation: `${where} ${name}: server closes the connection`, diff: 'the connection stayed open' });
       }
     }
+    kept = o.keepOpen === true;
+    return kept ? s : undefined;
   } finally {
-    await s.quit().catch(() => undefined);
+    if (!kept) await s.quit().catch(() => undefined);
     ctx.transcripts.push({ name, lines: s.transcript.map((l) => ({ dir: l.dir, text: ctx.norm.text(l.text) })) });
   }
 }

@@ -9,6 +9,7 @@
 import type { MailConfig, TargetName } from '../targets/types.ts';
 import type { SinkFault, SinkOptions } from '../sink/types.ts';
 import type { EventKind } from '../observe/events.ts';
+import type { ProxymapRequest, ProxymapService } from '../clients/proxymap.ts';
 
 /** A value matcher: exact string/number, or a regular expression for strings. */
 export type Match = string | number | boolean | RegExp;
@@ -30,7 +31,23 @@ export type DialogLine =
 
 export type Step =
   /** An SMTP session with the target's smtpd; `name` labels its transcript in reports. */
-  | { kind: 'smtp'; name?: string; dialog: DialogLine[] }
+  | { kind: 'smtp'; name?: string; dialog: DialogLine[]; greeting?: ReplyExpect }
+  /** Open an SMTP session, play `dialog`, and keep it open until a later `smtp-close` of `name`. */
+  | { kind: 'smtp-open'; name: string; dialog: DialogLine[]; greeting?: ReplyExpect }
+  /** QUIT and close a session opened by `smtp-open`. */
+  | { kind: 'smtp-close'; name: string }
+  /**
+   * Play an SMTP session again and again (every `intervalMs`, default 250) until every reply
+   * matches — e.g. until a rate limit's window has passed — or fail after `timeoutMs`.
+   */
+  | { kind: 'smtp-until'; name?: string; dialog: DialogLine[]; greeting?: ReplyExpect; timeoutMs?: number; intervalMs?: number }
+  /**
+   * Check the connections a sink has seen so far (connection caching): their number and the
+   * accepted transactions each carried, in order. Waits (up to timeoutMs) until all are closed.
+   */
+  | { kind: 'sink-connections'; sink: string; count?: number; transactions?: number[]; timeoutMs?: number }
+  /** One direct request to the target's private/proxymap (or proxywrite) service. */
+  | { kind: 'proxymap'; service?: ProxymapService; request: ProxymapRequest; expect: { status: number; value?: Match; flags?: number } }
   /** Local submission through sendmail. */
   | { kind: 'sendmail'; args: string[]; message: string; expectExit?: number }
   /** Wait for `count` (default 1) maillog events matching `event`, counted from the run's start. */
@@ -110,6 +127,11 @@ export interface Scenario {
   steps: Step[];
   expect: Expectations;
   knownDivergences?: KnownDivergence[];
+  /**
+   * A private PostgreSQL started before the target (harness/pg) and stopped after it; `sql` is
+   * loaded first. Placeholders: {{pg:host}}, {{pg:port}}, {{pg:socket}}, {{pg:user}}, {{pg:dbname}}.
+   */
+  postgres?: { sql: string };
   /** Targets this scenario is meant for (default: all). */
   targets?: TargetName[];
 }

@@ -1,0 +1,54 @@
+/**
+ * Shared by the connection-cache scenarios (the leading underscore keeps this file out of the
+ * scenario list): how a backlog of N messages to one nexthop is built. Each message is
+ * submitted while the peer is down, so every one is deferred; then the peer comes up and
+ * `postqueue -f` puts them all in the active queue at once. smtp_destination_concurrency_limit
+ * = 1 makes the delivery order, and so the connection counts, deterministic.
+ */
+import type { DialogLine, Step } from '../../harness/scenario/types.ts';
+import type { MailConfig } from '../../harness/targets/types.ts';
+
+export const BACKLOG = 6;
+
+export function backlogConfig(extra: Record<string, string> = {}): MailConfig {
+  return {
+    main: {
+      transport_maps: 'texthash:$config_directory/transport',
+      queue_run_delay: '3600s',
+      minimal_backoff_time: '3600s',
+      maximal_backoff_time: '7200s',
+      smtp_destination_concurrency_limit: '1',
+      ...extra,
+    },
+    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
+  };
+}
+
+/**
+ * Submit n messages (one SMTP session), wait until all are deferred, bring the peer up, flush.
+ * Observed on real Postfix: qmgr hands the first flushed message to smtp(8) before the rest
+ * of the backlog has reached the active queue, so that first delivery is not asked to cache
+ * its connection (no CONN_STORE); the remaining n-1 see a backlog.
+ */
+export function backlogSteps(n = BACKLOG): Step[] {
+  const dialog: DialogLine[] = [{ command: 'EHLO client.example', expect: 250 }];
+  for (let i = 1; i <= n; i++) {
+    dialog.push(
+      { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
+      { command: `RCPT TO:<user${i}@remote.example>`, expect: 250 },
+      { data: `Subject: backlog ${i}\r\n\r\nmessage ${i}\r\n`, expect: 250 },
+    );
+  }
+  dialog.push({ command: 'QUIT', expect: 221 });
+  return [
+    { kind: 'smtp', name: 'build the backlog', dialog },
+    { kind: 'wait', event: { kind: 'delivery', status: 'deferred' }, count: n },
+    { kind: 'queue', expect: { count: n } },
+    { kind: 'sink', sink: 'remote', action: 'up' },
+    { kind: 'flush' },
+    { kind: 'wait-sink', sink: 'remote', messages: n },
+    { kind: 'wait', event: { kind: 'removed' }, count: n },
+  ];
+}
+
+export const backlogDeliveries = (n = BACKLOG) => Array.from({ length: n }, (_v, i) => ({ sink: 'remote', from: 'alice@client.example', to: [`user${i + 1}@remote.example`] }));
