@@ -120,29 +120,6 @@ export function quoteLocal(addr: string, bareLocalPart = false): string {
   return `${addr.slice(0, start)}"${quoted}"${addr.slice(end)}`;
 }
 
-/** Undo quoteLocal: strip quotes and backslashes before the last unquoted `@` (unquote_822_local). */
-export function unquoteLocal(addr: string): string {
-  let prefix = '';
-  let rest = addr;
-  if (addr[0] === '@') {
-    const colon = addr.indexOf(':');
-    if (colon >= 0) { prefix = addr.slice(0, colon + 1); rest = addr.slice(colon + 1); }
-  }
-  let out = '';
-  let inQuote = false;
-  let lastAtOut = -1;
-  let lastAtIn = -1;
-  for (let i = 0; i < rest.length; i++) {
-    const c = rest[i];
-    if (c === '"') { inQuote = !inQuote; continue; }
-    if (c === '@' && !inQuote) { lastAtOut = out.length; lastAtIn = i; }
-    if (c === '\\' && i + 1 < rest.length) { out += rest[++i]; continue; }
-    out += c;
-  }
-  if (lastAtOut >= 0) out = out.slice(0, lastAtOut) + rest.slice(lastAtIn);
-  return prefix + out;
-}
-
 /** Tokens to external form: internalize, then quote the local part. */
 export function externalize(toks: Tok[]): string {
   return quoteLocal(internalize(toks));
@@ -150,17 +127,17 @@ export function externalize(toks: Tok[]): string {
 
 /* ---- list helpers with Postfix's ownership rule ---- */
 
-function adopt(list: Tok[], added: Tok[], neighbour: Tok | undefined): Tok[] {
+function adopt(added: Tok[], neighbour: Tok | undefined): Tok[] {
   const owned = neighbour ? neighbour.owned : true;
   return added.map((t) => ({ ...t, owned }));
 }
 
 export function appendToks(list: Tok[], added: Tok[]): void {
-  list.push(...adopt(list, added, list[list.length - 1]));
+  list.push(...adopt(added, list[list.length - 1]));
 }
 
 export function prependToks(list: Tok[], added: Tok[]): void {
-  list.unshift(...adopt(list, added, list[0]));
+  list.unshift(...adopt(added, list[0]));
 }
 
 export const op = (c: string): Tok => ({ type: c, text: c, owned: false });
