@@ -2,17 +2,20 @@
  * The `twinpost` command.
  *
  *   twinpost run   [--target T]... [--spec GLOB] [--report DIR]   the conformance suite
+ *   twinpost gate  -c CONFIG_DIR --spec SPECS [--report DIR]       a user's config as a CI gate
  *   twinpost mta   -c CONFIG_DIR start|stop|reload|status         the reference MTA, like postfix -c
  *
  * Every command answers --help. Exit status: 0 when everything passed, 1 when a scenario
  * failed, 2 on a usage error.
  */
 import { runCommand } from './commands/run.ts';
+import { gateCommand } from './commands/gate.ts';
 
 const USAGE = `usage: twinpost <command> [options]
 
 commands:
   run     run conformance scenarios on one or more targets and write reports
+  gate    test your own Postfix configuration against your own checks (CI gate)
   mta     run the reference MTA from a Postfix configuration directory (like postfix -c)
 
 Run "twinpost <command> --help" for the options of a command.`;
@@ -22,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'run':
       return runCommand(rest);
+    case 'gate':
+      return gateCommand(rest);
     case 'mta': {
       const { runMta } = await import('../reference/mta.ts');
       return runMta(rest);

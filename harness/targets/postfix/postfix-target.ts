@@ -27,6 +27,13 @@ export interface PostfixTargetOptions {
   vars?: Placeholders;
   /** How long to wait for readiness and for events by default. */
   timeoutMs?: number;
+  /**
+   * Writes the config directory instead of config-dir.ts's writeConfigDir (the gate's
+   * "user config" mode: the user's own files with only the test overrides).
+   */
+  writeConfig?: (dirs: InstanceDirs, smtpPort: number, config: MailConfig) => void;
+  /** Given master's argv, the argv to run instead (e.g. master inside a private mount namespace). */
+  wrapMaster?: (argv: string[]) => string[];
 }
 
 export class PostfixTarget implements Target {
@@ -38,10 +45,17 @@ export class PostfixTarget implements Target {
   private sid?: number;
   private readonly vars: Placeholders;
   private readonly timeoutMs: number;
+  private readonly opts: PostfixTargetOptions;
 
   constructor(opts: PostfixTargetOptions = {}) {
+    this.opts = opts;
     this.vars = opts.vars ?? {};
     this.timeoutMs = opts.timeoutMs ?? 20_000;
+  }
+
+  private writeConfig(config: MailConfig): void {
+    if (this.opts.writeConfig) this.opts.writeConfig(this.need(), this.port, config);
+    else writeConfigDir(this.need(), config, this.port, this.vars);
   }
 
   get smtp(): Endpoint {
@@ -73,7 +87,7 @@ export class PostfixTarget implements Target {
     this.config = config;
     this.port = await freePort();
     prepareQueueDir(dirs);
-    writeConfigDir(dirs, config, this.port, this.vars);
+    this.writeConfig(config);
     this.follower = new MaillogFollower(dirs.maillog);
     this.follower.start();
     await this.startMaster();
@@ -85,7 +99,8 @@ export class PostfixTarget implements Target {
     // master -w returns once the daemon has initialised; postfix-script's checks (post-install,
     // ~3 s) are skipped because prepareQueueDir() already made the directories it would make.
     try {
-      await run(MASTER, ['-c', dirs.configDir, '-w']);
+      const [cmd, ...argv] = this.opts.wrapMaster ? this.opts.wrapMaster([MASTER, '-c', dirs.configDir, '-w']) : [MASTER, '-c', dirs.configDir, '-w'];
+      await run(cmd!, argv);
     } catch (err) {
       const e = err as { stderr?: string; message: string };
       throw new Error(`postfix master failed to start: ${(e.stderr || e.message).trim()}\n${this.maillog().slice(-2000)}`);
@@ -105,10 +120,10 @@ export class PostfixTarget implements Target {
   }
 
   async reload(config?: MailConfig): Promise<void> {
-    const dirs = this.need();
+    this.need();
     if (config) {
       this.config = config;
-      writeConfigDir(dirs, config, this.port, this.vars);
+      this.writeConfig(config);
     }
     const from = this.follower!.events().length;
     const pid = this.masterPid();
