@@ -133,7 +133,9 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
       const deadline = Date.now() + (step.timeoutMs ?? ctx.timeoutMs);
       for (;;) {
         const attempt: Failure[] = [];
-        await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting, failures: attempt });
+        await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting, failures: attempt }).catch((e: Error) =>
+          attempt.push({ expectation: `${where}: session completes`, diff: e.message }),
+        );
         if (!attempt.length) return;
         if (Date.now() >= deadline) return void ctx.failures.push(...attempt);
         await new Promise((r) => setTimeout(r, step.intervalMs ?? 250));
