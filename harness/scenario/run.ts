@@ -17,6 +17,8 @@ import { replyDiff } from '../compare/match.ts';
 import { checkExpectations, type Failure } from './check.ts';
 import { startPostgres, type PrivatePostgres } from '../pg/index.ts';
 import { proxymapOnce } from '../clients/proxymap.ts';
+import { instanceDirs, substitute } from '../targets/config-dir.ts';
+import { dirname } from 'node:path';
 
 export interface TranscriptLine {
   dir: 'C' | 'S';
@@ -153,7 +155,10 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
       return;
     }
     case 'proxymap': {
-      const r = await proxymapOnce(ctx.target.queueDir, step.service ?? 'proxymap', step.request);
+      // The table may name the instance's directories: {{configDir}}, {{queueDir}}, {{dataDir}}.
+      const dirs = { ...instanceDirs(dirname(ctx.target.configDir)), configDir: ctx.target.configDir, queueDir: ctx.target.queueDir };
+      const table = substitute(step.request.table, { configDir: dirs.configDir, queueDir: dirs.queueDir, dataDir: dirs.dataDir });
+      const r = await proxymapOnce(ctx.target.queueDir, step.service ?? 'proxymap', { ...step.request, table });
       const bad = fieldDiff(step.expect, r as unknown as Record<string, unknown>);
       if (bad.length) ctx.failures.push({ expectation: `${where}: ${step.service ?? 'proxymap'} ${step.request.request} ${step.request.table}`, diff: bad.join('\n') });
       return;
