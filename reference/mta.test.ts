@@ -1,0 +1,78 @@
+/**
+ * `twinpost mta` (runMta) as an administrator uses it: start (daemonized child), status,
+ * reload, stop, on a Postfix-style configuration directory; plus master's inet endpoint
+ * parsing. Waits on maillog events, never on sleeps.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runMta } from './mta.ts';
+import { inetEndpoint } from './services/master/master.ts';
+import { MaillogFollower } from '../harness/observe/follow.ts';
+import { freePort } from '../harness/util/free-port.ts';
+import { SmtpDialog } from '../harness/smtp/dialog.ts';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+function pidOf(queueDir: string): number | undefined {
+  const f = join(queueDir, 'pid', 'master.pid');
+  return existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) : undefined;
+}
+
+describe('twinpost mta', () => {
+  it('parses inet service names like master(8)', () => {
+    expect(inetEndpoint('127.0.0.1:2525', ['all'])).toEqual([{ host: '127.0.0.1', port: 2525 }]);
+    expect(inetEndpoint('smtp', ['127.0.0.1', '127.0.0.2'])).toEqual([{ host: '127.0.0.1', port: 25 }, { host: '127.0.0.2', port: 25 }]);
+    expect(inetEndpoint('[127.0.0.3]:26', ['all'])).toEqual([{ host: '127.0.0.3', port: 26 }]);
+  });
+
+  it('starts in the background, reports status, reloads and stops', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'twinpost-mta-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const etc = join(root, 'etc');
+    mkdirSync(etc);
+    const port = await freePort();
+    writeFileSync(join(etc, 'main.cf'), [
+      'compatibility_level = 3.6', `queue_directory = ${root}/spool`, `data_directory = ${root}/data`,
+      `maillog_file = ${root}/maillog`, 'myhostname = mx.twinpost.test', 'inet_interfaces = 127.0.0.1', 'alias_maps =',
+      `mail_spool_directory = ${root}/mail`, '',
+    ].join('\n'));
+    writeFileSync(join(etc, 'master.cf'), [
+      `127.0.0.1:${port} inet n - n - - smtpd`, 'cleanup unix n - n - 0 cleanup', 'qmgr unix n - n 300 1 qmgr',
+      'smtp unix - - n - - smtp', 'local unix - n n - - local', 'error unix - - n - - error', '',
+    ].join('\n'));
+    const log = new MaillogFollower(join(root, 'maillog'), 50);
+    log.start();
+    cleanups.push(() => log.stop());
+    cleanups.push(() => {
+      const pid = pidOf(join(root, 'spool'));
+      if (pid) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    });
+
+    expect(await runMta(['-c', etc, 'start'])).toBe(0);
+    await log.waitFor((e) => e.kind === 'daemon-started', 20_000);
+    const pid = pidOf(join(root, 'spool'))!;
+    expect(pid).toBeGreaterThan(0);
+    expect(pid).not.toBe(process.pid);
+    expect(await runMta(['-c', etc, 'status'])).toBe(0);
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port, timeoutMs: 5000 });
+    expect(d.greeting.raw).toBe('220 mx.twinpost.test ESMTP Postfix\r\n');
+    await d.quit();
+    await d.close();
+
+    const mark = log.events().length;
+    expect(await runMta(['-c', etc, 'reload'])).toBe(0);
+    const reloaded = await log.waitFor((e) => e.kind === 'daemon-reloaded', 20_000, mark);
+    expect(reloaded.raw).toMatch(new RegExp(`postfix/master\\[${pid}\\]: reload -- version 3\\.7\\.11, configuration ${etc}$`));
+
+    expect(await runMta(['-c', etc, 'stop'])).toBe(0);
+    const stopped = await log.waitFor((e) => e.kind === 'daemon-stopped', 20_000, mark);
+    expect(stopped.raw).toMatch(/: terminating on signal 15$/);
+    expect(pidOf(join(root, 'spool'))).toBeUndefined();
+    expect(await runMta(['-c', etc, 'status'])).toBe(1);
+  });
+});
