@@ -11,7 +11,7 @@ import type { Scenario } from '../../harness/scenario/types.ts';
 const scenario: Scenario = {
   id: 'verify/cache-survives-restart',
   title: 'a proxywrite-backed verify cache survives a restart',
-  description: 'A positive probe result is stored through proxywrite, readable there as "0:0:<updated>:250 2.1.5 Ok" (status OK, no probe outstanding, the peer's RCPT reply), and still used after restart (250 at once, one probe in total).',
+  description: 'A positive probe result is stored through proxywrite, readable there as "0:0:<updated>:250 2.1.5 Ok" (status OK, no probe outstanding, the reply of the peer to RCPT), and still used after restart (250 at once, one probe in total).',
   sinks: { remote: {} },
   config: {
     main: {
