@@ -82,6 +82,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
       for (const check of opts.checks) results.push({ check, status: 'error', failures: [], error: msg, durationMs: Date.now() - started });
       return { results, setup, warnings: warnings(target), hosts: [] };
     }
+    say(`instance: ${target.root} (Postfix in a private mount namespace; removed at the end)`);
     say(describeSetup(setup!, net));
     for (const [i, check] of opts.checks.entries()) {
       const r = await runCheck(check, target, net, setup!.services, timeoutMs);

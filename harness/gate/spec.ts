@@ -121,10 +121,11 @@ function parseCheck(file: string, i: number, raw: unknown): GateCheck {
   known(obj, ['name', 'send', 'expect'], fail, '');
   const s = record(obj.send, fail, '"send"');
   known(s, SEND_KEYS, fail, 'send.');
+  for (const k of ['from', 'to']) if (s[k] === undefined) fail(`send.${k} is required${k === 'from' ? ' (write from: "" for the null sender)' : ''}`);
   const to = list(s.to, fail, 'send.to');
   if (!to.length) fail('send.to names no recipient');
   const send: SendSpec = {
-    from: s.from === undefined ? '' : str(s.from, fail, 'send.from', true),
+    from: str(s.from, fail, 'send.from', true),
     to,
     helo: s.helo === undefined ? 'client.twinpost.test' : str(s.helo, fail, 'send.helo'),
     subject: s.subject === undefined ? name : str(s.subject, fail, 'send.subject', true),
