@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
 import type { CleanupClient, DeliveryAgent, DeliveryRecipient, DeliveryRequest, DeliveryResult, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
-import { mailDate } from '../smtpd/received.ts';
+import { mailDate } from '../postlogd/time-format.ts';
 import { bareAddress, includeItems, splitAliasItems } from './alias-items.ts';
 import { appendMbox, maildirEntry, mboxEntry, writeMaildir, type Envelope } from './mailbox.ts';
 import { lookupUser, type PasswdEntry } from './users.ts';

@@ -12,16 +12,9 @@
 import { chown, mkdir, open, rename, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { asctime } from '../postlogd/time-format.ts';
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const two = (n: number): string => String(n).padStart(2, '0');
-
-/** asctime(localtime(t)) without the newline: "Sat Nov 28 19:51:05 2026". */
-export function asctime(ms: number): string {
-  const d = new Date(ms);
-  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`;
-}
+export { asctime };
 
 export interface Envelope {
   sender: string;

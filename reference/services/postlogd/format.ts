@@ -8,14 +8,9 @@
  * $myhostname. The same parser (harness/observe) reads lines from both targets.
  */
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+import { logTimestamp } from './time-format.ts';
 
-const two = (n: number): string => String(n).padStart(2, '0');
-
-/** The syslog-style timestamp, local time: "Nov 28 19:49:22". */
-export function logTimestamp(date: Date): string {
-  return `${MONTHS[date.getMonth()]} ${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
-}
+export { logTimestamp };
 
 /** The host field: $myhostname up to its first dot. */
 export function logHostLabel(myhostname: string): string {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createFileLogger } from './postlogd.ts';
 import { formatLogLine, logTimestamp } from './format.ts';
 import { formatDelay, formatDeliveryLine } from './delivery-log.ts';
+import { asctime, mailDate } from './time-format.ts';
 
 describe('postlogd line format', () => {
   it('matches real Postfix maillog lines', () => {
@@ -26,6 +27,15 @@ describe('postlogd line format', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('time formats', () => {
+  it('space-pads the day in mail_date and asctime, zero-pads it in the log stamp', () => {
+    const t = new Date(2026, 10, 1, 9, 5, 3).getTime();
+    expect(mailDate(t)).toMatch(/^Sun,  1 Nov 2026 09:05:03 [+-]\d{4} \(\S+\)$/);
+    expect(asctime(t)).toBe('Sun Nov  1 09:05:03 2026');
+    expect(logTimestamp(new Date(t))).toBe('Nov 01 09:05:03');
   });
 });
 

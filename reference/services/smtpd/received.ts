@@ -9,20 +9,9 @@
  *           <date>                                 (otherwise)
  */
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const two = (n: number): string => String(n).padStart(2, '0');
+import { mailDate } from '../postlogd/time-format.ts';
 
-/** Postfix mail_date() in local time. */
-export function mailDate(ms: number): string {
-  const d = new Date(ms);
-  const off = -d.getTimezoneOffset();
-  const sign = off < 0 ? '-' : '+';
-  const abs = Math.abs(off);
-  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
-  return `${DAYS[d.getDay()]}, ${String(d.getDate()).padStart(2, ' ')} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ` +
-    `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${sign}${two(Math.floor(abs / 60))}${two(abs % 60)} (${zone === 'GMT' ? 'UTC' : zone})`;
-}
+export { mailDate };
 
 export interface ReceivedInfo {
   heloName?: string;
