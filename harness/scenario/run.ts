@@ -14,7 +14,7 @@ import { createNormaliser } from '../observe/normalise.ts';
 import { createTarget } from '../targets/index.ts';
 import { fieldDiff, matchesFields } from '../compare/match.ts';
 import { replyDiff } from '../compare/match.ts';
-import { checkExpectations, type Failure } from './check.ts';
+import { checkExpectations, queueDiff, type Failure } from './check.ts';
 import { startPostgres, type PrivatePostgres } from '../pg/index.ts';
 import { proxymapOnce } from '../clients/proxymap.ts';
 import { instanceDirs, substitute } from '../targets/config-dir.ts';
@@ -64,17 +64,17 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
   const open = new Map<string, SmtpDialog>();
   try {
     const vars: Record<string, string> = {};
-    if (scenario.postgres) {
-      pg = await startPostgres({ timeoutMs: opts.timeoutMs });
-      await pg.sql(scenario.postgres.sql);
-      Object.assign(vars, { 'pg:host': pg.host, 'pg:port': String(pg.port), 'pg:socket': pg.socketDir, 'pg:user': pg.user, 'pg:dbname': pg.dbname });
-    }
     for (const [name, o] of Object.entries(scenario.sinks ?? {})) {
       const sink = await createSink(o);
       sinks[name] = sink;
       vars[`sink:${name}`] = sink.relay;
       vars[`sink:${name}:host`] = sink.endpoint.host;
       vars[`sink:${name}:port`] = String(sink.endpoint.port);
+    }
+    if (scenario.postgres) {
+      pg = await startPostgres({ timeoutMs: opts.timeoutMs });
+      await pg.sql(substitute(scenario.postgres.sql, vars));
+      Object.assign(vars, { 'pg:host': pg.host, 'pg:port': String(pg.port), 'pg:socket': pg.socketDir, 'pg:user': pg.user, 'pg:dbname': pg.dbname });
     }
     target = createTarget(targetName, { vars, timeoutMs: opts.timeoutMs });
     await target.start(scenario.config);
@@ -192,10 +192,18 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
     case 'flush':
       return ctx.target.flush();
     case 'queue': {
-      const { queueDiff } = await import('./check.ts');
-      const d = queueDiff(step.expect, (await ctx.target.queue()).map((e) => ctx.norm.value(e) as QueueEntry));
-      if (d) ctx.failures.push({ expectation: `${where}: queue`, diff: d });
-      return;
+      // The queue is checked until it matches or the timeout passes: qmgr moves a file
+      // (active → deferred) just after the agent logged the attempt, on both targets.
+      const deadline = Date.now() + (step.timeoutMs ?? ctx.timeoutMs);
+      for (;;) {
+        const d = queueDiff(step.expect, (await ctx.target.queue()).map((e) => ctx.norm.value(e) as QueueEntry));
+        if (!d) return;
+        if (Date.now() > deadline) {
+          ctx.failures.push({ expectation: `${where}: queue`, diff: d });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
     case 'reload':
       return ctx.target.reload();
