@@ -16,9 +16,9 @@ import type { Target } from '../types.ts';
 type Step = [bytes: string, replies: number];
 
 /** Send steps in order, each after the previous replies arrived; returns every byte received. */
-function dialog(port: number, steps: Step[]): Promise<string> {
+function dialog(port: number, steps: Step[], localAddress?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const sock = connect({ host: '127.0.0.1', port });
+    const sock = connect({ host: '127.0.0.1', port, localAddress });
     let got = '';
     let want = 1; // the greeting
     let i = 0;
@@ -83,37 +83,53 @@ const DIALOGS: Record<string, Step[]> = {
   ],
 };
 
-const targets: Target[] = [new PostfixTarget(), new ReferenceTarget()];
-const config = { main: { smtpd_error_sleep_time: '0' } };
-
-beforeAll(async () => {
-  await Promise.all(targets.map((t) => t.start(config)));
-}, 60_000);
-
-afterAll(async () => {
-  for (const t of targets) await t.dispose();
-});
-
 /** smtpd's own log lines since `from`, normalised, without the syslog prefix. */
 function smtpdLines(t: Target, from: number): string[] {
   const n = createNormaliser();
   return t.events().slice(from).filter((e) => e.service === 'smtpd').map((e) => n.text(e.raw).replace(/^.*?\]: /, ''));
 }
 
-describe('smtpd: reference vs real Postfix 3.7.11', () => {
-  for (const [name, steps] of Object.entries(DIALOGS)) {
-    it(name, async () => {
-      const results: { replies: string; log: string[] }[] = [];
-      for (const t of targets) {
-        const from = t.events().length;
-        const raw = await dialog(t.smtp.port, steps);
-        await t.waitForEvent((e) => e.kind === 'disconnect', 10_000, from);
-        const n = createNormaliser();
-        results.push({ replies: n.text(raw), log: smtpdLines(t, from) });
-      }
-      const [real, ref] = results;
-      expect(ref.replies).toBe(real.replies);
-      expect(ref.log).toEqual(real.log);
+/** Run every dialog on both targets (real first) and compare replies and smtpd log lines. */
+function compareDialogs(title: string, main: Record<string, string>, dialogs: Record<string, Step[]>, localAddress?: string): void {
+  describe(title, () => {
+    const targets: Target[] = [new PostfixTarget(), new ReferenceTarget()];
+    beforeAll(async () => {
+      await Promise.all(targets.map((t) => t.start({ main: { smtpd_error_sleep_time: '0', ...main } })));
+    }, 60_000);
+    afterAll(async () => {
+      for (const t of targets) await t.dispose();
     });
-  }
-});
+    for (const [name, steps] of Object.entries(dialogs)) {
+      it(name, async () => {
+        const results: { replies: string; log: string[] }[] = [];
+        for (const t of targets) {
+          const from = t.events().length;
+          const raw = await dialog(t.smtp.port, steps, localAddress);
+          await t.waitForEvent((e) => e.kind === 'disconnect', 10_000, from);
+          results.push({ replies: createNormaliser().text(raw), log: smtpdLines(t, from) });
+        }
+        const [real, ref] = results;
+        expect(ref.replies).toBe(real.replies);
+        expect(ref.log).toEqual(real.log);
+      });
+    }
+  });
+}
+
+compareDialogs('smtpd: reference vs real Postfix 3.7.11', {}, DIALOGS);
+
+const RELAY: Record<string, Step[]> = {
+  'relay denied and unknown local user from outside mynetworks': [
+    ['EHLO client.example\r\n', 1], ['MAIL FROM:<s@client.example>\r\n', 1], ['RCPT TO:<x@far.example>\r\n', 1],
+    ['RCPT TO:<nosuch@mx.twinpost.test>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test>\r\n', 1], ['RCPT TO:<nobody@[127.0.0.1]>\r\n', 1],
+    ['VRFY x@far.example\r\n', 1], ['DATA\r\n', 1], ['Subject: r\r\n\r\nx\r\n.\r\n', 1], ['QUIT\r\n', 1],
+  ],
+};
+
+compareDialogs('smtpd relay restrictions (compatibility 3.6 default: defer_unauth_destination)', { mynetworks: '127.0.0.2/32' }, RELAY);
+compareDialogs('smtpd relay restrictions (reject_unauth_destination)', {
+  mynetworks: '127.0.0.2/32', smtpd_relay_restrictions: 'permit_mynetworks, reject_unauth_destination',
+}, RELAY);
+compareDialogs('smtpd client inside mynetworks on another loopback address', { mynetworks: '127.0.0.2/32' }, {
+  'relay permitted for 127.0.0.2': [['HELO c\r\n', 1], ['MAIL FROM:<s@c>\r\n', 1], ['RCPT TO:<x@far.example>\r\n', 1], ['QUIT\r\n', 1]],
+}, '127.0.0.2');
