@@ -58,8 +58,8 @@ export type Step =
   | { kind: 'sink'; sink: string; action: 'down' | 'up' | 'faults'; faults?: SinkFault[] }
   /** postqueue -f */
   | { kind: 'flush' }
-  /** Check the queue now (postqueue -j shape). */
-  | { kind: 'queue'; expect: QueueExpect }
+  /** Wait until the queue (postqueue -j shape) matches, or fail after the timeout. */
+  | { kind: 'queue'; expect: QueueExpect; timeoutMs?: number }
   | { kind: 'reload' }
   | { kind: 'crash' }
   | { kind: 'restart' };
