@@ -7,6 +7,7 @@ import type { ScenarioOutcome } from './run.ts';
 import type { TargetName } from '../targets/types.ts';
 import type { RunResult, ScenarioResult } from '../report/types.ts';
 import { writeJunitXml, writeResultsJson } from '../report/index.ts';
+import { reportConfig, writeHtmlReport } from '../report/html/index.ts';
 
 export interface RunSummary {
   startedAt: string;
@@ -25,7 +26,7 @@ export function toRunResult(run: RunSummary): RunResult {
     durationMs: o.durationMs,
     failures: o.failures,
     error: o.error,
-    observations: o.observation ? JSON.parse(JSON.stringify(o.observation, bufferAsText)) : undefined,
+    observations: o.observation ? { ...JSON.parse(JSON.stringify(o.observation, bufferAsText)), config: reportConfig(o.scenario.config) } : undefined,
     knownDivergences: (o.scenario.knownDivergences ?? []).filter((k) => k.target === o.target).map((k) => `${k.what}: ${k.reason}`),
   }));
   return { startedAt: run.startedAt, durationMs: run.durationMs, targets: run.targets, scenarios };
@@ -42,5 +43,5 @@ function bufferAsText(_key: string, v: unknown): unknown {
 export function writeReports(dir: string, run: RunSummary): string[] {
   mkdirSync(dir, { recursive: true });
   const result = toRunResult(run);
-  return [writeResultsJson(dir, result), writeJunitXml(dir, result)];
+  return [writeResultsJson(dir, result), writeJunitXml(dir, result), writeHtmlReport(dir, result)];
 }
