@@ -50,6 +50,34 @@ function mainCf(root: string, params: Record<string, string>): string {
   return Object.entries({ ...base, ...params }).map(([k, v]) => `${k} = ${v}\n`).join('');
 }
 
+/** uid (passwd) or gid (group) of a name. */
+function idOf(file: '/etc/passwd' | '/etc/group', name: string): number {
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  if (!line) throw new Error(`${name} not found in ${file}`);
+  return Number(line.split(':')[2]);
+}
+
+/**
+ * The queue directories with the owners and modes of postfix-files, plus the "quick-start"
+ * marker that makes `postfix start` skip its slow integrity checks (post-install, postsuper).
+ */
+function makeQueueDirs(queueDir: string, postfixUid: number, postdropGid: number): void {
+  mkdirSync(queueDir, { mode: 0o755 });
+  const dirs: [string, number, number][] = [
+    ['active', 0o700, -1], ['bounce', 0o700, -1], ['corrupt', 0o700, -1], ['defer', 0o700, -1], ['deferred', 0o700, -1],
+    ['flush', 0o700, -1], ['hold', 0o700, -1], ['incoming', 0o700, -1], ['private', 0o700, -1], ['saved', 0o700, -1],
+    ['trace', 0o700, -1], ['maildrop', 0o730, postdropGid], ['public', 0o710, postdropGid],
+  ];
+  for (const [name, mode, gid] of dirs) {
+    const path = join(queueDir, name);
+    mkdirSync(path);
+    chownSync(path, postfixUid, gid);
+    chmodSync(path, mode);
+  }
+  mkdirSync(join(queueDir, 'pid'), { mode: 0o755 });
+  writeFileSync(join(queueDir, 'quick-start'), '');
+}
+
 export async function startPostfixInstance(params: Record<string, string> = {}, timeoutMs = 20_000): Promise<PostfixInstance> {
   if (userInfo().uid !== 0) throw new Error('a private Postfix instance needs root');
   const root = mkdtempSync('/tmp/twinpost-pf-');
@@ -67,10 +95,10 @@ export async function startPostfixInstance(params: Record<string, string> = {}, 
   };
   try {
     mkdirSync(configDir);
-    mkdirSync(queueDir);
     mkdirSync(dataDir);
-    const pw = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postfix:'))!.split(':');
-    chownSync(dataDir, Number(pw[2]), Number(pw[3]));
+    const postfixUid = idOf('/etc/passwd', 'postfix');
+    chownSync(dataDir, postfixUid, idOf('/etc/group', 'postfix'));
+    makeQueueDirs(queueDir, postfixUid, idOf('/etc/group', 'postdrop'));
     copyFileSync('/etc/postfix/master.cf', join(configDir, 'master.cf'));
     writeFileSync(join(configDir, 'main.cf'), mainCf(root, params));
     execFileSync('postconf', ['-c', configDir, '-F', '-e', '*/*/chroot=n']);

@@ -9,6 +9,7 @@ import { rewriteCorpus } from './rewrite-corpus.ts';
 import { askAll, BASE, disagreements, mapFiles, realInstance } from './rewrite-differential.ts';
 import { createTrivialRewrite, serveTrivialRewrite } from '../../reference/services/trivial-rewrite/index.ts';
 import { loadMainCf } from '../../reference/config/index.ts';
+import type { RunningServer } from '../../reference/protocol/index.ts';
 
 const maps = mapFiles();
 const mapFile = maps.write;
@@ -83,14 +84,16 @@ for (const [name, extra] of Object.entries(CONFIGS)) {
 
     it('serves the same answers over its own private/rewrite socket', async () => {
       const dir = mkdtempSync('/tmp/twinpost-rw-sock-');
-      const server = await serveTrivialRewrite(join(dir, 'rewrite'), createTrivialRewrite(params));
-      const client = await RewriteClient.connect(join(dir, 'rewrite'));
+      let server: RunningServer | undefined;
+      let client: RewriteClient | undefined;
       try {
+        server = await serveTrivialRewrite(join(dir, 'rewrite'), createTrivialRewrite(params));
+        client = await RewriteClient.connect(join(dir, 'rewrite'));
         const sample = rewriteCorpus().filter((_, i) => i % 7 === 0);
         expect(await askAll(client, sample)).toEqual(await askAll(instance.real, sample));
       } finally {
-        client.close();
-        await server.close();
+        client?.close();
+        await server?.close();
         rmSync(dir, { recursive: true, force: true });
       }
     });
