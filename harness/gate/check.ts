@@ -127,6 +127,14 @@ export function checkExpectations(c: GateCheck, o: CheckObservation): Expectatio
   if (ex.bounced) push(`bounced: ${ex.bounced.join(', ') || 'nothing'}`, setDiff('bounced recipients', ex.bounced, uniq(done.filter((x) => x.status === 'bounced').map((x) => x.to))));
   if (ex.deferred) push(`deferred: ${ex.deferred.join(', ') || 'nothing'}`, setDiff('deferred recipients', ex.deferred, uniq(done.filter((x) => x.status === 'deferred').map((x) => x.to))));
 
+  if (ex.sender_notified !== undefined) {
+    const notices = o.outcomes.filter((x) => x.notification && x.status === 'sent' && c.send.from !== '' && textMatches(c.send.from, x.to));
+    const got = notices.length > 0;
+    push(
+      ex.sender_notified ? `the sender ${c.send.from} gets a delivery status notification` : `the sender ${c.send.from || '<>'} gets no notification`,
+      got === ex.sender_notified ? undefined : got ? `observed: a notification was delivered to ${notices[0]!.to} (${notices[0]!.host ? `at ${notices[0]!.host}` : notices[0]!.relay})` : 'observed: no notification reached the sender',
+    );
+  }
   if (out.length) out[out.length - 1]!.diff += `\n${whatHappened(o).join('\n')}`;
   return out;
 }
@@ -137,9 +145,9 @@ export function whatHappened(o: CheckObservation): string[] {
   lines.push(`  SMTP: ${o.smtp.filter((s) => s.command !== '(connect)' && !/^(EHLO|DATA$)/.test(s.command)).map((s) => `${s.command} → ${s.code}`).join('; ')}`);
   if (o.rejection) lines.push(`  refused: ${o.rejection.command} → ${showReply(o.rejection)}`);
   for (const x of o.outcomes) {
-    const where = x.host ? `relayed to ${x.host}` : `via ${x.relay}`;
+    const where = x.host ? `${x.status === 'sent' ? 'to' : 'by'} ${x.host}` : `via ${x.relay}`;
     const orig = x.origTo && x.origTo !== x.to ? ` (originally ${x.origTo})` : '';
-    lines.push(`  ${x.notification ? 'notification ' : ''}${x.to}${orig}: ${x.status}, ${where}${x.forwardedAs ? `, forwarded as ${x.forwardedAs}` : ''}`);
+    lines.push(`  ${x.notification ? 'notification to ' : ''}${x.to}${orig}: ${x.status} ${where}${x.forwardedAs ? `, forwarded as ${x.forwardedAs}` : ''}`);
   }
   if (o.trace) lines.push('  maillog:', ...story(o.trace).map((l) => `    ${l}`));
   return lines;

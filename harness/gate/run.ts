@@ -17,7 +17,7 @@ import { freePort } from '../util/free-port.ts';
 import { SmtpDialog } from '../smtp/dialog.ts';
 import type { Reply } from '../smtp/reply.ts';
 import type { ExpectationFailure } from '../report/types.ts';
-import type { GateCheck, SendSpec } from './spec.ts';
+import type { GateCheck, PeerStage, SendSpec } from './spec.ts';
 import { inetServices, writeUserConfig, type UserConfigResult } from './user-config.ts';
 import { namespaceWrapper, startGateNetwork, type GateNetwork } from './network.ts';
 import { outcomes, traceMessage } from './trace.ts';
@@ -128,8 +128,15 @@ async function runCheck(check: GateCheck, target: PostfixTarget, net: GateNetwor
   try {
     const ep = check.send.service === undefined ? target.smtp : services[check.send.service];
     if (!ep) throw new Error(`send.service "${check.send.service}" is not an inet service of master.cf (there: ${Object.keys(services).join(', ')})`);
-    await submit(check.send, ep, obs, timeoutMs);
-    if (obs.queueId) await settle(obs, obs.queueId, target, net, from, timeoutMs);
+    for (const [host, replies] of Object.entries(check.peers)) {
+      (await net.peerFor(host)).sink.setFaults(Object.entries(replies).map(([stage, reply]) => ({ kind: 'reply', stage: stage as PeerStage, reply })));
+    }
+    try {
+      await submit(check.send, ep, obs, timeoutMs);
+      if (obs.queueId) await settle(obs, obs.queueId, target, net, from, timeoutMs);
+    } finally {
+      for (const host of Object.keys(check.peers)) (await net.peerFor(host)).sink.setFaults([]);
+    }
     const failures = checkExpectations(check, obs);
     return { check, status: failures.length ? 'failed' : 'passed', failures, durationMs: Date.now() - started, observation: obs };
   } catch (err) {

@@ -66,13 +66,21 @@ export interface ExpectSpec {
   bounced?: string[];
   /** Recipients left deferred in the queue (exact). */
   deferred?: string[];
+  /** The sender was (true) or was not (false) sent a delivery status notification (a bounce). */
+  sender_notified?: boolean;
 }
+
+/** SMTP stages at which a capture peer can be told to answer differently. */
+export const PEER_STAGES = ['connect', 'helo', 'mail', 'rcpt', 'data', 'dot'] as const;
+export type PeerStage = (typeof PEER_STAGES)[number];
 
 export interface GateCheck {
   /** The check in the user's words; also its name in reports. */
   name: string;
   /** The spec file (as given on the command line). */
   file: string;
+  /** How destination hosts answer during this check (host → stage → reply, e.g. rcpt: "550 5.1.1 No such user"). */
+  peers: Record<string, Partial<Record<PeerStage, string>>>;
   send: SendSpec;
   expect: ExpectSpec;
 }
@@ -80,7 +88,7 @@ export interface GateCheck {
 export class SpecError extends Error {}
 
 const SEND_KEYS = ['from', 'to', 'client', 'client_name', 'helo', 'service', 'subject', 'headers', 'body', 'size'];
-const EXPECT_KEYS = ['accepted', 'rejected', 'relayed', 'delivered_locally', 'recipients', 'bounced', 'deferred'];
+const EXPECT_KEYS = ['accepted', 'rejected', 'relayed', 'delivered_locally', 'recipients', 'bounced', 'deferred', 'sender_notified'];
 
 /** The spec files named by `path`: the file itself, or every .yaml/.yml/.json in the directory. */
 export function specFiles(path: string): string[] {
@@ -118,7 +126,16 @@ function parseCheck(file: string, i: number, raw: unknown): GateCheck {
   const obj = record(raw, fail, 'a check');
   const name = str(obj.name, fail, 'name');
   where = `${file}, check "${name}"`;
-  known(obj, ['name', 'send', 'expect'], fail, '');
+  known(obj, ['name', 'peers', 'send', 'expect'], fail, '');
+  const peers: GateCheck['peers'] = {};
+  for (const [host, raw] of Object.entries(obj.peers === undefined ? {} : record(obj.peers, fail, '"peers"'))) {
+    const b = strRecord(raw, fail, `peers.${host}`);
+    known(b, [...PEER_STAGES], fail, `peers.${host}.`);
+    for (const [stage, reply] of Object.entries(b)) {
+      if (!/^[2-5]\d\d(?: .*)?$/.test(reply)) fail(`peers.${host}.${stage}: "${reply}" is not an SMTP reply such as "550 5.1.1 No such user"`);
+    }
+    peers[host.toLowerCase()] = b;
+  }
   const s = record(obj.send, fail, '"send"');
   known(s, SEND_KEYS, fail, 'send.');
   for (const k of ['from', 'to']) if (s[k] === undefined) fail(`send.${k} is required${k === 'from' ? ' (write from: "" for the null sender)' : ''}`);
@@ -144,13 +161,17 @@ function parseCheck(file: string, i: number, raw: unknown): GateCheck {
     if (typeof e.accepted !== 'boolean') fail('expect.accepted must be true or false');
     expect.accepted = e.accepted as boolean;
   }
+  if (e.sender_notified !== undefined) {
+    if (typeof e.sender_notified !== 'boolean') fail('expect.sender_notified must be true or false');
+    expect.sender_notified = e.sender_notified as boolean;
+  }
   if (e.rejected !== undefined) expect.rejected = parseReply(e.rejected, fail);
   if (expect.rejected && expect.accepted) fail('expect.accepted and expect.rejected contradict each other');
   if (e.relayed !== undefined) expect.relayed = (Array.isArray(e.relayed) ? e.relayed : [e.relayed]).map((r, j) => parseRelay(r, fail, `expect.relayed[${j}]`));
   for (const k of ['delivered_locally', 'recipients', 'bounced', 'deferred'] as const) {
     if (e[k] !== undefined) expect[k] = list(e[k], fail, `expect.${k}`);
   }
-  return { name, file, send, expect };
+  return { name, file, peers, send, expect };
 }
 
 function parseRelay(raw: unknown, fail: (m: string) => never, where: string): RelaySpec {
