@@ -16,7 +16,7 @@ const mapFile = maps.write;
 
 const CONFIGS: Record<string, () => Record<string, string>> = {
   defaults: () => ({}),
-  'relayhost, dot-mydomain, no bang/percent, delimiter': () => ({
+  'relayhost, dot-mydomain, no bang/percent, delimiter, no SMTPUTF8': () => ({
     relayhost: '[gw.example]:587',
     append_dot_mydomain: 'yes',
     swap_bangpath: 'no',
@@ -24,6 +24,7 @@ const CONFIGS: Record<string, () => Record<string, string>> = {
     recipient_delimiter: '+',
     mydestination: 'host.example.com, localhost, example.com',
     remote_header_rewrite_domain: 'rw.example',
+    smtputf8_enable: 'no',
   }),
   'transport_maps (texthash), resolve_* switches': () => ({
     transport_maps: 'texthash:' + mapFile('transport', [
