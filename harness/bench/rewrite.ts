@@ -22,8 +22,8 @@ import { loadMainCf, splitList } from '../../reference/config/index.ts';
 import { SUPPORTED_TYPES } from '../../reference/tables/index.ts';
 import type { TrivialRewriteClient } from '../../reference/services/contracts.ts';
 import { destroyRootSync, makeInstanceRoot } from '../util/cleanup.ts';
-import { connectProxymap, type ClosableProxyClient } from './proxymap-client.ts';
-import { startPgCluster, type PgCluster } from './pgsql.ts';
+import { ProxymapClient } from '../clients/proxymap.ts';
+import { startPostgres, type PrivatePostgres } from '../pg/index.ts';
 import { benchAddress, buildTransportTables, TABLE_KINDS, type TableKind } from './transport-tables.ts';
 import { scaled, sig, summarize, type LatencySummary } from './stats.ts';
 import { REWRITE_PARAMETERS } from './rewrite-params.ts';
@@ -103,11 +103,11 @@ interface LiveColumn {
 export async function benchRewrite(opts: RewriteBenchOptions): Promise<RewriteBenchResult> {
   const say = opts.progress ?? (() => {});
   const work = makeInstanceRoot('bench');
-  let pg: PgCluster | undefined;
+  let pg: PrivatePostgres | undefined;
   try {
     if (opts.tables.includes('pgsql')) {
       say('rewrite: starting a private PostgreSQL cluster');
-      pg = await startPgCluster();
+      pg = await startPostgres();
     }
     const maps = await buildTransportTables(work, opts.domains, pg);
     const specs: RowSpec[] = opts.tables.map((t): RowSpec => ({ table: t, params: t === 'none' ? {} : { transport_maps: maps[t] } }));
@@ -166,9 +166,9 @@ async function benchRow(spec: RowSpec, opts: RewriteBenchOptions, work: string, 
       unavailable['reference-socket'] = unavailable['reference-inprocess'] = { status: 'unavailable', reason };
     } else {
       const config = loadMainCf(target.configDir);
-      let proxy: ClosableProxyClient | undefined;
+      let proxy: ProxymapClient | undefined;
       if (Object.values(spec.params).some((v) => v.includes('proxy:'))) {
-        proxy = await connectProxymap(join(target.queueDir, 'private', 'proxymap'));
+        proxy = await ProxymapClient.connect(target.queueDir);
         closers.push(() => proxy!.close());
         const note = 'proxy: lookups go to the real instance\'s proxymap (the reference has no proxymap service yet)';
         notes['reference-socket'] = notes['reference-inprocess'] = note;

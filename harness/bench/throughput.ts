@@ -88,14 +88,15 @@ export async function benchThroughput(opts: ThroughputOptions): Promise<Throughp
   return result;
 }
 
-/** Run the load on one target relaying to a fresh sink; extra main.cf parameters on top. */
+/** Run the load on one target relaying to a sink (a fresh one unless given); extra main.cf parameters on top. */
 export async function runOnTarget(
   target: Target,
   opts: Omit<ThroughputOptions, 'targets'>,
   say: (line: string) => void,
   extra: (sink: Sink) => Record<string, string> = () => ({}),
+  givenSink?: Sink,
 ): Promise<ThroughputColumn> {
-  const sink = await createSink();
+  const sink = givenSink ?? (await createSink());
   let memory: PeakRss | undefined;
   try {
     await target.start(relayConfig(sink, extra(sink)));
@@ -152,6 +153,6 @@ export async function runOnTarget(
   } finally {
     memory?.stop();
     await target.dispose();
-    await sink.close();
+    if (!givenSink) await sink.close();
   }
 }

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import type { PgCluster } from './pgsql.ts';
+import type { PrivatePostgres } from '../pg/index.ts';
 
 export type TableKind = 'none' | 'lmdb' | 'texthash' | 'proxy:lmdb' | 'pgsql';
 export const TABLE_KINDS: TableKind[] = ['none', 'lmdb', 'texthash', 'proxy:lmdb', 'pgsql'];
@@ -27,7 +27,7 @@ export function benchAddress(n: number, domains: number): string {
 }
 
 /** Write the table files for every kind into `dir`; returns the transport_maps value per kind. */
-export async function buildTransportTables(dir: string, domains: number, pg?: PgCluster): Promise<Record<TableKind, string>> {
+export async function buildTransportTables(dir: string, domains: number, pg?: PrivatePostgres): Promise<Record<TableKind, string>> {
   const entries = transportEntries(domains);
   const text = entries.map(([k, v]) => `${k} ${v}`).join('\n') + '\n';
   const file = join(dir, 'transport');
@@ -37,7 +37,10 @@ export async function buildTransportTables(dir: string, domains: number, pg?: Pg
   if (pg) {
     const values = entries.map(([k, v]) => `('${k}','${v}')`).join(',');
     await pg.sql(`CREATE TABLE transport (k text PRIMARY KEY, v text NOT NULL); INSERT INTO transport VALUES ${values}`);
-    pgsql = `pgsql:${pg.writeTableCf('transport-pgsql.cf', "SELECT v FROM transport WHERE k='%s'")}`;
+    const cf = join(dir, 'transport-pgsql.cf');
+    const settings = [`hosts = inet:${pg.host}:${pg.port}`, `user = ${pg.user}`, 'password = unused', `dbname = ${pg.dbname}`];
+    writeFileSync(cf, [...settings, "query = SELECT v FROM transport WHERE k='%s'", ''].join('\n'), { mode: 0o644 });
+    pgsql = `pgsql:${cf}`;
   }
   return { none: '', lmdb: `lmdb:${file}`, texthash: `texthash:${file}`, 'proxy:lmdb': `proxy:lmdb:${file}`, pgsql };
 }
