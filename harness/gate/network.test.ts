@@ -57,6 +57,18 @@ describe('gate network', () => {
     expect(gate.dns.asked).toContain('MX corp.example');
   });
 
+  it('answers DNS list queries "not listed"', async () => {
+    gate = await startGateNetwork();
+    gate.setListZones(['dbl.example.org', 'zen.spamhaus.org']);
+    const r = resolver(gate);
+    const code = (p: Promise<unknown>) => p.then(() => 'found', (e: { code: string }) => e.code);
+    expect(await code(r.resolve4('9.113.0.203.zen.spamhaus.org'))).toBe('ENOTFOUND');
+    expect(await code(r.resolve4('2.0.0.127.bl.unlisted.example'))).toBe('ENOTFOUND'); // a reversed address
+    expect(await code(r.resolve4('spammer.example.dbl.example.org'))).toBe('ENOTFOUND');
+    expect(await code(r.resolve4('dbl.example.org.mx.example'))).toBe('found');
+    expect(gate.peers().map((p) => p.host)).toEqual(['dbl.example.org.mx.example']);
+  });
+
   it('answers over TCP as well', async () => {
     gate = await startGateNetwork();
     const res = await tcpQuery(gate.dns.host, 'mx.partner.example', 1);

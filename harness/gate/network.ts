@@ -34,6 +34,11 @@ export interface GateNetwork {
   peerFor(host: string): Promise<Peer>;
   /** The peer listening on `address`, if any. */
   peerAt(address: string): Peer | undefined;
+  /**
+   * DNS block/allow list zones (reject_rbl_client, postscreen_dnsbl_sites, …): names below
+   * them get NXDOMAIN, i.e. "not listed", instead of a peer address that would read as a hit.
+   */
+  setListZones(zones: string[]): void;
   /** Write resolv.conf and hosts for the namespace into `dir`; returns their paths. */
   namespaceFiles(dir: string): { resolvConf: string; hosts: string };
   close(): Promise<void>;
@@ -63,8 +68,12 @@ export async function startGateNetwork(): Promise<GateNetwork> {
     return p;
   };
 
+  let zones: string[] = [];
+  const listed = (name: string) => zones.some((z) => name.endsWith(`.${z}`)) || /^(\d{1,3}\.){4}/.test(name) || /^([0-9a-f]\.){32}/.test(name);
   const lookup = async (name: string, type: string): Promise<DnsRecord[] | 'nxdomain'> => {
-    if (type === 'PTR' || !name.includes('.')) return 'nxdomain'; // reverse lookups, single labels
+    // Reverse lookups, single labels, and DNS list queries (a reversed address or a name
+    // below a list zone) do not exist.
+    if (type === 'PTR' || !name.includes('.') || listed(name)) return 'nxdomain';
     if (type === 'MX') return [{ type: 'MX', preference: 10, exchange: name }];
     if (type === 'A') return [{ type: 'A', address: (await peerFor(name)).address }];
     return [];
@@ -88,6 +97,9 @@ export async function startGateNetwork(): Promise<GateNetwork> {
     peers: () => [...started],
     peerFor,
     peerAt: (address) => started.find((p) => p.address === address),
+    setListZones(z) {
+      zones = z.map((x) => x.toLowerCase().replace(/^\.|\.$/g, ''));
+    },
     namespaceFiles(dir) {
       const resolvConf = join(dir, 'resolv.conf');
       const hosts = join(dir, 'hosts');

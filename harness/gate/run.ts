@@ -71,6 +71,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
       timeoutMs,
       writeConfig: (dirs, smtpPort) => {
         setup = writeUserConfig(opts.configDir, dirs, smtpPort, otherPorts, { configPath: opts.configPath });
+        net!.setListZones(setup.zones);
       },
       wrapMaster: namespaceWrapper(net.namespaceFiles(nsRoot)),
     });
@@ -106,7 +107,7 @@ function describeSetup(s: UserConfigResult, net: GateNetwork): string {
   return [
     `changed for the test: ${Object.keys(s.overrides).join(', ')}; master.cf: ${ports}, chroot off`,
     `rebuilt maps: ${s.built.map((b) => b.replace(/ \S+?:\/.*\//, ' ')).join(', ') || 'none'}`,
-    `DNS and capture peers on ${net.dns.host.replace(/\.1$/, '.0/24')}`,
+    `DNS and capture peers on ${net.dns.host.replace(/\.1$/, '.0/24')}${s.zones.length ? `; DNS lists answer "not listed": ${s.zones.join(', ')}` : ''}`,
   ].join('\n');
 }
 
@@ -189,7 +190,7 @@ async function submit(s: SendSpec, ep: Endpoint, obs: CheckObservation, timeoutM
     if (!record(`EHLO ${s.helo}`, await d.command(`EHLO ${s.helo}`))) return;
     if (s.client) {
       const name = s.client_name ?? '[UNAVAILABLE]';
-      const cmd = `XCLIENT ADDR=${s.client} NAME=${name}`;
+      const cmd = `XCLIENT ADDR=${s.client} NAME=${name} REVERSE_NAME=${name}`;
       const r = await d.command(cmd);
       if (r.code !== 220) throw new Error(`${cmd} was refused (${r.code} ${r.text}): is 127.0.0.1 in smtpd_authorized_xclient_hosts of this service?`);
       if (!record(`EHLO ${s.helo}`, await d.command(`EHLO ${s.helo}`))) return;

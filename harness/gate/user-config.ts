@@ -34,6 +34,8 @@ export interface UserConfigResult {
   overrides: Record<string, string>;
   /** The maps rebuilt, as "postmap hash:/…/transport". */
   built: string[];
+  /** DNS block/allow list zones the configuration queries (answered "not listed"). */
+  zones: string[];
 }
 
 const INSTALL_PATHS = ['daemon_directory', 'command_directory', 'shlib_directory', 'meta_directory', 'sendmail_path', 'newaliases_path', 'mailq_path'];
@@ -150,7 +152,20 @@ export function writeUserConfig(src: string, dirs: InstanceDirs, smtpPort: numbe
   // Postfix waits for a main.cf younger than a second to age; backdating skips that wait.
   const past = new Date(Date.now() - 5_000);
   for (const f of ['main.cf', 'master.cf']) utimesSync(join(cd, f), past, past);
-  return { services: master.services, overrides, built };
+  return { services: master.services, overrides, built, zones: listZones(cd) };
+}
+
+const LIST_RESTRICTION = /\b(?:reject_rbl_client|reject_rhsbl_\w+|permit_dnswl_client|permit_rhswl_client)\s+([^\s,]+)/g;
+
+/** The DNS block/allow list zones the configuration queries (restrictions and postscreen_dnsbl_sites). */
+export function listZones(cd: string): string[] {
+  const values = [...Object.entries(parsePostconf(postconf(['-c', cd, '-nx']))), ...Object.entries(parsePostconf(postconf(['-c', cd, '-Px'])))];
+  const zones = new Set<string>();
+  for (const [name, v] of values) {
+    for (const m of v.matchAll(LIST_RESTRICTION)) zones.add(m[1]!);
+    if (/(^|\/)postscreen_dns[bw]l_sites$/.test(name)) for (const site of v.split(/[\s,]+/).filter(Boolean)) zones.add(site);
+  }
+  return [...zones].map((z) => z.replace(/[=*].*$/, '')).filter(Boolean);
 }
 
 /** Rebuild every indexed map of the copy whose source file is there. */
