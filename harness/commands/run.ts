@@ -12,6 +12,7 @@ import { reapStale } from '../util/cleanup.ts';
 import type { TargetName } from '../targets/types.ts';
 import { TARGET_NAMES } from '../targets/index.ts';
 import { writeReports } from '../scenario/report.ts';
+import { compareWithOracle } from '../compare/diff.ts';
 
 const HELP = `usage: twinpost run [--target T]... [--spec GLOB] [--report DIR]
 
@@ -72,15 +73,23 @@ export async function runCommand(argv: string[]): Promise<number> {
   const outcomes: (ScenarioOutcome & { file: string })[] = [];
   let n = 0;
   for (const { file, scenario } of scenarios) {
+    const mine: (ScenarioOutcome & { file: string })[] = [];
     for (const target of chosen) {
-      n++;
-      if (scenario.targets && !scenario.targets.includes(target)) continue;
+      if (scenario.targets && !scenario.targets.includes(target)) {
+        console.log(`[${++n}/${total}] ${target.padEnd(9)} ${scenario.id.padEnd(36)} not run (the spec is for ${scenario.targets.join(', ')})`);
+        continue;
+      }
       const o = await runScenario(scenario, target, { timeoutMs });
-      outcomes.push({ ...o, file });
+      mine.push({ ...o, file });
+    }
+    // Every other target is compared with real Postfix, the oracle.
+    compareWithOracle(mine);
+    for (const o of mine) {
       const mark = o.status === 'passed' ? 'passed' : o.status.toUpperCase();
-      console.log(`[${n}/${total}] ${target.padEnd(9)} ${scenario.id.padEnd(36)} ${mark} (${(o.durationMs / 1000).toFixed(1)} s)`);
+      console.log(`[${++n}/${total}] ${o.target.padEnd(9)} ${scenario.id.padEnd(36)} ${mark} (${(o.durationMs / 1000).toFixed(1)} s)`);
       for (const f of o.failures) console.log(`    ✗ ${f.expectation}\n${indent(f.diff, 6)}`);
       if (o.error) console.log(indent(o.error, 6));
+      outcomes.push(o);
     }
   }
   const failed = outcomes.filter((o) => o.status !== 'passed').length;

@@ -77,3 +77,30 @@ export function compareDigests(a: Digest, b: Digest, known: KnownDivergence[] = 
   }
   return out;
 }
+
+/**
+ * Compare each non-postfix outcome of one scenario with the postfix outcome (the oracle).
+ * Unexplained differences become failures of that outcome; explained ones are listed as
+ * known divergences. Returns the differences per target.
+ */
+export function compareWithOracle(outcomes: { target: string; status: string; failures: { expectation: string; diff: string }[]; observation?: unknown; scenario: { knownDivergences?: KnownDivergence[] } }[]): Record<string, TargetDifference[]> {
+  const oracle = outcomes.find((o) => o.target === 'postfix');
+  const out: Record<string, TargetDifference[]> = {};
+  if (!oracle?.observation) return out;
+  const base = digest(oracle.observation as Observation);
+  for (const o of outcomes) {
+    if (o === oracle || !o.observation) continue;
+    const known = (o.scenario.knownDivergences ?? []).filter((k) => k.target === o.target);
+    const diffs = compareDigests(base, digest(o.observation as Observation), known);
+    out[o.target] = diffs;
+    const unexplained = diffs.filter((d) => !d.known);
+    if (unexplained.length) {
+      o.failures.push({
+        expectation: `${o.target} behaves as real Postfix`,
+        diff: unexplained.map((d) => `[${d.section}]\n  postfix:   ${d.left}\n  ${o.target}: ${d.right}`).join('\n'),
+      });
+      if (o.status === 'passed') o.status = 'failed';
+    }
+  }
+  return out;
+}
