@@ -27,7 +27,7 @@ describe('queue model (reference queue, cleanup, qmgr, bounce, postsuper)', () =
     let failure: string | undefined;
     try {
       await fc.assert(
-        fc.asyncProperty(fc.commands(allCommands(), { maxCommands: 40, size: 'max' }), async (cmds) => {
+        fc.asyncProperty(fc.commands(allCommands(), { maxCommands: 25, size: 'max' }), async (cmds) => {
           const sys = await QueueSystem.create();
           const model = new QueueModel(DIVERGENCES);
           try {

@@ -14,6 +14,7 @@
  * A queue run after time has passed is a qmgr restart: start() scans incoming/ and the due
  * part of deferred/, which is what qmgr's queue_run_delay timer does.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,7 +97,8 @@ export class QueueSystem {
   }
 
   static async create(): Promise<QueueSystem> {
-    const dir = await mkdtemp(join(tmpdir(), 'twinpost-qmodel-'));
+    // tmpfs when there is one: the queue fsyncs every step, and the model runs thousands of steps.
+    const dir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'twinpost-qmodel-'));
     const main: Record<string, string> = {
       myhostname: 'mx.twinpost.test', mydestination: '$myhostname localhost', queue_directory: join(dir, 'queue'),
       minimal_backoff_time: `${TIMING.minimal_backoff_time}s`, maximal_backoff_time: `${TIMING.maximal_backoff_time}s`,
