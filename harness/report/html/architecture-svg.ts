@@ -10,7 +10,7 @@ import { arrow, borderPoint, box, centre, esc, legend, svgDocument, type Point, 
 
 const NODE_W = 150;
 const NODE_H = 42;
-const COL_GAP = 70;
+const COL_GAP = 90;
 const ROW_GAP = 14;
 const LEFT = 20;
 const SUPPORT_PER_ROW = 5;
@@ -66,7 +66,7 @@ export function renderArchitectureSvg(arch: Architecture, heading: string): stri
     const to = byKey.get(e.to);
     if (!a || !b || !from || !to) continue;
     const arc = from.place !== 'support' && to.place !== 'support' && COLUMN[to.place] < COLUMN[from.place] - 1;
-    const path = edgePath(a, b, arc, top);
+    const path = edgePath(a, b, arc, top, from.place === 'qmgr' && to.place === 'notify' && a.x === b.x);
     parts.push(arrow(path, { kind: e.kind, tooltip: `${e.from} → ${e.to}: ${e.label}`, data: { from: e.from, to: e.to } }));
     if (arc) parts.push(`<text class="band-label" x="${(path[0].x + path[3].x) / 2}" y="${path[1].y - 8}" text-anchor="middle">${esc(`${from.service} → ${to.service}: ${e.label}`)}</text>`);
   }
@@ -119,7 +119,13 @@ function placeSupport(arch: Architecture, support: ArchNode[], rects: Map<string
  * Straight between neighbours; a backward edge that skips a column (local → cleanup) leaves the
  * source's left side, rises through the gap between columns and comes down onto the target.
  */
-function edgePath(a: Rect, b: Rect, arc: boolean, top: number): Point[] {
+function edgePath(a: Rect, b: Rect, arc: boolean, top: number, below: boolean): Point[] {
+  if (below) {
+    // qmgr → the bounce family stacked under it: curve down its right-hand side
+    const start = { x: a.x + a.w - 14, y: a.y + a.h };
+    const end = { x: b.x + b.w, y: b.y + b.h / 2 };
+    return [start, { x: start.x + 10, y: end.y - 10 }, { x: end.x + 28, y: end.y }, end];
+  }
   if (!arc) return [borderPoint(a, centre(b)), borderPoint(b, centre(a))];
   const start = { x: a.x, y: a.y + a.h / 2 };
   const end = { x: b.x + b.w / 2, y: b.y };

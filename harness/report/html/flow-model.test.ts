@@ -37,7 +37,7 @@ describe('message flow from a real alias re-injection', () => {
     const msg = arrows(flow, 'message');
     const fwd = msg.findIndex((a) => edge(a) === 'local->cleanup');
     const queued = msg.findIndex((a) => a.qid === 'Q2' && edge(a) === 'cleanup->qmgr');
-    expect(msg[fwd].label).toBe('Q1 to=<team@mx.twinpost.test>: forwarded as Q2');
+    expect(msg[fwd].label).toBe('Q1 forwarded as Q2: to=<team@mx.twinpost.test>');
     expect(fwd).toBeLessThan(queued);
   });
 
@@ -73,7 +73,7 @@ describe('message flow from a real bounce', () => {
   it('shows the bounce as a note, the bounce log lookup, and the notification as a new message', () => {
     const bounced = flow.steps.find((s) => s.type === 'note' && s.at === 'smtp');
     expect(bounced).toMatchObject({ qid: 'Q1', status: 'bounced' });
-    expect(bounced?.type === 'note' && bounced.text).toMatch(/^Q1 to=<bob@remote\.example>: bounced \(host 127\.0\.0\.1/);
+    expect(bounced?.type === 'note' && bounced.text).toMatch(/^Q1 bounced: to=<bob@remote\.example> \(host 127\.0\.0\.1/);
     expect(arrows(flow, 'support').map(edge)).toContain('smtp->bounce');
     expect(flow.paths).toEqual({
       Q1: ['smtpd', 'cleanup', 'qmgr', 'smtp', 'qmgr', 'bounce'],

@@ -237,17 +237,17 @@ function delivery(b: Builder, e: Delivery, lastAgent: Map<string, string>): void
     emit({ type: 'arrow', kind: 'message', from: 'qmgr', to: agent, label: `${qid}: delivery request`, qid });
     lastAgent.set(key, agent);
   }
-  const to = `to=<${e.to}>${e.origTo ? ` (orig_to <${e.origTo}>)` : ''}`;
+  const to = `to=<${e.to}>${e.origTo ? `, orig_to=<${e.origTo}>` : ''}`;
   const dest = destinationOf(e);
   if (fwd) {
-    emit({ type: 'arrow', kind: 'message', from: agent, to: 'cleanup', label: `${qid} ${to}: forwarded as ${fwd}`, qid: fwd, status: e.status });
+    emit({ type: 'arrow', kind: 'message', from: agent, to: 'cleanup', label: `${qid} forwarded as ${fwd}: ${to}`, qid: fwd, status: e.status });
     return;
   }
   if (dest) {
-    push(b, { type: 'arrow', kind: 'message', from: agent, to: dest, label: `${qid} ${to}: ${e.status} (${short(e.text, 40)})`, qid, status: e.status });
+    push(b, { type: 'arrow', kind: 'message', from: agent, to: dest, label: `${qid} ${e.status}: ${to} (${short(e.text, 40)})`, qid, status: e.status });
     return;
   }
-  push(b, { type: 'note', at: agent, text: `${qid} ${to}: ${e.status} (${short(e.text, 50)})`, qid, status: e.status });
+  push(b, { type: 'note', at: agent, text: `${qid} ${e.status}: ${to} (${short(e.text, 50)})`, qid, status: e.status });
   if (e.status === 'deferred') consult(b, agent, 'defer', `${qid}: record the deferral (defer log)`, qid);
   else if (e.status === 'bounced') consult(b, agent, 'bounce', `${qid}: record the bounce (bounce log)`, qid);
   lastAgent.delete(key);
