@@ -2,6 +2,7 @@
  * The `twinpost` command.
  *
  *   twinpost run   [--target T]... [--spec GLOB] [--report DIR]   the conformance suite
+ *   twinpost bench <rewrite|throughput|table-latency|all> [--quick]   benchmarks
  *   twinpost gate  -c CONFIG_DIR --spec SPECS [--report DIR]       a user's config as a CI gate
  *   twinpost mta   -c CONFIG_DIR start|stop|reload|status         the reference MTA, like postfix -c
  *
@@ -9,12 +10,14 @@
  * failed, 2 on a usage error.
  */
 import { runCommand } from './commands/run.ts';
+import { benchCommand } from './commands/bench.ts';
 import { gateCommand } from './commands/gate.ts';
 
 const USAGE = `usage: twinpost <command> [options]
 
 commands:
   run     run conformance scenarios on one or more targets and write reports
+  bench   benchmarks: rewrite latency, throughput, transport-table latency (reports/bench.json)
   gate    test your own Postfix configuration against your own checks (CI gate)
   mta     run the reference MTA from a Postfix configuration directory (like postfix -c)
 
@@ -25,6 +28,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'run':
       return runCommand(rest);
+    case 'bench':
+      return benchCommand(rest);
     case 'gate':
       return gateCommand(rest);
     case 'mta': {
