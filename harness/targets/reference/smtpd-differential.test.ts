@@ -99,12 +99,14 @@ function compareDialogs(title: string, main: Record<string, string>, dialogs: Re
     afterAll(async () => {
       for (const t of targets) await t.dispose();
     });
+    const queued = new Map<Target, number>();
     for (const [name, steps] of Object.entries(dialogs)) {
       it(name, async () => {
         const results: { replies: string; log: string[] }[] = [];
         for (const t of targets) {
           const from = t.events().length;
           const raw = await dialog(t.smtp.port, steps, localAddress);
+          queued.set(t, (queued.get(t) ?? 0) + (raw.match(/queued as/g) ?? []).length);
           await t.waitForEvent((e) => e.kind === 'disconnect', 10_000, from);
           results.push({ replies: createNormaliser().text(raw), log: smtpdLines(t, from) });
         }
@@ -113,6 +115,20 @@ function compareDialogs(title: string, main: Record<string, string>, dialogs: Re
         expect(ref.log).toEqual(real.log);
       });
     }
+    it('delivers the accepted messages identically to the mailbox', async () => {
+      const boxes: string[] = [];
+      for (const t of targets) {
+        const want = queued.get(t) ?? 0;
+        for (let seen = 0, from = 0; seen < want; seen++) {
+          const e = await t.waitForEvent((x) => x.kind === 'delivery' && x.service === 'local', 20_000, from);
+          from = t.events().indexOf(e) + 1;
+        }
+        const box = createNormaliser().text(await t.mailbox('nobody')).replace(/\b(?:[0-9A-F]{10,}|Q\d+)\b/g, '<qid>');
+        // Parallel local deliveries may append in either order: compare the set of messages.
+        boxes.push(box.split(/\n(?=From \S+ {2})/).sort().join('\n'));
+      }
+      expect(boxes[1]).toBe(boxes[0]);
+    });
   });
 }
 
@@ -130,6 +146,31 @@ compareDialogs('smtpd relay restrictions (compatibility 3.6 default: defer_unaut
 compareDialogs('smtpd relay restrictions (reject_unauth_destination)', {
   mynetworks: '127.0.0.2/32', smtpd_relay_restrictions: 'permit_mynetworks, reject_unauth_destination',
 }, RELAY);
+compareDialogs('smtpd message content limits and quirks', { message_size_limit: '2000' }, {
+  'message over message_size_limit': [
+    ['EHLO c\r\n', 1], ['MAIL FROM:<s@c>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test>\r\n', 1], ['DATA\r\n', 1],
+    ['Subject: big\r\n\r\n' + 'y'.repeat(1000) + '\r\n' + 'z'.repeat(1100) + '\r\n.\r\n', 1], ['QUIT\r\n', 1],
+  ],
+  'From_ line and leading white space': [
+    ['EHLO c\r\n', 1], ['MAIL FROM:<s@c>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test>\r\n', 1], ['DATA\r\n', 1],
+    ['>From someone Sat Nov 28\r\nSubject: q\r\n\r\nb\r\n.\r\n', 1],
+    ['MAIL FROM:<s@c>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test>\r\n', 1], ['DATA\r\n', 1],
+    ['  folded start\r\nSubject: w\r\n\r\nb\r\n.\r\n', 1], ['QUIT\r\n', 1],
+  ],
+});
+compareDialogs('smtpd_forbid_bare_newline = normalize', { smtpd_forbid_bare_newline: 'normalize', smtpd_forbid_bare_newline_exclusions: '' }, {
+  'a dot after a bare LF does not end DATA': [
+    ['EHLO c\r\n', 1], ['MAIL FROM:<s@c>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test>\r\n', 1], ['DATA\r\n', 1],
+    ['Subject: n\r\n\r\nline1\n.\r\nline2\r\n.\n', 0], ['more\r\n.\r\n', 1], ['QUIT\r\n', 1],
+  ],
+});
+compareDialogs('smtpd_forbid_bare_newline = reject', { smtpd_forbid_bare_newline: 'reject', smtpd_forbid_bare_newline_exclusions: '' }, {
+  'bare LF in DATA is rejected at the end': [
+    ['EHLO c\r\n', 1], ['MAIL FROM:<s@c>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test>\r\n', 1], ['DATA\r\n', 1],
+    ['Subject: r\nX: y\r\n\r\nbody\r\n.\r\n', 1], ['QUIT\r\n', 1],
+  ],
+  'bare LF in a command ends the session': [['EHLO c\r\n', 1], ['MAIL FROM:<s@c>\n', 1]],
+});
 compareDialogs('smtpd client inside mynetworks on another loopback address', { mynetworks: '127.0.0.2/32' }, {
   'relay permitted for 127.0.0.2': [['HELO c\r\n', 1], ['MAIL FROM:<s@c>\r\n', 1], ['RCPT TO:<x@far.example>\r\n', 1], ['QUIT\r\n', 1]],
 }, '127.0.0.2');

@@ -4,6 +4,7 @@
  * settings, and the table lookups they need (alias_maps, local_recipient_maps). Only the
  * parameters the reference implements are read; their names are Postfix's.
  */
+import { networkInterfaces } from 'node:os';
 import type { MainConfig } from '../../config/index.ts';
 import { openTable } from '../../tables/index.ts';
 import type { Table } from '../../tables/types.ts';
@@ -17,6 +18,11 @@ import { lookupUser } from '../local/users.ts';
 export function logServiceName(config: MainConfig, program: string): string {
   const name = config.get('syslog_name');
   return name === 'postfix' ? program : `${name}/${program}`;
+}
+
+function bareNewlineMode(value: string): SmtpdSettings['forbidBareNewline'] {
+  const v = value.trim().toLowerCase();
+  return v === 'reject' ? 'reject' : v === 'yes' || v === 'normalize' ? 'normalize' : 'no';
 }
 
 export function smtpdSettings(config: MainConfig): SmtpdSettings {
@@ -37,8 +43,42 @@ export function smtpdSettings(config: MainConfig): SmtpdSettings {
     smtputf8Enable: config.bool('smtputf8_enable'),
     forbiddenCommands: config.list('smtpd_forbidden_commands'),
     forbidUnauthPipelining: config.bool('smtpd_forbid_unauth_pipelining'),
+    forbidBareNewline: bareNewlineMode(config.get('smtpd_forbid_bare_newline')),
+    forbidBareNewlineRejectCode: config.int('smtpd_forbid_bare_newline_reject_code'),
+    bareNewlineExcluded: networkMatcher(config.list('smtpd_forbid_bare_newline_exclusions')),
+    localHeaderRewrite: localHeaderRewriteClients(config),
     logService: logServiceName(config, 'smtpd'),
   };
+}
+
+/** The addresses inet_interfaces stands for ("all": every address of this host). */
+function interfaceAddresses(config: MainConfig): string[] {
+  const out: string[] = [];
+  for (const i of config.list('inet_interfaces')) {
+    if (i === 'all') out.push(...Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address)));
+    else if (i === 'loopback-only') out.push('127.0.0.1', '::1');
+    else out.push(i);
+  }
+  return out;
+}
+
+/**
+ * local_header_rewrite_clients (default permit_inet_interfaces): clients whose mail gets the
+ * "local" header rewrite context (cleanup then adds missing Message-Id/Date/From headers and
+ * qualifies addresses with $myorigin). Supported: permit_inet_interfaces, permit_mynetworks,
+ * static:all, and address/CIDR literals.
+ */
+export function localHeaderRewriteClients(config: MainConfig): (addr: string) => boolean {
+  const matchers: ((addr: string) => boolean)[] = [];
+  const literals: string[] = [];
+  for (const item of config.list('local_header_rewrite_clients')) {
+    if (item === 'permit_inet_interfaces') matchers.push(networkMatcher(interfaceAddresses(config)));
+    else if (item === 'permit_mynetworks') matchers.push(networkMatcher(config.list('mynetworks')));
+    else if (item === 'static:all') matchers.push(() => true);
+    else literals.push(item);
+  }
+  if (literals.length) matchers.push(networkMatcher(literals));
+  return (addr) => matchers.some((m) => m(addr));
 }
 
 /** Open every table of a list parameter once; lookups go through them in order. */

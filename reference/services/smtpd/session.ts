@@ -33,6 +33,13 @@ export interface SmtpdSettings {
   smtputf8Enable: boolean;
   forbiddenCommands: string[];
   forbidUnauthPipelining: boolean;
+  /** smtpd_forbid_bare_newline: "no" (3.7.11 default), "normalize" (= "yes") or "reject". */
+  forbidBareNewline: 'no' | 'normalize' | 'reject';
+  forbidBareNewlineRejectCode: number;
+  /** smtpd_forbid_bare_newline_exclusions (default $mynetworks). */
+  bareNewlineExcluded: (clientAddr: string) => boolean;
+  /** local_header_rewrite_clients: does this client get the "local" header rewrite context? */
+  localHeaderRewrite: (clientAddr: string) => boolean;
   /** Service name for logging ("smtpd", or a syslog_name override "postfix-x/smtpd"). */
   logService: string;
 }
@@ -82,6 +89,8 @@ export class SmtpdSession {
   private junk = 0;
   private where = 'CONNECT';
   private illPipelining = false;
+  /** Bare-newline handling for this client (off for excluded clients). */
+  private bareLf: SmtpdSettings['forbidBareNewline'] = 'no';
   private hangup = false;
   private readonly counts = new Map<string, { ok: number; total: number }>();
 
@@ -112,6 +121,7 @@ export class SmtpdSession {
   async run(): Promise<void> {
     try {
       this.name = await this.deps.clientName(this.addr);
+      this.bareLf = this.s.bareNewlineExcluded(this.addr) ? 'no' : this.s.forbidBareNewline;
       this.log(`connect from ${this.namaddr}`);
       await this.reply(`220 ${this.s.smtpdBanner}`);
       let reason: string | undefined;
@@ -165,6 +175,11 @@ export class SmtpdSession {
       if (got === 'timeout') {
         await this.reply(`421 4.4.2 ${this.s.myhostname} Error: timeout exceeded`);
         return 'timeout';
+      }
+      if (got.bareLf && this.bareLf === 'reject') {
+        this.logWhatsup('reject', 'bare <LF> received');
+        await this.reply(`${this.s.forbidBareNewlineRejectCode} 5.5.2 ${this.s.myhostname} Error: bare <LF> received`);
+        return undefined;
       }
       if (got.overflow) {
         this.deps.logger.warning(this.s.logService, `${this.namaddr}: request longer than ${this.s.lineLengthLimit}: ${got.text.slice(0, 30)}...`);
@@ -276,9 +291,15 @@ export class SmtpdSession {
     return true;
   }
 
-  private logReject(stage: string, reply: string, extra: { from?: string; to?: string }): void {
+  /** log_whatsup(): "QID: what: WHERE from name[addr]: text; from=<..> to=<..> proto=.. helo=<..>". */
+  private logWhatsup(what: string, text: string): void {
+    const last = this.tx?.recipients.at(-1);
+    this.logReject(this.where, text, { from: this.tx?.sender, to: last?.address }, what);
+  }
+
+  private logReject(stage: string, reply: string, extra: { from?: string; to?: string }, what = 'reject'): void {
     const qid = this.tx?.open?.queueId ?? 'NOQUEUE';
-    let text = `${qid}: reject: ${stage} from ${this.namaddr}: ${reply};`;
+    let text = `${qid}: ${what}: ${stage} from ${this.namaddr}: ${reply};`;
     if (extra.from !== undefined) text += ` from=<${extra.from}>`;
     if (extra.to !== undefined) text += ` to=<${extra.to}>`;
     text += ` proto=${this.protocol}`;
@@ -434,7 +455,10 @@ export class SmtpdSession {
     await this.reply('354 End data with <CR><LF>.<CR><LF>');
     const lines: string[] = [];
     let size = 0;
-    for (;;) {
+    let tooBig = false;
+    let bareLfSeen = false;
+    let prevBareLf = false;
+    for (let first = true; ; first = false) {
       const got = await this.input.readLine(0, this.s.timeoutMs);
       if (got === 'eof' || got === 'timeout') {
         this.where = `DATA (${size} bytes)`;
@@ -443,17 +467,40 @@ export class SmtpdSession {
         if (got === 'timeout') await this.reply(`421 4.4.2 ${this.s.myhostname} Error: timeout exceeded`);
         throw new HangupError(got === 'eof' ? 'lost connection' : 'timeout');
       }
-      if (got.text === '.') break;
-      const text = got.text.startsWith('.') ? got.text.slice(1) : got.text;
+      const wasBare = prevBareLf;
+      prevBareLf = got.bareLf;
+      if (got.bareLf && this.bareLf === 'reject') bareLfSeen = true;
+      let text = got.text;
+      if (first && /^>*From /.test(text)) {
+        // A UNIX-style From_ line at the start becomes a header, as sendmail allows.
+        lines.push(`X-Mailbox-Line: ${text}`);
+        continue;
+      }
+      if (first && /^[ \t]/.test(text)) lines.push(''); // keep it out of our Received: header
+      if (text.startsWith('.')) {
+        // With bare-newline protection only CRLF.CRLF ends the message; other dots are dropped.
+        if (text === '.' && this.bareLf !== 'no' && (got.bareLf || wasBare)) continue;
+        text = text.slice(1);
+        if (text === '') break;
+      }
+      if (tooBig) continue;
+      if (this.s.messageSizeLimit > 0 && this.s.messageSizeLimit - size < text.length + 2) {
+        tooBig = true;
+        this.deps.logger.warning(this.s.logService, `${tx.open?.queueId ?? 'NOQUEUE'}: queue file size limit exceeded`);
+        continue;
+      }
       size += text.length + 2;
       lines.push(text);
     }
     this.where = 'END-OF-MESSAGE';
     const open = tx.open!;
     const recipients = tx.recipients;
-    if (this.s.messageSizeLimit > 0 && size > this.s.messageSizeLimit) {
+    if (tooBig || bareLfSeen) {
+      if (bareLfSeen) this.logWhatsup('reject', 'bare <LF> received');
       await this.resetTransaction();
-      await this.reply('552 5.3.4 Message size exceeds fixed limit');
+      await this.reply(bareLfSeen
+        ? `${this.s.forbidBareNewlineRejectCode} 5.5.2 ${this.s.myhostname} Error: bare <LF> received`
+        : '552 5.3.4 Error: message file too big');
       return false;
     }
     const header = receivedHeader({
@@ -496,7 +543,7 @@ export class SmtpdSession {
     if (this.helo !== undefined) a.helo_name = this.helo;
     a.protocol_name = this.protocol;
     a.client_address_type = this.addr.includes(':') ? 'inet6' : 'inet';
-    a.rewrite_context = 'remote';
+    a.rewrite_context = this.s.localHeaderRewrite(this.addr) ? 'local' : 'remote';
     if (tx.params.envid) a.envelope_id = tx.params.envid;
     if (tx.params.ret) a.ret_flags = tx.params.ret === 'FULL' ? '1' : '2';
     if (tx.params.body) a.encoding = tx.params.body === '8BITMIME' ? '8bit' : '7bit';

@@ -14,6 +14,7 @@ const SETTINGS: SmtpdSettings = {
   messageSizeLimit: 10240000, lineLengthLimit: 2048, recipientLimit: 1000, softErrorLimit: 10, hardErrorLimit: 20,
   junkCommandLimit: 100, errorSleepMs: 0, timeoutMs: 5000, heloRequired: false, disableVrfy: false, smtputf8Enable: true,
   forbiddenCommands: ['CONNECT', 'GET', 'POST', 'regexp:{{/^[^A-Z]/ Bogus}}'], forbidUnauthPipelining: false, logService: 'smtpd',
+  forbidBareNewline: 'no', forbidBareNewlineRejectCode: 550, bareNewlineExcluded: () => false, localHeaderRewrite: () => false,
 };
 
 function restrictions(mynetworks: string[], relay = ['permit_mynetworks', 'reject_unauth_destination']): RestrictionSettings {
