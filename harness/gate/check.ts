@@ -28,6 +28,8 @@ export interface CheckObservation {
   outcomes: Outcome[];
   /** Set when the message did not settle in time (or the wait failed). */
   settleError?: string;
+  /** Warnings, errors and fatals Postfix logged during the check (config mistakes show here). */
+  problems?: string[];
 }
 
 /** "/re/flags" is a regular expression; anything else matches case-insensitively, exactly. */
@@ -150,5 +152,6 @@ export function whatHappened(o: CheckObservation): string[] {
     lines.push(`  ${x.notification ? 'notification to ' : ''}${x.to}${orig}: ${x.status} ${where}${x.forwardedAs ? `, forwarded as ${x.forwardedAs}` : ''}`);
   }
   if (o.trace) lines.push('  maillog:', ...story(o.trace).map((l) => `    ${l}`));
+  if (o.problems?.length) lines.push('  Postfix complained:', ...o.problems.slice(0, 10).map((l) => `    ${l}`));
   return lines;
 }

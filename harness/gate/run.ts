@@ -98,8 +98,8 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
   }
 }
 
-function warnings(t: PostfixTarget | undefined): string[] {
-  return (t?.events() ?? []).filter((e) => e.kind === 'warning' || e.kind === 'error' || e.kind === 'fatal').map((e) => e.raw);
+function warnings(t: PostfixTarget | undefined, from = 0): string[] {
+  return (t?.events() ?? []).slice(from).filter((e) => e.kind === 'warning' || e.kind === 'error' || e.kind === 'fatal').map((e) => e.raw);
 }
 
 function describeSetup(s: UserConfigResult, net: GateNetwork): string {
@@ -138,6 +138,8 @@ async function runCheck(check: GateCheck, target: PostfixTarget, net: GateNetwor
     } finally {
       for (const host of Object.keys(check.peers)) (await net.peerFor(host)).sink.setFaults([]);
     }
+    const problems = warnings(target, from);
+    if (problems.length) obs.problems = problems.map((l) => l.replace(/^.*?postfix[^:]*\/([\w-]+)\[\d+\]: /, '$1: '));
     const failures = checkExpectations(check, obs);
     return { check, status: failures.length ? 'failed' : 'passed', failures, durationMs: Date.now() - started, observation: obs };
   } catch (err) {
