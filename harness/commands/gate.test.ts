@@ -66,6 +66,18 @@ describe('twinpost gate', () => {
     expect(bad.stderr).toMatch(/bad\.yaml, check "typo": unknown key "expect\.relay"/);
   }, 120_000);
 
+  it('fails every check with the reason when Postfix cannot run the configuration', async () => {
+    const conf = join(tmp('twinpost-gate-nostart-'), 'conf');
+    cpSync(example, conf, { recursive: true });
+    writeFileSync(join(conf, 'main.cf'), readFileSync(join(conf, 'main.cf'), 'utf8') + 'mail_owner = no-such-user\n');
+    const report = join(conf, '..', 'report');
+    const r = await twinpost(['gate', '-c', conf, '--spec', join(example, 'specs/aliases.yaml'), '--report', report]);
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^ERROR the configuration did not start in Postfix: .*parameter mail_owner: unknown user name value: no-such-user/m);
+    expect(r.stdout).toMatch(/^0 passed, 2 failed \(some could not run/m);
+    expect(readFileSync(join(report, 'junit.xml'), 'utf8')).toMatch(/<testsuite name="postfix" tests="2" failures="0" errors="2"/);
+  }, 120_000);
+
   it('passes the example configuration and writes JUnit XML', async () => {
     const report = tmp('twinpost-gate-report-');
     const resolvConf = readFileSync('/etc/resolv.conf', 'utf8');

@@ -88,7 +88,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const run = toRunResult(gate.results, started);
   const files = [writeResultsJson(reportDir, run), writeJunitXml(reportDir, run)];
   const failed = gate.results.filter((r) => r.status !== 'passed').length;
-  console.log(`\n${gate.results.length - failed} passed, ${failed} failed`);
+  console.log(`\n${gate.results.length - failed} passed, ${failed} failed${gate.results.some((r) => r.status === 'error') ? ' (some could not run: see ERROR above)' : ''}`);
   console.log(`reports: ${files.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
   return failed ? 1 : 0;
 }

@@ -80,6 +80,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
       await target.start({ main: {} });
     } catch (err) {
       const msg = `the configuration did not start in Postfix: ${(err as Error).message}`;
+      say(`ERROR ${msg}`);
       for (const check of opts.checks) results.push({ check, status: 'error', failures: [], error: msg, durationMs: Date.now() - started });
       return { results, setup, warnings: warnings(target), hosts: [] };
     }
