@@ -5,6 +5,7 @@
  *   twinpost bench <rewrite|throughput|table-latency|all> [--quick]   benchmarks
  *   twinpost gate  -c CONFIG_DIR --spec SPECS [--report DIR]       a user's config as a CI gate
  *   twinpost mta   -c CONFIG_DIR start|stop|reload|status         the reference MTA, like postfix -c
+ *   twinpost crash --target T [--messages N]                       kill -9 during a load; 0 lost?
  *
  * Every command answers --help. Exit status: 0 when everything passed, 1 when a scenario
  * failed, 2 on a usage error.
@@ -20,6 +21,7 @@ commands:
   bench   benchmarks: rewrite latency, throughput, transport-table latency (reports/bench.json)
   gate    test your own Postfix configuration against your own checks (CI gate)
   mta     run the reference MTA from a Postfix configuration directory (like postfix -c)
+  crash   kill the mail system (kill -9) during a load, restart, drain: accepted/delivered/lost
 
 Run "twinpost <command> --help" for the options of a command.`;
 
@@ -32,6 +34,10 @@ export async function main(argv: string[]): Promise<number> {
       return benchCommand(rest);
     case 'gate':
       return gateCommand(rest);
+    case 'crash': {
+      const { crashCommand } = await import('./commands/crash.ts');
+      return crashCommand(rest);
+    }
     case 'mta': {
       const { runMta } = await import('../reference/mta.ts');
       return runMta(rest);
