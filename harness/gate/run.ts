@@ -196,6 +196,7 @@ async function submit(s: SendSpec, ep: Endpoint, obs: CheckObservation, timeoutM
       const cmd = `XCLIENT ADDR=${s.client} NAME=${name} REVERSE_NAME=${name}`;
       const r = await d.command(cmd);
       if (r.code !== 220) throw new Error(`${cmd} was refused (${r.code} ${r.text}): is 127.0.0.1 in smtpd_authorized_xclient_hosts of this service?`);
+      record(`XCLIENT ADDR=${s.client}`, r);
       if (!record(`EHLO ${s.helo}`, await d.command(`EHLO ${s.helo}`))) return;
     }
     const mail = `MAIL FROM:<${s.from}>`;

@@ -32,6 +32,12 @@ describe('traceMessage', () => {
     expect(done.events).toHaveLength(7);
   });
 
+  it('counts a message put on hold as settled', () => {
+    const held = ['cleanup[15]: 5A1B2C3D4E: hold: RCPT from unknown[203.0.113.9]: <x@corp.example>: Recipient address triggers HOLD action; from=<a@example.net> to=<x@corp.example> proto=ESMTP helo=<c.example>'];
+    expect(traceMessage('5A1B2C3D4E', events(held)).settled).toBe(true);
+    expect(traceMessage('5A1B2C3D4E', events(['qmgr[11]: 5A1B2C3D4E: from=<a@example.net>, size=5, nrcpt=1 (queue active)'])).settled).toBe(false);
+  });
+
   it('follows bounce notifications, and counts a deferred message as settled once every recipient was tried', () => {
     const lines = [
       'qmgr[11]: C964420EDB2: from=<bob@corp.example>, size=548, nrcpt=2 (queue active)',

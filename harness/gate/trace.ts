@@ -35,7 +35,8 @@ export function traceMessage(queueId: string, events: MaillogEvent[]): MessageTr
   }
   const settled = ids.every((id) => {
     const of = mine.filter((e) => e.queueId === id);
-    if (of.some((e) => e.kind === 'removed')) return true;
+    // Removed, or put on hold by an access/header check (it stays there until released).
+    if (of.some((e) => e.kind === 'removed' || / hold: /.test(e.raw))) return true;
     // Still queued: settled once each recipient has had its attempt and one was deferred.
     const active = of.find((e) => e.kind === 'queue-active');
     const tried = of.filter((e): e is Delivery => e.kind === 'delivery');
