@@ -135,7 +135,7 @@ export function userRewriteParams(configDir: string): Record<string, string> {
   return out;
 }
 
-/** Table types the reference cannot open, among every table the row's parameters name. */
+/** Table types ("pgsql:") the reference cannot open, among every table the row's parameters name. */
 function unsupportedTables(params: Record<string, string>): string[] {
   const out: string[] = [];
   for (const value of Object.values(params)) {
@@ -143,7 +143,7 @@ function unsupportedTables(params: Record<string, string>): string[] {
       const spec = item.replace(/^!+/, '').replace(/^(proxy:)+/, '');
       const m = /^([a-z0-9]+):/.exec(spec);
       if (!m || spec.startsWith('[')) continue;
-      if (!(SUPPORTED_TYPES as readonly string[]).includes(m[1]!)) out.push(item);
+      if (!(SUPPORTED_TYPES as readonly string[]).includes(m[1]!) && !out.includes(`${m[1]}:`)) out.push(`${m[1]}:`);
     }
   }
   return out;
@@ -162,7 +162,7 @@ async function benchRow(spec: RowSpec, opts: RewriteBenchOptions, work: string, 
 
     const missing = unsupportedTables(spec.params);
     if (missing.length > 0) {
-      const reason = `not available: reference/tables cannot open ${missing.join(', ')} (supported: ${SUPPORTED_TYPES.join(', ')})`;
+      const reason = `not available: reference/tables has no ${missing.join(', ')} tables (it has ${SUPPORTED_TYPES.join(', ')})`;
       unavailable['reference-socket'] = unavailable['reference-inprocess'] = { status: 'unavailable', reason };
     } else {
       const config = loadMainCf(target.configDir);

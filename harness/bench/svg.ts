@@ -40,6 +40,11 @@ export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** Shorten text to `max` characters with an ellipsis. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
 function fmt(n: number): string {
   if (n >= 100) return String(Math.round(n));
   if (n >= 10) return n.toFixed(1).replace(/\.0$/, '');
@@ -90,7 +95,7 @@ export function barChart(text: ChartText, panels: BarPanel[], whiskerLabel?: str
       for (const bar of group.bars) {
         const color = COLORS[series.indexOf(bar.series) % COLORS.length];
         if (bar.value === null) {
-          body.push(`<text x="${labelW + 4}" y="${y + barH - 4}" fill="#999" font-style="italic">${esc(bar.series)}: ${esc(bar.note ?? 'not available')}</text>`);
+          body.push(`<text x="${labelW + 4}" y="${y + barH - 4}" fill="#999" font-style="italic">${esc(clip(`${bar.series}: ${bar.note ?? 'not available'}`, 110))}<title>${esc(bar.note ?? '')}</title></text>`);
         } else {
           const x1 = scale(bar.value);
           body.push(`<rect x="${labelW}" y="${y}" width="${Math.max(1, x1 - labelW).toFixed(1)}" height="${barH}" fill="${color}"><title>${esc(`${bar.series}: ${fmt(bar.value)} ${panel.unit}`)}</title></rect>`);
