@@ -20,6 +20,7 @@ import { createTarget } from '../targets/index.ts';
 import type { Target, TargetName } from '../targets/types.ts';
 import { createSink, type Sink } from '../sink/index.ts';
 import { sendMessage } from '../smtp/send.ts';
+import type { QueueEntry } from '../observe/postqueue.ts';
 
 export interface CrashOptions {
   target: TargetName;
@@ -69,6 +70,30 @@ function attemptOf(data: Buffer | undefined): string | undefined {
   if (!data) return undefined;
   const m = new RegExp(`^${HEADER}: (\\S+)\\r?$`, 'mi').exec(data.toString('latin1'));
   return m?.[1];
+}
+
+/**
+ * Deliveries reach the sink before qmgr removes the queue file: wait for the snapshot to be
+ * empty, on "removed" log events, flushing when they stall. Returns what is left.
+ */
+async function waitQueueEmpty(t: Target, stallMs: number): Promise<QueueEntry[]> {
+  let q = await t.queue();
+  let last = q.length;
+  let lastProgress = Date.now();
+  while (q.length > 0 && Date.now() - lastProgress < stallMs) {
+    const from = t.events().length;
+    try {
+      await t.waitForEvent((e) => e.kind === 'removed', 3_000, from);
+    } catch {
+      await t.flush();
+    }
+    q = await t.queue();
+    if (q.length < last) {
+      last = q.length;
+      lastProgress = Date.now();
+    }
+  }
+  return q;
 }
 
 /** The mail system's state while the load runs: callers wait on `up` during a crash. */
@@ -190,7 +215,9 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashResult> {
       if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     const lostIds = missing();
-    const leftInQueue = (await t.queue()).length;
+    const left = await waitQueueEmpty(t, opts.stallMs ?? 60_000);
+    const leftInQueue = left.length;
+    for (const e of left.slice(0, 5)) say(`crash: left in ${e.queue_name}: ${e.queue_id} ${e.recipients.map((r) => `${r.address} (${r.delay_reason ?? ''})`).join(', ')}`);
     const result: CrashResult = {
       target: opts.target, seed, messages: opts.messages, crashes: crashed, attempts, accepted: accepted.size,
       delivered: [...accepted].filter((id) => counts.has(id)).length,
