@@ -55,6 +55,7 @@ class Inject extends Step {
 class InjectAborted extends Step {
   protected async act(m: QueueModel, s: QueueSystem) {
     m.abortedFiles++;
+    m.counts.crashes++;
     await s.injectAborted();
     return { kind: 'queue-run' as const };
   }
@@ -123,7 +124,8 @@ class Advance extends Step {
 }
 
 class Crash extends Step {
-  protected async act(_m: QueueModel, s: QueueSystem) {
+  protected async act(m: QueueModel, s: QueueSystem) {
+    m.counts.crashes++;
     await s.restart();
     return { kind: 'queue-run' as const };
   }
