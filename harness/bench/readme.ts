@@ -15,16 +15,19 @@ function machineLine(s: Section<unknown>): string {
   return `${m.host}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, Postfix ${m.postfix}; 1-minute load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end; ${s.finishedAt}`;
 }
 
+/** A subsection's heading, the command and machine, what was run, and a table header. */
+function head(title: string, s: Section<unknown>, what: string, columns: string[]): string[] {
+  return [`### ${title}`, '', `\`${s.command}\` — ${machineLine(s)}. ${what}`, '', `| ${columns.join(' | ')} |`, `|${'---|'.repeat(columns.length)}`];
+}
+
 function rewriteMd(s: NonNullable<BenchJson['rewrite']>): string[] {
   const r = s.result;
-  const out = [
-    '### trivial-rewrite latency (`bench rewrite`)',
-    '',
-    `\`${s.command}\` — ${machineLine(s)}. ${r.requestsPerColumn} measured requests per column and request type after ${r.warmup} warm-up requests, interleaved in batches of ${r.batch}; ${r.domains} table entries, half the addresses hit.`,
-    '',
-    '| transport_maps | column | resolve p50 / p99 µs | rewrite p50 / p99 µs | resolve/s | ratio to postfix (resolve p50, p99) |',
-    '|---|---|---|---|---|---|',
-  ];
+  const out = head(
+    'trivial-rewrite latency (`bench rewrite`)',
+    s,
+    `${r.requestsPerColumn} measured requests per column and request type after ${r.warmup} warm-up requests, interleaved in batches of ${r.batch}; ${r.domains} table entries, half the addresses hit.`,
+    ['transport_maps', 'column', 'resolve p50 / p99 µs', 'rewrite p50 / p99 µs', 'resolve/s', 'ratio to postfix (resolve p50, p99)'],
+  );
   for (const row of r.rows) {
     for (const c of REWRITE_COLUMNS) {
       const x = row.columns[c];
@@ -42,14 +45,12 @@ function rewriteMd(s: NonNullable<BenchJson['rewrite']>): string[] {
 
 function throughputMd(s: NonNullable<BenchJson['throughput']>): string[] {
   const r = s.result;
-  const out = [
-    '### End-to-end throughput (`bench throughput`)',
-    '',
-    `\`${s.command}\` — ${machineLine(s)}. ${r.messages} messages of ${r.sizeBytes} bytes, ${r.recipients} recipient(s) each, ${r.sessions} concurrent SMTP sessions, relayed to a capture sink.`,
-    '',
-    '| target | accepted/s | delivered/s | latency p50 / p90 / p99 ms | peak summed RSS |',
-    '|---|---|---|---|---|',
-  ];
+  const out = head(
+    'End-to-end throughput (`bench throughput`)',
+    s,
+    `${r.messages} messages of ${r.sizeBytes} bytes, ${r.recipients} recipient(s) each, ${r.sessions} concurrent SMTP sessions, relayed to a capture sink.`,
+    ['target', 'accepted/s', 'delivered/s', 'latency p50 / p90 / p99 ms', 'peak summed RSS'],
+  );
   for (const [name, t] of Object.entries(r.targets)) {
     if (t.status !== 'ok') out.push(`| ${name} | ${t.reason} | | | |`);
     else out.push(`| ${name} | ${t.acceptedPerSec} | ${t.deliveredPerSec} | ${t.latencyMs.p50} / ${t.latencyMs.p90} / ${t.latencyMs.p99} | ${t.peakRssMiB} MiB (${t.peakProcesses} processes) |`);
@@ -60,14 +61,12 @@ function throughputMd(s: NonNullable<BenchJson['throughput']>): string[] {
 
 function tableLatencyMd(s: NonNullable<BenchJson['tableLatency']>): string[] {
   const r = s.result;
-  const out = [
-    '### How much does a slow transport table slow qmgr? (`bench table-latency`)',
-    '',
-    `\`${s.command}\` — ${machineLine(s)}. Real Postfix, ${r.messages} messages per point, ${r.sessions} SMTP sessions.`,
-    '',
-    '| transport_maps | added per lookup (nominal → measured) | lookups per message | delivered/s | latency p50 / p99 ms |',
-    '|---|---|---|---|---|',
-  ];
+  const out = head(
+    'How much does a slow transport table slow qmgr? (`bench table-latency`)',
+    s,
+    `Real Postfix, ${r.messages} messages per point, ${r.sessions} SMTP sessions.`,
+    ['transport_maps', 'added per lookup (nominal → measured)', 'lookups per message', 'delivered/s', 'latency p50 / p99 ms'],
+  );
   for (const p of r.points) {
     const table = p.addedMs === null ? 'unset' : 'socketmap:';
     const added = p.addedMs === null ? '—' : `${p.addedMs} ms → ${p.measuredMs} ms`;

@@ -35,8 +35,14 @@ export async function buildTransportTables(dir: string, domains: number, pg?: Pr
   execFileSync('postmap', [`lmdb:${file}`], { stdio: 'pipe' });
   let pgsql = '';
   if (pg) {
-    const values = entries.map(([k, v]) => `('${k}','${v}')`).join(',');
-    await pg.sql(`CREATE TABLE transport (k text PRIMARY KEY, v text NOT NULL); INSERT INTO transport VALUES ${values}`);
+    // The same rows as transportEntries(), generated server-side (a VALUES list of thousands
+    // of rows would exceed the argument size limit of psql -c).
+    await pg.sql(
+      'CREATE TABLE transport (k text PRIMARY KEY, v text NOT NULL); ' +
+        `INSERT INTO transport SELECT 'd' || i || '.${BENCH_DOMAIN_SUFFIX}', 'smtp:[192.0.2.' || (1 + i % 254) || ']:' || (2000 + i) FROM generate_series(0, ${domains - 1}) AS i`,
+    );
+    const check = (await pg.sql(`SELECT v FROM transport WHERE k = '${entries[domains - 1]![0]}'`)).trim();
+    if (check !== entries[domains - 1]![1]) throw new Error(`pgsql transport table: expected ${entries[domains - 1]![1]}, got ${check}`);
     const cf = join(dir, 'transport-pgsql.cf');
     const settings = [`hosts = inet:${pg.host}:${pg.port}`, `user = ${pg.user}`, 'password = unused', `dbname = ${pg.dbname}`];
     writeFileSync(cf, [...settings, "query = SELECT v FROM transport WHERE k='%s'", ''].join('\n'), { mode: 0o644 });

@@ -69,43 +69,51 @@ function list(args: ParsedArgs, name: string): string[] | undefined {
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
+/** Time a benchmark, store its section and chart, print its table. */
+async function recorded<K extends keyof BenchJson>(
+  dir: string,
+  key: K,
+  command: string,
+  bench: () => Promise<NonNullable<BenchJson[K]>['result']>,
+  table: (r: NonNullable<BenchJson[K]>['result']) => string,
+): Promise<NonNullable<BenchJson[K]>['result']> {
+  const load = loadavg()[0]!;
+  const started = Date.now();
+  const result = await bench();
+  const section = { command, finishedAt: new Date().toISOString(), durationS: (Date.now() - started) / 1000, machine: machineInfo(load), result };
+  const files = writeSection(dir, key, section as NonNullable<BenchJson[K]>);
+  console.log(table(result));
+  console.log(`wrote ${files.join(', ')}`);
+  return result;
+}
+
 async function runRewrite(args: ParsedArgs, quick: boolean, command: string, dir: string): Promise<boolean> {
   const defaults = rewriteDefaults(quick);
   const tables = (list(args, 'tables') ?? defaults.tables) as TableKind[];
   for (const t of tables) if (!TABLE_KINDS.includes(t)) throw new UsageError(`unknown table kind "${t}" (known: ${TABLE_KINDS.join(', ')})`);
   const configDir = last(args, 'c');
-  const load = loadavg()[0]!;
-  const started = Date.now();
-  const result = await benchRewrite({
-    ...defaults,
-    tables,
-    requests: positiveInt(args, 'requests', defaults.requests),
-    ...(configDir ? { configDir: resolve(configDir) } : {}),
-    progress: say,
-  });
-  const files = writeSection(dir, 'rewrite', { command, finishedAt: new Date().toISOString(), durationS: (Date.now() - started) / 1000, machine: machineInfo(load), result });
-  console.log(rewriteTable(result));
-  console.log(`wrote ${files.join(', ')}`);
+  const requests = positiveInt(args, 'requests', defaults.requests);
+  const opts = { ...defaults, tables, requests, ...(configDir ? { configDir: resolve(configDir) } : {}), progress: say };
+  const result = await recorded(dir, 'rewrite', command, () => benchRewrite(opts), rewriteTable);
   return result.rows.every((row) => row.columns.postfix.status === 'ok');
+}
+
+/** --messages, --size, --recipients, --sessions over the benchmark's defaults. */
+function loadOptions(args: ParsedArgs, d: { messages: number; size: number; recipients: number; sessions: number }) {
+  return {
+    messages: positiveInt(args, 'messages', d.messages),
+    size: positiveInt(args, 'size', d.size),
+    recipients: positiveInt(args, 'recipients', d.recipients),
+    sessions: positiveInt(args, 'sessions', d.sessions),
+  };
 }
 
 async function runThroughput(args: ParsedArgs, quick: boolean, command: string, dir: string): Promise<boolean> {
   const d = throughputDefaults(quick);
   const targets = (list(args, 'target') ?? d.targets) as TargetName[];
   for (const t of targets) if (!TARGET_NAMES.includes(t)) throw new UsageError(`unknown target "${t}" (known: ${TARGET_NAMES.join(', ')})`);
-  const load = loadavg()[0]!;
-  const started = Date.now();
-  const result = await benchThroughput({
-    messages: positiveInt(args, 'messages', d.messages),
-    size: positiveInt(args, 'size', d.size),
-    recipients: positiveInt(args, 'recipients', d.recipients),
-    sessions: positiveInt(args, 'sessions', d.sessions),
-    targets,
-    progress: say,
-  });
-  const files = writeSection(dir, 'throughput', { command, finishedAt: new Date().toISOString(), durationS: (Date.now() - started) / 1000, machine: machineInfo(load), result });
-  console.log(throughputTable(result));
-  console.log(`wrote ${files.join(', ')}`);
+  const opts = { ...loadOptions(args, d), targets, progress: say };
+  const result = await recorded(dir, 'throughput', command, () => benchThroughput(opts), throughputTable);
   return !targets.includes('postfix') || result.targets.postfix?.status === 'ok';
 }
 
@@ -113,19 +121,8 @@ async function runTableLatency(args: ParsedArgs, quick: boolean, command: string
   const d = tableLatencyDefaults(quick);
   const delays = list(args, 'delays')?.map(Number) ?? d.delaysMs;
   if (delays.some((x) => !Number.isFinite(x) || x < 0)) throw new UsageError('--delays needs non-negative numbers (milliseconds)');
-  const load = loadavg()[0]!;
-  const started = Date.now();
-  const result = await benchTableLatency({
-    delaysMs: delays,
-    messages: positiveInt(args, 'messages', d.messages),
-    size: positiveInt(args, 'size', d.size),
-    recipients: positiveInt(args, 'recipients', d.recipients),
-    sessions: positiveInt(args, 'sessions', d.sessions),
-    progress: say,
-  });
-  const files = writeSection(dir, 'tableLatency', { command, finishedAt: new Date().toISOString(), durationS: (Date.now() - started) / 1000, machine: machineInfo(load), result });
-  console.log(tableLatencyTable(result));
-  console.log(`wrote ${files.join(', ')}`);
+  const opts = { ...loadOptions(args, d), delaysMs: delays, progress: say };
+  const result = await recorded(dir, 'tableLatency', command, () => benchTableLatency(opts), tableLatencyTable);
   return result.points.every((p) => p.result.status === 'ok');
 }
 
