@@ -20,12 +20,13 @@ function read(path: string): Json {
   }
 }
 
-/** Merge `patch` into the report (one level deep for objects), stamping the update time. */
+/** Merge `patch` into the report, stamping the update time: `crash` is merged per target,
+ *  any other section is replaced whole. */
 export function updateQueueReport(patch: Json, path = QUEUE_REPORT): void {
   const cur = read(path);
   for (const [k, v] of Object.entries(patch)) {
     const old = cur[k];
-    cur[k] = v && typeof v === 'object' && !Array.isArray(v) && old && typeof old === 'object' && !Array.isArray(old)
+    cur[k] = k === 'crash' && v && typeof v === 'object' && old && typeof old === 'object'
       ? { ...(old as Json), ...(v as Json) }
       : v;
   }

@@ -22,7 +22,7 @@ describe('queue model (reference queue, cleanup, qmgr, bounce, postsuper)', () =
   it(`keeps every invariant over ${RUNS} generated command sequences`, async () => {
     const seed = Number(process.env.TWINPOST_SEED ?? (Date.now() % 2 ** 31));
     console.log(`queue model: seed ${seed} (replay with TWINPOST_SEED=${seed})`);
-    const totals = { sequences: 0, commands: 0, steps: 0, passes: 0, crashes: 0, dsns: 0, expired: 0, exposures: 0 };
+    const totals = { sequences: 0, commands: 0, passes: 0, crashes: 0, dsns: 0, expired: 0, exposures: 0 };
     const started = Date.now();
     let failure: string | undefined;
     try {
@@ -53,7 +53,7 @@ describe('queue model (reference queue, cleanup, qmgr, bounce, postsuper)', () =
         },
       });
     }
-    console.log(`queue model: ${totals.sequences} sequences, ${totals.commands} steps, ${totals.passes} qmgr passes, ` +
+    console.log(`queue model: ${totals.sequences} sequences, ${totals.commands} commands, ${totals.passes} qmgr passes, ` +
       `${totals.crashes} crashes, ${totals.dsns} DSNs, ${totals.expired} expiries, ${totals.exposures} crash exposures`);
     expect(totals.sequences).toBeGreaterThanOrEqual(RUNS);
     expect(totals.crashes).toBeGreaterThan(0);
