@@ -46,19 +46,27 @@ async function until(what: string, check: () => boolean, timeoutMs: number): Pro
 }
 
 async function startForeground(configDir: string): Promise<number> {
-  const master = await Master.start({ configDir });
+  // Signal handlers go in before master logs "daemon started": a flush or stop sent right
+  // after readiness must not hit Node's default action (SIGUSR1 and SIGHUP would kill us).
+  let master: Master | undefined;
   let stopping = false;
+  let flushPending = false;
   const stop = (sig: number) => () => {
     if (stopping) return;
     stopping = true;
-    void master.stop(sig).finally(() => process.exit(0));
+    void (master ? master.stop(sig) : Promise.resolve()).finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop(15));
   process.on('SIGINT', stop(2));
   process.on('SIGHUP', () => {
-    master.reload().catch((err) => master.logger.warning('master', `reload failed: ${(err as Error).message}`));
+    master?.reload().catch((err) => master?.logger.warning('master', `reload failed: ${(err as Error).message}`));
   });
-  process.on('SIGUSR1', () => master.flush());
+  process.on('SIGUSR1', () => {
+    if (master) master.flush();
+    else flushPending = true;
+  });
+  master = await Master.start({ configDir });
+  if (flushPending) master.flush();
   await new Promise(() => undefined); // run until a signal ends the process
   return 0;
 }

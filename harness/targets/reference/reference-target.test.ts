@@ -31,6 +31,16 @@ function target(): ReferenceTarget {
 const isDelivery = (to: string, status?: string) => (e: MaillogEvent): e is Delivery =>
   e.kind === 'delivery' && e.to === to && (status === undefined || e.status === status);
 
+/** Wait (polling the queue files, bounded) until the queue snapshot satisfies `pred`. */
+async function queueUntil(t: ReferenceTarget, pred: (q: Awaited<ReturnType<ReferenceTarget['queue']>>) => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const q = await t.queue();
+    if (pred(q) || Date.now() > deadline) return q;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function send(t: ReferenceTarget, from: string, rcpts: string[], body = 'Subject: t\r\n\r\nbody\r\n'): Promise<string> {
   const d = await SmtpDialog.connect({ ...t.smtp, timeoutMs: 10_000 });
   try {
@@ -105,7 +115,8 @@ describe('reference target', () => {
     const deferred = await t.waitForEvent(isDelivery('d@far.example', 'deferred'));
     const reason = `host 127.0.0.1[127.0.0.1] said: 450 4.2.0 <d@far.example>: try later (in reply to RCPT TO command)`;
     expect(deferred).toMatchObject({ queueId: qid, dsn: '4.2.0', text: reason });
-    expect(await t.queue()).toMatchObject([{ queue_name: 'deferred', queue_id: qid, sender: 's@client.example', recipients: [{ address: 'd@far.example', delay_reason: reason }] }]);
+    // qmgr logs the deferral before it moves the file from active/ to deferred/.
+    expect(await queueUntil(t, (q) => q.length === 1 && q[0].queue_name === 'deferred')).toMatchObject([{ queue_name: 'deferred', queue_id: qid, sender: 's@client.example', recipients: [{ address: 'd@far.example', delay_reason: reason }] }]);
 
     const mark = t.events().length;
     await t.reload();
@@ -117,7 +128,7 @@ describe('reference target', () => {
     await t.waitForEvent(isDelivery('d@far.example', 'sent'), 20_000, mark);
     expect(peer.transactions().map((x) => x.rcptTo)).toEqual([['d@far.example']]);
     await t.waitForEvent((e) => e.kind === 'removed' && e.queueId === qid, 10_000, mark);
-    expect(await t.queue()).toEqual([]);
+    expect(await queueUntil(t, (q) => q.length === 0)).toEqual([]);
 
     const root = t.root!;
     const stop = t.events().length;
