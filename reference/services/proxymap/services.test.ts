@@ -1,0 +1,40 @@
+/** The master-side wiring: both sockets answer, writes through proxywrite are seen by proxymap and by the in-process client. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseMainCf } from '../../config/index.ts';
+import { openTable } from '../../tables/index.ts';
+import { startProxymapServices, type ProxymapServices } from './services.ts';
+import { ProxymapClient } from '../../../harness/clients/proxymap.ts';
+
+let dir: string;
+let svc: ProxymapServices | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'twinpost-pmsvc-'));
+});
+afterEach(async () => {
+  await svc?.close();
+  svc = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('proxymap services', () => {
+  it('serve private/proxymap and private/proxywrite and back proxy: tables in-process', async () => {
+    const cache = `btree:${join(dir, 'cache')}`;
+    const config = parseMainCf(`queue_directory = ${dir}\nproxy_write_maps = proxy:${cache}\nproxy_read_maps = proxy:${cache} proxy:inline:{a=b}\n`);
+    svc = await startProxymapServices({ config, queueDirectory: dir });
+    const w = await ProxymapClient.connect(dir, 'proxywrite');
+    const r = await ProxymapClient.connect(dir, 'proxymap');
+    try {
+      expect((await w.request({ request: 'update', table: cache, flags: 0, key: 'k', value: 'v' })).status).toBe(0);
+      expect((await r.request({ request: 'lookup', table: cache, flags: 0, key: 'k' })).value).toBe('v');
+      expect((await r.request({ request: 'update', table: cache, flags: 0, key: 'k', value: 'x' })).status).toBe(4);
+    } finally {
+      w.close();
+      r.close();
+    }
+    const t = await openTable('proxy:inline:{a=b}', { proxy: svc.client });
+    expect(await t.lookup('A')).toBe('b');
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Wiring of proxymap(8) and proxywrite for the reference master: both services on their
+ * sockets ($queue_directory/private/proxymap and private/proxywrite, as master.cf's default
+ * entries name them), one shared set of writable tables, and a ProxyClient through which
+ * reference/tables opens `proxy:type:name` tables in-process (what dict_proxy does in Postfix).
+ */
+import type { MainConfig } from '../../config/index.ts';
+import { privateSocket } from '../../protocol/sockets.ts';
+import type { RunningServer } from '../../protocol/server.ts';
+import type { ProxyClient } from '../../tables/index.ts';
+import type { Logger } from '../contracts.ts';
+import { createProxymap, serveProxymap, WritableTables, type Proxymap } from './proxymap.ts';
+
+export interface ProxymapServices {
+  proxymap: Proxymap;
+  proxywrite: Proxymap;
+  writable: WritableTables;
+  /** For openTable(…, { proxy }) / referenceTables({ proxy }): lookups through proxymap. */
+  client: ProxyClient;
+  close(): Promise<void>;
+}
+
+export async function startProxymapServices(opts: { config: MainConfig; queueDirectory: string; logger?: Logger; listen?: boolean }): Promise<ProxymapServices> {
+  const writable = new WritableTables();
+  const proxymap = createProxymap({ config: opts.config, service: 'proxymap', logger: opts.logger, writable });
+  const proxywrite = createProxymap({ config: opts.config, service: 'proxywrite', logger: opts.logger, writable });
+  const servers: RunningServer[] = [];
+  if (opts.listen ?? true) {
+    servers.push(await serveProxymap(privateSocket(opts.queueDirectory, 'proxymap'), proxymap));
+    servers.push(await serveProxymap(privateSocket(opts.queueDirectory, 'proxywrite'), proxywrite));
+  }
+  return {
+    proxymap,
+    proxywrite,
+    writable,
+    client: {
+      async lookup({ table, flags, key }) {
+        const r = await proxymap.lookup(table, flags, key);
+        return { status: r.status, value: r.value ?? '' };
+      },
+    },
+    async close() {
+      await Promise.all(servers.map((s) => s.close()));
+      await proxymap.close();
+      await proxywrite.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** verify wiring: probe sender, store choice, probes submitted to cleanup with trace_flags=256. */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseMainCf } from '../../config/index.ts';
+import { WritableTables } from '../proxymap/proxymap.ts';
+import { probeSender, startVerifyService, verifyStore } from './service.ts';
+import type { CleanupClient, CleanupRequest } from '../contracts.ts';
+
+describe('verify service wiring', () => {
+  it('qualifies the probe sender and picks the store from address_verify_map', async () => {
+    const cfg = parseMainCf('myhostname = mx.example\nmyorigin = $myhostname\naddress_verify_map =\n');
+    expect(probeSender(cfg)).toBe('double-bounce@mx.example');
+    expect(probeSender(parseMainCf('address_verify_sender = <>\n'))).toBe('');
+    const dir = mkdtempSync(join(tmpdir(), 'twinpost-vsvc-'));
+    try {
+      const writable = new WritableTables();
+      const store = verifyStore(parseMainCf(`address_verify_map = proxy:btree:${dir}/verify_cache\n`), writable);
+      await store.put('a@b', '0:0:1:ok');
+      expect(writable.get(`btree:${dir}/verify_cache`).get('a@b')).toBe('0:0:1:ok');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends a probe through cleanup for an unknown address', async () => {
+    const submitted: CleanupRequest[] = [];
+    const cleanup: CleanupClient = {
+      open: async () => ({ queueId: 'Q', submit: async (req) => (submitted.push(req), { status: 0, queueId: 'Q' }), abort: async () => undefined }),
+    };
+    const logger = { info: () => undefined, warning: () => undefined, fatal: () => undefined };
+    const cfg = parseMainCf('myhostname = mx.example\naddress_verify_map =\n');
+    const svc = await startVerifyService({ config: cfg, queueDirectory: '/nonexistent', cleanup, writable: new WritableTables(), logger, listen: false });
+    expect((await svc.verify.query('x@remote.example')).recipientStatus).toBe(3);
+    await new Promise((r) => setImmediate(r));
+    expect(submitted).toEqual([{ source: 'bounce', sender: 'double-bounce@mx.example', recipients: [{ address: 'x@remote.example' }], content: Buffer.alloc(0), attributes: { trace_flags: '256' } }]);
+    await svc.close();
+  });
+});

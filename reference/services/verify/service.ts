@@ -1,0 +1,53 @@
+/**
+ * Wiring of verify(8) for the reference master: the cache store address_verify_map names
+ * (in memory when it is empty, like Postfix's internal:verify; otherwise the writable table of
+ * reference/services/proxymap, read and written directly for a plain table or as proxywrite
+ * would for proxy:…), probes submitted through cleanup as Postfix's post_mail does (sender
+ * $address_verify_sender, empty content, trace_flags = 256), and the private/verify socket.
+ */
+import type { MainConfig } from '../../config/index.ts';
+import { privateSocket } from '../../protocol/sockets.ts';
+import type { RunningServer } from '../../protocol/server.ts';
+import type { CleanupClient, Logger } from '../contracts.ts';
+import type { WritableTables } from '../proxymap/proxymap.ts';
+import { createVerify, memoryStore, serveVerify, verifyParams, DEL_REQ_FLAG_MTA_VRFY, type VerifyClient, type VerifyStore } from './verify.ts';
+
+/** The sender of probes: $address_verify_sender, qualified with $myorigin ("" stays the null sender). */
+export function probeSender(config: MainConfig): string {
+  const s = config.get('address_verify_sender');
+  if (s === '' || s === '<>') return '';
+  return s.includes('@') ? s : `${s}@${config.get('myorigin')}`;
+}
+
+export function verifyStore(config: MainConfig, writable: WritableTables): VerifyStore {
+  const map = config.get('address_verify_map').trim();
+  if (!map) return memoryStore();
+  const t = writable.get(map.replace(/^(proxy:)+/, ''));
+  return { get: async (k) => t.get(k), put: async (k, v) => t.put(k, v), delete: async (k) => void t.delete(k) };
+}
+
+export async function startVerifyService(opts: {
+  config: MainConfig;
+  queueDirectory: string;
+  cleanup: CleanupClient;
+  writable: WritableTables;
+  logger: Logger;
+  listen?: boolean;
+}): Promise<{ verify: VerifyClient; close(): Promise<void> }> {
+  const sender = probeSender(opts.config);
+  const sendProbe = (address: string) => {
+    void (async () => {
+      const h = await opts.cleanup.open('bounce');
+      await h.submit({
+        source: 'bounce',
+        sender,
+        recipients: [{ address }],
+        content: Buffer.alloc(0),
+        attributes: { trace_flags: String(DEL_REQ_FLAG_MTA_VRFY) },
+      });
+    })().catch((e: Error) => opts.logger.warning('verify', `probe for ${address}: ${e.message}`));
+  };
+  const verify = createVerify({ params: verifyParams(opts.config), store: verifyStore(opts.config, opts.writable), sendProbe });
+  const server: RunningServer | undefined = (opts.listen ?? true) ? await serveVerify(privateSocket(opts.queueDirectory, 'verify'), verify) : undefined;
+  return { verify, close: async () => void (await server?.close()) };
+}
