@@ -69,6 +69,16 @@ describe('smtp delivery agent', () => {
     expect(texts()[0]).toContain(', dsn=4.2.0, status=deferred (host 127.0.0.1[127.0.0.1] said: 450 4.2.0 <a@defer.example>: try later (in reply to RCPT TO command))');
   });
 
+  it('defers with Postfix\'s "lost connection ... while ..." text when the peer drops mid-DATA', async () => {
+    const { dir, sink, agent } = await setup({ faults: [{ kind: 'drop-mid-data', afterBytes: 5 }] });
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example']), 'smtp', sink.relay);
+    const res = await agent.deliver(req);
+    expect(res.recipients[0]).toMatchObject({
+      outcome: 'deferred', dsn: '4.4.2',
+      text: 'lost connection with 127.0.0.1[127.0.0.1] while sending end of data -- message may be sent more than once',
+    });
+  });
+
   it('defers every recipient with "Connection refused" when the peer is down', async () => {
     const { dir, sink, agent, texts } = await setup();
     await sink.down();

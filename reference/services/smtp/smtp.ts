@@ -115,34 +115,38 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         failAll(req.recipients, '4.4.3', ep);
         return { recipients: results, destinationFailed: true };
       }
-      const where = `${ep.name}[${ep.addr}]:${ep.port}`;
+      const endpoint = `${ep.name}[${ep.addr}]:${ep.port}`;
       let conn: SmtpConnection;
       try {
         conn = await SmtpConnection.open(ep.addr, ep.port, connectTimeout);
       } catch (err) {
         const reason = err instanceof ConnectError ? err.reason : (err as Error).message;
-        const text = `connect to ${where}: ${reason}`;
+        const text = `connect to ${endpoint}: ${reason}`;
         opts.logger.info(opts.logService, text);
         failAll(req.recipients, '4.4.1', text);
         return { recipients: results, destinationFailed: true };
       }
-      relay = where;
+      relay = endpoint;
       mtaName = ep.name;
       const said = (reply: SmtpReply, stage: Stage): string => `host ${ep.name}[${ep.addr}] said: ${reply.text} (in reply to ${stage} command)`;
       let pending = [...req.recipients];
+      let where = ''; // what the client was doing, for smtp_stream_except() texts
       try {
+        where = 'receiving the initial server greeting';
         const greeting = await conn.read();
         if (greeting.code !== 220) {
           failAll(pending, dsnOf(greeting), `host ${ep.name}[${ep.addr}] refused to talk to me: ${greeting.text}`);
           return { recipients: results, destinationFailed: true };
         }
         conn.write(`EHLO ${opts.heloName}\r\n`);
+        where = 'performing the EHLO handshake';
         let ehlo = await conn.read();
         let features = new Set<string>();
         if (ehlo.code === 250) {
           features = new Set(ehlo.lines.slice(1).map((l) => l.split(' ')[0].toUpperCase()));
         } else {
           conn.write(`HELO ${opts.heloName}\r\n`);
+          where = 'performing the HELO handshake';
           ehlo = await conn.read();
           if (ehlo.code !== 250) {
             failAll(pending, dsnOf(ehlo), said(ehlo, 'HELO'), ehlo);
@@ -170,6 +174,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         const accepted: DeliveryRecipient[] = [];
         if (pipelining) conn.write([mail, ...rcptCommands, 'DATA'].map((c) => c + '\r\n').join(''));
         else conn.write(mail + '\r\n');
+        where = 'sending MAIL FROM';
         const mailReply = await conn.read();
         if (mailReply.code !== 250) {
           failAll(pending, dsnOf(mailReply), said(mailReply, 'MAIL FROM'), mailReply);
@@ -180,6 +185,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
             if (pending.length === 0) break;
             conn.write(rcptCommands[i] + '\r\n');
           }
+          where = 'sending RCPT TO';
           const rr = await conn.read();
           if (pending.length === 0) continue;
           const r = req.recipients[i];
@@ -189,6 +195,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         pending = accepted;
         if (!pipelining && pending.length > 0) conn.write('DATA\r\n');
         if (pipelining || pending.length > 0) {
+          where = 'sending DATA command';
           const dataReply = await conn.read();
           if (pending.length > 0) {
             if (dataReply.code !== 354) {
@@ -196,6 +203,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
               pending = [];
             } else {
               conn.write(dataBytes(msg.content, opts.lineLengthLimit ?? 998));
+              where = 'sending end of data -- message may be sent more than once';
               const done = await conn.read();
               const list = pending;
               pending = [];
@@ -207,9 +215,11 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         conn.write('QUIT\r\n');
         await conn.read().catch(() => undefined);
       } catch (err) {
-        const lost = (err as Error).message;
-        failAll(pending.filter((r) => !results.some((x) => x.offset === r.offset)), '4.4.2',
-          `${lost === 'lost connection' ? 'lost connection with' : 'conversation with'} ${ep.name}[${ep.addr}] ${lost === 'lost connection' ? 'while sending message' : 'timed out'}`);
+        // smtp_stream_except(): the remaining recipients are deferred with where it happened.
+        const text = (err as Error).message === 'lost connection'
+          ? `lost connection with ${ep.name}[${ep.addr}] while ${where}`
+          : `conversation with ${ep.name}[${ep.addr}] timed out while ${where}`;
+        failAll(pending.filter((r) => !results.some((x) => x.offset === r.offset)), '4.4.2', text);
       } finally {
         conn.close();
       }
