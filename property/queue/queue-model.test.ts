@@ -14,7 +14,7 @@ import { QueueModel, type KnownDivergences } from './model.ts';
 import { QueueSystem } from './system.ts';
 
 /** Known, explained differences of the reference from Postfix (model.ts KnownDivergences). */
-const DIVERGENCES: KnownDivergences = { recoveryKeepsMtime: true, deferLogAccumulates: true };
+const DIVERGENCES: KnownDivergences = {};
 
 const RUNS = Number(process.env.TWINPOST_QUEUE_RUNS ?? 200);
 

@@ -1,5 +1,5 @@
 /** qmgr with cleanup, bounce and trivial-rewrite from the reference, and scripted delivery agents. */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, utimes } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryAgent, DeliveryOutcome, DeliveryRequest } from '../contracts.ts';
 import { readQueueFile } from '../../queue/queue-file.ts';
@@ -143,5 +143,38 @@ describe('qmgr', () => {
     await qmgr.idle();
     expect(smtp.requests.length).toBe(1);
     expect(fx.logger.lines).toContain(`qmgr: ${id}: removed`);
+  });
+
+  it('recovers a file taken from deferred/ with a future mtime: due at once after restart', async () => {
+    const { fx, qmgr } = await setup();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['b@one.test'], MSG);
+    const path = await fx.layout.move(id, 'incoming', 'active');
+    const future = Date.now() / 1000 + 3600;
+    await utimes(path, future, future);
+    const smtp = scriptedAgent('smtp', () => 'sent');
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    await qmgr.idle();
+    expect(smtp.requests.length).toBe(1);
+    expect(fx.logger.lines).toContain(`qmgr: ${id}: removed`);
+  });
+
+  it('resets the defer log each time it reads the message: only the latest attempt is listed', async () => {
+    const { fx, qmgr } = await setup();
+    const ok = new Set<string>();
+    const smtp = scriptedAgent('smtp', (a) => (ok.has(a) ? 'sent' : 'deferred'));
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['b@one.test', 'c@two.test'], MSG);
+    await qmgr.idle();
+    const first = await readFile(fx.layout.pathOf('defer', id), 'utf8');
+    expect(first).toContain('recipient=b@one.test\n');
+    expect(first).toContain('recipient=c@two.test\n');
+    ok.add('b@one.test');
+    qmgr.flush();
+    await qmgr.idle();
+    const second = await readFile(fx.layout.pathOf('defer', id), 'utf8');
+    expect(second).not.toContain('recipient=b@one.test\n');
+    expect(second.match(/recipient=c@two\.test\n/g)?.length).toBe(1);
   });
 });

@@ -20,7 +20,9 @@
  *      with "status=expired, returned to sender", or send a delay warning when the W time has
  *      passed, and move the file to deferred/ with mtime = now + clamp(age, minimal_backoff_time,
  *      maximal_backoff_time) — the mtime is the next-attempt time.
- * On start, files left in active/ by a crash go back to incoming/ and are scheduled again.
+ * Reading a message removes its defer log (defer/QID), so the log only describes the latest
+ * attempt. On start, files left in active/ by a crash go back to incoming/ with their mtime
+ * set to now (due at once) and are scheduled again.
  */
 import { stat, unlink, utimes } from 'node:fs/promises';
 import type { DeliveryAgent, DeliveryRecipient, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
@@ -80,6 +82,14 @@ class Gate {
       this.busy--;
       this.waiting.shift()?.();
     }
+  }
+}
+
+async function removeIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 
@@ -191,6 +201,9 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     const path = layout.pathOf('active', id);
     const activeTime = clock();
     const msg = await readQueueFile(path);
+    // The defer log describes the latest attempt only: qmgr_message.c removes it each time it
+    // reads the message, before resolving, so recipients delivered since are not listed again.
+    await removeIfPresent(layout.pathOf('defer', id));
     const todo = msg.recipients.filter((r) => !r.done);
     logger.info(SERVICE, `${id}: from=<${msg.sender}>, size=${msg.size.messageSize}, nrcpt=${todo.length} (queue active)`);
 
@@ -277,7 +290,13 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     },
     async start() {
       running = true;
-      for (const id of await layout.list('active')) await layout.move(id, 'active', 'incoming');
+      // Crash recovery as qmgr_move(ACTIVE, INCOMING, event_time()): the file is due now,
+      // whatever next-attempt time (mtime) it had when it was taken from deferred/.
+      const recovered = clock() / 1000;
+      for (const id of await layout.list('active')) {
+        const target = await layout.move(id, 'active', 'incoming');
+        await utimes(target, recovered, recovered);
+      }
       schedule(() => scan('incoming', false));
       schedule(() => scan('deferred', false));
       timer = setInterval(() => schedule(() => scan('deferred', false)), cfg.time('queue_run_delay') * 1000);
