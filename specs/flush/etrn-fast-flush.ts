@@ -62,6 +62,7 @@ const scenario: Scenario = {
       { kind: 'delivery', queueId: 'Q1', to: 'bob@example.net', status: 'deferred', text: /Connection refused/ },
       { kind: 'delivery', queueId: 'Q1', to: 'bob@example.net', status: 'sent' },
       { kind: 'removed', queueId: 'Q1' },
+      { kind: 'warning', service: 'smtpd', text: 'reject: ETRN other.example... from localhost[127.0.0.1]' },
     ],
     queue: 'empty',
   },

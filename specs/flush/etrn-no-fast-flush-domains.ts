@@ -48,7 +48,10 @@ const scenario: Scenario = {
   ],
   expect: {
     sinkMessages: { remote: 0 },
-    events: [{ kind: 'delivery', queueId: 'Q1', to: 'bob@example.net', status: 'deferred' }],
+    events: [
+      { kind: 'delivery', queueId: 'Q1', to: 'bob@example.net', status: 'deferred' },
+      { kind: 'warning', service: 'smtpd', text: 'reject: ETRN example.net... from localhost[127.0.0.1]' },
+    ],
     noEvents: [{ kind: 'delivery', status: 'sent' }],
     queue: { count: 1 },
   },
