@@ -26,7 +26,7 @@ export interface LoadResult {
   startedAt: number;
   /** performance.now() of each message's 250 after DATA (undefined = not accepted). */
   acceptedAt: (number | undefined)[];
-  /** Replies other than 2xx, for the report (at most a few). */
+  /** Replies other than 2xx and session failures, for the report (at most a few). */
   errors: string[];
 }
 
@@ -61,15 +61,16 @@ export async function sendLoad(endpoint: Endpoint, opts: LoadOptions, onAccepted
   let nextMessage = 0;
   let accepted = 0;
   const note = (what: string) => {
-    if (errors.length < 5) errors.push(what);
+    if (errors.length < 8) errors.push(what);
   };
 
-  async function session(): Promise<void> {
+  /** One connection: EHLO, then messages until none are left; throws when it fails. */
+  async function connection(): Promise<void> {
     const s = await SmtpDialog.connect({ host: endpoint.host, port: endpoint.port, timeoutMs: opts.timeoutMs ?? 60_000 });
     try {
-      if (s.greeting.code !== 220) return note(`greeting: ${s.greeting.code} ${s.greeting.text}`);
+      if (s.greeting.code !== 220) throw new Error(`greeting: ${s.greeting.code} ${s.greeting.text}`);
       const hello = await s.command('EHLO load.twinpost.test');
-      if (hello.code !== 250) return note(`EHLO: ${hello.code} ${hello.text}`);
+      if (hello.code !== 250) throw new Error(`EHLO: ${hello.code} ${hello.text}`);
       while (nextMessage < opts.messages) {
         const n = nextMessage++;
         const to = benchRecipients(n, opts);
@@ -97,6 +98,17 @@ export async function sendLoad(endpoint: Endpoint, opts: LoadOptions, onAccepted
       }
     } finally {
       await s.quit().catch(() => s.close());
+    }
+  }
+
+  /** A session reconnects after a failure (the message in flight is lost), at most 3 times. */
+  async function session(): Promise<void> {
+    for (let attempt = 0; attempt < 4 && nextMessage < opts.messages; attempt++) {
+      try {
+        return await connection();
+      } catch (e) {
+        note(`session: ${(e as Error).message}`);
+      }
     }
   }
 

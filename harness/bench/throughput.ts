@@ -131,8 +131,15 @@ export async function runOnTarget(
     const peak = memory.stop();
     const deliveredTimes = watch.deliveredAt.filter((t): t is number => t !== undefined);
     const latencies = watch.deliveredAt.flatMap((d, n) => (d !== undefined && sent.acceptedAt[n] !== undefined ? [d - sent.acceptedAt[n]!] : []));
-    if (deliveredTimes.length === 0) {
-      return { status: 'unavailable', reason: `not available: no message reached the sink (${sent.errors.join('; ') || 'no SMTP errors'})` };
+    if (deliveredTimes.length < opts.messages) {
+      const problems = target.events().filter((e) => ['warning', 'error', 'fatal', 'panic'].includes(e.kind)).slice(-3);
+      const logged = problems.map((e) => ('text' in e ? `${e.kind}: ${e.text}` : e.kind)).join('; ');
+      return {
+        status: 'unavailable',
+        reason:
+          `not available: the run did not complete (${acceptedTimes.length} accepted, ${deliveredTimes.length} delivered of ${opts.messages}; ` +
+          `client saw: ${sent.errors.join('; ') || 'nothing'}; maillog: ${logged || 'no warnings'})`,
+      };
     }
     const end = Math.max(...deliveredTimes);
     const figures: ThroughputFigures = {
