@@ -122,8 +122,8 @@ export function rewriteChart(s: Section<RewriteBenchResult>): string {
 export function throughputChart(s: Section<ThroughputResult>): string {
   const r = s.result;
   const text: ChartText = {
-    title: `Throughput: ${r.messages} messages of ${r.sizeBytes} bytes, ${r.recipients} recipient(s), ${r.sessions} SMTP sessions, relayed to a sink`,
-    subtitle: subtitle(s),
+    title: 'End-to-end throughput: SMTP in, relayed to a capture sink',
+    subtitle: [...subtitle(s), `${r.messages} messages of ${r.sizeBytes} bytes, ${r.recipients} recipient(s) each, ${r.sessions} concurrent SMTP sessions`],
   };
   const names = Object.keys(r.targets);
   const bars = (pick: (t: Extract<ThroughputResult['targets'][string], { status: 'ok' }>) => { value: number; whisker?: number }) =>
@@ -145,7 +145,7 @@ export function throughputChart(s: Section<ThroughputResult>): string {
 export function tableLatencyChart(s: Section<TableLatencyResult>): string {
   const r = s.result;
   const text: ChartText = {
-    title: 'Real Postfix: delivered/s against the transport table\'s added per-lookup latency',
+    title: 'Real Postfix: delivered/s against added transport table latency',
     subtitle: [...subtitle(s), `${r.messages} messages per point, ${r.sessions} SMTP sessions; transport_maps = ${r.table}`],
   };
   const labels = r.points.map((p) => (p.addedMs === null ? 'no table' : `+${p.addedMs} ms`));

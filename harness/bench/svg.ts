@@ -40,6 +40,14 @@ export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** A round tick step (1, 2 or 5 × 10^k) giving about four intervals up to `max`. */
+export function niceStep(max: number): number {
+  const raw = max / 4;
+  const pow = Math.pow(10, Math.floor(Math.log10(raw)));
+  const m = raw / pow;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * pow;
+}
+
 /** Shorten text to `max` characters with an ellipsis. */
 function clip(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
@@ -86,7 +94,8 @@ export function barChart(text: ChartText, panels: BarPanel[], whiskerLabel?: str
     const max = Math.max(...values, 1e-9);
     const min = Math.min(...values, max);
     const lo = panel.log ? Math.pow(10, Math.floor(Math.log10(min))) : 0;
-    const hi = panel.log ? Math.pow(10, Math.ceil(Math.log10(max))) : max * 1.05;
+    const step = niceStep(max * 1.05);
+    const hi = panel.log ? Math.pow(10, Math.ceil(Math.log10(max))) : Math.ceil((max * 1.05) / step) * step;
     const scale = (v: number) => labelW + (panel.log ? (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1) : v / hi) * plotW;
     const top = y;
     for (const group of panel.groups) {
@@ -115,7 +124,7 @@ export function barChart(text: ChartText, panels: BarPanel[], whiskerLabel?: str
     body.push(`<line x1="${labelW}" y1="${top}" x2="${labelW}" y2="${y + 4}" stroke="#333"/>`);
     const ticks = panel.log
       ? Array.from({ length: Math.round(Math.log10(hi) - Math.log10(lo)) + 1 }, (_, i) => lo * Math.pow(10, i))
-      : [0, hi / 4, hi / 2, (3 * hi) / 4];
+      : Array.from({ length: Math.round(hi / step) + 1 }, (_, i) => i * step);
     for (const t of ticks) {
       const x = scale(t);
       body.push(`<line x1="${x.toFixed(1)}" y1="${y + 4}" x2="${x.toFixed(1)}" y2="${y + 8}" stroke="#333"/>`);
@@ -141,14 +150,15 @@ export function lineChart(text: ChartText, xLabels: string[], xTitle: string, yT
   const top = 46 + text.subtitle.length * 16 + 40;
   const [left, plotW, plotH] = [90, width - 150, 280];
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const hi = Math.max(...all, 1) * 1.15;
+  const yStep = niceStep(Math.max(...all, 1) * 1.15);
+  const hi = Math.ceil((Math.max(...all, 1) * 1.15) / yStep) * yStep;
   const xAt = (i: number) => left + (xLabels.length === 1 ? plotW / 2 : (i / (xLabels.length - 1)) * plotW);
   const yAt = (v: number) => top + plotH - (v / hi) * plotH;
   const body: string[] = [...legend(series.map((s) => s.name), 16, top - 18)];
   body.push(`<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#333"/>`);
   body.push(`<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#333"/>`);
-  for (let k = 0; k <= 4; k++) {
-    const v = (hi * k) / 4;
+  for (let k = 0; k <= Math.round(hi / yStep); k++) {
+    const v = k * yStep;
     body.push(`<line x1="${left}" y1="${yAt(v).toFixed(1)}" x2="${left + plotW}" y2="${yAt(v).toFixed(1)}" stroke="#ddd"/>`);
     body.push(`<text x="${left - 6}" y="${(yAt(v) + 4).toFixed(1)}" text-anchor="end" fill="#555">${fmt(v)}</text>`);
   }
