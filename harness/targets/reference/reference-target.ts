@@ -21,6 +21,7 @@ import { destroyRootSync, makeInstanceRoot, recordSession } from '../../util/cle
 import { freePort } from '../../util/free-port.ts';
 import { isAlive, killSession, waitGone } from '../../util/procs.ts';
 import { QueueLayout } from '../../../reference/queue/layout.ts';
+import { loadMainCf } from '../../../reference/config/index.ts';
 import { showq } from '../../../reference/services/showq/showq.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -186,7 +187,9 @@ export class ReferenceTarget implements Target {
   }
 
   async queue(): Promise<QueueEntry[]> {
-    return showq(new QueueLayout(this.queueDir));
+    const cfg = loadMainCf(this.configDir);
+    const layout = new QueueLayout(this.queueDir, { hashQueueNames: cfg.list('hash_queue_names'), hashQueueDepth: cfg.int('hash_queue_depth') });
+    return showq(layout, cfg.get('empty_address_recipient'));
   }
 
   async flush(): Promise<void> {
