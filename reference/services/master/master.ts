@@ -27,6 +27,14 @@ import { createLocalAgent } from '../local/local.ts';
 import { createErrorAgent } from '../error/error.ts';
 import { createDiscardAgent } from '../discard/discard.ts';
 import type { QueueEntry } from '../../../harness/observe/postqueue.ts';
+import { startProxymapServices } from '../proxymap/services.ts';
+import { startVerifyService } from '../verify/service.ts';
+import { createFlush, serveFlush } from '../flush/flush.ts';
+import { withFastFlush } from '../flush/agent.ts';
+import { createAnvil, serveAnvil } from '../anvil/anvil.ts';
+import { referenceTables } from '../trivial-rewrite/maps.ts';
+import { privateSocket, publicSocket } from '../../protocol/sockets.ts';
+import { networkMatcher } from '../smtpd/mynetworks.ts';
 import { TableList, localKeys, localSettings, logServiceName, restrictionSettings, smtpdSettings } from './settings.ts';
 
 export interface MasterOptions {
@@ -41,6 +49,8 @@ interface Running {
   qmgr: Qmgr;
   listeners: SmtpdServer[];
   tables: TableList[];
+  /** proxymap/proxywrite, verify, flush and anvil servers (L). */
+  support: { close(): Promise<void> }[];
 }
 
 /** "[host]:port", "host:port" or "port" of an inet service name. */
@@ -97,22 +107,32 @@ export class Master {
     const logger = this.logger;
     const layout = new QueueLayout(config.get('queue_directory'), { hashQueueNames: config.list('hash_queue_names'), hashQueueDepth: config.int('hash_queue_depth') });
     await layout.ensureDirs();
-    const rewrite = createTrivialRewrite(config);
+    // Supporting services (L): proxymap/proxywrite also back every proxy: table in-process.
+    const proxy = await startProxymapServices({ config, queueDirectory: layout.queueDir, logger });
+    const openTable = referenceTables({ config, proxy: proxy.client });
+    const rewrite = createTrivialRewrite(config, { openTable });
     let qmgr: Qmgr | undefined;
-    const cleanup = createCleanup({ config, layout, rewrite, logger, wakeQmgr: () => qmgr?.wake() });
+    const cleanup = createCleanup({ config, layout, rewrite, logger, openTable, wakeQmgr: () => qmgr?.wake() });
     const bounce = createBounce({ config, layout, cleanup, logger });
     qmgr = createQmgr({ config, layout, rewrite, bounce, logger });
-    const running: Running = { config, layout, qmgr, listeners: [], tables: [] };
+    const q = qmgr;
+    const flush = createFlush({ config, layout, trigger: (t) => (t === 'I' ? q.wake() : q.forgetDead()) });
+    const flushServer = await serveFlush(publicSocket(layout.queueDir, 'flush'), flush);
+    const anvil = createAnvil({ rateTimeUnit: config.time('anvil_rate_time_unit') });
+    const anvilServer = await serveAnvil(privateSocket(layout.queueDir, 'anvil'), anvil);
+    const verify = await startVerifyService({ config, queueDirectory: layout.queueDir, cleanup, writable: proxy.writable, logger });
+    const running: Running = { config, layout, qmgr, listeners: [], tables: [], support: [proxy, verify, flushServer, anvilServer] };
 
     for (const entry of loadMasterCf(this.opts.configDir, config)) {
       const cfg = Object.keys(entry.options).length ? config.withOverrides(serviceOptions(entry)) : config;
       const agent = this.agentFor(entry, cfg, running, cleanup, rewrite);
-      if (agent) qmgr.registerAgent(agent);
+      if (agent) qmgr.registerAgent(withFastFlush(agent, flush));
       if (entry.type === 'inet' && entry.command === 'smtpd') {
         const localRecipients = new TableList(cfg.list('local_recipient_maps'));
         running.tables.push(localRecipients);
         for (const ep of inetEndpoint(entry.service, cfg.list('inet_interfaces'))) {
-          const smtpd = createSmtpd({ settings: smtpdSettings(cfg), restrictions: restrictionSettings(cfg, localRecipients), cleanup, rewrite, logger });
+          const limits = { anvil, service: entry.service, myhostname: cfg.get('myhostname'), countLimit: cfg.int('smtpd_client_connection_count_limit'), rateLimit: cfg.int('smtpd_client_connection_rate_limit'), exempt: networkMatcher(cfg.list('smtpd_client_event_limit_exceptions')) };
+          const smtpd = createSmtpd({ settings: smtpdSettings(cfg), restrictions: restrictionSettings(cfg, localRecipients), cleanup, rewrite, logger, flush, limits });
           await new Promise<void>((resolve, reject) => {
             smtpd.server.once('error', reject);
             smtpd.server.listen(ep.port, ep.host, () => resolve());
@@ -160,6 +180,7 @@ export class Master {
     await Promise.all(r.listeners.map((l) => l.close()));
     await r.qmgr.stop();
     await Promise.all(r.tables.map((t) => t.close()));
+    await Promise.all(r.support.map((s) => s.close()));
   }
 
   /** postfix reload: re-read main.cf and master.cf and restart the services. */

@@ -55,6 +55,8 @@ export interface Qmgr {
   stop(): Promise<void>;
   wake(): void;
   flush(): void;
+  /** qmgr's "F" trigger (flush(8) before a send_site): forget dead destinations, no scan. */
+  forgetDead(): void;
   /** Resolves when no scan or delivery is in progress or pending. */
   idle(): Promise<void>;
 }
@@ -309,6 +311,9 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     },
     wake() {
       schedule(() => scan('incoming', false));
+    },
+    forgetDead() {
+      dead.clear();
     },
     flush() {
       dead.clear();

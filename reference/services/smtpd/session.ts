@@ -15,6 +15,10 @@ import { escapeBytes, isForbiddenCommand, isHeaderToken, parseAddressArg, parseP
 import { LineStream } from './stream.ts';
 import { receivedHeader } from './received.ts';
 import type { RecipientChecker } from './restrictions.ts';
+import { etrnCommand } from '../flush/etrn.ts';
+import type { FlushClient } from '../flush/flush.ts';
+import { checkConnectLimits, type ConnectLimits } from '../anvil/smtpd-limits.ts';
+import type { AnvilSession } from '../anvil/anvil.ts';
 
 export interface SmtpdSettings {
   myhostname: string;
@@ -52,6 +56,10 @@ export interface SmtpdDeps {
   /** Reverse lookup of the client address (name or "unknown"). */
   clientName: (addr: string) => Promise<string>;
   now?: () => number;
+  /** flush(8) client for ETRN (L); without it ETRN is "502 command not implemented". */
+  flush?: FlushClient;
+  /** Connection count/rate limits through anvil(8) (L). */
+  limits?: ConnectLimits;
 }
 
 /** Postfix's command table order: it is also the order of the counts in "disconnect from". */
@@ -93,6 +101,7 @@ export class SmtpdSession {
   private bareLf: SmtpdSettings['forbidBareNewline'] = 'no';
   private hangup = false;
   private readonly counts = new Map<string, { ok: number; total: number }>();
+  private anvilSession?: AnvilSession;
 
   constructor(private readonly socket: Socket, private readonly deps: SmtpdDeps) {
     this.s = deps.settings;
@@ -123,6 +132,13 @@ export class SmtpdSession {
       this.name = await this.deps.clientName(this.addr);
       this.bareLf = this.s.bareNewlineExcluded(this.addr) ? 'no' : this.s.forbidBareNewline;
       this.log(`connect from ${this.namaddr}`);
+      const limit = this.deps.limits ? checkConnectLimits(this.deps.limits, this.addr, this.namaddr) : {};
+      this.anvilSession = limit.session;
+      if (limit.refuse) {
+        this.deps.logger.warning(this.s.logService, limit.refuse.warning);
+        await this.reply(limit.refuse.reply);
+        return;
+      }
       await this.reply(`220 ${this.s.smtpdBanner}`);
       let reason: string | undefined;
       try {
@@ -136,6 +152,7 @@ export class SmtpdSession {
       this.deps.logger.warning(this.s.logService, `${this.namaddr}: ${(err as Error).message}`);
     } finally {
       await this.resetTransaction();
+      this.anvilSession?.close();
       this.log(`disconnect from ${this.namaddr}${this.countText()}`);
       this.socket.end();
     }
@@ -246,15 +263,22 @@ export class SmtpdSession {
         return true;
       };
       case 'VRFY': return (a) => this.vrfy(a);
+      case 'ETRN': if (!this.deps.flush) break;
+        return async (a) => {
+          const st = { heloRequired: this.s.heloRequired, sawHelo: this.helo !== undefined, inTransaction: this.tx !== undefined, namaddr: this.namaddr };
+          const r = await etrnCommand(a, st, this.deps.flush!, (t) => this.deps.logger.warning(this.s.logService, t));
+          await this.reply(r.reply);
+          return r.ok;
+        };
       case 'QUIT': return async () => {
         await this.reply('221 2.0.0 Bye');
         return true;
       };
-      default: return async () => {
-        await this.reply('502 5.5.1 Error: command not implemented');
-        return false;
-      };
     }
+    return async () => {
+      await this.reply('502 5.5.1 Error: command not implemented');
+      return false;
+    };
   }
 
   private async simple(args: string, verb: string, action: () => Promise<void>): Promise<boolean> {

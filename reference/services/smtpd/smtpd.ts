@@ -10,7 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { promises as dns } from 'node:dns';
 import type { CleanupClient, Logger, TrivialRewriteClient } from '../contracts.ts';
 import { RecipientChecker, type RestrictionSettings } from './restrictions.ts';
-import { SmtpdSession, type SmtpdSettings } from './session.ts';
+import { SmtpdSession, type SmtpdDeps, type SmtpdSettings } from './session.ts';
 
 export interface SmtpdOptions {
   settings: SmtpdSettings;
@@ -19,6 +19,10 @@ export interface SmtpdOptions {
   rewrite: TrivialRewriteClient;
   logger: Logger;
   now?: () => number;
+  /** ETRN (L): flush(8) client. */
+  flush?: SmtpdDeps['flush'];
+  /** Connection limits through anvil(8) (L). */
+  limits?: SmtpdDeps['limits'];
 }
 
 /** Client name as Postfix finds it: reverse lookup confirmed by a forward lookup. */
@@ -53,7 +57,7 @@ export function createSmtpd(opts: SmtpdOptions): SmtpdServer {
     sockets.add(socket);
     socket.on('error', () => undefined);
     try {
-      await new SmtpdSession(socket, { settings: opts.settings, cleanup: opts.cleanup, checker, logger: opts.logger, clientName, now: opts.now }).run();
+      await new SmtpdSession(socket, { settings: opts.settings, cleanup: opts.cleanup, checker, logger: opts.logger, clientName, now: opts.now, flush: opts.flush, limits: opts.limits }).run();
     } finally {
       sockets.delete(socket);
     }
