@@ -11,6 +11,7 @@ import { runScenario, type ScenarioOutcome } from '../scenario/run.ts';
 import { reapStale } from '../util/cleanup.ts';
 import type { TargetName } from '../targets/types.ts';
 import { TARGET_NAMES } from '../targets/index.ts';
+import { containerAvailable } from '../targets/container/docker.ts';
 import { writeReports } from '../scenario/report.ts';
 import { compareWithOracle } from '../compare/diff.ts';
 
@@ -28,10 +29,11 @@ options:
 
 Exit status: 0 when every scenario passed on every target, 1 when any failed, 2 on bad usage.`;
 
-/** The targets this machine can run: the reference MTA always; real Postfix when installed. */
+/** The targets this machine can run: the reference MTA always; real Postfix when installed; Postfix in a container when Docker and its image are there. */
 export function availableTargets(): TargetName[] {
   const out: TargetName[] = ['reference'];
   if (existsSync('/usr/sbin/postfix')) out.unshift('postfix');
+  if (containerAvailable()) out.push('container'); // only where a Docker engine answers and the image exists
   return out;
 }
 

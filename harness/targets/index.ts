@@ -3,6 +3,7 @@ import type { Target, TargetName } from './types.ts';
 import type { Placeholders } from './config-dir.ts';
 import { PostfixTarget } from './postfix/postfix-target.ts';
 import { ReferenceTarget } from './reference/reference-target.ts';
+import { ContainerTarget } from './container/container-target.ts';
 
 export interface TargetOptions {
   vars?: Placeholders;
@@ -17,6 +18,8 @@ export function createTarget(name: TargetName, opts: TargetOptions = {}): Target
       return new PostfixTarget(opts);
     case 'reference':
       return new ReferenceTarget(opts);
+    case 'container':
+      return new ContainerTarget(opts);
     default:
       throw new Error(`target "${name}" is not available in this build (available: postfix, reference)`);
   }
