@@ -63,6 +63,19 @@ interface Context {
 
 const MAX_LEVEL = 100;
 
+/** What an alias expansion carries down to its items. */
+interface Expansion {
+  /** Envelope sender (owner-<list> once a list with an owner was expanded). */
+  sender: string;
+  /** An owner- alias applies: local members are forwarded too. */
+  owned: boolean;
+  /** The items come from an :include: file: they are always forwarded. */
+  include: boolean;
+  /** Original recipient and DSN ORCPT for forwarded copies ("" / undefined once reset). */
+  origTo: string;
+  dsnOrcpt?: string;
+}
+
 export function deliveredToSet(content: Buffer): Set<string> {
   const set = new Set<string>();
   for (const line of content.toString('latin1').split('\n')) {
@@ -113,7 +126,8 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     }
   }
 
-  async function deliverRecipient(ctx: Context, address: string, sender: string, level: number): Promise<void> {
+  async function deliverRecipient(ctx: Context, address: string, exp: Expansion, level: number): Promise<void> {
+    const sender = exp.sender;
     if (ctx.delivered.has(address.toLowerCase())) {
       log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `mail forwarding loop for ${address}` });
       return;
@@ -153,12 +167,17 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       const items = splitAliasItems(expansion);
       const selfNamed = items.some((i) => bareAddress(i).toLowerCase() === aliasName);
       if (!selfNamed) {
-        let nextSender = sender;
+        let next: Expansion = { ...exp };
         if (s.ownerRequestSpecial) {
           const owner = await deps.aliasLookup(`owner-${aliasName}`).catch(() => undefined);
-          if (owner !== undefined) nextSender = (await deps.rewrite.rewrite('local', `owner-${aliasName}`)).address;
+          if (owner !== undefined) {
+            // A list with an owner: the owner becomes the envelope sender, the original
+            // recipient and ORCPT are reset, and local members are forwarded too (alias.c).
+            const canon = (await deps.rewrite.rewrite('local', `owner-${aliasName}`)).address;
+            next = { sender: canon, owned: true, origTo: '', dsnOrcpt: undefined, include: false };
+          }
         }
-        await expandItems(ctx, items, nextSender, level + 1, address);
+        await expandItems(ctx, items, next, level + 1, address);
         return;
       }
     }
@@ -175,7 +194,8 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     log(ctx, address, { outcome: 'bounced', dsn: '5.1.1', text: `unknown user: "${user}"` });
   }
 
-  async function expandItems(ctx: Context, items: string[], sender: string, level: number, parent: string): Promise<void> {
+  async function expandItems(ctx: Context, items: string[], exp: Expansion, level: number, parent: string): Promise<void> {
+    const sender = exp.sender;
     for (const raw of items) {
       const item = raw.trim();
       if (/^:include:/i.test(item)) {
@@ -187,7 +207,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
           log(ctx, parent, { outcome: 'deferred', dsn: '4.3.0', text: `cannot open include file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}` });
           continue;
         }
-        await expandItems(ctx, includeItems(text), sender, level + 1, parent);
+        await expandItems(ctx, includeItems(text), { ...exp, include: true }, level + 1, parent);
         continue;
       }
       if (item.startsWith('|') || item.startsWith('/') || item.startsWith('~/')) {
@@ -196,11 +216,13 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       }
       const canon = (await deps.rewrite.rewrite('local', bareAddress(item))).address;
       const resolved = await deps.rewrite.resolve(sender, canon);
-      if (resolved.transport === s.transport) {
-        await deliverRecipient(ctx, resolved.recipient, sender, level);
+      // Local results are delivered here, except members of :include: files and of lists
+      // with an owner- alias, which always go through cleanup (recipient.c).
+      if (resolved.transport === s.transport && !exp.include && !exp.owned) {
+        await deliverRecipient(ctx, resolved.recipient, exp, level);
       } else {
         const list = ctx.forwards.get(sender) ?? [];
-        list.push({ address: canon, origTo: ctx.top.origTo, dsnOrcpt: ctx.top.dsnOrcpt });
+        list.push({ address: canon, origTo: exp.origTo, dsnOrcpt: exp.dsnOrcpt });
         ctx.forwards.set(sender, list);
       }
     }
@@ -237,7 +259,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       const statuses: RecipientStatus[] = [];
       for (const top of req.recipients) {
         const ctx: Context = { req, msg, handoff, top, delivered, forwards: new Map(), results: [] };
-        await deliverRecipient(ctx, top.address, req.sender, 0);
+        await deliverRecipient(ctx, top.address, { sender: req.sender, owned: false, include: false, origTo: top.origTo, dsnOrcpt: top.dsnOrcpt }, 0);
         await flushForwards(ctx);
         // The request recipient is done only when every branch is; a deferred branch wins.
         const worst = ctx.results.find((r) => r.outcome === 'deferred') ?? ctx.results.find((r) => r.outcome === 'bounced') ?? ctx.results[0];
