@@ -7,8 +7,9 @@ import type { Scenario } from '../../harness/scenario/types.ts';
  * $virtual_alias_maps and $transport_maps. Direct requests over private/proxymap show the
  * wire-level answers: found (0), not found (1), malformed table name (3), table not approved
  * (4), and update refused by the read-only service (4), each refusal with its warning. The
- * open reply carries the server's dict flags: 786520 for lmdb (FIXED|TRY1NULL|LOCK|
- * MULTI_WRITER|UTF8_REQUEST), observed on 3.7.11. proxymap(8), postconf(5)
+ * open reply also carries the server's dict flags, which depend on the table's history (the
+ * request bits of earlier users stick: 786520 here on 3.7.11 after trivial-rewrite and
+ * cleanup used it, 262172 on a fresh table), so only the status is checked. proxymap(8), postconf(5)
  * proxy_read_maps, lmdb_table(5).
  */
 const scenario: Scenario = {
@@ -39,7 +40,7 @@ const scenario: Scenario = {
     },
     { kind: 'wait-sink', sink: 'remote', messages: 1 },
     { kind: 'wait', event: { kind: 'removed' } },
-    { kind: 'proxymap', request: { request: 'open', table: 'lmdb:{{configDir}}/virtual', flags: 0 }, expect: { status: 0, flags: 786520 } },
+    { kind: 'proxymap', request: { request: 'open', table: 'lmdb:{{configDir}}/virtual', flags: 0 }, expect: { status: 0 } },
     { kind: 'proxymap', request: { request: 'lookup', table: 'lmdb:{{configDir}}/virtual', flags: 16384, key: 'INFO@alias.example' }, expect: { status: 0, value: 'bob@remote.example' } },
     { kind: 'proxymap', request: { request: 'lookup', table: 'lmdb:{{configDir}}/virtual', flags: 16384, key: 'nobody@alias.example' }, expect: { status: 1, value: '' } },
     { kind: 'proxymap', request: { request: 'lookup', table: 'lmdb:{{configDir}}/transport', flags: 16384, key: 'remote.example' }, expect: { status: 0, value: /^smtp:\[127\.0\.0\.1\]:\d+$/ } },
