@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMainCf } from './config/index.ts';
 import { Master } from './services/master/master.ts';
@@ -91,7 +91,8 @@ export async function runMta(argv: string[]): Promise<number> {
         return 1;
       }
       const self = fileURLToPath(import.meta.url);
-      const child = spawn(process.execPath, ['--import', 'tsx', self, '-c', configDir, 'start-fg'], { detached: true, stdio: 'ignore' });
+      // cwd = the repository, so that "--import tsx" resolves wherever the command was run.
+      const child = spawn(process.execPath, ['--import', 'tsx', self, '-c', configDir, 'start-fg'], { cwd: resolve(dirname(self), '..'), detached: true, stdio: 'ignore' });
       child.unref();
       await until('the reference master to start', () => pid() === child.pid, 30_000);
       return 0;
