@@ -2,10 +2,11 @@
  * `twinpost bench table-latency`: how much does a slow transport table (proxy:, SQL) slow
  * qmgr? Real Postfix relays N messages to a capture sink while transport_maps is a socketmap:
  * table served by socketmap-server.ts, which waits a fixed time (0, 0.1, 1, 5 ms) before each
- * answer; one more run without transport_maps is the baseline. Every recipient is resolved by
- * trivial-rewrite (for smtpd's RCPT check and again for qmgr), and each resolve looks the
- * table up for the full address and then the domain, so the added latency is paid several
- * times per message, in series with qmgr's one-at-a-time resolve requests.
+ * answer; one more run without transport_maps is the baseline. The table routes every
+ * recipient to the sink. Every recipient is resolved by trivial-rewrite twice (smtpd's RCPT
+ * check, then qmgr), and Postfix asks a socketmap: table (a pattern-style table to it) only
+ * for the full address, so the latency is paid about twice per recipient — the second time in
+ * series with qmgr's one-at-a-time resolve requests.
  */
 import { join } from 'node:path';
 import { PostfixTarget } from '../targets/postfix/postfix-target.ts';
