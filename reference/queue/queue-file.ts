@@ -112,6 +112,19 @@ export class QueueFileWriter {
     this.closed = true;
   }
 
+  /**
+   * Write the records as they are (no C record: a maildrop file from postdrop), fsync, set
+   * `mode` and close.
+   */
+  async finishPlain(mode: number): Promise<void> {
+    const all = Buffer.concat(this.chunks);
+    await this.fh.write(all, 0, all.length, 0);
+    await this.fh.chmod(mode);
+    await this.fh.sync();
+    await this.fh.close();
+    this.closed = true;
+  }
+
   /** Give up: close and remove the file. */
   async abort(): Promise<void> {
     if (!this.closed) {
