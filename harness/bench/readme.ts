@@ -12,7 +12,8 @@ const HEADING = '## Benchmarks';
 
 function machineLine(s: Section<unknown>): string {
   const m = s.machine;
-  return `${m.host}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, Postfix ${m.postfix}; 1-minute load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end; ${s.finishedAt}`;
+  const busy = Math.max(m.loadAverage.start, m.loadAverage.end) > m.cores ? ' (busy: more runnable processes than cores, so expect noise and pessimistic figures)' : '';
+  return `${m.host}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, Postfix ${m.postfix}; 1-minute load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end${busy}; ${s.finishedAt}`;
 }
 
 /** A subsection's heading, the command and machine, what was run, and a table header. */
@@ -28,6 +29,7 @@ function rewriteMd(s: NonNullable<BenchJson['rewrite']>): string[] {
     `${r.requestsPerColumn} measured requests per column and request type after ${r.warmup} warm-up requests, interleaved in batches of ${r.batch}; ${r.domains} table entries, half the addresses hit.`,
     ['transport_maps', 'column', 'resolve p50 / p99 µs', 'rewrite p50 / p99 µs', 'resolve/s', 'ratio to postfix (resolve p50, p99)'],
   );
+  const notes: string[] = [];
   for (const row of r.rows) {
     for (const c of REWRITE_COLUMNS) {
       const x = row.columns[c];
@@ -36,10 +38,12 @@ function rewriteMd(s: NonNullable<BenchJson['rewrite']>): string[] {
         continue;
       }
       const ratio = x.ratioToPostfix ? `×${x.ratioToPostfix.resolveP50}, ×${x.ratioToPostfix.resolveP99}` : '—';
-      const note = x.note ? ` (${x.note})` : '';
-      out.push(`| ${row.table} | ${c}${note} | ${x.resolve.p50} / ${x.resolve.p99} | ${x.rewrite.p50} / ${x.rewrite.p99} | ${x.resolvePerSec} | ${ratio} |`);
+      if (x.note && !notes.includes(x.note)) notes.push(x.note);
+      const mark = x.note ? ` ${'*'.repeat(notes.indexOf(x.note) + 1)}` : '';
+      out.push(`| ${row.table} | ${c}${mark} | ${x.resolve.p50} / ${x.resolve.p99} | ${x.rewrite.p50} / ${x.rewrite.p99} | ${x.resolvePerSec} | ${ratio} |`);
     }
   }
+  if (notes.length) out.push('', ...notes.map((n, i) => `${'\\*'.repeat(i + 1)} ${n}.`));
   return out;
 }
 
