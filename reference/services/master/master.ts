@@ -31,6 +31,8 @@ import { startProxymapServices } from '../proxymap/services.ts';
 import { startVerifyService } from '../verify/service.ts';
 import { createFlush, serveFlush } from '../flush/flush.ts';
 import { withFastFlush } from '../flush/agent.ts';
+import { withAddressProbes } from '../verify/probe-agent.ts';
+import { unverifiedCheck } from '../verify/smtpd-check.ts';
 import { createAnvil, serveAnvil } from '../anvil/anvil.ts';
 import { referenceTables } from '../trivial-rewrite/maps.ts';
 import { privateSocket, publicSocket } from '../../protocol/sockets.ts';
@@ -126,13 +128,15 @@ export class Master {
     for (const entry of loadMasterCf(this.opts.configDir, config)) {
       const cfg = Object.keys(entry.options).length ? config.withOverrides(serviceOptions(entry)) : config;
       const agent = this.agentFor(entry, cfg, running, cleanup, rewrite);
-      if (agent) qmgr.registerAgent(withFastFlush(agent, flush));
+      const probing = agent && entry.command === 'smtp' ? withAddressProbes(agent, { logger, logService: logServiceName(cfg, 'smtp'), heloName: cfg.get('smtp_helo_name'), verify: verify.verify }) : agent;
+      if (probing) qmgr.registerAgent(withFastFlush(probing, flush));
       if (entry.type === 'inet' && entry.command === 'smtpd') {
         const localRecipients = new TableList(cfg.list('local_recipient_maps'));
         running.tables.push(localRecipients);
         for (const ep of inetEndpoint(entry.service, cfg.list('inet_interfaces'))) {
           const limits = { anvil, service: entry.service, myhostname: cfg.get('myhostname'), countLimit: cfg.int('smtpd_client_connection_count_limit'), rateLimit: cfg.int('smtpd_client_connection_rate_limit'), exempt: networkMatcher(cfg.list('smtpd_client_event_limit_exceptions')) };
-          const smtpd = createSmtpd({ settings: smtpdSettings(cfg), restrictions: restrictionSettings(cfg, localRecipients), cleanup, rewrite, logger, flush, limits });
+          const restrictions = { ...restrictionSettings(cfg, localRecipients), unverified: unverifiedCheck(cfg, verify.verify) };
+          const smtpd = createSmtpd({ settings: smtpdSettings(cfg), restrictions, cleanup, rewrite, logger, flush, limits });
           await new Promise<void>((resolve, reject) => {
             smtpd.server.once('error', reject);
             smtpd.server.listen(ep.port, ep.host, () => resolve());

@@ -27,6 +27,8 @@ export interface RestrictionSettings {
   isMyNetwork: (clientAddr: string) => boolean;
   /** local_recipient_maps lookup for a local-class address. */
   lookupLocalRecipient: (address: string) => Promise<RecipientLookup>;
+  /** reject_unverified_recipient / _sender through verify(8) (L); absent = not configured. */
+  unverified?: (address: string, role: 'Recipient' | 'Sender') => Promise<CheckResult | 'dunno'>;
 }
 
 export interface CheckContext {
@@ -92,6 +94,12 @@ export class RecipientChecker {
         const domain = at < 0 ? '' : ctx.recipient.slice(at + 1);
         return domain && domain.includes('.') ? 'dunno' : { reply: `504 5.5.2 ${rcpt}: Recipient address rejected: need fully-qualified address` };
       }
+      case 'reject_unverified_recipient':
+        if (this.settings.unverified) return this.settings.unverified(ctx.recipient, 'Recipient');
+        return { reply: `451 4.3.5 Server configuration error` };
+      case 'reject_unverified_sender':
+        if (this.settings.unverified) return ctx.sender ? this.settings.unverified(ctx.sender, 'Sender') : 'dunno';
+        return { reply: `451 4.3.5 Server configuration error` };
       default:
         return { reply: `451 4.3.5 Server configuration error` };
     }

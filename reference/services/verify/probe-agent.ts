@@ -1,0 +1,96 @@
+/**
+ * Address verification probes at the delivery end (Postfix's verify-only delivery mode): a
+ * delivery agent wrapped so that a message whose queue file carries trace_flags with
+ * DEL_REQ_FLAG_MTA_VRFY (256) is not delivered. For the smtp transport the probe opens a
+ * session, sends EHLO, MAIL FROM and RCPT TO, then RSET and QUIT — no DATA — and logs each
+ * recipient as smtp(8) does in verify mode: status=deliverable (the RCPT reply) or
+ * undeliverable ("host … said: … (in reply to RCPT TO command)"); the result goes to verify(8)
+ * with update. qmgr then sees the recipients as done and removes the probe. Used by the
+ * reference master around its smtp agents; any other request goes to the wrapped agent.
+ */
+import { readQueueFile } from '../../queue/queue-file.ts';
+import type { DeliveryAgent, DeliveryRecipient, DeliveryRequest, Logger, RecipientStatus } from '../contracts.ts';
+import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
+import { ConnectError, SmtpConnection, type SmtpReply } from '../smtp/client.ts';
+import { parseNexthop } from '../smtp/nexthop.ts';
+import { DEL_RCPT_STAT_BOUNCE, DEL_RCPT_STAT_DEFER, DEL_RCPT_STAT_OK, DEL_REQ_FLAG_MTA_VRFY, type VerifyClient } from './verify.ts';
+
+export interface ProbeOptions {
+  logger: Logger;
+  logService: string;
+  heloName: string;
+  verify: VerifyClient;
+  connectTimeoutMs?: number;
+  now?: () => number;
+}
+
+const dsnOf = (r: SmtpReply) => /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(r.text)?.[1] ?? `${String(r.code)[0]}.0.0`;
+
+export function withAddressProbes(agent: DeliveryAgent, o: ProbeOptions): DeliveryAgent {
+  const now = o.now ?? Date.now;
+  async function probe(req: DeliveryRequest, size: number): Promise<RecipientStatus[]> {
+    const handoff = now();
+    let connected: number | undefined;
+    let relay = 'none';
+    const out: RecipientStatus[] = [];
+    const report = async (r: DeliveryRecipient, ok: boolean, dsn: string, text: string) => {
+      const status = ok ? 'deliverable' : 'undeliverable';
+      o.logger.info(o.logService, formatDeliveryLine({ queueId: req.queueId, to: r.address, origTo: r.origTo, relay, dsn, status, text, times: { arrival: req.arrivalTime, active: req.activeTime, handoff, connected, done: now() } }));
+      await o.verify.update(r.address, ok ? DEL_RCPT_STAT_OK : dsn.startsWith('5') ? DEL_RCPT_STAT_BOUNCE : DEL_RCPT_STAT_DEFER, text);
+      out.push({ offset: r.offset, address: r.address, outcome: 'sent', dsn, text, relay });
+    };
+    const hop = parseNexthop(req.nexthop);
+    let conn: SmtpConnection;
+    try {
+      conn = await SmtpConnection.open(hop.host, hop.port, o.connectTimeoutMs ?? 30_000);
+    } catch (err) {
+      const text = `connect to ${hop.host}[${hop.host}]:${hop.port}: ${err instanceof ConnectError ? err.reason : (err as Error).message}`;
+      for (const r of req.recipients) await report(r, false, '4.4.1', text);
+      return out;
+    }
+    relay = `${hop.host}[${hop.host}]:${hop.port}`;
+    const said = (r: SmtpReply, stage: string) => `host ${hop.host}[${hop.host}] said: ${r.text} (in reply to ${stage} command)`;
+    try {
+      const greeting = await conn.read();
+      if (greeting.code !== 220) {
+        for (const r of req.recipients) await report(r, false, dsnOf(greeting), `host ${hop.host}[${hop.host}] refused to talk to me: ${greeting.text}`);
+        return out;
+      }
+      conn.write(`EHLO ${o.heloName}\r\n`);
+      const ehlo = await conn.read();
+      const features = new Set(ehlo.lines.slice(1).map((l) => l.split(' ')[0]!.toUpperCase()));
+      connected = now();
+      conn.write(`MAIL FROM:<${req.sender}>${features.has('SIZE') ? ` SIZE=${size}` : ''}\r\n`);
+      const mail = await conn.read();
+      for (const r of req.recipients) {
+        if (mail.code !== 250) {
+          await report(r, false, dsnOf(mail), said(mail, 'MAIL FROM'));
+          continue;
+        }
+        conn.write(`RCPT TO:<${r.address}>\r\n`);
+        const rr = await conn.read();
+        if (rr.code >= 200 && rr.code < 300) await report(r, true, dsnOf(rr), rr.text);
+        else await report(r, false, dsnOf(rr), said(rr, 'RCPT TO'));
+      }
+      conn.write('RSET\r\n');
+      await conn.read();
+      conn.write('QUIT\r\n');
+      await conn.read().catch(() => undefined);
+    } catch (err) {
+      const done = new Set(out.map((x) => x.offset));
+      for (const r of req.recipients) if (!done.has(r.offset)) await report(r, false, '4.4.2', `lost connection with ${hop.host}[${hop.host}] while probing: ${(err as Error).message}`);
+    } finally {
+      conn.close();
+    }
+    return out;
+  }
+  return {
+    transport: agent.transport,
+    async deliver(req) {
+      const msg = await readQueueFile(req.queueFile);
+      const traced = Number(msg.attributes.trace_flags ?? 0) | req.flags;
+      if (!(traced & DEL_REQ_FLAG_MTA_VRFY)) return agent.deliver(req);
+      return { recipients: await probe(req, msg.size.messageSize) };
+    },
+  };
+}

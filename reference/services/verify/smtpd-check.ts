@@ -1,0 +1,52 @@
+/**
+ * smtpd's reject_unverified_recipient and reject_unverified_sender (smtpd(8), postconf(5)
+ * address_verify_poll_count / address_verify_poll_delay, unverified_{recipient,sender}_*):
+ * ask verify(8), polling while the answer is "in progress", and build Postfix 3.7.11's replies.
+ * Returns "dunno" when the address is deliverable. Called by reference/services/smtpd's
+ * restriction evaluation.
+ */
+import { DEL_RCPT_STAT_OK, DEL_RCPT_STAT_TODO, type VerifyClient } from './verify.ts';
+
+export interface UnverifiedSettings {
+  verify: VerifyClient;
+  pollCount: number;
+  pollDelayMs: number;
+  /** unverified_recipient_reject_code / unverified_sender_reject_code */
+  rejectCode: number;
+  /** unverified_*_defer_code (450) */
+  deferCode: number;
+}
+
+export async function checkUnverified(s: UnverifiedSettings, address: string, role: 'Recipient' | 'Sender'): Promise<{ reply: string } | 'dunno'> {
+  let r = await s.verify.query(address);
+  for (let i = 1; i < s.pollCount && r.recipientStatus === DEL_RCPT_STAT_TODO; i++) {
+    await new Promise((res) => setTimeout(res, s.pollDelayMs));
+    r = await s.verify.query(address);
+  }
+  if (r.status !== 0) return { reply: `450 4.1.1 <${address}>: ${role} address rejected: unverified address: Address verification failed` };
+  if (r.recipientStatus === DEL_RCPT_STAT_OK) return 'dunno';
+  if (r.recipientStatus === DEL_RCPT_STAT_TODO) return { reply: `${s.deferCode} 4.1.1 <${address}>: ${role} address rejected: unverified address: ${r.reason}` };
+  const code = s.rejectCode;
+  const dsn = String(code).startsWith('4') ? '4.1.1' : '5.1.1';
+  return { reply: `${code} ${dsn} <${address}>: ${role} address rejected: undeliverable address: ${r.reason}` };
+}
+
+/** The restriction hook as the master builds it from main.cf. */
+export function unverifiedCheck(cfg: { get(n: string): string; int(n: string): number; time(n: string): number }, verify: VerifyClient) {
+  const int = (name: string, dflt: number) => {
+    const v = Number.parseInt(cfg.get(name), 10);
+    return Number.isNaN(v) ? dflt : v;
+  };
+  return (address: string, role: 'Recipient' | 'Sender') =>
+    checkUnverified(
+      {
+        verify,
+        pollCount: int('address_verify_poll_count', 3),
+        pollDelayMs: cfg.time('address_verify_poll_delay') * 1000,
+        rejectCode: cfg.int(role === 'Recipient' ? 'unverified_recipient_reject_code' : 'unverified_sender_reject_code'),
+        deferCode: cfg.int(role === 'Recipient' ? 'unverified_recipient_defer_code' : 'unverified_sender_defer_code'),
+      },
+      address,
+      role,
+    );
+}
