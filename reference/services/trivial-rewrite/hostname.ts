@@ -4,7 +4,7 @@
  * inner hyphens, labels ≤ 63, total ≤ 255, not all-numeric; `[1.2.3.4]` / `[IPv6:…]` literals.
  */
 import { isIPv6 } from 'node:net';
-import { domainToASCII } from 'node:url';
+import { domainToAsciiPostfix } from './idna.ts';
 
 export function validHostname(name: string): boolean {
   if (name === '' || name.length > 255) return false;
@@ -33,11 +33,9 @@ export function validHostname(name: string): boolean {
 export function validUtf8Hostname(smtputf8: boolean, name: string): boolean {
   if (name === '') return false;
   if (!smtputf8 || /^[\x00-\x7f]*$/.test(name)) return validHostname(name);
-  // UTS #46 with hyphen checks (as Postfix's libicu conversion): no empty label, no label that
-  // starts or ends with "-".
-  if (name.split('.').some((label) => label === '' || label.startsWith('-') || label.endsWith('-'))) return false;
-  const ascii = domainToASCII(name);
-  return ascii !== '' && validHostname(ascii);
+  // UTS #46 as Postfix's libicu conversion does it (idna.ts), then the ASCII hostname rules.
+  const ascii = domainToAsciiPostfix(name);
+  return ascii !== null && ascii !== '' && validHostname(ascii);
 }
 
 export function validIPv4(addr: string): boolean {

@@ -36,9 +36,20 @@ export function referenceTables(options: OpenTableOptions = {}): OpenTable {
     const inner = type === 'proxy' ? splitSpec(name).type : type;
     const opened = openTable(spec, options);
     opened.catch(() => {}); // reported by lookup()
-    return { fixed: !PATTERN_TYPES.has(inner), lookup: async (key) => (await opened).lookup(key) };
+    if (TEXT_TYPES.has(type)) return { fixed: true, lookup: async (key) => (await opened).lookup(key) };
+    // File-backed tables hold bytes (one char per byte); keys and values here are text.
+    return {
+      fixed: !PATTERN_TYPES.has(inner),
+      lookup: async (key) => {
+        const value = await (await opened).lookup(Buffer.from(key, 'utf8').toString('latin1'));
+        return value === null ? null : Buffer.from(value, 'latin1').toString('utf8');
+      },
+    };
   };
 }
+
+/** Tables whose keys come from main.cf text itself (not from a file of bytes). */
+const TEXT_TYPES = new Set(['inline', 'static']);
 
 /* ---------------- maps: several tables searched in order ---------------- */
 
