@@ -78,6 +78,11 @@ const DIALOGS: Record<string, Step[]> = {
     ['RCPT TO:<>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test> FOO=1\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;x@y\r\n', 1],
     ['DATA x\r\n', 1], ['Get / HTTP/1.0\r\n', 1],
   ],
+  'ETRN, AUTH, STARTTLS, XCLIENT without the features': [
+    ['ETRN far.example\r\n', 1], ['EHLO c\r\n', 1], ['ETRN\r\n', 1], ['ETRN @far.example\r\n', 1], ['ETRN bad..name!\r\n', 1],
+    ['MAIL FROM:<s@c>\r\n', 1], ['ETRN x.example\r\n', 1], ['STARTTLS\r\n', 1], ['AUTH PLAIN\r\n', 1],
+    ['XCLIENT NAME=x\r\n', 1], ['XFORWARD NAME=x\r\n', 1], ['RSET\r\n', 1], ['XCLIENT NAME=x\r\n', 1], ['XFORWARD\r\n', 1], ['QUIT\r\n', 1],
+  ],
   'improper pipelining': [
     ['EHLO c\r\nMAIL FROM:<s@c>\r\nRCPT TO:<nobody@mx.twinpost.test>\r\n', 3], ['DATA\r\nSubject: p\r\n\r\nbody\r\n.\r\nQUIT\r\n', 3],
   ],

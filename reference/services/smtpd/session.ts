@@ -270,6 +270,12 @@ export class SmtpdSession {
           await this.reply(r.reply);
           return r.ok;
         };
+      case 'XCLIENT':
+      case 'XFORWARD': return (a) => this.xclient(verb, a);
+      case 'AUTH': return async () => {
+        await this.reply('503 5.5.1 Error: authentication not enabled');
+        return false;
+      };
       case 'QUIT': return async () => {
         await this.reply('221 2.0.0 Bye');
         return true;
@@ -464,6 +470,14 @@ export class SmtpdSession {
     }
     await this.reply(`252 2.0.0 ${a}`);
     return true;
+  }
+
+  /** XCLIENT / XFORWARD: no client is authorized (smtpd_authorized_*_hosts are empty). */
+  private async xclient(verb: string, args: string): Promise<boolean> {
+    if (this.tx) await this.reply('503 5.5.1 Error: MAIL transaction in progress');
+    else if (args === '') await this.reply(`501 5.5.4 Syntax: ${verb.toUpperCase()} attribute=value...`);
+    else await this.reply('550 5.7.0 Error: insufficient authorization');
+    return false;
   }
 
   private async data(args: string): Promise<boolean> {
