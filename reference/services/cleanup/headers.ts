@@ -76,6 +76,10 @@ export function headerPass(input: HeaderPassInput): HeaderPassOutput {
   if (!seen.has('message-id')) input.log(`${input.queueId}: message-id=<>`);
   if (input.addMissing && !seen.has('date')) out.push(`Date: ${mailDate(input.arrivalSec)}`);
   if (input.addMissing && !seen.has('from')) out.push(fromHeader(input.sender, input.fullName));
+  // A body that does not start with the empty separator line (the header block ended at a
+  // line that is not a header) gets one, as Postfix's cleanup writes it: the queue file
+  // always separates header and body.
+  if (body.length > 0 && body[0] !== '') return { headers: out, body: ['', ...body] };
   return { headers: out, body };
 }
 
