@@ -150,7 +150,10 @@ export function tableLatencyChart(s: Section<TableLatencyResult>): string {
   };
   const labels = r.points.map((p) => (p.addedMs === null ? 'no table' : `+${p.addedMs} ms`));
   const delivered = r.points.map((p) => (p.result.status === 'ok' ? p.result.deliveredPerSec : null));
-  const notes = r.points.map((p) => (p.measuredMs === undefined ? '' : `measured ${p.measuredMs} ms, ${p.lookupsPerMessage} lookups/msg`));
+  const notes = r.points.map((p) => [
+    ...(p.measuredMs === undefined ? ['(baseline)'] : [`measured +${p.measuredMs} ms`, `${p.lookupsPerMessage} lookups/msg`]),
+    ...(p.result.status === 'ok' ? [`latency p50 ${p.result.latencyMs.p50} ms`] : []),
+  ]);
   return lineChart(text, labels, 'added latency per transport_maps lookup (nominal; measured below)', 'delivered messages/s', [
     { name: 'postfix delivered/s', values: delivered, notes },
   ]);

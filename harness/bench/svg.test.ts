@@ -23,11 +23,12 @@ describe('bench SVG charts', () => {
 
   it('draws a line per series with a label at every point', () => {
     const svg = lineChart(text, ['none', '0 ms', '5 ms'], 'added latency', 'delivered/s', [
-      { name: 'postfix', values: [150, 140, null], notes: ['', 'measured 0.01 ms', ''] },
+      { name: 'postfix', values: [150, 140, null], notes: [[], ['measured 0.01 ms', '2 lookups/msg'], []] },
     ]);
     expect(svg).toContain('<polyline');
     expect(svg).toContain('>150<');
-    expect(svg).toContain('measured 0.01 ms');
+    expect(svg).toContain('>measured 0.01 ms<');
+    expect(svg).toContain('>2 lookups/msg<');
     expect(svg).toContain('>n/a<');
     expect(svg).not.toMatch(/NaN|undefined|Infinity/);
   });

@@ -140,15 +140,16 @@ export interface LineSeries {
   name: string;
   /** One value per x position (null = no figure). */
   values: (number | null)[];
-  /** Text under each point (e.g. the measured value behind a nominal x). */
-  notes?: string[];
+  /** Text under each point, one entry per line (e.g. the measured value behind a nominal x). */
+  notes?: string[][];
 }
 
 export function lineChart(text: ChartText, xLabels: string[], xTitle: string, yTitle: string, series: LineSeries[]): string {
   const width = 900;
-  const height = 46 + text.subtitle.length * 16 + 420;
+  const noteLines = Math.max(0, ...series.flatMap((s) => (s.notes ?? []).map((n) => n.length)));
+  const height = 46 + text.subtitle.length * 16 + 400 + noteLines * 14;
   const top = 46 + text.subtitle.length * 16 + 40;
-  const [left, plotW, plotH] = [90, width - 150, 280];
+  const [left, plotW, plotH] = [100, width - 220, 280];
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const yStep = niceStep(Math.max(...all, 1) * 1.15);
   const hi = Math.ceil((Math.max(...all, 1) * 1.15) / yStep) * yStep;
@@ -165,7 +166,7 @@ export function lineChart(text: ChartText, xLabels: string[], xTitle: string, yT
   xLabels.forEach((label, i) => {
     body.push(`<text x="${xAt(i).toFixed(1)}" y="${top + plotH + 18}" text-anchor="middle">${esc(label)}</text>`);
   });
-  body.push(`<text x="${left + plotW / 2}" y="${top + plotH + 58}" text-anchor="middle" font-weight="bold">${esc(xTitle)}</text>`);
+  body.push(`<text x="${left + plotW / 2}" y="${top + plotH + 48 + noteLines * 14}" text-anchor="middle" font-weight="bold">${esc(xTitle)}</text>`);
   body.push(`<text x="20" y="${top + plotH / 2}" transform="rotate(-90 20 ${top + plotH / 2})" text-anchor="middle" font-weight="bold">${esc(yTitle)}</text>`);
   series.forEach((s, si) => {
     const color = COLORS[si % COLORS.length];
@@ -178,8 +179,9 @@ export function lineChart(text: ChartText, xLabels: string[], xTitle: string, yT
       }
       body.push(`<circle cx="${xAt(i).toFixed(1)}" cy="${yAt(v).toFixed(1)}" r="4" fill="${color}"/>`);
       body.push(`<text x="${xAt(i).toFixed(1)}" y="${(yAt(v) - 9).toFixed(1)}" text-anchor="middle">${fmt(v)}</text>`);
-      const note = s.notes?.[i];
-      if (note) body.push(`<text x="${xAt(i).toFixed(1)}" y="${top + plotH + 34 + si * 14}" text-anchor="middle" fill="#555" font-size="11">${esc(note)}</text>`);
+      (s.notes?.[i] ?? []).forEach((line, k) => {
+        body.push(`<text x="${xAt(i).toFixed(1)}" y="${top + plotH + 34 + k * 14}" text-anchor="middle" fill="#555" font-size="11">${esc(line)}</text>`);
+      });
     });
   });
   return [...header(width, height, text), ...body, '</svg>', ''].join('\n');
