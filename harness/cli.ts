@@ -6,6 +6,7 @@
  *   twinpost gate  -c CONFIG_DIR --spec SPECS [--report DIR]       a user's config as a CI gate
  *   twinpost mta   -c CONFIG_DIR start|stop|reload|status         the reference MTA, like postfix -c
  *   twinpost crash --target T [--messages N]                       kill -9 during a load; 0 lost?
+ *   twinpost fuzz  rewrite --runs N [--seed S]                     trivial-rewrite vs real Postfix
  *
  * Every command answers --help. Exit status: 0 when everything passed, 1 when a scenario
  * failed, 2 on a usage error.
@@ -22,6 +23,7 @@ commands:
   gate    test your own Postfix configuration against your own checks (CI gate)
   mta     run the reference MTA from a Postfix configuration directory (like postfix -c)
   crash   kill the mail system (kill -9) during a load, restart, drain: accepted/delivered/lost
+  fuzz    differential fuzzing against real Postfix (fuzz rewrite: trivial-rewrite)
 
 Run "twinpost <command> --help" for the options of a command.`;
 
@@ -37,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'crash': {
       const { crashCommand } = await import('./commands/crash.ts');
       return crashCommand(rest);
+    }
+    case 'fuzz': {
+      const { fuzzCommand } = await import('./commands/fuzz.ts');
+      return fuzzCommand(rest);
     }
     case 'mta': {
       const { runMta } = await import('../reference/mta.ts');
