@@ -73,6 +73,18 @@ async function startForeground(configDir: string): Promise<number> {
 
 /** Run the mta command; returns the exit status. */
 export async function runMta(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(`${USAGE}
+
+Runs the reference MTA from a Postfix configuration directory, like postfix -c DIR:
+  start     start in the background (pid file $queue_directory/pid/master.pid)
+  start-fg  run in the foreground until SIGTERM/SIGINT (SIGHUP reloads, SIGUSR1 flushes)
+  stop      stop and wait until it is gone
+  reload    re-read main.cf and master.cf
+  status    exit 0 when running, 1 when not
+  flush     deliver deferred mail now (what postqueue -f asks for)`);
+    return 0;
+  }
   let configDir = process.env.MAIL_CONFIG ?? '/etc/postfix';
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
