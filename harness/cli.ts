@@ -7,6 +7,8 @@
  *   twinpost mta   -c CONFIG_DIR start|stop|reload|status         the reference MTA, like postfix -c
  *   twinpost crash --target T [--messages N]                       kill -9 during a load; 0 lost?
  *   twinpost fuzz  rewrite --runs N [--seed S]                     trivial-rewrite vs real Postfix
+ *   twinpost sendmail -C CONFIG_DIR [-f S] [-t] [-i] rcpt...        local submission to the reference MTA
+ *   twinpost postqueue -c CONFIG_DIR -p|-j|-f                       the reference MTA's queue
  *
  * Every command answers --help. Exit status: 0 when everything passed, 1 when a scenario
  * failed, 2 on a usage error.
@@ -24,6 +26,8 @@ commands:
   mta     run the reference MTA from a Postfix configuration directory (like postfix -c)
   crash   kill the mail system (kill -9) during a load, restart, drain: accepted/delivered/lost
   fuzz    differential fuzzing against real Postfix (fuzz rewrite: trivial-rewrite)
+  sendmail   submit a message (stdin) to the reference MTA, as Postfix sendmail(1)
+  postqueue  list (-p, -j) or flush (-f) the reference MTA's queue, as Postfix postqueue(1)
 
 Run "twinpost <command> --help" for the options of a command.`;
 
@@ -47,6 +51,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'mta': {
       const { runMta } = await import('../reference/mta.ts');
       return runMta(rest);
+    }
+    case 'sendmail': {
+      const { sendmailMain } = await import('../reference/commands/sendmail.ts');
+      return sendmailMain(rest);
+    }
+    case 'postqueue': {
+      const { postqueueMain } = await import('../reference/commands/postqueue.ts');
+      return postqueueMain(rest);
     }
     case undefined:
     case '-h':

@@ -23,6 +23,7 @@ import { isAlive, killSession, waitGone } from '../../util/procs.ts';
 import { QueueLayout } from '../../../reference/queue/layout.ts';
 import { loadMainCf } from '../../../reference/config/index.ts';
 import { showq } from '../../../reference/services/showq/showq.ts';
+import { sendmailCommand } from '../../../reference/commands/sendmail.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MTA = join(REPO, 'reference', 'mta.ts');
@@ -198,9 +199,9 @@ export class ReferenceTarget implements Target {
     child.kill('SIGUSR1');
   }
 
-  /** Local submission needs pickup(8), which the reference does not have yet. */
-  async sendmail(_args: string[], _message: string): Promise<SendmailResult> {
-    return { code: 75, stdout: '', stderr: 'reference target: sendmail/pickup is not implemented yet' };
+  /** Local submission: the reference sendmail writes maildrop/ and pokes the MTA's pickup. */
+  async sendmail(args: string[], message: string): Promise<SendmailResult> {
+    return sendmailCommand(['-C', this.configDir, ...args], { stdin: message });
   }
 
   async mailbox(user: string): Promise<string> {

@@ -6,7 +6,8 @@
  * entry: `inet ... smtpd` gets an SMTP listener on its address and port; `unix` entries for
  * smtp, local, error (and retry), discard become delivery agents registered with qmgr under
  * their service name; cleanup, qmgr, bounce, trivial-rewrite and postlogd are wired in-process
- * (services without a reference implementation are skipped). Logs "daemon started -- version
+ * (services without a reference implementation are skipped); pickup (maildrop/) with its
+ * public/pickup trigger socket. Logs "daemon started -- version
  * $mail_version, configuration DIR" when ready, "reload -- ..." after reload(), and
  * "terminating on signal N" on stop(signal). Writes $queue_directory/pid/master.pid.
  */
@@ -31,12 +32,15 @@ import { startProxymapServices } from '../proxymap/services.ts';
 import { startVerifyService } from '../verify/service.ts';
 import { createFlush, serveFlush } from '../flush/flush.ts';
 import { withFastFlush } from '../flush/agent.ts';
+import { createSmtpReuse } from '../scache/smtp-reuse.ts';
+import type { SmtpConnection } from '../smtp/client.ts';
 import { withAddressProbes } from '../verify/probe-agent.ts';
 import { unverifiedCheck } from '../verify/smtpd-check.ts';
 import { createAnvil, serveAnvil } from '../anvil/anvil.ts';
 import { referenceTables } from '../trivial-rewrite/maps.ts';
 import { privateSocket, publicSocket } from '../../protocol/sockets.ts';
 import { networkMatcher } from '../smtpd/mynetworks.ts';
+import { startPickupService, type RunningPickup } from '../pickup/service.ts';
 import { TableList, localKeys, localSettings, logServiceName, restrictionSettings, smtpdSettings } from './settings.ts';
 
 export interface MasterOptions {
@@ -53,6 +57,8 @@ interface Running {
   tables: TableList[];
   /** proxymap/proxywrite, verify, flush and anvil servers (L). */
   support: { close(): Promise<void> }[];
+  /** pickup services (master.cf command "pickup"), woken by flush() too. */
+  pickups: RunningPickup[];
 }
 
 /** "[host]:port", "host:port" or "port" of an inet service name. */
@@ -123,7 +129,7 @@ export class Master {
     const anvil = createAnvil({ rateTimeUnit: config.time('anvil_rate_time_unit') });
     const anvilServer = await serveAnvil(privateSocket(layout.queueDir, 'anvil'), anvil);
     const verify = await startVerifyService({ config, queueDirectory: layout.queueDir, cleanup, writable: proxy.writable, logger });
-    const running: Running = { config, layout, qmgr, listeners: [], tables: [], support: [proxy, verify, flushServer, anvilServer] };
+    const running: Running = { config, layout, qmgr, listeners: [], tables: [], support: [proxy, verify, flushServer, anvilServer], pickups: [] };
 
     for (const entry of loadMasterCf(this.opts.configDir, config)) {
       const cfg = Object.keys(entry.options).length ? config.withOverrides(serviceOptions(entry)) : config;
@@ -146,6 +152,11 @@ export class Master {
       }
     }
     await qmgr.start();
+    for (const entry of loadMasterCf(this.opts.configDir, config).filter((e) => e.command === 'pickup')) {
+      const pickup = await startPickupService({ config, layout, cleanup, logger, service: entry.service, wakeupSeconds: entry.wakeup });
+      running.pickups.push(pickup);
+      running.support.push(pickup);
+    }
     return running;
   }
 
@@ -154,12 +165,20 @@ export class Master {
     const logger = this.logger;
     const transport = entry.service;
     switch (entry.command) {
-      case 'smtp':
+      case 'smtp': {
+        // Connection reuse through scache (L), in-process: Node cannot pass the socket to another process.
+        const reuse = createSmtpReuse<SmtpConnection>({
+          onDemand: cfg.bool('smtp_connection_cache_on_demand'), destinations: cfg.list('smtp_connection_cache_destinations'),
+          cacheTimeLimit: cfg.time('smtp_connection_cache_time_limit'), reuseTimeLimit: cfg.time('smtp_connection_reuse_time_limit'),
+          reuseCountLimit: cfg.int('smtp_connection_reuse_count_limit'),
+        }, { ttlLimit: cfg.time('connection_cache_ttl_limit'), closeConnection: (c) => c.close() });
+        running.support.push({ close: async () => reuse.close() });
         return createSmtpAgent({
           transport, logger, logService: logServiceName(cfg, 'smtp'), heloName: cfg.get('smtp_helo_name'),
           connectTimeoutMs: cfg.time('smtp_connect_timeout') * 1000, replyTimeoutMs: cfg.time('smtp_data_done_timeout') * 1000,
-          lineLengthLimit: cfg.int('smtp_line_length_limit'),
+          lineLengthLimit: cfg.int('smtp_line_length_limit'), reuse,
         });
+      }
       case 'local': {
         const aliases = new TableList(cfg.list('alias_maps'));
         running.tables.push(aliases);
@@ -199,6 +218,7 @@ export class Master {
   /** postqueue -f: attempt delivery of all queued mail now. */
   flush(): void {
     this.running?.qmgr.flush();
+    this.running?.pickups.forEach((p) => p.wake());
   }
 
   /** Resolves when qmgr has nothing in flight (tests). */
