@@ -75,6 +75,10 @@ class Gate {
   private busy = 0;
   private waiting: (() => void)[] = [];
   constructor(private readonly limit: number) {}
+  /** Deliveries waiting for a slot. */
+  get backlog(): number {
+    return this.waiting.length;
+  }
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.busy >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
     this.busy++;
@@ -169,6 +173,18 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     return { offset: r.offset, address: r.address, outcome: 'deferred', dsn, text, relay: 'none' };
   }
 
+  /**
+   * On-demand connection caching (qmgr_entry.c): CONN_STORE (4096) while more deliveries to the
+   * same destination wait, CONN_LOAD (2048) when the previous delivery there was told to store.
+   */
+  const stored = new Map<string, boolean>();
+  function connectionFlags(key: string, gate: Gate): number {
+    const store = gate.backlog > 0;
+    const flags = (store ? 4096 : 0) | (stored.get(key) ? 2048 : 0);
+    stored.set(key, store);
+    return flags;
+  }
+
   async function deliverBatch(id: string, msg: QueueMessage, path: string, batch: Batch, activeTime: number): Promise<RecipientStatus[]> {
     const key = `${batch.transport}/${batch.destination}`;
     const agent = agents.get(batch.transport);
@@ -188,9 +204,10 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
       gate = new Gate(Math.max(1, transportParam(batch.transport, 'destination_concurrency_limit') || 1));
       gates.set(key, gate);
     }
+    const g = gate;
     const result = await gate.run(() => agent.deliver({
       queueId: id, queueFile: path, transport: batch.transport, nexthop: batch.nexthop, sender: msg.sender,
-      recipients: batch.recipients, arrivalTime: msg.arrivalTime, activeTime, flags: 0,
+      recipients: batch.recipients, arrivalTime: msg.arrivalTime, activeTime, flags: connectionFlags(key, g),
     }));
     if (result.destinationFailed) {
       const reason = result.recipients.find((r) => r.outcome === 'deferred')?.text ?? 'destination failed';

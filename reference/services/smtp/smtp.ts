@@ -17,6 +17,7 @@ import type { DeliveryAgent, DeliveryRequest, DeliveryResult, DeliveryRecipient,
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from './client.ts';
 import { parseNexthop } from './nexthop.ts';
+import type { ReusableSession, SmtpReuse } from '../scache/smtp-reuse.ts';
 
 export interface SmtpAgentOptions {
   /** master.cf service name ("smtp", "relay"). */
@@ -31,6 +32,8 @@ export interface SmtpAgentOptions {
   /** smtp_line_length_limit (998). */
   lineLengthLimit?: number;
   now?: () => number;
+  /** Connection reuse through scache (L): sessions taken from and left in the cache. */
+  reuse?: SmtpReuse<SmtpConnection>;
 }
 
 interface Endpoint {
@@ -109,8 +112,18 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         for (const r of rcpts) report(r, outcome, dsn, text, reply);
       };
 
+      // A cached session (scache) answers RSET first; otherwise connect as usual.
+      let reused = opts.reuse?.take(req);
+      if (reused) {
+        reused.conn.write('RSET\r\n');
+        const ok = await reused.conn.read().then((r) => r.code === 250, () => false);
+        if (!ok) {
+          reused.conn.close();
+          reused = undefined;
+        }
+      }
       const hop = parseNexthop(req.nexthop);
-      const ep = await resolveEndpoint(hop.host, hop.port);
+      const ep = reused ? reused.endpoint : await resolveEndpoint(hop.host, hop.port);
       if (typeof ep === 'string') {
         failAll(req.recipients, '4.4.3', ep);
         return { recipients: results, destinationFailed: true };
@@ -118,7 +131,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       const endpoint = `${ep.name}[${ep.addr}]:${ep.port}`;
       let conn: SmtpConnection;
       try {
-        conn = await SmtpConnection.open(ep.addr, ep.port, connectTimeout);
+        conn = reused ? reused.conn : await SmtpConnection.open(ep.addr, ep.port, connectTimeout);
       } catch (err) {
         const reason = err instanceof ConnectError ? err.reason : (err as Error).message;
         const text = `connect to ${endpoint}: ${reason}`;
@@ -131,7 +144,11 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       const said = (reply: SmtpReply, stage: Stage): string => `host ${ep.name}[${ep.addr}] said: ${reply.text} (in reply to ${stage} command)`;
       let pending = [...req.recipients];
       let where = ''; // what the client was doing, for smtp_stream_except() texts
+      const session: ReusableSession<SmtpConnection> = reused ?? { conn, features: new Set(), endpoint: ep, connectedAt: now(), reuseCount: 0 };
+      let cached = false;
       try {
+        let features = session.features;
+        if (!reused) {
         where = 'receiving the initial server greeting';
         const greeting = await conn.read();
         if (greeting.code !== 220) {
@@ -141,7 +158,6 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         conn.write(`EHLO ${opts.heloName}\r\n`);
         where = 'performing the EHLO handshake';
         let ehlo = await conn.read();
-        let features = new Set<string>();
         if (ehlo.code === 250) {
           features = new Set(ehlo.lines.slice(1).map((l) => l.split(' ')[0].toUpperCase()));
         } else {
@@ -152,6 +168,8 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
             failAll(pending, dsnOf(ehlo), said(ehlo, 'HELO'), ehlo);
             return { recipients: results, destinationFailed: true };
           }
+        }
+        session.features = features;
         }
         connected = now();
         const msg = await readQueueFile(req.queueFile);
@@ -212,8 +230,11 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
             }
           }
         }
-        conn.write('QUIT\r\n');
-        await conn.read().catch(() => undefined);
+        cached = opts.reuse?.keep(req, session, now()) ?? false;
+        if (!cached) {
+          conn.write('QUIT\r\n');
+          await conn.read().catch(() => undefined);
+        }
       } catch (err) {
         // smtp_stream_except(): the remaining recipients are deferred with where it happened.
         const text = (err as Error).message === 'lost connection'
@@ -221,7 +242,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           : `conversation with ${ep.name}[${ep.addr}] timed out while ${where}`;
         failAll(pending.filter((r) => !results.some((x) => x.offset === r.offset)), '4.4.2', text);
       } finally {
-        conn.close();
+        if (!cached) conn.close();
       }
       return { recipients: results };
     },
