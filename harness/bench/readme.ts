@@ -53,11 +53,14 @@ function throughputMd(s: NonNullable<BenchJson['throughput']>): string[] {
     'End-to-end throughput (`bench throughput`)',
     s,
     `${r.messages} messages of ${r.sizeBytes} bytes, ${r.recipients} recipient(s) each, ${r.sessions} concurrent SMTP sessions, relayed to a capture sink.`,
-    ['target', 'accepted/s', 'delivered/s', 'latency p50 / p90 / p99 ms', 'peak summed RSS'],
+    ['target', 'accepted/s', 'delivered/s', 'latency p50 / p90 / p99 ms', 'peak summed RSS', 'load average during the run'],
   );
   for (const [name, t] of Object.entries(r.targets)) {
-    if (t.status !== 'ok') out.push(`| ${name} | ${t.reason} | | | |`);
-    else out.push(`| ${name} | ${t.acceptedPerSec} | ${t.deliveredPerSec} | ${t.latencyMs.p50} / ${t.latencyMs.p90} / ${t.latencyMs.p99} | ${t.peakRssMiB} MiB (${t.peakProcesses} processes) |`);
+    if (t.status !== 'ok') out.push(`| ${name} | ${t.reason} | | | | |`);
+    else {
+      const load = t.loadAverage ? `${t.loadAverage.start} → ${t.loadAverage.end}` : '';
+      out.push(`| ${name} | ${t.acceptedPerSec} | ${t.deliveredPerSec} | ${t.latencyMs.p50} / ${t.latencyMs.p90} / ${t.latencyMs.p99} | ${t.peakRssMiB} MiB (${t.peakProcesses} processes) | ${load} |`);
+    }
   }
   if (r.ratios) out.push('', `Reference ÷ real Postfix: delivered/s ×${r.ratios.deliveredPerSec}, peak memory ×${r.ratios.peakRss}.`);
   return out;
@@ -95,7 +98,9 @@ const METHOD = [
   '- **throughput**: sink arrival time of each message minus the time its 250 after DATA',
   '  arrived; peak memory samples the summed VmRSS of every process in the target\'s session',
   '  (Postfix master and all its daemons; the reference MTA\'s Node process) every 100 ms. Both',
-  '  targets keep their fsync discipline (queue file synced before the 250).',
+  '  targets keep their fsync discipline (queue file synced before the 250). The targets run one',
+  '  after the other in the same run; on a shared machine the load can change between them, so',
+  '  each row shows the load average during its own run.',
   '- **table latency**: the table is `socketmap:` served by a small Node server',
   '  (harness/bench/socketmap-server.ts) in its own process, which waits a fixed time before',
   '  every answer (a timer, then a spin to the deadline for sub-millisecond delays). A socketmap',

@@ -7,6 +7,7 @@
  * session (a Postfix master and its daemons; the reference MTA's process). A target that cannot
  * run here gets "not available: <reason>" instead of figures.
  */
+import { loadavg } from 'node:os';
 import { createSink, type Sink } from '../sink/index.ts';
 import { createTarget } from '../targets/index.ts';
 import type { MailConfig, Target, TargetName } from '../targets/types.ts';
@@ -40,6 +41,8 @@ export interface ThroughputFigures {
   peakRssMiB: number;
   peakProcesses: number;
   durationS: number;
+  /** 1-minute load average before and after this target's run (the targets run one after the other). */
+  loadAverage: { start: number; end: number };
   errors?: string[];
 }
 
@@ -104,6 +107,7 @@ export async function runOnTarget(
     const sid = root ? recordedSession(root) : undefined;
     if (sid === undefined) return { status: 'unavailable', reason: `not available: no process session recorded for the ${target.name} target, so its memory cannot be measured` };
     memory = PeakRss.forSession(sid).start();
+    const loadAtStart = loadavg()[0]!;
 
     const load: LoadOptions = { ...opts, domain: () => 'remote.twinpost.test', timeoutMs: 120_000 };
     let [accepted, delivered] = [0, 0];
@@ -153,6 +157,7 @@ export async function runOnTarget(
       peakRssMiB: sig(peak.bytes / 1048576),
       peakProcesses: peak.processes,
       durationS: sig((end - sent.startedAt) / 1000),
+      loadAverage: { start: sig(loadAtStart), end: sig(loadavg()[0]!) },
     };
     if (sent.errors.length > 0) figures.errors = sent.errors;
     say(`throughput: ${target.name}: ${figures.acceptedPerSec} accepted/s, ${figures.deliveredPerSec} delivered/s, peak ${figures.peakRssMiB} MiB`);
