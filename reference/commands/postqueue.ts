@@ -6,7 +6,8 @@
  *   -f  flush: what mail_flush_deferred() and mail_flush_maildrop() ask for — qmgr scans
  *       everything now (SIGUSR1 to the reference master, whose qmgr.flush() is the "FADI"
  *       trigger) and pickup gets a "W" on public/pickup.
- * As root, real postqueue reads the queue itself when showq is not running; so does this.
+ * As root, real postqueue reads the queue itself when showq is not running (with a warning
+ * that the mail system is down); so does this, always — the reference has no showq socket.
  * Errors are "postqueue: fatal: ..." and exit 69 (EX_UNAVAILABLE): Postfix's postqueue turns
  * every fatal error into that status, as here ("Cannot flush mail queue - mail system is down").
  */
@@ -43,6 +44,7 @@ export async function postqueueCommand(argv: string[]): Promise<CommandResult> {
     if (a === '-c' && i + 1 < argv.length) configDir = argv[++i];
     else if (['-p', '-j', '-f'].includes(a) && !mode) mode = a;
     else if (a === '-s' || a === '-i') return fatal(`${a} is not implemented by the reference`);
+    else if (/^-[^-]/.test(a) && !'cfijps'.includes(a[1])) return { ...fatal(USAGE), stderr: `postqueue: invalid option -- '${a[1]}'\n${fatal(USAGE).stderr}` };
     else return fatal(USAGE);
   }
   if (!mode) return fatal(USAGE);
@@ -51,16 +53,20 @@ export async function postqueueCommand(argv: string[]): Promise<CommandResult> {
   if (!existsSync(mainCf)) return fatal(`open ${mainCf}: No such file or directory`);
   const config = loadMainCf(configDir);
   const queueDir = config.get('queue_directory');
+  const pid = masterPid(queueDir);
   if (mode === '-f') {
-    const pid = masterPid(queueDir);
-    if (!pid) return fatal('Cannot flush mail queue - mail system is down');
+    if (!pid) {
+      const r = fatal('Cannot flush mail queue - mail system is down');
+      return { ...r, stderr: `postqueue: warning: unable to look up public/qmgr: No such file or directory\n${r.stderr}` };
+    }
     process.kill(pid, 'SIGUSR1');
     await sendTrigger(publicSocket(queueDir, 'pickup'), 'W', 2_000);
     return { code: 0, stdout: '', stderr: '' };
   }
   const layout = new QueueLayout(queueDir, { hashQueueNames: config.list('hash_queue_names'), hashQueueDepth: config.int('hash_queue_depth') });
   const entries = await showq(layout);
-  return { code: 0, stdout: mode === '-j' ? formatJson(entries) : formatText(entries, config.bool('enable_long_queue_ids')), stderr: '' };
+  const stderr = pid ? '' : 'postqueue: warning: Mail system is down -- accessing queue directly (Connect to the Postfix showq service: No such file or directory)\n';
+  return { code: 0, stdout: mode === '-j' ? formatJson(entries) : formatText(entries, config.bool('enable_long_queue_ids')), stderr };
 }
 
 /** `twinpost postqueue ...`; returns the exit status. */
