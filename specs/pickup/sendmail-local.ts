@@ -19,6 +19,9 @@ const scenario: Scenario = {
     maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
   },
   steps: [
+    // Bad input at the door: no recipients. Postfix 3.7.11 exits 75 (its fatal-error handler
+    // turns sendmail's EX_USAGE into EX_TEMPFAIL) and queues nothing.
+    { kind: 'sendmail', args: ['-f', 'alice@client.example'], message: 'Subject: nowhere\n\nx\n', expectExit: 75 },
     { kind: 'sendmail', args: ['-f', 'alice@client.example', '-F', 'Alice Example', 'nobody', 'carol@remote.example'], message: 'Subject: first\n\nHello from sendmail.\n' },
     { kind: 'wait', event: { kind: 'removed' }, count: 1 },
     { kind: 'sendmail', args: ['-t', '-i', '-f', 'alice@client.example'], message: 'To: nobody\nCc: dave@remote.example\nBcc: erin@remote.example\nSubject: second\n\n.\nA lone dot above.\n' },
