@@ -171,7 +171,7 @@ export function anvilRequest(session: AnvilSession, request: AttrList): AttrList
   const names = request.map(([n]) => n);
   if (names.length !== 2 || names[0] !== 'request' || names[1] !== 'ident') return null;
   const ident = attrGet(request, 'ident')!;
-  const out = (r: Record<string, number>): AttrList => Object.entries(r).map(([k, v]) => [k, attrInt(v)]);
+  const out = (r: object): AttrList => Object.entries(r as Record<string, number>).map(([k, v]) => [k, attrInt(v)]);
   switch (attrGet(request, 'request')) {
     case 'connect':
       return out(session.connect(ident));
