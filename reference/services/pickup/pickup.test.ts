@@ -2,11 +2,13 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queueFixture, type QueueFixture } from '../cleanup/testing.ts';
+import { queueFixture, submitMessage, type QueueFixture } from '../cleanup/testing.ts';
 import { readQueueFile } from '../../queue/queue-file.ts';
 import { publicSocket } from '../../protocol/sockets.ts';
 import { sendmailCommand } from '../../commands/sendmail.ts';
 import { postdrop } from '../../commands/postdrop.ts';
+import { postsuper } from '../../commands/postsuper.ts';
+import { markRecipientDone } from '../../queue/queue-file.ts';
 import { createPickup, type Pickup } from './pickup.ts';
 import { serveTrigger, type TriggerServer } from './trigger.ts';
 
@@ -106,6 +108,27 @@ describe('pickup', () => {
     const { fx } = await setup();
     expect((await postdrop({ layout: fx.layout, records: [{ type: 'S', data: 's@x' }, { type: 'M' }, { type: 'X' }], trigger: false })).status).toBe(1);
     expect((await postdrop({ layout: fx.layout, records: [{ type: 'M' }, { type: 'S', data: 's@x' }, { type: 'X' }], trigger: false })).status).toBe(1);
+    expect(await fx.layout.list('maildrop')).toEqual([]);
+  });
+
+  it('re-injects a file postsuper -r requeued: orig_id logged, recipients still to do, attributes kept, new Received:', async () => {
+    const { fx, queued } = await setup();
+    const old = await submitMessage(fx.cleanup, 'a@client.test', ['b@remote.example', 'c@remote.example'], 'Subject: again\n\nbody\n', 'smtpd', { log_client_name: 'client.test' });
+    const first = await readQueueFile(fx.layout.pathOf('incoming', old));
+    await markRecipientDone(fx.layout.pathOf('incoming', old), first.recipients[0].offset);
+    expect(await postsuper({ layout: fx.layout }, 'requeue', [old])).toBe(1);
+    const p = start(fx);
+    await p.start();
+    await p.idle();
+    const ids = (await queued()).filter((i) => i !== old);
+    expect(ids.length).toBe(1);
+    const [id] = ids;
+    expect(fx.logger.lines).toContain(`pickup: ${id}: uid=${process.getuid!()} from=<a@client.test> orig_id=${old}`);
+    const msg = await readQueueFile(fx.layout.pathOf('incoming', id));
+    expect(msg.recipients.map((r) => [r.address, r.dsnOrcpt])).toEqual([['c@remote.example', 'rfc822;c@remote.example']]);
+    expect(msg.attributes.log_client_name).toBe('client.test');
+    expect(msg.attributes.rewrite_context).toBe('remote');
+    expect(msg.content.toString()).toMatch(new RegExp(`^Received: by mx\\.twinpost\\.test \\(Postfix, from userid \\d+\\)\n\tid ${id}; .*\nSubject: again\n`));
     expect(await fx.layout.list('maildrop')).toEqual([]);
   });
 });

@@ -43,7 +43,8 @@ export interface PickupDeps {
   wakeupSeconds?: number;
   /** Wall clock in ms. */
   clock?: () => number;
-  /** uid of $mail_owner (for requeued files); looked up from /etc/passwd when absent. */
+  /** uid of $mail_owner (for requeued files); looked up from /etc/passwd when absent. The
+   *  uid running the reference counts as owner too. */
   mailOwnerUid?: number;
 }
 
@@ -106,7 +107,9 @@ export function createPickup(deps: PickupDeps): Pickup {
       logger.warning(SERVICE, `${id}: message has been queued for ${Math.floor((nowSec - st.mtimeMs / 1000) / DAY)} days`);
     }
     ownerUid ??= (await uidOf(cfg.get('mail_owner'))) ?? -1;
-    const requeued = st.uid === ownerUid && (st.mode & 0o004) === 0;
+    // The reference's own queue files belong to whoever runs it (root in tests), not always to
+    // $mail_owner; either owner marks a file postsuper -r put here (not world-readable).
+    const requeued = (st.uid === ownerUid || st.uid === process.getuid?.()) && (st.mode & 0o004) === 0;
 
     const handle = await deps.cleanup.open('pickup');
     const sender = msg.sender ? quoteLocal(msg.sender) : '';
