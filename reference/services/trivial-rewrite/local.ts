@@ -39,7 +39,7 @@ export class LocalDomains {
   private readonly ownAddresses: Set<string>;
 
   constructor(params: Params, open: OpenTable) {
-    this.mydestination = new MatchList(params.str('mydestination'), open, 'string');
+    this.mydestination = new MatchList(params.str('mydestination'), open, 'string', false, params.bool('smtputf8_enable'));
     const protocols = params.str('inet_protocols').toLowerCase();
     this.ownAddresses = new Set([
       ...interfaceAddresses(params.str('inet_interfaces'), protocols),

@@ -20,6 +20,15 @@ export type OpenTable = (spec: string) => LookupTable;
 
 export class TableLookupError extends Error {}
 
+/**
+ * Case folding of keys and names: with smtputf8_enable=yes Postfix folds UTF-8 text (ICU case
+ * folding, approximated by toLowerCase), otherwise ASCII letters only, so "BÜCHER.EXAMPLE" stays
+ * different from "bücher.example" (found by the differential fuzzer).
+ */
+export function foldCase(text: string, utf8: boolean): string {
+  return utf8 ? text.toLowerCase() : text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
 const isTableSpec = (pattern: string) => pattern[0] !== '[' && pattern.includes(':');
 
 /** Postfix's pattern tables see full keys only; everything else is a fixed key/value table. */
@@ -56,7 +65,7 @@ const TEXT_TYPES = new Set(['inline', 'static']);
 export class Maps {
   private readonly tables: { spec: string; table: LookupTable }[];
 
-  constructor(readonly title: string, value: string, open: OpenTable) {
+  constructor(readonly title: string, value: string, open: OpenTable, private readonly utf8 = true) {
     this.tables = splitList(value).map((spec) => ({ spec, table: open(spec) }));
   }
 
@@ -75,7 +84,7 @@ export class Maps {
       if (partial && !table.fixed) continue;
       let value: string | null;
       try {
-        value = await table.lookup(table.fixed ? key.toLowerCase() : key);
+        value = await table.lookup(table.fixed ? foldCase(key, this.utf8) : key);
       } catch (e) {
         throw new TableLookupError(`${spec} lookup error for "${key}": ${(e as Error).message}`);
       }
@@ -99,7 +108,10 @@ type Pattern = { negate: boolean; table?: LookupTable; text?: string };
 export class MatchList {
   private readonly patterns: Pattern[] = [];
 
-  constructor(value: string, open: OpenTable, private readonly kind: 'string' | 'domain', private readonly parentStyle = false) {
+  constructor(
+    value: string, open: OpenTable, private readonly kind: 'string' | 'domain', private readonly parentStyle = false,
+    private readonly utf8 = true,
+  ) {
     this.parse(value, false, open);
   }
 
@@ -115,7 +127,7 @@ export class MatchList {
       } else if (isTableSpec(rest)) {
         this.patterns.push({ negate, table: open(rest) });
       } else {
-        this.patterns.push({ negate, text: rest.toLowerCase() });
+        this.patterns.push({ negate, text: foldCase(rest, this.utf8) });
       }
     }
   }
@@ -125,7 +137,7 @@ export class MatchList {
   }
 
   async match(name: string): Promise<boolean> {
-    const folded = name.toLowerCase();
+    const folded = foldCase(name, this.utf8);
     for (const p of this.patterns) {
       if (await this.matchOne(folded, p)) return !p.negate;
     }

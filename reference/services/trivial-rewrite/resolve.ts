@@ -14,7 +14,7 @@ import {
   RESOLVE_CLASS_ALIAS, RESOLVE_CLASS_DEFAULT, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY, RESOLVE_CLASS_VIRTUAL,
   RESOLVE_FLAG_ERROR, RESOLVE_FLAG_FAIL, RESOLVE_FLAG_ROUTED, type ResolveReply,
 } from '../contracts.ts';
-import { TableLookupError, Maps, MatchList, type OpenTable } from './maps.ts';
+import { foldCase, TableLookupError, Maps, MatchList, type OpenTable } from './maps.ts';
 import { LocalDomains } from './local.ts';
 import { rewriteTokens, type RewriteContext, type RewriteSettings } from './rewrite.ts';
 import { appendToks, internalize, lastIndexOfType, op, quoteLocal, scan, type Tok } from './tok822.ts';
@@ -82,20 +82,21 @@ export class Resolver {
       nullDefaultTransportKey: params.str('empty_address_default_transport_maps_lookup_key'),
     };
     this.local = new LocalDomains(params, open);
-    this.aliasDomains = new MatchList(params.str('virtual_alias_domains'), open, 'string');
-    this.mailboxDomains = new MatchList(params.str('virtual_mailbox_domains'), open, 'string');
-    this.relayDomains = new MatchList(params.str('relay_domains'), open, 'domain', parentStyle('relay_domains'));
-    this.relocated = new Maps('relocated_maps', params.str('relocated_maps'), open);
+    const utf8 = this.settings.smtputf8;
+    this.aliasDomains = new MatchList(params.str('virtual_alias_domains'), open, 'string', false, utf8);
+    this.mailboxDomains = new MatchList(params.str('virtual_mailbox_domains'), open, 'string', false, utf8);
+    this.relayDomains = new MatchList(params.str('relay_domains'), open, 'domain', parentStyle('relay_domains'), utf8);
+    this.relocated = new Maps('relocated_maps', params.str('relocated_maps'), open, utf8);
     const personality = (prefix: '' | 'address_verify_'): Personality => ({
       localTransport: params.str(`${prefix}local_transport`),
       virtualTransport: params.str(`${prefix}virtual_transport`),
       relayTransport: params.str(`${prefix}relay_transport`),
       defaultTransport: params.str(`${prefix}default_transport`),
       relayhost: params.str(`${prefix}relayhost`),
-      transportMaps: new Maps(`${prefix}transport_maps`, params.str(`${prefix}transport_maps`), open),
-      senderRelayMaps: new Maps(`${prefix}sender_dependent_relayhost_maps`, params.str(`${prefix}sender_dependent_relayhost_maps`), open),
+      transportMaps: new Maps(`${prefix}transport_maps`, params.str(`${prefix}transport_maps`), open, utf8),
+      senderRelayMaps: new Maps(`${prefix}sender_dependent_relayhost_maps`, params.str(`${prefix}sender_dependent_relayhost_maps`), open, utf8),
       senderDefaultTransportMaps: new Maps(
-        `${prefix}sender_dependent_default_transport_maps`, params.str(`${prefix}sender_dependent_default_transport_maps`), open),
+        `${prefix}sender_dependent_default_transport_maps`, params.str(`${prefix}sender_dependent_default_transport_maps`), open, utf8),
     });
     this.regular = personality('');
     this.verify = personality('address_verify_');
@@ -118,7 +119,8 @@ export class Resolver {
     if (maps.empty) return null;
     const how: FindStrategy = {
       full: true, noExt: true, atDomain: true,
-      localIfLocal: async (d) => d.toLowerCase() === this.localContext.origin.toLowerCase() || this.local.isLocal(d),
+      localIfLocal: async (d) =>
+        foldCase(d, this.settings.smtputf8) === foldCase(this.localContext.origin, this.settings.smtputf8) || this.local.isLocal(d),
     };
     return mailAddrFind(maps, address, this.settings.recipientDelimiter, how);
   }
