@@ -85,6 +85,9 @@ build_base() {
   rm -f "$dir.log"
   # No daemon may run at build time in the image; keep apt's lists out of it.
   rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/archives/*.deb
+  # The tar's "." becomes the image's /: mktemp made it 0700, which would lock every
+  # unprivileged process (Postfix's daemons) out of the whole file system.
+  chmod 0755 "$dir"
   say "base image: docker import as $BASE_IMAGE"
   tar -C "$dir" -c . | docker import - "$BASE_IMAGE" >/dev/null
   rm -rf "$dir"
