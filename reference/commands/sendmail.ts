@@ -253,7 +253,8 @@ export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promi
     if (!existsSync(mainCf)) throw new Fatal(`open ${mainCf}: No such file or directory`);
     if (o.mode !== 'enqueue') {
       const r = await postqueueCommand(['-c', o.configDir, o.mode === 'mailq' ? '-p' : '-f']);
-      return { code: r.code, stdout: r.stdout, stderr: stderr + r.stderr.replace(/^postqueue:/gm, 'sendmail:') };
+      // sendmail -bp / -q exec postqueue: its messages keep the "postqueue:" prefix.
+      return { code: r.code, stdout: r.stdout, stderr: stderr + r.stderr };
     }
     const config = loadMainCf(o.configDir);
     const uid = io.uid ?? process.getuid?.() ?? 0;
