@@ -30,4 +30,14 @@ describe('throughput load and delivery watch', () => {
     for (let n = 0; n < 30; n++) expect(watch.deliveredAt[n]!).toBeLessThanOrEqual(sent.acceptedAt[n]!);
     expect(new Set(sink.connections().map((c) => c.id)).size).toBe(4);
   });
+
+  it('finishes when the expectation is lowered to what was accepted', async () => {
+    sink = await createSink();
+    const watch = watchDeliveries(sink, 10, 1, 20_000);
+    const sent = await sendLoad(sink.endpoint, { messages: 3, size: 512, recipients: 1, sessions: 1, domain: () => 'example.test' });
+    expect(sent.acceptedAt.filter((t) => t !== undefined)).toHaveLength(3);
+    watch.expect(3);
+    await watch.done;
+    expect(watch.deliveredAt.filter((t) => t !== undefined)).toHaveLength(3);
+  });
 });

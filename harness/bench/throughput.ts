@@ -126,7 +126,8 @@ export async function runOnTarget(
       report();
     });
     const acceptedTimes = sent.acceptedAt.filter((t): t is number => t !== undefined);
-    if (acceptedTimes.length < opts.messages) watch.stop();
+    // Only what was accepted can arrive; wait for exactly that (a failed run is reported below).
+    if (acceptedTimes.length < opts.messages) watch.expect(acceptedTimes.length);
     try {
       await watch.done;
     } catch (e) {
