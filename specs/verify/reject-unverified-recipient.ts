@@ -38,6 +38,7 @@ const scenario: Scenario = {
     },
     { kind: 'wait', event: { kind: 'delivery', to: 'good@verify.example', status: 'deliverable' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'bad@verify.example', status: 'undeliverable' } },
+    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
     {
       kind: 'smtp',
       name: 'after the probes',
@@ -61,6 +62,7 @@ const scenario: Scenario = {
       { kind: 'delivery', to: 'good@verify.example', status: 'deliverable', dsn: '2.1.5', count: 1 },
       { kind: 'delivery', to: 'bad@verify.example', status: 'undeliverable', dsn: '5.1.1', count: 1 },
       { kind: 'queue-active', from: 'double-bounce@mx.twinpost.test', count: 2 },
+      { kind: 'removed', count: 2 },
       { kind: 'reject', stage: 'RCPT', code: 450, to: 'good@verify.example', count: 1 },
       { kind: 'reject', stage: 'RCPT', code: 550, dsn: '5.1.1', to: 'bad@verify.example', count: 1 },
     ],
