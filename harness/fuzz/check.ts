@@ -18,7 +18,9 @@ export interface Divergence {
   address: string;
   /** What differed: "answers" (reference vs Postfix) or "resolve repeated on <side>". */
   what: string;
+  /** Postfix's answers; for a repeated resolve, the first answer of that side. */
   postfix: unknown;
+  /** The reference's answers; for a repeated resolve, the second answer of that side. */
   reference: unknown;
 }
 
@@ -82,7 +84,8 @@ export function describeDivergence(d: Divergence, describeConfig: (c: RewriteFuz
     `divergence (${d.what}) for address ${JSON.stringify(d.address)}`,
     '  configuration:',
     indent(describeConfig(d.config)),
-    `  postfix:   ${JSON.stringify(d.postfix)}`,
-    `  reference: ${JSON.stringify(d.reference)}`,
+    ...(d.what === 'answers'
+      ? [`  postfix:   ${JSON.stringify(d.postfix)}`, `  reference: ${JSON.stringify(d.reference)}`]
+      : [`  first:     ${JSON.stringify(d.postfix)}`, `  again:     ${JSON.stringify(d.reference)}`]),
   ].join('\n');
 }
