@@ -56,7 +56,11 @@ function throughputMd(s: NonNullable<BenchJson['throughput']>): string[] {
     ['target', 'accepted/s', 'delivered/s', 'latency p50 / p90 / p99 ms', 'peak summed RSS', 'load average during the run'],
   );
   for (const [name, t] of Object.entries(r.targets)) {
-    if (t.status !== 'ok') out.push(`| ${name} | ${t.reason} | | | | |`);
+    if (t.status !== 'ok') {
+      const p = t.partial;
+      const partial = p ? ` Over the ${p.delivered} messages that arrived: ${p.acceptedPerSec} accepted/s, ${p.deliveredPerSec} delivered/s, latency p50 ${p.latencyMs.p50} ms, peak ${p.peakRssMiB} MiB.` : '';
+      out.push(`| ${name} | ${t.reason}${partial} | | | | |`);
+    }
     else {
       const load = t.loadAverage ? `${t.loadAverage.start} → ${t.loadAverage.end}` : '';
       out.push(`| ${name} | ${t.acceptedPerSec} | ${t.deliveredPerSec} | ${t.latencyMs.p50} / ${t.latencyMs.p90} / ${t.latencyMs.p99} | ${t.peakRssMiB} MiB (${t.peakProcesses} processes) | ${load} |`);

@@ -129,7 +129,10 @@ export function throughputChart(s: Section<ThroughputResult>): string {
   const bars = (pick: (t: Extract<ThroughputResult['targets'][string], { status: 'ok' }>) => { value: number; whisker?: number }) =>
     names.map((name) => {
       const t = r.targets[name]!;
-      return t.status === 'ok' ? { series: name, ...pick(t) } : { series: name, value: null, note: t.reason };
+      if (t.status === 'ok') return { series: name, ...pick(t) };
+      // An incomplete run: its figures over what arrived, marked as such.
+      if (t.partial) return { series: name, ...pick(t.partial), note: `incomplete run: ${t.partial.delivered} of ${r.messages} arrived` };
+      return { series: name, value: null, note: t.reason };
     });
   const panels: BarPanel[] = [
     { title: 'rates (higher is better)', unit: 'messages/s', groups: [
@@ -185,7 +188,11 @@ export function rewriteTable(r: RewriteBenchResult): string {
 export function throughputTable(r: ThroughputResult): string {
   const lines = [`throughput: ${r.messages} messages × ${r.recipients} recipient(s), ${r.sizeBytes} bytes, ${r.sessions} sessions`];
   for (const [name, t] of Object.entries(r.targets)) {
-    if (t.status !== 'ok') lines.push(`  ${name.padEnd(10)} ${t.reason}`);
+    if (t.status !== 'ok') {
+      lines.push(`  ${name.padEnd(10)} ${t.reason}`);
+      const p = t.partial;
+      if (p) lines.push(`  ${''.padEnd(10)} partial, over the ${p.delivered} that arrived: ${p.acceptedPerSec} accepted/s, ${p.deliveredPerSec} delivered/s, latency p50 ${p.latencyMs.p50} ms, peak RSS ${p.peakRssMiB} MiB`);
+    }
     else lines.push(`  ${name.padEnd(10)} ${t.acceptedPerSec} accepted/s, ${t.deliveredPerSec} delivered/s, latency p50 ${t.latencyMs.p50} ms p99 ${t.latencyMs.p99} ms, peak RSS ${t.peakRssMiB} MiB (${t.peakProcesses} processes)`);
   }
   if (r.ratios) lines.push(`  reference ÷ postfix: delivered/s ×${r.ratios.deliveredPerSec}, peak memory ×${r.ratios.peakRss}`);

@@ -46,7 +46,11 @@ export interface ThroughputFigures {
   errors?: string[];
 }
 
-export type ThroughputColumn = ThroughputFigures | { status: 'unavailable'; reason: string };
+/**
+ * Figures, or why there are none. A run that lost messages is not available; its figures over
+ * the messages that did arrive are kept as `partial` (status 'ok' inside, counts show the loss).
+ */
+export type ThroughputColumn = ThroughputFigures | { status: 'unavailable'; reason: string; partial?: ThroughputFigures };
 
 export interface ThroughputResult {
   messages: number;
@@ -136,15 +140,8 @@ export async function runOnTarget(
     const peak = memory.stop();
     const deliveredTimes = watch.deliveredAt.filter((t): t is number => t !== undefined);
     const latencies = watch.deliveredAt.flatMap((d, n) => (d !== undefined && sent.acceptedAt[n] !== undefined ? [d - sent.acceptedAt[n]!] : []));
-    if (deliveredTimes.length < opts.messages) {
-      const problems = target.events().filter((e) => ['warning', 'error', 'fatal', 'panic'].includes(e.kind)).slice(-3);
-      const logged = problems.map((e) => ('text' in e ? `${e.kind}: ${e.text}` : e.kind)).join('; ');
-      return {
-        status: 'unavailable',
-        reason:
-          `not available: the run did not complete (${acceptedTimes.length} accepted, ${deliveredTimes.length} delivered of ${opts.messages}; ` +
-          `client saw: ${sent.errors.join('; ') || 'nothing'}; maillog: ${logged || 'no warnings'})`,
-      };
+    if (deliveredTimes.length === 0) {
+      return { status: 'unavailable', reason: `not available: no message reached the sink (client saw: ${sent.errors.join('; ') || 'nothing'})` };
     }
     const end = Math.max(...deliveredTimes);
     const figures: ThroughputFigures = {
@@ -161,6 +158,15 @@ export async function runOnTarget(
       loadAverage: { start: sig(loadAtStart), end: sig(loadavg()[0]!) },
     };
     if (sent.errors.length > 0) figures.errors = sent.errors;
+    if (deliveredTimes.length < opts.messages) {
+      const problems = target.events().filter((e) => ['warning', 'error', 'fatal', 'panic'].includes(e.kind)).slice(-3);
+      const logged = problems.map((e) => ('text' in e ? `${e.kind}: ${e.text}` : e.kind)).join('; ');
+      const reason =
+        `not available: the run did not complete (${acceptedTimes.length} accepted, ${deliveredTimes.length} delivered of ${opts.messages}; ` +
+        `client saw: ${sent.errors.join('; ') || 'nothing'}; maillog: ${logged || 'no warnings'})`;
+      say(`throughput: ${target.name}: ${reason}`);
+      return { status: 'unavailable', reason, partial: figures };
+    }
     say(`throughput: ${target.name}: ${figures.acceptedPerSec} accepted/s, ${figures.deliveredPerSec} delivered/s, peak ${figures.peakRssMiB} MiB`);
     return figures;
   } finally {
