@@ -27,4 +27,17 @@ describe('real sendmail/postdrop → reference pickup', () => {
     expect(mbox).toContain('\nSubject: from real sendmail\n');
     expect(await target.queue()).toEqual([]);
   });
+
+  it('keeps its trigger socket across a reload: the reference sendmail (ReferenceTarget.sendmail) is picked up at once', async () => {
+    target = new ReferenceTarget();
+    await target.start({ main: {} });
+    await target.reload();
+    const from = target.events().length;
+    const r = await target.sendmail(['-f', 'bob@client.example', 'nobody'], 'Subject: after reload\n\nhi\n');
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    const picked = await target.waitForEvent((e) => e.kind === 'other' && e.service === 'pickup', 5_000, from);
+    expect(picked.raw).toMatch(/: uid=0 from=<bob@client\.example>$/);
+    await target.waitForEvent((e) => e.kind === 'removed' && e.queueId === picked.queueId, 10_000, from);
+    expect(await target.mailbox('nobody')).toContain('\nSubject: after reload\n');
+  });
 });

@@ -54,9 +54,9 @@ export async function serveTrigger(socketPath: string, onTrigger: (bytes: Buffer
     server.listen(socketPath, () => resolve());
   });
   return {
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      void rm(socketPath, { force: true });
-    }),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(socketPath, { force: true });
+    },
   };
 }
