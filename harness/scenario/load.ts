@@ -36,7 +36,7 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 export function isScenarioFile(rel: string): boolean {
-  return rel.endsWith('.ts') && !rel.endsWith('.test.ts') && !rel.endsWith('.d.ts') && !rel.split('/').pop()!.startsWith('_');
+  return rel.endsWith('.ts') && !rel.endsWith('.test.ts') && !rel.endsWith('.d.ts') && !rel.split('/').some((part) => part.startsWith('_'));
 }
 
 /**
