@@ -6,7 +6,7 @@
  * Real Postfix and the reference MTA read exactly these files, so a scenario's configuration is
  * written once. Placeholders in values are replaced first (see substitute()).
  */
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { MailConfig } from './types.ts';
@@ -115,13 +115,16 @@ export function writeConfigDir(dirs: InstanceDirs, config: MailConfig, smtpPort:
   writeFileSync(join(dirs.configDir, 'main.cf'), renderMainCf(main));
   const master = [...baseMasterCf(smtpPort), ...(config.master ?? []).map((l) => substitute(l, vars))];
   writeFileSync(join(dirs.configDir, 'master.cf'), master.join('\n') + '\n');
-  // Postfix re-reads a main.cf changed within the last second until it is older (about 1.5 s
-  // of waiting at every start); backdating the files skips that wait.
+  // Postfix re-reads a main.cf (and a texthash/regexp file) changed within the last second
+  // until it is older (about 1.5 s of waiting at every start); backdating skips that wait.
+  // Sources are backdated further than compiled maps, so a .lmdb is never older than its source.
   const past = new Date(Date.now() - 5_000);
+  const pastSource = new Date(Date.now() - 10_000);
   for (const f of ['main.cf', 'master.cf']) utimesSync(join(dirs.configDir, f), past, past);
   for (const map of config.maps ?? []) {
     const file = join(dirs.configDir, map.name);
     writeFileSync(file, substitute(map.content, vars));
+    utimesSync(file, pastSource, pastSource);
     const build = map.build ?? 'none';
     if (build === 'none') continue;
     const tool = build === 'postalias' ? 'postalias' : 'postmap';
@@ -131,5 +134,7 @@ export function writeConfigDir(dirs: InstanceDirs, config: MailConfig, smtpPort:
       const e = err as { stderr?: Buffer };
       throw new Error(`${tool} failed on map ${map.name}: ${e.stderr?.toString().trim() ?? String(err)}`);
     }
+    const db = `${file}.${map.dbType ?? 'lmdb'}`;
+    if (existsSync(db)) utimesSync(db, past, past);
   }
 }
