@@ -83,8 +83,9 @@ build_base() {
   debootstrap --variant=minbase --include="$BASE_PACKAGES" bookworm "$dir" "$MIRROR" >"$dir.log" 2>&1 \
     || { tail -20 "$dir.log" >&2; die "debootstrap failed (log: $dir.log)"; }
   rm -f "$dir.log"
-  # No daemon may run at build time in the image; keep apt's lists out of it.
-  rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/archives/*.deb
+  # Every container copies the whole image (vfs storage): leave out what no test reads.
+  rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/archives/*.deb \
+    "$dir"/usr/share/doc/* "$dir"/usr/share/man/* "$dir"/usr/share/info/* "$dir"/usr/share/locale/*
   # The tar's "." becomes the image's /: mktemp made it 0700, which would lock every
   # unprivileged process (Postfix's daemons) out of the whole file system.
   chmod 0755 "$dir"

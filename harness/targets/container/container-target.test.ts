@@ -12,7 +12,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { ContainerTarget } from './container-target.ts';
 import { containerUnavailable, labelledContainers, reapStaleContainers } from './docker.ts';
 import { SmtpDialog } from '../../smtp/dialog.ts';
@@ -54,6 +54,10 @@ async function submit(t: ContainerTarget, rcpt: string): Promise<string> {
   const m = /queued as ([0-9A-Za-z]+)/.exec(r.text);
   expect(m, r.text).not.toBeNull();
   return m![1]!;
+}
+
+function containerRunning(id: string): boolean {
+  return execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', id], { encoding: 'utf8' }).trim() === 'true';
 }
 
 describe.sequential('container target', () => {
@@ -119,12 +123,14 @@ describe.sequential('container target', () => {
     await t.start({ main: { defer_transports: 'local' } });
     const qid = await submit(t, 'nobody@mx.twinpost.test');
     await t.waitForEvent((e) => e.kind === 'delivery' && e.queueId === qid && e.status === 'deferred');
-    const before = t.containerId!;
+    const id = t.containerId!;
     await t.crash();
-    expect(labelledContainers(t.root)).toEqual([]);
+    expect(containerRunning(id)).toBe(false);
+    await expect(SmtpDialog.connect({ ...t.smtp, timeoutMs: 2000 })).rejects.toThrow();
     await expect(t.queue()).rejects.toThrow(/not running/);
     await t.restart();
-    expect(t.containerId).not.toBe(before);
+    expect(t.containerId).toBe(id); // the same container, started again on the same queue
+    expect(containerRunning(id)).toBe(true);
     const q = await t.queue();
     expect(q.map((e) => e.queue_id)).toContain(qid);
     // An orderly stop, then a restart, also keeps it.

@@ -13,7 +13,9 @@
  *  - readiness is master's "daemon started" line in the maillog, never a sleep;
  *  - crash() is `docker kill` (SIGKILL to the container's init: every Postfix process dies);
  *  - stop() is `docker stop` (SIGTERM to master, which stops its children);
- *  - restart() starts a new container on the same instance root (the queue is the state).
+ *  - restart() is `docker start` of the same container (its entry point runs again on the
+ *    same instance root; the queue there is the state that survives);
+ *  - dispose() removes the container, then the instance root.
  * postqueue (queue, flush) and sendmail run inside the container with `exec`.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +50,8 @@ export class ContainerTarget implements Target {
   private port = 0;
   private follower?: MaillogFollower;
   private container?: StartedTestContainer;
+  /** Whether Postfix (the container's init) runs now; the container itself lives until dispose(). */
+  private running = false;
   private messages = 0;
   private readonly vars: Placeholders;
   private readonly timeoutMs: number;
@@ -111,24 +115,30 @@ export class ContainerTarget implements Target {
     return builds;
   }
 
+  /** Start Postfix: a new container the first time, the same container again after stop/crash. */
   private async startContainer(): Promise<void> {
     const dirs = this.need();
     const from = this.follower!.events().length;
-    prepareTestcontainersEnv();
-    const { GenericContainer } = await import('testcontainers');
-    try {
-      this.container = await new GenericContainer(this.image)
-        .withNetworkMode('host')
-        .withBindMounts([{ source: dirs.root, target: dirs.root, mode: 'rw' }])
-        .withEnvironment({ TWINPOST_BUILD_MAPS: join(dirs.root, BUILD_LIST) })
-        .withCommand([dirs.configDir])
-        .withLabels({ [OWNER_LABEL]: String(process.pid), [ROOT_LABEL]: dirs.root })
-        .withStartupTimeout(this.timeoutMs)
-        .start();
-    } catch (err) {
-      throw new Error(`container target: the container did not start: ${(err as Error).message}`);
+    if (this.container) {
+      await (await this.handle()).start();
+    } else {
+      prepareTestcontainersEnv();
+      const { GenericContainer } = await import('testcontainers');
+      try {
+        this.container = await new GenericContainer(this.image)
+          .withNetworkMode('host')
+          .withBindMounts([{ source: dirs.root, target: dirs.root, mode: 'rw' }])
+          .withEnvironment({ TWINPOST_BUILD_MAPS: join(dirs.root, BUILD_LIST) })
+          .withCommand([dirs.configDir])
+          .withLabels({ [OWNER_LABEL]: String(process.pid), [ROOT_LABEL]: dirs.root })
+          .withStartupTimeout(this.timeoutMs)
+          .start();
+      } catch (err) {
+        throw new Error(`container target: the container did not start: ${(err as Error).message}`);
+      }
+      trackContainer(this.container.getId());
     }
-    trackContainer(this.container.getId());
+    this.running = true;
     try {
       await this.waitForEvent((e) => e.kind === 'daemon-started', this.timeoutMs, from);
     } catch (err) {
@@ -154,7 +164,7 @@ export class ContainerTarget implements Target {
     }
   }
 
-  /** The dockerode handle of the running container (kill with a signal, wait for exit). */
+  /** The dockerode handle of the container (start, stop, kill with a signal, wait, remove). */
   private async handle() {
     const { getContainerRuntimeClient } = await import('testcontainers');
     const client = await getContainerRuntimeClient();
@@ -163,7 +173,7 @@ export class ContainerTarget implements Target {
 
   async reload(config?: MailConfig): Promise<void> {
     this.need();
-    if (!this.container) throw new Error('container target: reload while not running');
+    if (!this.running) throw new Error('container target: reload while not running');
     if (config) {
       for (const build of this.writeConfig(config)) {
         const [tool, map] = build.split(' ');
@@ -176,39 +186,31 @@ export class ContainerTarget implements Target {
   }
 
   async stop(): Promise<void> {
-    if (!this.container) return;
-    const c = this.container;
+    if (!this.running) return;
     // docker stop: SIGTERM to master, which terminates its children and exits; SIGKILL only
-    // if that takes longer than the timeout.
-    await c.stop({ timeout: Math.ceil(this.timeoutMs / 1000), remove: true });
-    this.forget(c);
+    // if that takes longer than the timeout. The container is kept for restart().
+    await (await this.handle()).stop({ t: Math.ceil(this.timeoutMs / 1000) });
+    this.running = false;
   }
 
   async crash(): Promise<void> {
-    if (!this.container) return;
-    const c = this.container;
+    if (!this.running) return;
     const h = await this.handle();
     await h.kill({ signal: 'SIGKILL' });
     await h.wait(); // the container's init is gone, and with it every process in its pid namespace
-    await c.stop({ timeout: 0, remove: true });
-    this.forget(c);
-  }
-
-  private forget(c: StartedTestContainer): void {
-    untrackContainer(c.getId());
-    this.container = undefined;
+    this.running = false;
   }
 
   async restart(): Promise<void> {
     this.need();
-    if (this.container) await this.stop();
+    if (this.running) await this.stop();
     await this.startContainer();
   }
 
   async dispose(): Promise<void> {
     if (!this.dirs) return;
     try {
-      if (this.container) await this.removeQuietly();
+      if (this.container) await this.removeContainer();
     } finally {
       this.follower?.stop();
       destroyRootSync(this.dirs.root);
@@ -216,11 +218,20 @@ export class ContainerTarget implements Target {
     }
   }
 
-  private async removeQuietly(): Promise<void> {
+  /** Orderly stop when possible (as the postfix target does), then remove the container. */
+  private async removeContainer(): Promise<void> {
+    const id = this.container!.getId();
     try {
       await this.stop();
     } catch {
-      await this.crash();
+      await this.crash().catch(() => undefined);
+    }
+    try {
+      await (await this.handle()).remove({ force: true });
+    } finally {
+      untrackContainer(id);
+      this.container = undefined;
+      this.running = false;
     }
   }
 
@@ -239,7 +250,7 @@ export class ContainerTarget implements Target {
 
   /** Run a command in the container; throws with its output when it exits non-zero. */
   private async exec(cmd: string[]): Promise<string> {
-    if (!this.container) throw new Error(`container target: ${cmd[0]} while not running`);
+    if (!this.container || !this.running) throw new Error(`container target: ${cmd[0]} while not running`);
     const r = await this.container.exec(cmd);
     if (r.exitCode !== 0) throw new Error(`${cmd.join(' ')} exited with ${r.exitCode}: ${(r.stderr || r.stdout).trim()}`);
     return r.stdout;
@@ -254,7 +265,7 @@ export class ContainerTarget implements Target {
   }
 
   async sendmail(args: string[], message: string): Promise<SendmailResult> {
-    if (!this.container) throw new Error('container target: sendmail while not running');
+    if (!this.container || !this.running) throw new Error('container target: sendmail while not running');
     // exec has no stdin: the message goes through a file in the shared instance root.
     const file = join(this.need().root, `sendmail-${++this.messages}.eml`);
     writeFileSync(file, message, { mode: 0o644 });
