@@ -9,8 +9,10 @@
  * trace_flags — others are ignored with a warning); a submission without a sender or without
  * a recipient is refused (CLEANUP_STAT_BAD). The file is created in maildrop/ (queue ID as
  * cleanup makes them), written, set to mode 0744 (complete) and fsynced; then "W" goes to
- * public/pickup. A pickup that is not running is not an error: it finds the file later.
+ * public/pickup. A pickup that is not running is not an error (postdrop warns "unable to look
+ * up public/pickup" when the socket is missing): pickup finds the file later.
  */
+import { existsSync } from 'node:fs';
 import type { QueueLayout } from '../queue/layout.ts';
 import { QueueFileWriter } from '../queue/queue-file.ts';
 import { REC } from '../queue/records.ts';
@@ -28,8 +30,10 @@ export interface PostdropOptions {
   longQueueIds?: boolean;
   /** Wall clock in ms (the T record). */
   clock?: () => number;
-  /** Warnings (postdrop logs them as "uid=N: ..."). */
-  warn?: (text: string) => void;
+  /** postdrop's own stderr lines ("postdrop: warning: ..."), as real postdrop prints them. */
+  stderr?: (line: string) => void;
+  /** Real uid of the submitter (warnings say "uid=N"). */
+  uid?: number;
   /** Send the pickup trigger (default true). */
   trigger?: boolean;
 }
@@ -54,6 +58,8 @@ function attributeAllowed(name: string, value: string): boolean {
 
 export async function postdrop(opts: PostdropOptions): Promise<PostdropResult> {
   const now = (opts.clock ?? Date.now)();
+  const warn = (text: string) => opts.stderr?.(`postdrop: warning: ${text}`);
+  const uid = opts.uid ?? process.getuid?.() ?? 0;
   let segment = 0;
   let senders = 0;
   let recipients = 0;
@@ -70,11 +76,11 @@ export async function postdrop(opts: PostdropOptions): Promise<PostdropResult> {
       const text = Buffer.from(rec.data ?? '').toString('utf8');
       const eq = text.indexOf('=');
       if (eq <= 0) {
-        opts.warn?.(`ignoring malformed record: missing attribute name: ${text.slice(0, 200)}`);
+        warn(`uid=${uid}: ignoring malformed record: missing attribute name: ${text.slice(0, 200)}`);
         continue;
       }
       if (!attributeAllowed(text.slice(0, eq), text.slice(eq + 1))) {
-        opts.warn?.(`ignoring attribute record: ${text.slice(0, eq).slice(0, 200)}=${text.slice(eq + 1).slice(0, 200)}`);
+        warn(`uid=${uid}: ignoring attribute record: ${text.slice(0, eq).slice(0, 200)}=${text.slice(eq + 1).slice(0, 200)}`);
         continue;
       }
     }
@@ -91,6 +97,10 @@ export async function postdrop(opts: PostdropOptions): Promise<PostdropResult> {
     await writer.abort();
     throw err;
   }
-  if (opts.trigger !== false) await sendTrigger(publicSocket(opts.layout.queueDir, 'pickup'));
+  if (opts.trigger !== false) {
+    const socket = publicSocket(opts.layout.queueDir, 'pickup');
+    if (!existsSync(socket)) warn('unable to look up public/pickup: No such file or directory');
+    else await sendTrigger(socket);
+  }
   return { status: 0, reason: '', queueId: writer.queueId };
 }

@@ -66,6 +66,9 @@ const SAME_FILE: [string, string[], string][] = [
   ['-bv probe', ['-bv', 'nobody', 'x@y'], 'ignored\n'],
   ['null sender', ['-f', '<>', 'nobody'], 'Subject: n\n\nb\n'],
   ['gateway (-G) submission', ['-G', 'nobody'], 'Subject: g\n\nb\n'],
+  ['DSN envelope id and RET, VERP', ['-V', 'env-1', '-R', 'hdrs', '-XV', '-f', 'list@x.example', 'nobody'], 'Subject: d\n\nb\n'],
+  ['old -Vxy spelling of -XV, bad -R ignored', ['-V-=', '-R', 'bogus', '-f', 'list@x.example', 'nobody'], 'Subject: v\n\nb\n'],
+  ['old "-V xy": -XV, and xy is the first recipient', ['-f', 'list@x.example', '-V', 'ab', 'nobody'], 'Subject: v\n\nb\n'],
 ];
 
 describe('reference sendmail/postdrop vs real Postfix 3.7.11', () => {
@@ -75,6 +78,7 @@ describe('reference sendmail/postdrop vs real Postfix 3.7.11', () => {
       expect(ref.code).toBe(real.code);
       expect(real.code).toBe(0);
       expect(ref.stdout).toBe(real.stdout);
+      expect(ref.stderr).toBe(real.stderr);
       const a = maildropRecords(real.maildrop);
       const b = maildropRecords(ref.maildrop);
       expect(b.records).toEqual(a.records);
@@ -89,6 +93,8 @@ describe('reference sendmail/postdrop vs real Postfix 3.7.11', () => {
     ['unknown option', ['-z', 'nobody'], 'x\n'],
     ['-t with -bv', ['-t', '-bv'], 'To: a@b\n\nx\n'],
     ['bad -B value', ['-B', 'BINARY', 'nobody'], 'x\n'],
+    ['-XV with a null sender', ['-XV', '-f', '<>', 'nobody'], 'x\n'],
+    ['-XV with bad delimiters', ['-XVab', 'nobody'], 'x\n'],
   ];
   for (const [name, args, input] of BAD) {
     it(`fails like Postfix: ${name}`, async () => {

@@ -3,9 +3,9 @@
  *
  * What Postfix's sendmail does in enqueue mode (src/sendmail/sendmail.c), then hands the
  * records to the reference postdrop (./postdrop.ts), which writes maildrop/QID and pokes pickup:
- *   A rewrite_context=local (-G: remote), F full name (-F, else $NAME, else the passwd GECOS
+ *   [A envelope_id] (-V), [A ret_flags] (-R full|hdrs), A rewrite_context=local (-G: remote), F full name (-F, else $NAME, else the passwd GECOS
  *   field), S sender (-f/-r parsed as an RFC 822 address list, first address, internal form;
- *   default: the login name), [A encoding] (-B 7BIT|8BITMIME), [A trace_flags] (-bv: 512),
+ *   default: the login name), [A encoding] (-B 7BIT|8BITMIME), [A trace_flags] (-bv: 512), [V] (-XV),
  *   per recipient [A notify_flags] (-N) R — each argument parsed as an address list ("a, b",
  *   "Name <a>"), an argument without any address gives an empty R — then M, the content as
  *   N/L records (a leading "From " line dropped, CR stripped per sendmail_fix_line_endings,
@@ -171,6 +171,9 @@ interface Options {
   extract: boolean;
   dotEnds: boolean;
   traceFlags: number;
+  ret: number;
+  envid?: string;
+  verp?: string;
   mode: 'enqueue' | 'mailq' | 'flush';
   recipients: string[];
 }
@@ -180,10 +183,23 @@ const NOTIFY: Record<string, number> = { never: 1, success: 2, failure: 4, delay
 function parseOptions(argv: string[], env: Record<string, string | undefined>, getoptErr: (m: string) => void, err: (m: string) => void): Options {
   const o: Options = {
     configDir: env.MAIL_CONFIG ?? '/etc/postfix', context: 'local', notify: 0, extract: false, dotEnds: true,
-    traceFlags: 0, mode: 'enqueue', recipients: [],
+    traceFlags: 0, ret: 0, mode: 'enqueue', recipients: [],
   };
   let usage = false;
-  const args = argv.map((a) => (a === '-q' ? '-q0' : a));
+  // "-q" alone is not getopt-compatible; "-V xy" and "-Vxy" are the old spellings of -XV
+  // (as in sendmail.c, "-V xy" becomes "-XV" and "xy" stays where it is).
+  const args = argv.map((a, k) => {
+    if (a === '-q') return '-q0';
+    if (a === '-V' && argv[k + 1]?.length === 2) {
+      err('warning: option -V is deprecated with Postfix 2.3; specify -XV instead');
+      return '-XV';
+    }
+    if (/^-V..$/.test(a)) {
+      err(`warning: option ${a} is deprecated with Postfix 2.3; specify -X${a.slice(1)} instead`);
+      return `-X${a.slice(1)}`;
+    }
+    return a;
+  });
   for (const r of getopt(args, GETOPT_LIST, getoptErr)) {
     if ('rest' in r) {
       o.recipients = r.rest;
@@ -210,7 +226,22 @@ function parseOptions(argv: string[], env: Record<string, string | undefined>, g
         }
         break;
       }
-      case 'X': throw new Fatal(`unsupported: -X${arg[0] ?? ''}`);
+      case 'X': {
+        if (arg[0] !== 'V') throw new Fatal(`unsupported: -X${arg[0] ?? ''}`);
+        const delims = arg.slice(1) || '+=';
+        if (delims.length !== 2 || [...delims].some((c) => !'-=+'.includes(c))) throw new Fatal('-V requires two characters from -=+');
+        o.verp = delims;
+        break;
+      }
+      case 'R':
+        o.ret = ({ full: 1, hdrs: 2 } as Record<string, number>)[arg.toLowerCase()] ?? 0;
+        if (!o.ret) err('warning: bad -R option value -- ignored');
+        break;
+      case 'V':
+        if (arg.length > 100) err('warning: too long -V option value -- ignored');
+        else if (!/^[\x20-\x7e]*$/.test(arg)) err('warning: bad syntax in -V option value -- ignored');
+        else o.envid = arg;
+        break;
       case 'b':
         if (arg[0] === 'v') o.traceFlags |= USR_VRFY;
         else if (arg[0] === 'p') o.mode = 'mailq';
@@ -232,6 +263,7 @@ function parseOptions(argv: string[], env: Record<string, string | undefined>, g
   if (o.traceFlags & USR_VRFY) {
     if (o.extract) throw new Fatal('-t option cannot be used with -bv');
     if (o.notify) throw new Fatal('-N option cannot be used with -bv');
+    if (o.ret) throw new Fatal('-R option cannot be used with -bv');
   }
   o.configDir = resolve(o.configDir);
   return o;
@@ -276,12 +308,16 @@ export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promi
       if (o.notify) records.push({ type: REC.ATTR, data: `notify_flags=${o.notify}` });
       records.push({ type: REC.RCPT, data: addr });
     };
+    if (o.envid !== undefined) records.push({ type: REC.ATTR, data: `envelope_id=${o.envid}` });
+    if (o.ret) records.push({ type: REC.ATTR, data: `ret_flags=${o.ret}` });
     records.push({ type: REC.ATTR, data: `rewrite_context=${o.context}` });
     const full = o.fullName ?? fullName(pw, env);
     if (full !== undefined) records.push({ type: REC.FULL, data: full });
     records.push({ type: REC.FROM, data: sender });
     if (o.encoding) records.push({ type: REC.ATTR, data: `encoding=${o.encoding}` });
+    if (o.verp && !sender) throw new Fatal(`${sender}(${uid}): -V option requires non-null sender address`);
     if (o.traceFlags) records.push({ type: REC.ATTR, data: `trace_flags=${o.traceFlags}` });
+    if (o.verp) records.push({ type: REC.VERP, data: o.verp });
     let count = 0;
     for (const arg of o.recipients) {
       const addrs = parseAddressList(arg);
@@ -334,7 +370,7 @@ export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promi
     const layout = new QueueLayout(config.get('queue_directory'), { hashQueueNames: config.list('hash_queue_names'), hashQueueDepth: config.int('hash_queue_depth') });
     const r = await postdrop({
       layout, records, longQueueIds: config.bool('enable_long_queue_ids'),
-      warn: (t) => err(`warning: uid=${uid}: ${t}`),
+      uid, stderr: (line) => (stderr += `${line}\n`),
     });
     if (r.status !== 0) throw new Fatal(`${who}: ${r.reason}`);
     if (o.traceFlags) stdout += `Mail Delivery Status Report will be mailed to <${sender}>.\n`;
