@@ -1,10 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderBenchmarksSection, updateReadme } from './readme.ts';
 
 describe('README benchmarks section', () => {
-  const dir = mkdtempSync('/tmp/twinpost-bench-readme-');
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync('/tmp/twinpost-bench-readme-');
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('appends the section once, then replaces only it', () => {
