@@ -34,6 +34,9 @@ export interface CreateOptions {
   longQueueIds?: boolean;
 }
 
+/** Sequence number for temporary queue file names (see QueueFileWriter.create). */
+let tempSequence = 0;
+
 export class QueueFileWriter {
   private chunks: Buffer[] = [];
   private length = 0;
@@ -50,8 +53,16 @@ export class QueueFileWriter {
     const clock = opts.clock ?? systemClock;
     for (let attempt = 0; ; attempt++) {
       const t = clock();
-      const tmp = join(layout.queueDir, queue, `${t.usec}.${process.pid}.${attempt}`);
-      const fh = await open(tmp, 'wx', MODE_WRITING);
+      // The temporary name must be unique among concurrent creators in this process too
+      // (two SMTP sessions can ask in the same microsecond): a process-wide sequence number.
+      const tmp = join(layout.queueDir, queue, `${t.usec}.${process.pid}.${++tempSequence}`);
+      let fh: FileHandle;
+      try {
+        fh = await open(tmp, 'wx', MODE_WRITING);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 1000) continue;
+        throw err;
+      }
       try {
         const st = await fh.stat();
         const id = makeQueueId(opts.longQueueIds ?? false, t, st.ino);

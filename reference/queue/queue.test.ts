@@ -56,6 +56,16 @@ describe('queue IDs', () => {
 });
 
 describe('writer', () => {
+  it('gives concurrent creators in the same microsecond distinct files (no EEXIST)', async () => {
+    const dir = await tempDir();
+    const layout = new QueueLayout(join(dir, 'queue'));
+    await layout.ensureDirs();
+    const sameInstant = () => ({ sec: 1795893786, usec: 0x12345 });
+    const writers = await Promise.all(Array.from({ length: 20 }, () => QueueFileWriter.create(layout, 'incoming', { clock: sameInstant })));
+    expect(new Set(writers.map((w) => w.path)).size).toBe(20);
+    expect(new Set(writers.map((w) => w.queueId)).size).toBe(20);
+  });
+
   it('writes a file that real postcat reads, and marks recipients done in place', async () => {
     const dir = await tempDir();
     const conf = join(dir, 'conf');
