@@ -122,9 +122,10 @@ stop_engine() {
 }
 
 status() {
-  if engine_answers; then say "engine: answering ($(docker version --format '{{.Server.Version}}'))"; else say "engine: not answering"; fi
+  if ! engine_answers; then say "engine: not answering (images unknown)"; return; fi
+  say "engine: answering ($(docker version --format '{{.Server.Version}}'))"
   for img in "$BASE_IMAGE" "$POSTFIX_IMAGE" "$PG_IMAGE"; do
-    if engine_answers && have_image "$img"; then say "image: $img present"; else say "image: $img absent"; fi
+    if have_image "$img"; then say "image: $img present"; else say "image: $img absent"; fi
   done
 }
 
