@@ -24,7 +24,7 @@ export const EX_UNAVAILABLE = 69;
 const USAGE = 'usage: postqueue -f | postqueue -i queueid | postqueue -j | postqueue -p | postqueue -s site';
 
 /** The pid in $queue_directory/pid/master.pid when that process is alive. */
-function masterPid(queueDir: string): number | undefined {
+export function masterPid(queueDir: string): number | undefined {
   try {
     const pid = Number(readFileSync(join(queueDir, 'pid', 'master.pid'), 'utf8').trim());
     if (!Number.isInteger(pid) || pid <= 0) return undefined;

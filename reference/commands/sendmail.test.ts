@@ -47,6 +47,15 @@ function maildropRecords(maildrop: string): { records: string[]; mode: number } 
   return { records: records.slice(1), mode: statSync(path).mode & 0o777 };
 }
 
+/** "postfix/sendmail: fatal: ..." texts of an instance's maillog, pids and times left out. */
+function maillogTexts(root: string): string[] {
+  let text = '';
+  try {
+    text = readFileSync(join(root, 'maillog'), 'utf8');
+  } catch { /* nothing logged */ }
+  return text.split('\n').filter(Boolean).map((l) => l.replace(/^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ ([\w/-]+)\[\d+\]: /, '$1: '));
+}
+
 async function both(args: string[], input: string) {
   const real = instance();
   const ref = instance();
@@ -95,6 +104,7 @@ describe('reference sendmail/postdrop vs real Postfix 3.7.11', () => {
     ['bad -B value', ['-B', 'BINARY', 'nobody'], 'x\n'],
     ['-XV with a null sender', ['-XV', '-f', '<>', 'nobody'], 'x\n'],
     ['-XV with bad delimiters', ['-XVab', 'nobody'], 'x\n'],
+    ['old "-V -=" spelling: "-=" is then an invalid option', ['-V', '-=', 'nobody'], 'x\n'],
   ];
   for (const [name, args, input] of BAD) {
     it(`fails like Postfix: ${name}`, async () => {
@@ -103,6 +113,8 @@ describe('reference sendmail/postdrop vs real Postfix 3.7.11', () => {
       expect(ref.code).toBe(75);
       expect(ref.stderr).toBe(real.stderr);
       expect(readdirSync(ref.maildrop)).toEqual([]);
+      // msg_warn/msg_fatal also reach $maillog_file (getopt's complaints do not)
+      expect(maillogTexts(ref.root)).toEqual(maillogTexts(real.root));
     });
   }
 

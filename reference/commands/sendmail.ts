@@ -19,13 +19,14 @@
  * included — because its run-time error handler overrides the status; this does the same.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadMainCf } from '../config/index.ts';
 import { QueueLayout } from '../queue/layout.ts';
 import { REC } from '../queue/records.ts';
 import { internalize, scan, type Tok } from '../services/trivial-rewrite/tok822.ts';
 import { postdrop, type DropRecord } from './postdrop.ts';
-import { postqueueCommand } from './postqueue.ts';
+import { masterPid, postqueueCommand } from './postqueue.ts';
+import { createFileLogger } from '../services/postlogd/postlogd.ts';
 
 export interface CommandIo {
   stdin?: Buffer | string;
@@ -208,7 +209,7 @@ function parseOptions(argv: string[], env: Record<string, string | undefined>, g
     const { opt, arg = '' } = r;
     switch (opt) {
       case '?': usage = true; break;
-      case 'C': o.configDir = arg.endsWith('/main.cf') ? arg.slice(0, -'/main.cf'.length) : arg; break;
+      case 'C': o.configDir = arg.endsWith('/main.cf') ? dirname(arg) : arg; break;
       case 'n': throw new Fatal(`-n option not supported`);
       case 'B':
         if (arg === '8BITMIME') o.encoding = '8bit';
@@ -274,13 +275,21 @@ export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promi
   const env = io.env ?? process.env;
   let stdout = '';
   let stderr = '';
-  const err = (m: string) => (stderr += `sendmail: ${m}\n`);
+  // Warnings and fatal errors also go to the maillog once main.cf is read (msg_* → maillog);
+  // getopt's complaints only to stderr.
+  const logged: { severity: 'warning' | 'fatal'; program: string; text: string }[] = [];
+  let config: ReturnType<typeof loadMainCf> | undefined;
+  const getoptErr = (m: string) => (stderr += `sendmail: ${m}\n`);
+  const err = (m: string) => {
+    stderr += `sendmail: ${m}\n`;
+    if (m.startsWith('warning: ')) logged.push({ severity: 'warning', program: 'sendmail', text: m.slice(9) });
+  };
   try {
-    // sendmail reads its options twice (first for -C), so getopt complaints appear twice.
-    try {
-      parseOptions(argv, env, err, () => undefined);
-    } catch { /* reported by the second pass */ }
-    const o = parseOptions(argv, env, err, err);
+    // sendmail reads its options twice (first only for -C, then main.cf, then all), so
+    // getopt complaints usually appear twice.
+    const firstDir = configDirOf(argv, env, getoptErr);
+    if (existsSync(join(firstDir, 'main.cf'))) config = loadMainCf(firstDir);
+    const o = parseOptions(argv, env, getoptErr, err);
     const mainCf = join(o.configDir, 'main.cf');
     if (!existsSync(mainCf)) throw new Fatal(`open ${mainCf}: No such file or directory`);
     if (o.mode !== 'enqueue') {
@@ -288,7 +297,7 @@ export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promi
       // sendmail -bp / -q exec postqueue: its messages keep the "postqueue:" prefix.
       return { code: r.code, stdout: r.stdout, stderr: stderr + r.stderr };
     }
-    const config = loadMainCf(o.configDir);
+    config ??= loadMainCf(o.configDir);
     const uid = io.uid ?? process.getuid?.() ?? 0;
     const pw = passwdEntry(uid);
     let sender: string;
@@ -370,15 +379,45 @@ export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promi
     const layout = new QueueLayout(config.get('queue_directory'), { hashQueueNames: config.list('hash_queue_names'), hashQueueDepth: config.int('hash_queue_depth') });
     const r = await postdrop({
       layout, records, longQueueIds: config.bool('enable_long_queue_ids'),
-      uid, stderr: (line) => (stderr += `${line}\n`),
+      uid,
+      stderr: (line) => {
+        stderr += `${line}\n`;
+        const w = /^postdrop: warning: (.*)$/.exec(line);
+        if (w) logged.push({ severity: 'warning', program: 'postdrop', text: w[1] });
+      },
     });
     if (r.status !== 0) throw new Fatal(`${who}: ${r.reason}`);
     if (o.traceFlags) stdout += `Mail Delivery Status Report will be mailed to <${sender}>.\n`;
     return { code: 0, stdout, stderr };
   } catch (e) {
     const text = e instanceof Fatal ? e.message : `${(e as Error).message}`;
+    logged.push({ severity: 'fatal', program: 'sendmail', text });
     return { code: EX_TEMPFAIL, stdout, stderr: `${stderr}sendmail: fatal: ${text}\n` };
+  } finally {
+    logToMaillog(config, logged);
   }
+}
+
+/** sendmail's first option pass: only -C counts (getopt still complains). */
+function configDirOf(argv: string[], env: Record<string, string | undefined>, getoptErr: (m: string) => void): string {
+  let dir = env.MAIL_CONFIG ?? '/etc/postfix';
+  for (const r of getopt(argv.map((a) => (a === '-q' ? '-q0' : a)), GETOPT_LIST, getoptErr)) {
+    if ('rest' in r) break;
+    if (r.opt === 'C' && r.arg) dir = r.arg;
+  }
+  return resolve(dir.endsWith('/main.cf') ? dirname(dir) : dir);
+}
+
+/**
+ * Write sendmail's and postdrop's warnings and fatal errors to $maillog_file, as Postfix's msg_*
+ * do through postlogd — only while the mail system (its postlogd) runs; otherwise they are lost,
+ * as with Postfix.
+ */
+function logToMaillog(config: ReturnType<typeof loadMainCf> | undefined, logged: { severity: 'warning' | 'fatal'; program: string; text: string }[]): void {
+  const path = config?.get('maillog_file');
+  if (!config || !path || logged.length === 0 || !masterPid(config.get('queue_directory'))) return;
+  const logger = createFileLogger({ path, myhostname: config.get('myhostname'), syslogName: config.get('syslog_name') });
+  for (const l of logged) logger[l.severity](l.program, l.text);
 }
 
 async function readStdin(): Promise<Buffer> {

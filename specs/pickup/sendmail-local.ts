@@ -44,6 +44,8 @@ const scenario: Scenario = {
     ],
     mailboxes: [{ user: 'nobody', messages: 2, headers: { 'X-Original-To': 'nobody', 'Delivered-To': 'nobody@mx.twinpost.test' } }],
     events: [
+      // sendmail's fatal error reaches the maillog too (through postlogd)
+      { kind: 'fatal', service: 'sendmail', text: 'alice@client.example(0): Recipient addresses must be specified on the command line or via the -t option' },
       { kind: 'other', service: 'pickup', queueId: 'Q1', text: 'uid=0 from=<alice@client.example>' },
       { kind: 'queue-active', queueId: 'Q1', from: 'alice@client.example', nrcpt: 2 },
       { kind: 'delivery', queueId: 'Q1', to: 'nobody@mx.twinpost.test', origTo: 'nobody', relay: 'local', status: 'sent', text: 'delivered to mailbox' },
