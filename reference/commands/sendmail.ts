@@ -3,9 +3,10 @@
  *
  * What Postfix's sendmail does in enqueue mode (src/sendmail/sendmail.c), then hands the
  * records to the reference postdrop (./postdrop.ts), which writes maildrop/QID and pokes pickup:
- *   [A envelope_id] (-V), [A ret_flags] (-R full|hdrs), A rewrite_context=local (-G: remote), F full name (-F, else $NAME, else the passwd GECOS
- *   field), S sender (-f/-r parsed as an RFC 822 address list, first address, internal form;
- *   default: the login name), [A encoding] (-B 7BIT|8BITMIME), [A trace_flags] (-bv: 512), [V] (-XV),
+ *   [A envelope_id] (-V), [A ret_flags] (-R full|hdrs), A rewrite_context=local (-G: remote),
+ *   F full name (-F, else $NAME, else the passwd GECOS field), S sender (-f/-r parsed as an
+ *   RFC 822 address list, first address, internal form; default: the login name),
+ *   [A encoding] (-B 7BIT|8BITMIME), [A trace_flags] (-bv: 512), [V] (-XV),
  *   per recipient [A notify_flags] (-N) R — each argument parsed as an address list ("a, b",
  *   "Name <a>"), an argument without any address gives an empty R — then M, the content as
  *   N/L records (a leading "From " line dropped, CR stripped per sendmail_fix_line_endings,
@@ -17,16 +18,19 @@
  * Errors are reported as "sendmail: fatal: ..." on stderr. Real Postfix 3.7.11 exits 75
  * (EX_TEMPFAIL) after every fatal error — usage errors, a missing main.cf and "no recipients"
  * included — because its run-time error handler overrides the status; this does the same.
+ * Warnings and fatal errors also reach the maillog while the mail system runs.
+ * Command line: ./sendmail-args.ts; addresses, input lines, passwd: ./sendmail-input.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadMainCf } from '../config/index.ts';
 import { QueueLayout } from '../queue/layout.ts';
 import { REC } from '../queue/records.ts';
-import { internalize, scan, type Tok } from '../services/trivial-rewrite/tok822.ts';
+import { createFileLogger } from '../services/postlogd/postlogd.ts';
 import { postdrop, type DropRecord } from './postdrop.ts';
 import { masterPid, postqueueCommand } from './postqueue.ts';
-import { createFileLogger } from '../services/postlogd/postlogd.ts';
+import { Fatal, USR_VRFY, configDirOf, parseOptions } from './sendmail-args.ts';
+import { fullName, headerRecipients, inputRecords, parseAddressList, passwdEntry } from './sendmail-input.ts';
 
 export interface CommandIo {
   stdin?: Buffer | string;
@@ -42,233 +46,6 @@ export interface CommandResult {
 }
 
 export const EX_TEMPFAIL = 75;
-const GETOPT_LIST = 'A:B:C:F:GIL:N:O:R:UV:X:b:ce:f:h:imno:p:r:q:tvx';
-const USR_VRFY = 512;
-const LINE_LIMIT = 2048;
-
-class Fatal extends Error {}
-
-/** Split an RFC 822 address list (header value or command-line argument) into internal-form addresses. */
-export function parseAddressList(text: string): string[] {
-  const out: string[] = [];
-  let piece: Tok[] = [];
-  const flush = () => {
-    const toks = piece.filter((t) => t.type !== 'comment');
-    piece = [];
-    if (toks.length === 0) return;
-    const open = toks.findIndex((t) => t.type === '<');
-    const close = toks.findIndex((t, i) => i > open && t.type === '>');
-    out.push(internalize(open >= 0 && close > open ? toks.slice(open + 1, close) : toks));
-  };
-  let inAngle = false;
-  for (const t of scan(text)) {
-    if (t.type === '<') inAngle = true;
-    if (t.type === '>') inAngle = false;
-    if (!inAngle && (t.type === ',' || t.type === ';')) flush();
-    else if (!inAngle && t.type === ':' && !piece.some((p) => p.type === '@')) piece = []; // group name
-    else piece.push(t);
-  }
-  flush();
-  return out;
-}
-
-/** getopt(3) with a leading "+": options stop at the first non-option argument. */
-function* getopt(argv: string[], spec: string, err: (m: string) => void): Generator<{ opt: string; arg?: string } | { rest: string[] }> {
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') { i++; break; }
-    if (!a.startsWith('-') || a === '-') break;
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j];
-      const at = spec.indexOf(c);
-      if (c === ':' || at < 0) {
-        err(`invalid option -- '${c}'`);
-        yield { opt: '?' };
-        continue;
-      }
-      if (spec[at + 1] !== ':') {
-        yield { opt: c };
-        continue;
-      }
-      let arg = a.slice(j + 1);
-      if (!arg) {
-        if (i + 1 >= argv.length) {
-          err(`option requires an argument -- '${c}'`);
-          yield { opt: '?' };
-          break;
-        }
-        arg = argv[++i];
-      }
-      yield { opt: c, arg };
-      break;
-    }
-  }
-  yield { rest: argv.slice(i) };
-}
-
-interface Passwd { name: string; gecos: string }
-function passwdEntry(uid: number): Passwd | undefined {
-  try {
-    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-      const f = line.split(':');
-      if (f.length >= 5 && Number(f[2]) === uid) return { name: f[0], gecos: f[4] };
-    }
-  } catch { /* no passwd file */ }
-  return undefined;
-}
-
-/** fullname(): $NAME, else the GECOS field up to the first comma, "&" = capitalised login name. */
-function fullName(pw: Passwd | undefined, env: Record<string, string | undefined>): string | undefined {
-  if (env.NAME !== undefined) return env.NAME;
-  if (!pw) return undefined;
-  const g = pw.gecos.split(',')[0];
-  const name = g.replace(/&/g, pw.name.charAt(0).toUpperCase() + pw.name.slice(1));
-  return name || undefined;
-}
-
-/** stdin lines as sendmail reads them: [type, bytes] with N for complete lines and L for the rest. */
-function inputRecords(input: Buffer): { type: string; data: Buffer }[] {
-  const out: { type: string; data: Buffer }[] = [];
-  let pos = 0;
-  while (pos < input.length) {
-    const nl = input.indexOf(0x0a, pos);
-    const end = nl < 0 ? input.length : nl;
-    if (end - pos > LINE_LIMIT) {
-      out.push({ type: REC.CONT, data: input.subarray(pos, pos + LINE_LIMIT) });
-      pos += LINE_LIMIT;
-      continue;
-    }
-    out.push({ type: nl < 0 ? REC.CONT : REC.NORM, data: input.subarray(pos, end) });
-    pos = nl < 0 ? input.length : nl + 1;
-  }
-  return out;
-}
-
-/** To/Cc/Bcc (and Resent-*) recipients of the primary header block, for -t. */
-function headerRecipients(lines: string[]): string[] {
-  const plain: string[] = [];
-  const resent: string[] = [];
-  const headers: string[] = [];
-  for (const l of lines) {
-    if (/^[ \t]/.test(l) && headers.length) headers[headers.length - 1] += `\n${l}`;
-    else if (/^[\x21-\x39\x3b-\x7e]+:/.test(l)) headers.push(l);
-    else break;
-  }
-  for (const h of headers) {
-    const m = /^(resent-)?(to|cc|bcc):/i.exec(h);
-    if (m) (m[1] ? resent : plain).push(...parseAddressList(h.slice(m[0].length)));
-  }
-  return resent.length ? resent : plain;
-}
-
-interface Options {
-  configDir: string;
-  sender?: string;
-  fullName?: string;
-  context: 'local' | 'remote';
-  encoding?: string;
-  notify: number;
-  extract: boolean;
-  dotEnds: boolean;
-  traceFlags: number;
-  ret: number;
-  envid?: string;
-  verp?: string;
-  mode: 'enqueue' | 'mailq' | 'flush';
-  recipients: string[];
-}
-
-const NOTIFY: Record<string, number> = { never: 1, success: 2, failure: 4, delay: 8 };
-
-function parseOptions(argv: string[], env: Record<string, string | undefined>, getoptErr: (m: string) => void, err: (m: string) => void): Options {
-  const o: Options = {
-    configDir: env.MAIL_CONFIG ?? '/etc/postfix', context: 'local', notify: 0, extract: false, dotEnds: true,
-    traceFlags: 0, ret: 0, mode: 'enqueue', recipients: [],
-  };
-  let usage = false;
-  // "-q" alone is not getopt-compatible; "-V xy" and "-Vxy" are the old spellings of -XV
-  // (as in sendmail.c, "-V xy" becomes "-XV" and "xy" stays where it is).
-  const args = argv.map((a, k) => {
-    if (a === '-q') return '-q0';
-    if (a === '-V' && argv[k + 1]?.length === 2) {
-      err('warning: option -V is deprecated with Postfix 2.3; specify -XV instead');
-      return '-XV';
-    }
-    if (/^-V..$/.test(a)) {
-      err(`warning: option ${a} is deprecated with Postfix 2.3; specify -X${a.slice(1)} instead`);
-      return `-X${a.slice(1)}`;
-    }
-    return a;
-  });
-  for (const r of getopt(args, GETOPT_LIST, getoptErr)) {
-    if ('rest' in r) {
-      o.recipients = r.rest;
-      break;
-    }
-    const { opt, arg = '' } = r;
-    switch (opt) {
-      case '?': usage = true; break;
-      case 'C': o.configDir = arg.endsWith('/main.cf') ? dirname(arg) : arg; break;
-      case 'n': throw new Fatal(`-n option not supported`);
-      case 'B':
-        if (arg === '8BITMIME') o.encoding = '8bit';
-        else if (arg === '7BIT') o.encoding = '7bit';
-        else throw new Fatal('-B option needs 8BITMIME or 7BIT');
-        break;
-      case 'F': o.fullName = arg; break;
-      case 'G': o.context = 'remote'; break;
-      case 'N': {
-        const words = arg.toLowerCase().split(/[\s,]+/).filter(Boolean);
-        o.notify = words.every((w) => w in NOTIFY) ? words.reduce((m, w) => m | NOTIFY[w], 0) : 0;
-        if (!o.notify || (o.notify & 1 && o.notify !== 1)) {
-          o.notify = 0;
-          err('warning: bad -N option value -- ignored');
-        }
-        break;
-      }
-      case 'X': {
-        if (arg[0] !== 'V') throw new Fatal(`unsupported: -X${arg[0] ?? ''}`);
-        const delims = arg.slice(1) || '+=';
-        if (delims.length !== 2 || [...delims].some((c) => !'-=+'.includes(c))) throw new Fatal('-V requires two characters from -=+');
-        o.verp = delims;
-        break;
-      }
-      case 'R':
-        o.ret = ({ full: 1, hdrs: 2 } as Record<string, number>)[arg.toLowerCase()] ?? 0;
-        if (!o.ret) err('warning: bad -R option value -- ignored');
-        break;
-      case 'V':
-        if (arg.length > 100) err('warning: too long -V option value -- ignored');
-        else if (!/^[\x20-\x7e]*$/.test(arg)) err('warning: bad syntax in -V option value -- ignored');
-        else o.envid = arg;
-        break;
-      case 'b':
-        if (arg[0] === 'v') o.traceFlags |= USR_VRFY;
-        else if (arg[0] === 'p') o.mode = 'mailq';
-        else if (arg[0] !== 'm') throw new Fatal(`unsupported: -b${arg[0] ?? ''}`);
-        break;
-      case 'f': case 'r': o.sender = arg; break;
-      case 'i': o.dotEnds = false; break;
-      case 'o': if (arg[0] === 'i') o.dotEnds = false; break;
-      case 'q':
-        if (/^\d/.test(arg)) o.mode = 'flush';
-        else throw new Fatal(`-q${arg[0] ?? ''} is not implemented`);
-        break;
-      case 't': o.extract = true; break;
-      default: break; // accepted and ignored, as sendmail does
-    }
-  }
-  if (usage) throw new Fatal('usage: sendmail [options]');
-  if (o.extract && o.mode !== 'enqueue') throw new Fatal('-t can be used only in delivery mode');
-  if (o.traceFlags & USR_VRFY) {
-    if (o.extract) throw new Fatal('-t option cannot be used with -bv');
-    if (o.notify) throw new Fatal('-N option cannot be used with -bv');
-    if (o.ret) throw new Fatal('-R option cannot be used with -bv');
-  }
-  o.configDir = resolve(o.configDir);
-  return o;
-}
 
 /** Run sendmail; never throws for user errors (they become exit 75 with a message). */
 export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promise<CommandResult> {
@@ -396,16 +173,6 @@ export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promi
   } finally {
     logToMaillog(config, logged);
   }
-}
-
-/** sendmail's first option pass: only -C counts (getopt still complains). */
-function configDirOf(argv: string[], env: Record<string, string | undefined>, getoptErr: (m: string) => void): string {
-  let dir = env.MAIL_CONFIG ?? '/etc/postfix';
-  for (const r of getopt(argv.map((a) => (a === '-q' ? '-q0' : a)), GETOPT_LIST, getoptErr)) {
-    if ('rest' in r) break;
-    if (r.opt === 'C' && r.arg) dir = r.arg;
-  }
-  return resolve(dir.endsWith('/main.cf') ? dirname(dir) : dir);
 }
 
 /**
