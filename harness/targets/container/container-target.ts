@@ -18,14 +18,14 @@
  *  - dispose() removes the container, then the instance root.
  * postqueue (queue, flush) and sendmail run inside the container with `exec`.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
-import type { Endpoint, MailConfig, SendmailResult, Target } from '../types.ts';
-import type { MaillogEvent } from '../../observe/events.ts';
+import type { MailConfig, SendmailResult } from '../types.ts';
+import { InstanceTarget } from '../instance-target.ts';
 import { parsePostqueueJson, type QueueEntry } from '../../observe/postqueue.ts';
 import { MaillogFollower } from '../../observe/follow.ts';
-import { instanceDirs, writeConfigDir, type InstanceDirs, type Placeholders } from '../config-dir.ts';
+import { instanceDirs, writeConfigDir, type Placeholders } from '../config-dir.ts';
 import { destroyRootSync, makeInstanceRoot } from '../../util/cleanup.ts';
 import { freePort } from '../../util/free-port.ts';
 import {
@@ -44,49 +44,22 @@ export interface ContainerTargetOptions {
 /** File in the instance root listing the maps the container compiles before master starts. */
 const BUILD_LIST = 'build-maps';
 
-export class ContainerTarget implements Target {
+export class ContainerTarget extends InstanceTarget {
   readonly name = 'container' as const;
-  private dirs?: InstanceDirs;
-  private port = 0;
-  private follower?: MaillogFollower;
   private container?: StartedTestContainer;
   /** Whether Postfix (the container's init) runs now; the container itself lives until dispose(). */
   private running = false;
   private messages = 0;
-  private readonly vars: Placeholders;
-  private readonly timeoutMs: number;
   private readonly image: string;
 
   constructor(opts: ContainerTargetOptions = {}) {
-    this.vars = opts.vars ?? {};
-    this.timeoutMs = opts.timeoutMs ?? 20_000;
+    super(opts);
     this.image = opts.image ?? DEFAULT_IMAGE;
   }
 
-  get smtp(): Endpoint {
-    return { host: '127.0.0.1', port: this.port };
-  }
-  get configDir(): string {
-    return this.need().configDir;
-  }
-  get queueDir(): string {
-    return this.need().queueDir;
-  }
-  get mailDir(): string {
-    return this.need().mailDir;
-  }
-  /** The instance root (for tests of the cleanup guarantee). */
-  get root(): string | undefined {
-    return this.dirs?.root;
-  }
   /** The running container's id, if any. */
   get containerId(): string | undefined {
     return this.container?.getId();
-  }
-
-  private need(): InstanceDirs {
-    if (!this.dirs) throw new Error('container target: not started');
-    return this.dirs;
   }
 
   async start(config: MailConfig): Promise<void> {
@@ -235,19 +208,6 @@ export class ContainerTarget implements Target {
     }
   }
 
-  events(): MaillogEvent[] {
-    return this.follower?.events() ?? [];
-  }
-
-  waitForEvent(pred: (e: MaillogEvent) => boolean, timeoutMs = this.timeoutMs, fromIndex = 0): Promise<MaillogEvent> {
-    if (!this.follower) return Promise.reject(new Error('container target: not started'));
-    return this.follower.waitFor(pred, timeoutMs, fromIndex);
-  }
-
-  maillog(): string {
-    return this.follower?.raw() ?? '';
-  }
-
   /** Run a command in the container; throws with its output when it exits non-zero. */
   private async exec(cmd: string[]): Promise<string> {
     if (!this.container || !this.running) throw new Error(`container target: ${cmd[0]} while not running`);
@@ -278,12 +238,5 @@ export class ContainerTarget implements Target {
     }
   }
 
-  async mailbox(user: string): Promise<string> {
-    try {
-      return readFileSync(join(this.mailDir, user), 'utf8');
-    } catch {
-      return '';
-    }
-  }
 }
 

@@ -9,14 +9,14 @@
  * MTA (its qmgr flush). Everything lives below one temporary root, removed by dispose().
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Endpoint, MailConfig, SendmailResult, Target } from '../types.ts';
-import type { MaillogEvent } from '../../observe/events.ts';
+import type { MailConfig, SendmailResult } from '../types.ts';
+import { InstanceTarget } from '../instance-target.ts';
 import type { QueueEntry } from '../../observe/postqueue.ts';
 import { MaillogFollower } from '../../observe/follow.ts';
-import { instanceDirs, writeConfigDir, type InstanceDirs, type Placeholders } from '../config-dir.ts';
+import { instanceDirs, writeConfigDir, type Placeholders } from '../config-dir.ts';
 import { destroyRootSync, makeInstanceRoot, recordSession } from '../../util/cleanup.ts';
 import { freePort } from '../../util/free-port.ts';
 import { isAlive, killSession, waitGone } from '../../util/procs.ts';
@@ -33,43 +33,11 @@ export interface ReferenceTargetOptions {
   timeoutMs?: number;
 }
 
-export class ReferenceTarget implements Target {
+export class ReferenceTarget extends InstanceTarget {
   readonly name = 'reference' as const;
-  private dirs?: InstanceDirs;
-  private port = 0;
-  private follower?: MaillogFollower;
   private child?: ChildProcess;
   private exited?: Promise<void>;
   private stderr = '';
-  private readonly vars: Placeholders;
-  private readonly timeoutMs: number;
-
-  constructor(opts: ReferenceTargetOptions = {}) {
-    this.vars = opts.vars ?? {};
-    this.timeoutMs = opts.timeoutMs ?? 20_000;
-  }
-
-  get smtp(): Endpoint {
-    return { host: '127.0.0.1', port: this.port };
-  }
-  get configDir(): string {
-    return this.need().configDir;
-  }
-  get queueDir(): string {
-    return this.need().queueDir;
-  }
-  get mailDir(): string {
-    return this.need().mailDir;
-  }
-  /** The instance root (for tests of the cleanup guarantee). */
-  get root(): string | undefined {
-    return this.dirs?.root;
-  }
-
-  private need(): InstanceDirs {
-    if (!this.dirs) throw new Error('reference target: not started');
-    return this.dirs;
-  }
 
   async start(config: MailConfig): Promise<void> {
     if (this.dirs) throw new Error('reference target: already started');
@@ -174,19 +142,6 @@ export class ReferenceTarget implements Target {
     }
   }
 
-  events(): MaillogEvent[] {
-    return this.follower?.events() ?? [];
-  }
-
-  waitForEvent(pred: (e: MaillogEvent) => boolean, timeoutMs = this.timeoutMs, fromIndex = 0): Promise<MaillogEvent> {
-    if (!this.follower) return Promise.reject(new Error('reference target: not started'));
-    return this.follower.waitFor(pred, timeoutMs, fromIndex);
-  }
-
-  maillog(): string {
-    return this.follower?.raw() ?? '';
-  }
-
   async queue(): Promise<QueueEntry[]> {
     const cfg = loadMainCf(this.configDir);
     const layout = new QueueLayout(this.queueDir, { hashQueueNames: cfg.list('hash_queue_names'), hashQueueDepth: cfg.int('hash_queue_depth') });
@@ -204,11 +159,4 @@ export class ReferenceTarget implements Target {
     return sendmailCommand(['-C', this.configDir, ...args], { stdin: message });
   }
 
-  async mailbox(user: string): Promise<string> {
-    try {
-      return readFileSync(join(this.mailDir, user), 'utf8');
-    } catch {
-      return '';
-    }
-  }
 }
