@@ -15,16 +15,6 @@ const scenario: Scenario = {
   title: 'a proxy: table missing from proxy_read_maps is refused; trivial-rewrite stops and the mail waits',
   description: 'proxymap answers DENY (4) for the transport table and logs how to approve it; trivial-rewrite exits fatally and is throttled; the submitted message stays in maildrop, undelivered.',
   sinks: { remote: {} },
-  // The reference has no sendmail/pickup yet, and its trivial-rewrite treats a refused table as
-  // a lookup failure (the resolver answers FAIL, qmgr defers with 4.3.0) instead of exiting.
-  targets: ['postfix'],
-  knownDivergences: [
-    {
-      target: 'reference',
-      what: 'not run: mail from sendmail, and trivial-rewrite stopping with a fatal error',
-      reason: 'the reference target has no sendmail/pickup yet, and its trivial-rewrite answers a proxymap DENY with a temporary resolver failure (mail deferred) rather than exiting and being throttled by master',
-    },
-  ],
   config: {
     main: {
       transport_maps: 'proxy:lmdb:$config_directory/transport',

@@ -30,6 +30,7 @@ import { REC } from '../../queue/records.ts';
 import { referenceTables, type OpenTable } from '../trivial-rewrite/maps.ts';
 import { AddressMaps, AliasExpansionError } from './address-maps.ts';
 import { headerPass } from './headers.ts';
+import { ServiceUnavailable } from '../master/supervise.ts';
 
 /** The main.cf view cleanup needs (reference/config MainConfig satisfies it). */
 export interface CleanupParams {
@@ -87,6 +88,11 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
             await writer.abort();
             if (err instanceof AliasExpansionError) {
               return { status: CLEANUP_STAT.DEFER, queueId: writer.queueId, reason: err.message };
+            }
+            // trivial-rewrite throttled by master: Postfix's cleanup would wait for it without a
+            // word; here the caller gets a temporary error and keeps the message (pickup: in maildrop/).
+            if (err instanceof ServiceUnavailable) {
+              return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: `4.3.0 Error: ${err.service} service unavailable` };
             }
             deps.logger.warning(SERVICE, `${writer.queueId}: ${(err as Error).message}`);
             return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: '4.3.0 Error: queue file write error' };

@@ -6,7 +6,8 @@
  * entry: `inet ... smtpd` gets an SMTP listener on its address and port; `unix` entries for
  * smtp, local, error (and retry), discard become delivery agents registered with qmgr under
  * their service name; cleanup, qmgr, bounce, trivial-rewrite and postlogd are wired in-process
- * (services without a reference implementation are skipped); pickup (maildrop/) with its
+ * (services without a reference implementation are skipped; trivial-rewrite starts on first use
+ * and is throttled when its start-up fails, supervise.ts); pickup (maildrop/) with its
  * public/pickup trigger socket. Logs "daemon started -- version
  * $mail_version, configuration DIR" when ready, "reload -- ..." after reload(), and
  * "terminating on signal N" on stop(signal). Writes $queue_directory/pid/master.pid.
@@ -20,7 +21,8 @@ import { createCleanup } from '../cleanup/cleanup.ts';
 import { createBounce } from '../bounce/bounce.ts';
 import { createQmgr, type Qmgr } from '../qmgr/qmgr.ts';
 import { showq } from '../showq/showq.ts';
-import { createTrivialRewrite } from '../trivial-rewrite/index.ts';
+import { createTrivialRewrite, type TrivialRewrite } from '../trivial-rewrite/index.ts';
+import { supervise } from './supervise.ts';
 import { createFileLogger, type FileLogger } from '../postlogd/postlogd.ts';
 import { createSmtpd, type SmtpdServer } from '../smtpd/smtpd.ts';
 import { createSmtpAgent } from '../smtp/smtp.ts';
@@ -79,6 +81,23 @@ function serviceOptions(entry: MasterEntry): Record<string, string> {
   return out;
 }
 
+/**
+ * trivial-rewrite as master runs it: started by its first request; a fatal start-up (e.g. a
+ * proxy: table proxymap refuses) gets it throttled, and requests fail with ServiceUnavailable.
+ */
+function supervisedRewrite(impl: TrivialRewrite, config: MainConfig, logger: FileLogger): TrivialRewrite {
+  const ready = supervise({
+    service: 'trivial-rewrite', daemonDirectory: config.get('daemon_directory'),
+    throttleSeconds: config.time('service_throttle_time'), logger, startup: () => impl.startup(),
+  });
+  return {
+    rewrite: async (rule, address) => (await ready(), impl.rewrite(rule, address)),
+    resolve: async (sender, address) => (await ready(), impl.resolve(sender, address)),
+    resolveVerify: async (sender, address) => (await ready(), impl.resolveVerify(sender, address)),
+    startup: ready,
+  };
+}
+
 export class Master {
   private running?: Running;
   readonly logger: FileLogger;
@@ -118,7 +137,7 @@ export class Master {
     // Supporting services (L): proxymap/proxywrite also back every proxy: table in-process.
     const proxy = await startProxymapServices({ config, queueDirectory: layout.queueDir, logger });
     const openTable = referenceTables({ config, proxy: proxy.client });
-    const rewrite = createTrivialRewrite(config, { openTable });
+    const rewrite = supervisedRewrite(createTrivialRewrite(config, { openTable, checkTable: (spec) => proxy.checkTable(spec) }), config, logger);
     let qmgr: Qmgr | undefined;
     const cleanup = createCleanup({ config, layout, rewrite, logger, openTable, wakeQmgr: () => qmgr?.wake() });
     const bounce = createBounce({ config, layout, cleanup, logger });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMainCf } from '../../config/index.ts';
 import { openTable } from '../../tables/index.ts';
-import { startProxymapServices, type ProxymapServices } from './services.ts';
+import { ProxyTableDenied, startProxymapServices, type ProxymapServices } from './services.ts';
 import { ProxymapClient } from '../../../harness/clients/proxymap.ts';
 
 let dir: string;
@@ -36,5 +36,14 @@ describe('proxymap services', () => {
     }
     const t = await openTable('proxy:inline:{a=b}', { proxy: svc.client });
     expect(await t.lookup('A')).toBe('b');
+  });
+
+  it('checkTable: a proxy: table missing from proxy_read_maps is fatal for the opener; others pass', async () => {
+    const config = parseMainCf(`queue_directory = ${dir}\nproxy_read_maps = proxy:inline:{a=b}\n`);
+    svc = await startProxymapServices({ config, queueDirectory: dir, listen: false });
+    await svc.checkTable('proxy:inline:{a=b}');
+    await svc.checkTable('texthash:/nonexistent');
+    await expect(svc.checkTable('proxy:lmdb:/etc/x')).rejects.toThrow(ProxyTableDenied);
+    await expect(svc.checkTable('proxy:lmdb:/etc/x')).rejects.toThrow('proxymap service is not configured for table "lmdb:/etc/x"');
   });
 });

@@ -9,7 +9,7 @@ import { privateSocket } from '../../protocol/sockets.ts';
 import type { RunningServer } from '../../protocol/server.ts';
 import type { ProxyClient } from '../../tables/index.ts';
 import type { Logger } from '../contracts.ts';
-import { createProxymap, serveProxymap, WritableTables, type Proxymap } from './proxymap.ts';
+import { createProxymap, PROXY_STAT_DENY, serveProxymap, WritableTables, type Proxymap } from './proxymap.ts';
 
 export interface ProxymapServices {
   proxymap: Proxymap;
@@ -17,8 +17,20 @@ export interface ProxymapServices {
   writable: WritableTables;
   /** For openTable(…, { proxy }) / referenceTables({ proxy }): lookups through proxymap. */
   client: ProxyClient;
+  /**
+   * What a daemon's dict_open does for a `proxy:type:name` table: an open request to proxymap;
+   * when proxymap refuses the table (DENY) it throws ProxyTableDenied ("proxymap service is not
+   * configured for table ..."), which Postfix daemons treat as fatal. Other specs pass.
+   */
+  checkTable(spec: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A proxy: table that proxymap refused to open; fatal for the daemon that opened it. */
+export class ProxyTableDenied extends Error {}
+
+/** DICT_FLAG_LOCK | DICT_FLAG_FOLD_FIX, the flags trivial-rewrite's maps open a table with. */
+const OPEN_FLAGS = 0x40 | 16384;
 
 export async function startProxymapServices(opts: { config: MainConfig; queueDirectory: string; logger?: Logger; listen?: boolean }): Promise<ProxymapServices> {
   const writable = new WritableTables();
@@ -38,6 +50,13 @@ export async function startProxymapServices(opts: { config: MainConfig; queueDir
         const r = await proxymap.lookup(table, flags, key);
         return { status: r.status, value: r.value ?? '' };
       },
+    },
+    async checkTable(spec) {
+      const m = /^proxy:(.*)$/.exec(spec);
+      if (!m) return;
+      const table = m[1].replace(/^(proxy:)+/, '');
+      const reply = await proxymap.open(table, OPEN_FLAGS);
+      if (reply.status === PROXY_STAT_DENY) throw new ProxyTableDenied(`proxymap service is not configured for table "${table}"`);
     },
     async close() {
       await Promise.all(servers.map((s) => s.close()));

@@ -24,10 +24,18 @@ const CUSTOM_TRANSPORT = 'function:transport_maps';
 export interface TrivialRewriteOptions {
   /** Opens a table named "type:name". Default: reference/tables (with the config, if one was given). */
   openTable?: OpenTable;
+  /**
+   * Called for every table the service opens, when it starts (startup()); a throw is fatal for
+   * the service, as dict_open failures are for Postfix's trivial-rewrite (e.g. a proxy: table
+   * that proxymap refuses: "proxymap service is not configured for table ...").
+   */
+  checkTable?: (spec: string) => Promise<void>;
 }
 
 export interface TrivialRewrite extends TrivialRewriteClient {
   resolveVerify(sender: string, address: string): Promise<ResolveReply>;
+  /** The daemon's start-up: checks every table it opened (options.checkTable); rejects = fatal. */
+  startup(): Promise<void>;
 }
 
 function defaultTables(params: ParamSource): OpenTable {
@@ -56,6 +64,15 @@ export function createTrivialRewrite(
     p = new Params({ get: (name) => (name === 'transport_maps' ? CUSTOM_TRANSPORT : base.str(name)) });
   }
 
+  // Every table spec the resolver opens, for startup().
+  const opened: string[] = [];
+  const openAll = open;
+  open = (spec) => {
+    if (!opened.includes(spec)) opened.push(spec);
+    return openAll(spec);
+  };
+  const checkTable = optionsOrTransportLookup && typeof optionsOrTransportLookup !== 'function' ? optionsOrTransportLookup.checkTable : undefined;
+
   const local: RewriteContext = { origin: p.str('myorigin'), domain: p.str('mydomain') };
   const remoteDomain = p.str('remote_header_rewrite_domain');
   const remote: RewriteContext = { origin: remoteDomain, domain: remoteDomain };
@@ -69,5 +86,9 @@ export function createTrivialRewrite(
     },
     resolve: (sender, address) => resolver.resolve(resolver.regular, sender, address),
     resolveVerify: (sender, address) => resolver.resolve(resolver.verify, sender, address),
+    async startup() {
+      if (!checkTable) return;
+      for (const spec of opened) await checkTable(spec);
+    },
   };
 }
