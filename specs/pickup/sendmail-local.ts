@@ -6,7 +6,8 @@ import type { Scenario } from '../../harness/scenario/types.ts';
  * it, prepends "Received: by $myhostname (Postfix, from userid N)" and passes the message to
  * cleanup in the local rewrite context — so the bare "nobody" becomes nobody@$myorigin (orig_to
  * stays "nobody") and the missing Message-Id/Date/From are added, From: with the -F full name.
- * With -t the recipients come from To/Cc/Bcc, and cleanup drops the Bcc: header
+ * With -t the recipients come from To/Cc/Bcc; cleanup rewrites the header addresses in the
+ * local context too (To: nobody → To: nobody@$myorigin) and drops the Bcc: header
  * (message_drop_headers). sendmail(1), postdrop(1), pickup(8), cleanup(8).
  */
 const scenario: Scenario = {
@@ -37,7 +38,7 @@ const scenario: Scenario = {
       },
       {
         sink: 'remote', from: 'alice@client.example', to: [/^(dave|erin)@remote\.example$/, /^(dave|erin)@remote\.example$/],
-        headers: { Subject: 'second', To: true, Cc: 'dave@remote.example' },
+        headers: { Subject: 'second', To: 'nobody@mx.twinpost.test', Cc: 'dave@remote.example' },
         noHeaders: ['Bcc'],
         bodyIncludes: ['.\r\nA lone dot above.'],
       },

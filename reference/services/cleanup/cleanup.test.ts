@@ -80,4 +80,26 @@ describe('cleanup', () => {
     await h.abort();
     await expect(stat(path)).rejects.toThrow();
   });
+
+  it('rewrites header addresses in the local context, and in the remote one only with remote_header_rewrite_domain', async () => {
+    const content = 'To: nobody\nCc: dave@remote.test\nResent-Cc: x\nSubject: h\n\nb\n';
+    fx = await queueFixture({ myorigin: 'origin.test' });
+    const local = await readQueueFile(fx.layout.pathOf('incoming', await submitMessage(fx.cleanup, 'alice', ['bob@remote.test'], content, 'pickup')));
+    const localHeaders = local.content.toString().split('\n\n')[0].split('\n');
+    expect(localHeaders.slice(0, 4)).toEqual(['To: nobody@origin.test', 'Cc: dave@remote.test', 'Resent-Cc: x@origin.test', 'Subject: h']);
+    // a Resent- header makes the added headers Resent- ones (Message-Id is then logged as <>)
+    expect(localHeaders.slice(4).map((l) => l.split(':')[0])).toEqual(['Resent-Message-Id', 'Resent-Date', 'Resent-From']);
+    expect(localHeaders[6]).toBe('Resent-From: alice@origin.test');
+    expect(fx.logger.lines.filter((l) => l.includes('message-id='))).toEqual([
+      expect.stringMatching(/: resent-message-id=<\d{14}\.[0-9A-F]+@mx\.twinpost\.test>$/), expect.stringMatching(/: message-id=<>$/),
+    ]);
+    const remote = await readQueueFile(fx.layout.pathOf('incoming', await submitMessage(fx.cleanup, 'alice@client.test', ['bob@remote.test'], content, 'smtpd', SMTPD_ATTRS)));
+    expect(remote.content.toString()).toBe(content);
+    await fx.dispose();
+
+    fx = await queueFixture({ remote_header_rewrite_domain: 'hdr.test' });
+    const remote2 = await readQueueFile(fx.layout.pathOf('incoming', await submitMessage(fx.cleanup, 'alice@client.test', ['bob@remote.test'], 'To: nobody\n\nb\n', 'smtpd', SMTPD_ATTRS)));
+    expect(remote2.content.toString().split('\n')[0]).toBe('To: nobody@hdr.test');
+  });
 });
+

@@ -15,7 +15,8 @@
  *      sender is not null;
  *   3. per recipient: rewrite, recipient_canonical_maps/canonical_maps, virtual_alias_maps
  *      (recursive), duplicate suppression; each result as [A notify_flags] A dsn_orig_rcpt O R;
- *   4. M, then the content: Return-Path & co. dropped (message_drop_headers), missing
+ *   4. M, then the content: addresses in From/To/Cc/... headers rewritten in the header
+ *      rewrite context (header-addresses.ts), Return-Path & co. dropped (message_drop_headers), missing
  *      Message-Id/Date/From appended after the headers when there is a header rewrite context
  *      (local; remote only with remote_header_rewrite_domain) or always_add_missing_headers;
  *      "QID: message-id=<...>" logged; lines over line_length_limit split into L + N records;
@@ -30,6 +31,7 @@ import { REC } from '../../queue/records.ts';
 import { referenceTables, type OpenTable } from '../trivial-rewrite/maps.ts';
 import { AddressMaps, AliasExpansionError } from './address-maps.ts';
 import { headerPass } from './headers.ts';
+import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
 
 /** The main.cf view cleanup needs (reference/config MainConfig satisfies it). */
@@ -162,8 +164,10 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     w.add(REC.MESG);
     const dataOffset = w.offset;
     const hdrContext = context === 'local' || cfg.get('remote_header_rewrite_domain') !== '';
+    let lines = contentLines(req.content);
+    if (hdrContext) lines = await rewriteHeaderAddresses(lines, async (a) => (await deps.rewrite.rewrite(context, a)).address);
     const { headers, body } = headerPass({
-      lines: contentLines(req.content), queueId: id, sender, fullName, arrivalSec, createSec,
+      lines, queueId: id, sender, fullName, arrivalSec, createSec,
       myhostname: cfg.get('myhostname'), longQueueIds: cfg.bool('enable_long_queue_ids'),
       addMissing: hdrContext || cfg.bool('always_add_missing_headers'),
       dropHeaders: cfg.list('message_drop_headers'),

@@ -59,29 +59,35 @@ export function headerPass(input: HeaderPassInput): HeaderPassOutput {
   const out: string[] = [];
   for (const h of headers) {
     const name = headerName(h);
-    if (drop.has(name)) continue;
+    // Postfix notes a header (and logs its message-id) before it decides to drop it.
     seen.add(name);
     if (name === 'message-id') input.log(`${input.queueId}: message-id=${headerValue(h)}`);
     else if (name === 'resent-message-id') input.log(`${input.queueId}: resent-message-id=${headerValue(h)}`);
+    if (drop.has(name)) continue;
     out.push(...h);
   }
-  if (input.addMissing && !seen.has('message-id')) {
+  // A Resent-* header (HDR_OPT_RR, also a dropped one) makes the added headers Resent- ones.
+  const resent = [...seen].some((n) => RESENT.has(n)) ? 'Resent-' : '';
+  const has = (name: string) => seen.has(resent ? `resent-${name}` : name);
+  if (input.addMissing && !has('message-id')) {
     const id = input.longQueueIds
       ? `${input.queueId}@${input.myhostname}`
       : `${gmtStamp(input.createSec)}.${input.queueId}@${input.myhostname}`;
-    out.push(`Message-Id: <${id}>`);
-    input.log(`${input.queueId}: message-id=<${id}>`);
-    seen.add('message-id');
+    out.push(`${resent}Message-Id: <${id}>`);
+    input.log(`${input.queueId}: ${resent.toLowerCase()}message-id=<${id}>`);
   }
-  if (!seen.has('message-id')) input.log(`${input.queueId}: message-id=<>`);
-  if (input.addMissing && !seen.has('date')) out.push(`Date: ${mailDate(input.arrivalSec)}`);
-  if (input.addMissing && !seen.has('from')) out.push(fromHeader(input.sender, input.fullName));
+  if (!seen.has('message-id') && !(input.addMissing && !resent)) input.log(`${input.queueId}: message-id=<>`);
+  if (input.addMissing && !has('date')) out.push(`${resent}Date: ${mailDate(input.arrivalSec)}`);
+  if (input.addMissing && !has('from')) out.push(resent + fromHeader(input.sender, input.fullName));
   // A body that does not start with the empty separator line (the header block ended at a
   // line that is not a header) gets one, as Postfix's cleanup writes it: the queue file
   // always separates header and body.
   if (body.length > 0 && body[0] !== '') return { headers: out, body: ['', ...body] };
   return { headers: out, body };
 }
+
+/** Headers with HDR_OPT_RR in Postfix's header_opts table. */
+const RESENT = new Set(['resent-bcc', 'resent-cc', 'resent-date', 'resent-from', 'resent-message-id', 'resent-reply-to', 'resent-sender', 'resent-to']);
 
 /** RFC 822 specials plus Postfix's legacy "%!" operators: a full name with these is quoted. */
 const NEEDS_QUOTE = /[%!()<>@,;:\\".[\]]/;
