@@ -135,11 +135,15 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
       const deadline = Date.now() + (step.timeoutMs ?? ctx.timeoutMs);
       for (;;) {
         const attempt: Failure[] = [];
+        const before = ctx.transcripts.length;
         await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting, failures: attempt }).catch((e: Error) =>
           attempt.push({ expectation: `${where}: session completes`, diff: e.message }),
         );
         if (!attempt.length) return;
         if (Date.now() >= deadline) return void ctx.failures.push(...attempt);
+        // An attempt that is retried was waiting, not behaviour: only the last attempt's
+        // transcript is kept (how many retries a target needs depends on timing).
+        ctx.transcripts.splice(before);
         await new Promise((r) => setTimeout(r, step.intervalMs ?? 250));
       }
     }
