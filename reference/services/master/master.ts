@@ -21,7 +21,7 @@ import { createCleanup } from '../cleanup/cleanup.ts';
 import { createBounce } from '../bounce/bounce.ts';
 import { createQmgr, type Qmgr } from '../qmgr/qmgr.ts';
 import { showq } from '../showq/showq.ts';
-import { createTrivialRewrite, type TrivialRewrite } from '../trivial-rewrite/index.ts';
+import { createTrivialRewrite, serveTrivialRewrite, type TrivialRewrite } from '../trivial-rewrite/index.ts';
 import { supervise } from './supervise.ts';
 import { createFileLogger, type FileLogger } from '../postlogd/postlogd.ts';
 import { createSmtpd, type SmtpdServer } from '../smtpd/smtpd.ts';
@@ -149,6 +149,12 @@ export class Master {
     const anvilServer = await serveAnvil(privateSocket(layout.queueDir, 'anvil'), anvil);
     const verify = await startVerifyService({ config, queueDirectory: layout.queueDir, cleanup, writable: proxy.writable, logger });
     const running: Running = { config, layout, qmgr, listeners: [], tables: [], support: [proxy, verify, flushServer, anvilServer], pickups: [] };
+    // The same trivial-rewrite the services use in-process also answers Postfix's protocol on
+    // $queue_directory/private/<service> for the master.cf entries that run it, so outside
+    // clients (postmap-style tools, the harness, benchmarks) can ask it as they ask Postfix.
+    for (const entry of loadMasterCf(this.opts.configDir, config).filter((e) => e.command === 'trivial-rewrite' && e.type === 'unix')) {
+      running.support.push(await serveTrivialRewrite((entry.private ? privateSocket : publicSocket)(layout.queueDir, entry.service), rewrite));
+    }
 
     for (const entry of loadMasterCf(this.opts.configDir, config)) {
       const cfg = Object.keys(entry.options).length ? config.withOverrides(serviceOptions(entry)) : config;
