@@ -1,5 +1,5 @@
 /** qmgr with cleanup, bounce and trivial-rewrite from the reference, and scripted delivery agents. */
-import { readFile, stat, utimes } from 'node:fs/promises';
+import { readFile, stat, utimes, writeFile, chmod } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryAgent, DeliveryOutcome, DeliveryRequest } from '../contracts.ts';
 import { readQueueFile } from '../../queue/queue-file.ts';
@@ -50,6 +50,23 @@ async function setup(main: Record<string, string> = {}) {
 const MSG = 'Received: from x\nSubject: t\n\nbody\n';
 
 describe('qmgr', () => {
+  it('saves a queue file that does not parse in corrupt/ and goes on with the others', async () => {
+    const { fx, qmgr } = await setup();
+    const smtp = scriptedAgent('smtp', () => 'sent');
+    qmgr.registerAgent(smtp.agent);
+    const bad = 'ABCDE12345';
+    const badPath = fx.layout.pathOf('incoming', bad);
+    await fx.layout.ensureDirOf('incoming', bad);
+    await writeFile(badPath, Buffer.from('this is not a queue file\n'));
+    await chmod(badPath, 0o700); // complete, as far as the mode says
+    await qmgr.start();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['b@one.test'], MSG);
+    await qmgr.idle();
+    expect(smtp.requests.map((r) => r.queueId)).toEqual([id]);
+    expect((await stat(fx.layout.pathOf('corrupt', bad))).isFile()).toBe(true);
+    expect(fx.logger.lines).toContain(`qmgr: warning: saving corrupt file "${bad}" from queue "active" to queue "corrupt"`);
+  });
+
   it('delivers, groups per destination, marks done and removes the file', async () => {
     const { fx, qmgr } = await setup();
     const smtp = scriptedAgent('smtp', () => 'sent');

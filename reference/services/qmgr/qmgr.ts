@@ -219,7 +219,18 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
   async function processMessage(id: string, forcedExpire: boolean): Promise<void> {
     const path = layout.pathOf('active', id);
     const activeTime = clock();
-    const msg = await readQueueFile(path);
+    let msg: QueueMessage;
+    try {
+      msg = await readQueueFile(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+      // A file that does not parse is kept, not lost and not retried forever: qmgr(8) saves it
+      // in the corrupt queue for the administrator (postsuper, postcat) and logs that it did.
+      logger.warning(SERVICE, `${id}: ${(err as Error).message}`);
+      logger.warning(SERVICE, `saving corrupt file "${id}" from queue "active" to queue "corrupt"`);
+      await layout.move(id, 'active', 'corrupt');
+      return;
+    }
     // The defer log describes the latest attempt only: qmgr_message.c removes it each time it
     // reads the message, before resolving, so recipients delivered since are not listed again.
     await removeIfPresent(layout.pathOf('defer', id));
