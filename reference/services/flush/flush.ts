@@ -140,7 +140,8 @@ export function createFlush(deps: FlushDeps): FlushClient {
       const now = clock();
       if (st.size === 0) {
         if (st.mtimeMs + purgeSec * 1000 < now) await unlink(join(flushDir, name)).catch(() => undefined);
-      } else if (st.atimeMs + maxAgeSec * 1000 < now) {
+      } else if (maxAgeSec === 0 || st.atimeMs + maxAgeSec * 1000 < now) {
+        // purge (maxAgeSec 0) flushes every non-empty log, however recently it was read.
         await sendPath(name, 0);
       }
     }
