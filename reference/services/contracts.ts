@@ -26,6 +26,14 @@ export const RESOLVE_CLASS_VIRTUAL = 1 << 10;
 export const RESOLVE_CLASS_RELAY = 1 << 11;
 export const RESOLVE_CLASS_DEFAULT = 1 << 12;
 
+/** DeliveryRequest.flags bit for `sendmail -bv` (user-requested verification, deliver_request.h). */
+export const DEL_REQ_FLAG_USR_VRFY = 512;
+/** The status word an agent logs: in verify-only mode "deliverable"/"undeliverable", else the outcome. */
+export function deliveryStatusWord(flags: number, outcome: 'sent' | 'deferred' | 'bounced'): string {
+  if (!(flags & DEL_REQ_FLAG_USR_VRFY)) return outcome;
+  return outcome === 'sent' ? 'deliverable' : 'undeliverable';
+}
+
 export interface ResolveReply {
   transport: string;
   nexthop: string;

@@ -9,6 +9,9 @@
  *                                      logs "QID: sender non-delivery notification: NEWQID"
  *   warn(QID, message)                 the "Delayed Mail (still being retried)" warning built
  *                                      from defer/QID; logs "QID: sender delay notification: NEWQID"
+ *   trace(QID, message)                the "Mail Delivery Status Report" (sendmail -bv) built from
+ *                                      trace/QID, with the message headers only; logs
+ *                                      "QID: sender delivery status notification: NEWQID"
  * Notifications are RFC 3464 multipart/report messages with the built-in templates of
  * bounce_templates.c, submitted as new mail through cleanup with the null sender. A message
  * with a null sender gets no notification. Follows bounce(8), bounce_notify_util.c.
@@ -37,6 +40,7 @@ export interface BounceService {
   append(kind: LogKind, queueId: string, r: LogRecipient, d: LogDsn): Promise<void>;
   notify(queueId: string, msg: QueueMessage, from: 'bounce' | 'defer'): Promise<string | undefined>;
   warn(queueId: string, msg: QueueMessage): Promise<string | undefined>;
+  trace(queueId: string, msg: QueueMessage): Promise<string | undefined>;
   /** Remove bounce/ defer/ trace/ logs of a message that left the queue. */
   removeLogs(queueId: string): Promise<void>;
 }
@@ -73,6 +77,30 @@ const DELAY_BODY = [
   '                   The mail system',
 ];
 
+const TRACE_BODY = [
+  'This is the mail system at host $myhostname.',
+  '',
+  'Enclosed is the mail delivery report that you requested.',
+  '',
+  '                   The mail system',
+];
+
+type Kind = 'failure' | 'delay' | 'trace';
+const SUBJECT: Record<Kind, string> = {
+  failure: 'Undelivered Mail Returned to Sender',
+  delay: 'Delayed Mail (still being retried)',
+  trace: 'Mail Delivery Status Report',
+};
+const BODY: Record<Kind, string[]> = { failure: FAILURE_BODY, delay: DELAY_BODY, trace: TRACE_BODY };
+const LOGGED: Record<Kind, string> = { failure: 'non-delivery', delay: 'delay', trace: 'delivery status' };
+
+/** The primary header block of a message (up to and including its last header line). */
+function headerBlock(content: Buffer): Buffer {
+  const text = content.toString('latin1');
+  const end = text.startsWith('\n') ? 0 : text.indexOf('\n\n');
+  return end < 0 ? content : content.subarray(0, end + (end === 0 ? 0 : 1));
+}
+
 /** line_wrap(): break at blanks so lines fit in `width`; continuation lines indented. */
 export function lineWrap(text: string, width = 79, indent = 4): string[] {
   const out: string[] = [];
@@ -96,8 +124,9 @@ export function createBounce(deps: BounceDeps): BounceService {
   const clock = deps.clock ?? Date.now;
   const myhostname = () => cfg.get('myhostname');
 
-  async function send(queueId: string, msg: QueueMessage, entries: LogEntry[], delay: boolean): Promise<string | undefined> {
+  async function send(queueId: string, msg: QueueMessage, entries: LogEntry[], kind: Kind): Promise<string | undefined> {
     if (!msg.sender || entries.length === 0) return undefined;
+    const delay = kind === 'delay';
     const now = Math.floor(clock() / 1000);
     const host = myhostname();
     const boundary = `${queueId}.${now}/${host}`;
@@ -107,7 +136,7 @@ export function createBounce(deps: BounceDeps): BounceService {
     L.push(`Received: by ${host} (Postfix)`, `\tid ${handle.queueId}; ${mailDate(now)}`);
     L.push(`Date: ${mailDate(now)}`);
     L.push(`From: Mail Delivery System <MAILER-DAEMON@${host}>`);
-    L.push(`Subject: ${delay ? 'Delayed Mail (still being retried)' : 'Undelivered Mail Returned to Sender'}`);
+    L.push(`Subject: ${SUBJECT[kind]}`);
     L.push(`To: ${msg.sender}`, 'Auto-Submitted: auto-replied', 'MIME-Version: 1.0');
     L.push('Content-Type: multipart/report; report-type=delivery-status;', `\tboundary="${boundary}"`);
     if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
@@ -120,7 +149,7 @@ export function createBounce(deps: BounceDeps): BounceService {
       delay_warning_time_hours: String(Math.floor(cfg.time('delay_warning_time') / 3600)),
       maximal_queue_lifetime_days: String(Math.floor(cfg.time('maximal_queue_lifetime') / 86400)),
     };
-    for (const line of delay ? DELAY_BODY : FAILURE_BODY) L.push(line.replace(/\$(\w+)/g, (_, n: string) => vars[n] ?? ''));
+    for (const line of BODY[kind]) L.push(line.replace(/\$(\w+)/g, (_, n: string) => vars[n] ?? ''));
     for (const e of entries) {
       L.push('');
       const head = e.origTo ? `<${e.address}> (expanded from <${e.origTo}>): ${e.reason}` : `<${e.address}>: ${e.reason}`;
@@ -133,19 +162,19 @@ export function createBounce(deps: BounceDeps): BounceService {
       L.push('', `Final-Recipient: rfc822; ${e.address}`);
       if (e.dsnOrcpt) L.push(`Original-Recipient: ${e.dsnOrcpt}`);
       else if (e.origTo) L.push(`Original-Recipient: rfc822; ${e.origTo}`);
-      L.push(`Action: ${delay ? e.action : 'failed'}`, `Status: ${e.status}`);
+      L.push(`Action: ${kind === 'failure' ? 'failed' : e.action}`, `Status: ${e.status}`);
       if (e.mtaType && e.mtaName) L.push(...lineWrap(`Remote-MTA: ${e.mtaType}; ${e.mtaName}`));
       if (e.diagType && e.diagText) L.push(...lineWrap(`Diagnostic-Code: ${e.diagType}; ${e.diagText}`));
       else L.push(...lineWrap(`Diagnostic-Code: X-Postfix; ${e.reason}`));
       if (delay) L.push(`Will-Retry-Until: ${mailDate(Math.floor(msg.arrivalTime / 1000) + cfg.time('maximal_queue_lifetime'))}`);
     }
-    L.push('', `--${boundary}`, `Content-Description: ${delay ? 'Undelivered Message' : 'Undelivered Message'}`);
-    L.push('Content-Type: message/rfc822');
+    L.push('', `--${boundary}`, `Content-Description: ${kind === 'trace' ? 'Message Headers' : 'Undelivered Message'}`);
+    L.push(`Content-Type: ${kind === 'trace' ? 'text/rfc822-headers' : 'message/rfc822'}`);
     if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
     L.push('', `Return-Path: <${msg.sender}>`);
     const content = Buffer.concat([
       Buffer.from(L.join('\n') + '\n', 'latin1'),
-      msg.content,
+      kind === 'trace' ? headerBlock(msg.content) : msg.content,
       Buffer.from(`\n--${boundary}--\n`, 'latin1'),
     ]);
     const reply = await handle.submit({
@@ -154,7 +183,7 @@ export function createBounce(deps: BounceDeps): BounceService {
       arrivalTime: clock(),
     });
     if (reply.status !== 0) throw new Error(`bounce: cleanup status ${reply.status}: ${reply.reason ?? ''}`);
-    deps.logger.info('bounce', `${queueId}: sender ${delay ? 'delay' : 'non-delivery'} notification: ${reply.queueId}`);
+    deps.logger.info('bounce', `${queueId}: sender ${LOGGED[kind]} notification: ${reply.queueId}`);
     return reply.queueId;
   }
 
@@ -162,12 +191,17 @@ export function createBounce(deps: BounceDeps): BounceService {
     append: (kind, queueId, r, d) => appendLog(deps.layout, kind, queueId, r, d),
     async notify(queueId, msg, from) {
       const entries = await readLog(deps.layout, from, queueId);
-      const id = await send(queueId, msg, entries, false);
+      const id = await send(queueId, msg, entries, 'failure');
       await unlink(deps.layout.pathOf(from, queueId)).catch(() => undefined);
       return id;
     },
     async warn(queueId, msg) {
-      return send(queueId, msg, await readLog(deps.layout, 'defer', queueId), true);
+      return send(queueId, msg, await readLog(deps.layout, 'defer', queueId), 'delay');
+    },
+    async trace(queueId, msg) {
+      const id = await send(queueId, msg, await readLog(deps.layout, 'trace', queueId), 'trace');
+      await unlink(deps.layout.pathOf('trace', queueId)).catch(() => undefined);
+      return id;
     },
     async removeLogs(queueId) {
       for (const kind of ['bounce', 'defer', 'trace'] as const) {

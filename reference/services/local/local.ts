@@ -9,12 +9,15 @@
  * as NEWQID"), users from /etc/passwd get mailbox delivery (mbox under
  * $mail_spool_directory, or maildir when home_mailbox ends in "/"), and unknown users bounce
  * (5.1.1 unknown user). Every outcome is logged as Postfix's local(8) does.
+ * sendmail -bv (DEL_REQ_FLAG_USR_VRFY): the same expansion, but nothing is written or re-injected;
+ * the outcome is logged as status=deliverable ("delivers to mailbox", "forwards to X") or undeliverable.
  * Not supported yet: .forward files, |command and /file destinations (deferred with a reason).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
 import type { CleanupClient, DeliveryAgent, DeliveryRecipient, DeliveryRequest, DeliveryResult, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
+import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../contracts.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
 import { mailDate } from '../postlogd/time-format.ts';
 import { bareAddress, includeItems, splitAliasItems } from './alias-items.ts';
@@ -93,7 +96,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
 
   const log = (ctx: Context, to: string, o: Outcome): void => {
     deps.logger.info(s.logService, formatDeliveryLine({
-      queueId: ctx.req.queueId, to, origTo: ctx.top.origTo, relay: 'local', dsn: o.dsn, status: o.outcome, text: o.text,
+      queueId: ctx.req.queueId, to, origTo: ctx.top.origTo, relay: 'local', dsn: o.dsn, status: deliveryStatusWord(ctx.req.flags, o.outcome), text: o.text,
       times: { arrival: ctx.req.arrivalTime, active: ctx.req.activeTime, handoff: ctx.handoff, done: now() },
     }));
     ctx.results.push(o);
@@ -105,6 +108,11 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       origTo: s.enableOriginalRecipient ? ctx.top.origTo : '',
       deliveredTo: ctx.top.address,
     };
+    // sendmail -bv: say where it would go, write nothing.
+    if (ctx.req.flags & DEL_REQ_FLAG_USR_VRFY) {
+      const maildir = s.homeMailbox ? s.homeMailbox.endsWith('/') : s.mailSpoolDirectory.endsWith('/');
+      return { outcome: 'sent', dsn: '2.0.0', text: maildir ? 'delivers to maildir' : 'delivers to mailbox' };
+    }
     const t = now();
     const owner = { uid: user.uid, gid: user.gid };
     try {
@@ -235,6 +243,11 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       if (v) attrs[name] = v;
     }
     for (const [sender, recipients] of ctx.forwards) {
+      if (ctx.req.flags & DEL_REQ_FLAG_USR_VRFY) {
+        // sendmail -bv: nothing is re-injected; each forwarding target is reported.
+        for (const r of recipients) log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwards to ${r.address}` });
+        continue;
+      }
       try {
         const open = await deps.cleanup.open('local-forward');
         const header = `Received: by ${s.myhostname} (${s.mailName})\n\tid ${open.queueId}; ${mailDate(now())}\nDelivered-To: ${ctx.top.address.toLowerCase()}\n`;

@@ -26,7 +26,7 @@
  */
 import { stat, unlink, utimes } from 'node:fs/promises';
 import type { DeliveryAgent, DeliveryRecipient, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
-import { RESOLVE_FLAG_FAIL } from '../contracts.ts';
+import { DEL_REQ_FLAG_USR_VRFY, RESOLVE_FLAG_FAIL } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import { MODE_FORCED_EXPIRE, isReadyMode, markRecipientDone, readQueueFile, updateWarnTime, type QueueMessage } from '../../queue/queue-file.ts';
 import type { BounceService } from '../bounce/bounce.ts';
@@ -185,7 +185,7 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     return flags;
   }
 
-  async function deliverBatch(id: string, msg: QueueMessage, path: string, batch: Batch, activeTime: number): Promise<RecipientStatus[]> {
+  async function deliverBatch(id: string, msg: QueueMessage, path: string, batch: Batch, activeTime: number, traceFlags: number): Promise<RecipientStatus[]> {
     const key = `${batch.transport}/${batch.destination}`;
     const agent = agents.get(batch.transport);
     const deferTransports = cfg.list('defer_transports');
@@ -207,7 +207,7 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     const g = gate;
     const result = await gate.run(() => agent.deliver({
       queueId: id, queueFile: path, transport: batch.transport, nexthop: batch.nexthop, sender: msg.sender,
-      recipients: batch.recipients, arrivalTime: msg.arrivalTime, activeTime, flags: connectionFlags(key, g),
+      recipients: batch.recipients, arrivalTime: msg.arrivalTime, activeTime, flags: connectionFlags(key, g) | traceFlags,
     }));
     if (result.destinationFailed) {
       const reason = result.recipients.find((r) => r.outcome === 'deferred')?.text ?? 'destination failed';
@@ -266,7 +266,11 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
       b.recipients.push({ ...rcpt, address: res.recipient || r.address });
     }
 
-    const results = (await Promise.all(batches.map((b) => deliverBatch(id, msg, path, b, activeTime)))).flat();
+    // sendmail -bv (trace_flags with DEL_REQ_FLAG_USR_VRFY): the agents only verify; every
+    // answer, good or bad, goes to trace/QID and the recipient is done; the sender then gets
+    // the delivery status report instead of the message (qmgr_active.c, trace_append()).
+    const verifyOnly = (Number.parseInt(msg.attributes.trace_flags ?? '0', 10) & DEL_REQ_FLAG_USR_VRFY) !== 0;
+    const results = (await Promise.all(batches.map((b) => deliverBatch(id, msg, path, b, activeTime, verifyOnly ? DEL_REQ_FLAG_USR_VRFY : 0)))).flat();
     const byOffset = new Map(todo.map((r) => [r.offset, r]));
     let deferred = failed.length > 0;
     let bounced = false;
@@ -274,7 +278,11 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
       const r = byOffset.get(s.offset);
       const logRcpt = { address: r?.address ?? s.address, origTo: r?.origTo, offset: s.offset, dsnOrcpt: r?.dsnOrcpt, dsnNotify: r?.dsnNotify };
       const dsn = { status: s.dsn, reason: s.text, diagType: s.diagType, diagText: s.diagText, mtaType: s.mtaType, mtaName: s.mtaName };
-      if (s.outcome === 'sent') {
+      if (verifyOnly && s.relay !== 'none') {
+        const action = s.outcome === 'sent' ? 'deliverable' : 'undeliverable';
+        await deps.bounce.append('trace', id, logRcpt, { ...dsn, reason: `delivery via ${s.relay}: ${s.text}`, action });
+        await markRecipientDone(path, s.offset);
+      } else if (s.outcome === 'sent') {
         await markRecipientDone(path, s.offset);
       } else if (s.outcome === 'bounced') {
         await deps.bounce.append('bounce', id, logRcpt, { ...dsn, action: s.action ?? 'failed' });
@@ -286,6 +294,7 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
       }
     }
     if (bounced) await deps.bounce.notify(id, msg, 'bounce');
+    if (verifyOnly && !deferred) await deps.bounce.trace(id, msg);
 
     if (!deferred) {
       await deps.bounce.removeLogs(id);

@@ -9,11 +9,14 @@
  * Postfix's smtp(8) does ("QID: to=<..>, relay=host[addr]:port, delay=.., delays=a/b/c/d,
  * dsn=.., status=.. (..)"), and connection failures are also logged on their own
  * ("connect to host[addr]:port: Connection refused"). Reads the message from the queue file.
+ * sendmail -bv (DEL_REQ_FLAG_USR_VRFY): MAIL and RCPT only, then RSET — no DATA; an accepted
+ * recipient is logged status=deliverable with the RCPT reply, a refused one undeliverable.
  */
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { readQueueFile } from '../../queue/queue-file.ts';
 import type { DeliveryAgent, DeliveryRequest, DeliveryResult, DeliveryRecipient, Logger, RecipientStatus } from '../contracts.ts';
+import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../contracts.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from './client.ts';
 import { parseNexthop } from './nexthop.ts';
@@ -99,7 +102,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       let relay = 'none';
       let mtaName: string | undefined;
       const report = (r: DeliveryRecipient, outcome: RecipientStatus['outcome'], dsn: string, text: string, reply?: SmtpReply): void => {
-        const status = outcome;
+        const status = deliveryStatusWord(req.flags, outcome);
         opts.logger.info(opts.logService, formatDeliveryLine({
           queueId: req.queueId, to: r.address, origTo: r.origTo, relay, dsn, status, text,
           times: { arrival: req.arrivalTime, active: req.activeTime, handoff, connected, done: now() },
@@ -189,8 +192,10 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           return c;
         });
         const pipelining = features.has('PIPELINING');
+        const verifyOnly = (req.flags & DEL_REQ_FLAG_USR_VRFY) !== 0;
         const accepted: DeliveryRecipient[] = [];
-        if (pipelining) conn.write([mail, ...rcptCommands, 'DATA'].map((c) => c + '\r\n').join(''));
+        const lastRcpt = new Map<number, SmtpReply>();
+        if (pipelining) conn.write([mail, ...rcptCommands, ...(verifyOnly ? [] : ['DATA'])].map((c) => c + '\r\n').join(''));
         else conn.write(mail + '\r\n');
         where = 'sending MAIL FROM';
         const mailReply = await conn.read();
@@ -207,12 +212,21 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           const rr = await conn.read();
           if (pending.length === 0) continue;
           const r = req.recipients[i];
+          lastRcpt.set(r.offset, rr);
           if (rr.code >= 200 && rr.code < 300) accepted.push(r);
           else report(r, rr.code >= 500 ? 'bounced' : 'deferred', dsnOf(rr), said(rr, 'RCPT TO'), rr);
         }
         pending = accepted;
-        if (!pipelining && pending.length > 0) conn.write('DATA\r\n');
-        if (pipelining || pending.length > 0) {
+        if (verifyOnly) {
+          // sendmail -bv: an accepted RCPT is the answer; no DATA, RSET ends the transaction.
+          for (const r of pending) report(r, 'sent', dsnOf(lastRcpt.get(r.offset)!), lastRcpt.get(r.offset)!.text, lastRcpt.get(r.offset));
+          pending = [];
+          conn.write('RSET\r\n');
+          where = 'sending RSET';
+          await conn.read();
+        }
+        if (!verifyOnly && !pipelining && pending.length > 0) conn.write('DATA\r\n');
+        if (!verifyOnly && (pipelining || pending.length > 0)) {
           where = 'sending DATA command';
           const dataReply = await conn.read();
           if (pending.length > 0) {
