@@ -4,9 +4,11 @@
  * Serves: DeliveryRequests from qmgr. Every recipient fails with the nexthop text as the
  * reason: an optional leading RFC 3463 status ("5.1.1 no such list") gives the DSN code,
  * otherwise 5.0.0 (error mode, status=bounced) or 4.0.0 (retry mode, status=deferred).
- * Logged as "QID: to=<..>, relay=none, ..., dsn=.., status=bounced (text)".
+ * Logged as "QID: to=<..>, relay=none, ..., dsn=.., status=bounced (text)" (sendmail -bv:
+ * status=undeliverable; discard's status=deliverable).
  */
 import type { DeliveryAgent, DeliveryRequest, DeliveryResult, Logger, RecipientStatus } from '../contracts.ts';
+import { deliveryStatusWord } from '../contracts.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
 
 /** dsn_split(): an optional leading "X.Y.Z " status, then free text. */
@@ -28,7 +30,7 @@ export function reportAll(opts: SimpleAgentOptions, req: DeliveryRequest, outcom
   const handoff = now();
   const recipients = req.recipients.map((r): RecipientStatus => {
     opts.logger.info(opts.logService, formatDeliveryLine({
-      queueId: req.queueId, to: r.address, origTo: r.origTo, relay: 'none', dsn, status: outcome, text,
+      queueId: req.queueId, to: r.address, origTo: r.origTo, relay: 'none', dsn, status: deliveryStatusWord(req.flags, outcome), text,
       times: { arrival: req.arrivalTime, active: req.activeTime, handoff, done: now() },
     }));
     return { offset: r.offset, address: r.address, outcome, dsn, text, relay: 'none' };

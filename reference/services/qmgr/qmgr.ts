@@ -26,7 +26,7 @@
  */
 import { stat, unlink, utimes } from 'node:fs/promises';
 import type { DeliveryAgent, DeliveryRecipient, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
-import { DEL_REQ_FLAG_USR_VRFY, RESOLVE_FLAG_FAIL } from '../contracts.ts';
+import { DEL_REQ_FLAG_USR_VRFY, RESOLVE_FLAG_FAIL, deliveryStatusWord } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import { MODE_FORCED_EXPIRE, isReadyMode, markRecipientDone, readQueueFile, updateWarnTime, type QueueMessage } from '../../queue/queue-file.ts';
 import type { BounceService } from '../bounce/bounce.ts';
@@ -90,6 +90,9 @@ class Gate {
     }
   }
 }
+
+/** The message's trace_flags (sendmail -bv: DEL_REQ_FLAG_USR_VRFY), 0 when absent. */
+const traceFlagsOf = (msg: QueueMessage): number => Number.parseInt(msg.attributes.trace_flags ?? '0', 10) || 0;
 
 async function removeIfPresent(path: string): Promise<void> {
   try {
@@ -167,7 +170,7 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
 
   async function deferNow(msg: QueueMessage, id: string, r: DeliveryRecipient, batch: Batch, dsn: string, text: string): Promise<RecipientStatus> {
     logger.info(SERVICE, formatDeliveryLine({
-      queueId: id, to: r.address, origTo: r.origTo, relay: 'none', dsn, status: 'deferred', text,
+      queueId: id, to: r.address, origTo: r.origTo, relay: 'none', dsn, status: deliveryStatusWord(traceFlagsOf(msg), 'deferred'), text,
       times: { arrival: msg.arrivalTime, active: clock(), done: clock() },
     }));
     return { offset: r.offset, address: r.address, outcome: 'deferred', dsn, text, relay: 'none' };
@@ -269,7 +272,7 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     // sendmail -bv (trace_flags with DEL_REQ_FLAG_USR_VRFY): the agents only verify; every
     // answer, good or bad, goes to trace/QID and the recipient is done; the sender then gets
     // the delivery status report instead of the message (qmgr_active.c, trace_append()).
-    const verifyOnly = (Number.parseInt(msg.attributes.trace_flags ?? '0', 10) & DEL_REQ_FLAG_USR_VRFY) !== 0;
+    const verifyOnly = (traceFlagsOf(msg) & DEL_REQ_FLAG_USR_VRFY) !== 0;
     const results = (await Promise.all(batches.map((b) => deliverBatch(id, msg, path, b, activeTime, verifyOnly ? DEL_REQ_FLAG_USR_VRFY : 0)))).flat();
     const byOffset = new Map(todo.map((r) => [r.offset, r]));
     let deferred = failed.length > 0;
@@ -278,9 +281,10 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
       const r = byOffset.get(s.offset);
       const logRcpt = { address: r?.address ?? s.address, origTo: r?.origTo, offset: s.offset, dsnOrcpt: r?.dsnOrcpt, dsnNotify: r?.dsnNotify };
       const dsn = { status: s.dsn, reason: s.text, diagType: s.diagType, diagText: s.diagText, mtaType: s.mtaType, mtaName: s.mtaName };
-      if (verifyOnly && s.relay !== 'none') {
+      // qmgr's own deferrals (no agent, defer_transports, dead destination) are reported too.
+      if (verifyOnly) {
         const action = s.outcome === 'sent' ? 'deliverable' : 'undeliverable';
-        await deps.bounce.append('trace', id, logRcpt, { ...dsn, reason: `delivery via ${s.relay}: ${s.text}`, action });
+        await deps.bounce.append('trace', id, logRcpt, { ...dsn, reason: s.relay === 'none' ? s.text : `delivery via ${s.relay}: ${s.text}`, action });
         await markRecipientDone(path, s.offset);
       } else if (s.outcome === 'sent') {
         await markRecipientDone(path, s.offset);
