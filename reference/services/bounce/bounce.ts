@@ -14,7 +14,8 @@
  *                                      "QID: sender delivery status notification: NEWQID"
  * Notifications are RFC 3464 multipart/report messages with the built-in templates of
  * bounce_templates.c, submitted as new mail through cleanup with the null sender. A message
- * with a null sender gets no notification. Follows bounce(8), bounce_notify_util.c.
+ * with a null sender gets no notification. Unless the original was 7bit, the notification is
+ * queued with encoding=8bit (sent with BODY=8BITMIME). Follows bounce(8), bounce_notify_util.c.
  */
 import { unlink } from 'node:fs/promises';
 import type { CleanupClient, Logger } from '../contracts.ts';
@@ -180,6 +181,9 @@ export function createBounce(deps: BounceDeps): BounceService {
     const reply = await handle.submit({
       source: 'bounce', sender: '', content,
       recipients: [{ address: msg.sender, dsnOrcpt: `rfc822;${msg.sender}` }],
+      // the notification declares 8bit parts, so it is queued as 8-bit mail and smtp(8)
+      // sends it with BODY=8BITMIME, as Postfix's cleanup marks it
+      ...(eightBit ? { attributes: { encoding: '8bit' } } : {}),
       arrivalTime: clock(),
     });
     if (reply.status !== 0) throw new Error(`bounce: cleanup status ${reply.status}: ${reply.reason ?? ''}`);
