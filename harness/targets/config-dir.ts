@@ -6,7 +6,7 @@
  * Real Postfix and the reference MTA read exactly these files, so a scenario's configuration is
  * written once. Placeholders in values are replaced first (see substitute()).
  */
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { MailConfig } from './types.ts';
@@ -110,6 +110,12 @@ export function renderMainCf(params: Record<string, string>): string {
  */
 export function writeConfigDir(dirs: InstanceDirs, config: MailConfig, smtpPort: number, vars: Placeholders): void {
   mkdirSync(dirs.configDir, { recursive: true });
+  // {{mailDir}} is the instance's mail spool; {{dropDir}} a world-writable (1777) directory in it
+  // where local(8) file and command deliveries (run as default_privs) can write.
+  const dropDir = join(dirs.mailDir, 'drop');
+  mkdirSync(dropDir, { recursive: true });
+  chmodSync(dropDir, 0o1777);
+  vars = { mailDir: dirs.mailDir, dropDir, ...vars };
   const main = { ...baseMainCf(dirs) };
   for (const [k, v] of Object.entries(config.main)) main[k] = substitute(v, vars);
   writeFileSync(join(dirs.configDir, 'main.cf'), renderMainCf(main));

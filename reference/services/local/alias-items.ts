@@ -37,3 +37,9 @@ export function bareAddress(item: string): string {
   const m = /^<(.*)>$/.exec(item.trim());
   return m ? m[1] : item.trim();
 }
+
+/** A whole-item quoted string in internal form ('"|cmd arg"' → '|cmd arg'), as tok822_internalize gives it. */
+export function unquoteItem(item: string): string {
+  const m = /^"((?:[^"\\]|\\.)*)"$/.exec(item);
+  return m ? m[1].replace(/\\(.)/g, '$1') : item;
+}

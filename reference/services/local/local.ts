@@ -11,7 +11,7 @@
  * (5.1.1 unknown user). Every outcome is logged as Postfix's local(8) does.
  * sendmail -bv (DEL_REQ_FLAG_USR_VRFY): the same expansion, but nothing is written or re-injected;
  * the outcome is logged as status=deliverable ("delivers to mailbox", "forwards to X") or undeliverable.
- * Not supported yet: .forward files, |command and /file destinations (deferred with a reason).
+ * .forward files (forward_path), |command and /file items: see destinations.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,7 +20,8 @@ import type { CleanupClient, DeliveryAgent, DeliveryRecipient, DeliveryRequest, 
 import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../contracts.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
 import { mailDate } from '../postlogd/time-format.ts';
-import { bareAddress, includeItems, splitAliasItems } from './alias-items.ts';
+import { bareAddress, includeItems, splitAliasItems, unquoteItem } from './alias-items.ts';
+import { createDestinations, splitRecipient, type DestinationSettings, type Expansion } from './destinations.ts';
 import { appendMbox, maildirEntry, mboxEntry, writeMaildir, type Envelope } from './mailbox.ts';
 import { lookupUser, type PasswdEntry } from './users.ts';
 
@@ -36,6 +37,8 @@ export interface LocalSettings {
   recipientDelimiter: string;
   enableOriginalRecipient: boolean;
   ownerRequestSpecial: boolean;
+  /** .forward, command and file settings (Postfix's defaults when absent). */
+  destinations?: DestinationSettings;
 }
 
 export interface LocalDeps {
@@ -62,22 +65,12 @@ interface Context {
   /** Forward batches by sender (Delivered-To is frozen per request recipient). */
   forwards: Map<string, { address: string; origTo: string; dsnOrcpt?: string }[]>;
   results: Outcome[];
+  /** Files, commands and .forward files already delivered to in this request. */
+  done: Set<string>;
 }
 
 const MAX_LEVEL = 100;
 
-/** What an alias expansion carries down to its items. */
-interface Expansion {
-  /** Envelope sender (owner-<list> once a list with an owner was expanded). */
-  sender: string;
-  /** An owner- alias applies: local members are forwarded too. */
-  owned: boolean;
-  /** The items come from an :include: file: they are always forwarded. */
-  include: boolean;
-  /** Original recipient and DSN ORCPT for forwarded copies ("" / undefined once reset). */
-  origTo: string;
-  dsnOrcpt?: string;
-}
 
 export function deliveredToSet(content: Buffer): Set<string> {
   const set = new Set<string>();
@@ -93,6 +86,8 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
   const s = deps.settings;
   const now = deps.now ?? Date.now;
   const getUser = deps.userLookup ?? ((n: string) => lookupUser(n));
+  const dest = createDestinations(s.destinations ?? {}, { logger: deps.logger, logService: s.logService, recipientDelimiter: s.recipientDelimiter, getUser, now });
+  const destReq = (ctx: Context) => ({ msg: ctx.msg, topAddress: ctx.top.address, originalRecipient: s.enableOriginalRecipient, done: ctx.done });
 
   const log = (ctx: Context, to: string, o: Outcome): void => {
     deps.logger.info(s.logService, formatDeliveryLine({
@@ -175,14 +170,14 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       const items = splitAliasItems(expansion);
       const selfNamed = items.some((i) => bareAddress(i).toLowerCase() === aliasName);
       if (!selfNamed) {
-        let next: Expansion = { ...exp };
+        let next: Expansion = { ...exp, type: 'alias', privs: undefined, rcpt: splitRecipient(address, s.recipientDelimiter) };
         if (s.ownerRequestSpecial) {
           const owner = await deps.aliasLookup(`owner-${aliasName}`).catch(() => undefined);
           if (owner !== undefined) {
             // A list with an owner: the owner becomes the envelope sender, the original
             // recipient and ORCPT are reset, and local members are forwarded too (alias.c).
             const canon = (await deps.rewrite.rewrite('local', `owner-${aliasName}`)).address;
-            next = { sender: canon, owned: true, origTo: '', dsnOrcpt: undefined, include: false };
+            next = { ...next, sender: canon, owned: true, origTo: '', dsnOrcpt: undefined, include: false };
           }
         }
         await expandItems(ctx, items, next, level + 1, address);
@@ -191,6 +186,11 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     }
     const pw = getUser(user);
     if (pw) {
+      const forward = await dest.dotForward(destReq(ctx), pw, { ...exp, rcpt: splitRecipient(address, s.recipientDelimiter) });
+      if (forward) {
+        await expandItems(ctx, forward.items, forward.exp, level + 1, address);
+        return;
+      }
       log(ctx, address, await mailbox(ctx, address, pw, sender));
       return;
     }
@@ -205,7 +205,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
   async function expandItems(ctx: Context, items: string[], exp: Expansion, level: number, parent: string): Promise<void> {
     const sender = exp.sender;
     for (const raw of items) {
-      const item = raw.trim();
+      const item = unquoteItem(raw.trim());
       if (/^:include:/i.test(item)) {
         const path = item.slice(':include:'.length).trim();
         let text: string;
@@ -215,11 +215,15 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
           log(ctx, parent, { outcome: 'deferred', dsn: '4.3.0', text: `cannot open include file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}` });
           continue;
         }
-        await expandItems(ctx, includeItems(text), { ...exp, include: true }, level + 1, parent);
+        await expandItems(ctx, includeItems(text), { ...exp, include: true, type: 'include' }, level + 1, parent);
         continue;
       }
       if (item.startsWith('|') || item.startsWith('/') || item.startsWith('~/')) {
-        log(ctx, parent, { outcome: 'deferred', dsn: '4.3.0', text: `the reference does not deliver to files or commands: ${item}` });
+        // sendmail -bv: say where it would go, run and write nothing.
+        const o = ctx.req.flags & DEL_REQ_FLAG_USR_VRFY
+          ? { outcome: 'sent' as const, dsn: '2.0.0', text: item.startsWith('|') ? `delivers to command: ${item.slice(1)}` : `delivers to file: ${item}` }
+          : item.startsWith('|') ? await dest.command(destReq(ctx), exp, item.slice(1)) : await dest.file(destReq(ctx), exp, item);
+        if (o) log(ctx, parent, o);
         continue;
       }
       const canon = (await deps.rewrite.rewrite('local', bareAddress(item))).address;
@@ -270,12 +274,15 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       const msg = await readQueueFile(req.queueFile);
       const delivered = deliveredToSet(msg.content);
       const statuses: RecipientStatus[] = [];
+      const done = new Set<string>();
       for (const top of req.recipients) {
-        const ctx: Context = { req, msg, handoff, top, delivered, forwards: new Map(), results: [] };
+        const ctx: Context = { req, msg, handoff, top, delivered, forwards: new Map(), results: [], done };
         await deliverRecipient(ctx, top.address, { sender: req.sender, owned: false, include: false, origTo: top.origTo, dsnOrcpt: top.dsnOrcpt }, 0);
         await flushForwards(ctx);
         // The request recipient is done only when every branch is; a deferred branch wins.
-        const worst = ctx.results.find((r) => r.outcome === 'deferred') ?? ctx.results.find((r) => r.outcome === 'bounced') ?? ctx.results[0];
+        const worst = ctx.results.find((r) => r.outcome === 'deferred') ?? ctx.results.find((r) => r.outcome === 'bounced') ?? ctx.results[0]
+          // only duplicates of files or commands delivered earlier in this request: nothing logged
+          ?? { outcome: 'sent', dsn: '2.0.0', text: '' };
         statuses.push({ offset: top.offset, address: top.address, outcome: worst.outcome, dsn: worst.dsn, text: worst.text, relay: 'local' });
       }
       return { recipients: statuses };

@@ -5,6 +5,8 @@
  *   mbox:    "From <sender>  <asctime>", Return-Path, X-Original-To, Delivered-To, the message
  *            with ">From " quoting at line starts, then one empty line.
  *   maildir: Return-Path, X-Original-To, Delivered-To, the message as is.
+ *   command: the From_ line, Return-Path, X-Original-To, Delivered-To, the message as is
+ *            (no >From quoting, no empty line after it).
  *
  * Writing: mbox appends to $mail_spool_directory/<user> (created 0600, owned by the user);
  * maildir writes tmp/<unique> and renames it into new/.
@@ -41,6 +43,11 @@ export function mboxEntry(env: Envelope, content: Buffer, now: number): Buffer {
   const from = `From ${env.sender || 'MAILER-DAEMON'}  ${asctime(now)}`;
   const body = contentLines(content).map((l) => (l.startsWith('From ') ? '>' + l : l));
   return Buffer.from([from, ...prepended(env), ...body].join('\n') + '\n\n', 'latin1');
+}
+
+export function commandEntry(env: Envelope, content: Buffer, now: number): Buffer {
+  const from = `From ${env.sender || 'MAILER-DAEMON'}  ${asctime(now)}`;
+  return Buffer.from([from, ...prepended(env), ...contentLines(content)].join('\n') + '\n', 'latin1');
 }
 
 export function maildirEntry(env: Envelope, content: Buffer): Buffer {

@@ -6,6 +6,7 @@
  */
 import { networkInterfaces } from 'node:os';
 import type { MainConfig } from '../../config/index.ts';
+import { splitList } from '../../config/units.ts';
 import { openTable } from '../../tables/index.ts';
 import type { Table } from '../../tables/types.ts';
 import type { SmtpdSettings } from '../smtpd/session.ts';
@@ -164,5 +165,18 @@ export function localSettings(config: MainConfig, transport: string): LocalSetti
     recipientDelimiter: config.get('recipient_delimiter'),
     enableOriginalRecipient: config.bool('enable_original_recipient'),
     ownerRequestSpecial: config.bool('owner_request_special'),
+    destinations: {
+      allowMailToCommands: config.list('allow_mail_to_commands'),
+      allowMailToFiles: config.list('allow_mail_to_files'),
+      defaultPrivs: config.get('default_privs'),
+      forwardPath: splitList(config.raw('forward_path')),
+      commandExecutionDirectory: config.raw('command_execution_directory'),
+      queueDirectory: config.get('queue_directory'),
+      exportEnvironment: config.list('export_environment'),
+      commandExpansionFilter: config.get('command_expansion_filter'),
+      localCommandShell: config.get('local_command_shell'),
+      commandTimeLimit: config.time('command_time_limit'),
+      prependDeliveredHeader: config.list('prepend_delivered_header'),
+    },
   };
 }

@@ -1,0 +1,147 @@
+/**
+ * local(8) delivery to a |command (Postfix's local/command.c with global/pipe_command.c).
+ *
+ * Called by local.ts for alias, :include: and .forward items that start with "|". The command
+ * runs with the given uid/gid (default_privs when the alias database is owned by root), a
+ * clean environment (PATH=/usr/bin:/bin, the export_environment variables, then HOME, LOGNAME,
+ * USER, SENDER, RECIPIENT, LOCAL, SHELL, DOMAIN, EXTENSION, ORIGINAL_RECIPIENT and the
+ * CLIENT_* / SASL_* attributes, each value censored with command_expansion_filter) and gets
+ * the message on standard input. Up to 4096 bytes of its output are kept for the reason.
+ * Exit status 0 is "sent"; "D.S.N text" output, <sysexits.h> codes (75 EX_TEMPFAIL → deferred)
+ * or "Command died with status N" decide the other outcomes, with Postfix's exact texts.
+ */
+import { spawn } from 'node:child_process';
+
+export interface CommandRun {
+  command: string;
+  uid: number;
+  gid: number;
+  /** Variables set after the clean environment, in order. */
+  env: [string, string][];
+  /** export_environment names copied from this process's environment. */
+  exportNames: string[];
+  /** local_command_shell ("" = /bin/sh -c only when the command needs a shell). */
+  shell: string;
+  cwd?: string;
+  timeLimitMs: number;
+  input: Buffer;
+}
+
+export interface CommandOutcome {
+  outcome: 'sent' | 'deferred' | 'bounced';
+  dsn: string;
+  text: string;
+}
+
+/** <sysexits.h> codes 64..78: DSN and text as Postfix's sys_exits table gives them. */
+const SYS_EXITS: Record<number, [string, string]> = {
+  64: ['5.3.0', 'command line usage error'],
+  65: ['5.6.0', 'data format error'],
+  66: ['5.3.0', 'cannot open input'],
+  67: ['5.1.1', 'user unknown'],
+  68: ['5.1.2', 'host name unknown'],
+  69: ['5.3.0', 'service unavailable'],
+  70: ['5.3.0', 'internal software error'],
+  71: ['4.3.0', 'system resource problem'],
+  72: ['5.3.0', 'critical OS file missing'],
+  73: ['5.2.0', "can't create user output file"],
+  74: ['5.3.0', 'input/output error'],
+  75: ['4.3.0', 'temporary failure'],
+  76: ['5.5.0', 'remote error in protocol'],
+  77: ['5.7.0', 'permission denied'],
+  78: ['5.3.5', 'local configuration error'],
+};
+
+const OUTPUT_LIMIT = 4096;
+const PLAIN_COMMAND = /^[0-9!@%\-_=+:,./a-zA-Z \t]*$/;
+
+/** Replace every character of value that is not in allowed with "_". */
+export function censor(value: string, allowed: string): string {
+  let out = '';
+  for (const c of value) out += allowed.includes(c) ? c : '_';
+  return out;
+}
+
+/** Command output as kept for a reason: tabs and newlines become spaces, other controls "_". */
+export function printableOutput(raw: Buffer): string {
+  return raw.toString('latin1').replace(/[\t\n]/g, ' ').replace(/[^\x20-\x7e]/g, '_');
+}
+
+/** How exec_command() would start the command: argv directly when it needs no shell. */
+export function commandArgv(command: string, shell: string): string[] {
+  if (shell.trim()) return [...shell.trim().split(/[ \t\r\n]+/), command];
+  if (PLAIN_COMMAND.test(command) && command.trim() !== '') return command.trim().split(/[ \t]+/);
+  return ['/bin/sh', '-c', command];
+}
+
+/** Map a finished command to its outcome, as pipe_command() and deliver_command() do. */
+export function commandOutcome(command: string, code: number | null, signal: string | null, signalNumber: number, output: string, timedOut: boolean): CommandOutcome {
+  const withOutput = output ? `. Command output: ${output}` : '';
+  if (timedOut) return { outcome: 'bounced', dsn: '5.3.0', text: `Command time limit exceeded: "${command}"${withOutput}` };
+  if (signal !== null) return { outcome: 'deferred', dsn: '4.3.0', text: `Command died with signal ${signalNumber}: "${command}"${withOutput}` };
+  if (code === 0) return { outcome: 'sent', dsn: '2.0.0', text: `delivered to command: ${command}` };
+  const dsnText = /^([245]\.\d{1,3}\.\d{1,3})(?:[ \t]+|$)(.*)$/.exec(output);
+  if (dsnText) {
+    return { outcome: dsnText[1].startsWith('4') ? 'deferred' : 'bounced', dsn: dsnText[1], text: dsnText[2] };
+  }
+  const known = SYS_EXITS[code ?? -1];
+  if (known) return { outcome: known[0].startsWith('4') ? 'deferred' : 'bounced', dsn: known[0], text: `${known[1]}${withOutput}` };
+  return { outcome: 'bounced', dsn: '5.3.0', text: `Command died with status ${code}: "${command}"${withOutput}` };
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGABRT: 6, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+
+export function runCommand(run: CommandRun): Promise<CommandOutcome> {
+  const env: Record<string, string> = {};
+  for (const name of run.exportNames) {
+    const v = process.env[name];
+    if (v !== undefined) env[name] = v;
+  }
+  env.PATH = '/usr/bin:/bin';
+  for (const [k, v] of run.env) env[k] = v;
+  const privileged = typeof process.getuid === 'function' && process.getuid() === 0;
+  const argv = commandArgv(run.command, run.shell);
+  return new Promise((resolve) => {
+    const start = (args: string[], fallback: boolean): void => {
+      const child = spawn(args[0], args.slice(1), {
+        env, cwd: run.cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'],
+        ...(privileged ? { uid: run.uid, gid: run.gid } : {}),
+      });
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      const keep = (b: Buffer) => {
+        if (kept >= OUTPUT_LIMIT) return;
+        chunks.push(b.subarray(0, OUTPUT_LIMIT - kept));
+        kept += Math.min(b.length, OUTPUT_LIMIT - kept);
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      let timedOut = false;
+      let settled = false;
+      const finish = (o: CommandOutcome | undefined) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (o) resolve(o);
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      }, run.timeLimitMs);
+      child.on('error', (err: NodeJS.ErrnoException) => {
+        // execvp() of a bare name that is not found falls back to the shell (exec_command()).
+        if (fallback && err.code === 'ENOENT') {
+          finish(undefined);
+          start(['/bin/sh', '-c', run.command], false);
+        } else finish({ outcome: 'deferred', dsn: '4.3.0', text: `Delivery failed: ${err.message}` });
+      });
+      child.stdin.on('error', () => undefined); // the command may stop reading early (EPIPE)
+      child.stdin.end(run.input);
+      child.on('close', (code, signal) => {
+        const output = printableOutput(Buffer.concat(chunks));
+        finish(commandOutcome(run.command, code, signal, signal ? SIGNALS[signal] ?? 0 : 0, output, timedOut));
+      });
+    };
+    start(argv, argv[0] !== '/bin/sh' && !argv[0].includes('/') && !run.shell.trim());
+  });
+}

@@ -1,0 +1,52 @@
+import type { Scenario } from '../../harness/scenario/types.ts';
+
+/**
+ * local(8) delivers alias results that name a file or a command: allow_mail_to_files and
+ * allow_mail_to_commands default to "alias, forward". Both run with the rights of
+ * default_privs (nobody) because the alias database is owned by root. A file gets the message
+ * in mbox format (From_ line, Return-Path, X-Original-To, Delivered-To, >From quoting, an
+ * empty line); a command gets it on standard input with the same From_ line and headers.
+ * Logged "delivered to file: PATH" and "delivered to command: COMMAND". local(8), aliases(5).
+ */
+const scenario: Scenario = {
+  id: 'local/file-and-command',
+  title: 'aliases deliver to a file and to a command',
+  description: 'tofile → an mbox file in a 1777 directory; tocmd → a shell command appending its input to a file.',
+  config: {
+    main: { alias_maps: 'lmdb:$config_directory/aliases' },
+    maps: [
+      {
+        name: 'aliases',
+        content: 'tofile: {{dropDir}}/filebox\ntocmd: "|/bin/sh -c \'cat >> {{dropDir}}/cmdbox\'"\n',
+        build: 'postalias',
+      },
+    ],
+  },
+  steps: [
+    {
+      kind: 'smtp',
+      dialog: [
+        { command: 'EHLO client.example', expect: 250 },
+        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
+        { command: 'RCPT TO:<tofile@mx.twinpost.test>', expect: '250 2.1.5' },
+        { command: 'RCPT TO:<tocmd@mx.twinpost.test>', expect: '250 2.1.5' },
+        { data: 'From: alice@client.example\r\nSubject: to a file\r\n\r\nHi there.\r\n', expect: 250 },
+        { command: 'QUIT', expect: 221 },
+      ],
+    },
+    { kind: 'wait', event: { kind: 'removed' }, count: 1 },
+  ],
+  expect: {
+    mailboxes: [
+      { user: 'drop/filebox', messages: 1, headers: { 'Delivered-To': 'tofile@mx.twinpost.test', 'X-Original-To': 'tofile@mx.twinpost.test', 'Return-Path': '<alice@client.example>', Subject: 'to a file' }, bodyIncludes: ['Hi there.'] },
+      { user: 'drop/cmdbox', messages: 1, headers: { 'Delivered-To': 'tocmd@mx.twinpost.test', 'X-Original-To': 'tocmd@mx.twinpost.test', 'Return-Path': '<alice@client.example>', Subject: 'to a file' } },
+    ],
+    events: [
+      { kind: 'delivery', queueId: 'Q1', to: 'tofile@mx.twinpost.test', relay: 'local', status: 'sent', dsn: '2.0.0', text: /^delivered to file: \/.*\/drop\/filebox$/ },
+      { kind: 'delivery', queueId: 'Q1', to: 'tocmd@mx.twinpost.test', relay: 'local', status: 'sent', dsn: '2.0.0', text: /^delivered to command: \/bin\/sh -c 'cat >> \/.*\/drop\/cmdbox'$/ },
+      { kind: 'removed', count: 1 },
+    ],
+    queue: 'empty',
+  },
+};
+export default scenario;
