@@ -9,13 +9,13 @@ import type { Scenario } from '../../harness/scenario/types.ts';
 const scenario: Scenario = {
   id: 'local/command-exit-status',
   title: 'alias command exit status: 0 sent, 75 deferred, other bounced',
-  description: 'ok → exit 0; later → exit 75 (EX_TEMPFAIL); nope → exit 67 after printing a line.',
+  description: 'ok → exit 0; later → exit 75 (EX_TEMPFAIL); nope → exit 67 after printing a line; false → /bin/false (status 1).',
   config: {
     main: { alias_maps: 'lmdb:$config_directory/aliases' },
     maps: [
       {
         name: 'aliases',
-        content: 'ok: "|/bin/sh -c \'cat > /dev/null\'"\nlater: "|/bin/sh -c \'exit 75\'"\nnope: "|/bin/sh -c \'echo no such user here; exit 67\'"\n',
+        content: 'ok: "|/bin/sh -c \'cat > /dev/null\'"\nlater: "|/bin/sh -c \'exit 75\'"\nnope: "|/bin/sh -c \'echo no such user here; exit 67\'"\nfalse: |/bin/false\n',
         build: 'postalias',
       },
     ],
@@ -29,6 +29,7 @@ const scenario: Scenario = {
         { command: 'RCPT TO:<ok@mx.twinpost.test>', expect: '250 2.1.5' },
         { command: 'RCPT TO:<later@mx.twinpost.test>', expect: '250 2.1.5' },
         { command: 'RCPT TO:<nope@mx.twinpost.test>', expect: '250 2.1.5' },
+        { command: 'RCPT TO:<false@mx.twinpost.test>', expect: '250 2.1.5' },
         { data: 'From: alice@client.example\r\nSubject: commands\r\n\r\nHi.\r\n', expect: 250 },
         { command: 'QUIT', expect: 221 },
       ],
@@ -37,6 +38,7 @@ const scenario: Scenario = {
     { kind: 'wait', event: { kind: 'delivery', to: 'ok@mx.twinpost.test', status: 'sent' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'later@mx.twinpost.test', status: 'deferred' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'nope@mx.twinpost.test', status: 'bounced' } },
+    { kind: 'wait', event: { kind: 'delivery', to: 'false@mx.twinpost.test', status: 'bounced' } },
     // until qmgr has moved the message to deferred/ with only "later" left
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred', recipients: [{ address: 'later@mx.twinpost.test' }] }] } },
   ],
@@ -45,6 +47,8 @@ const scenario: Scenario = {
       { kind: 'delivery', queueId: 'Q1', to: 'ok@mx.twinpost.test', relay: 'local', status: 'sent', dsn: '2.0.0', text: "delivered to command: /bin/sh -c 'cat > /dev/null'" },
       { kind: 'delivery', queueId: 'Q1', to: 'later@mx.twinpost.test', relay: 'local', status: 'deferred', dsn: '4.3.0', text: 'temporary failure' },
       { kind: 'delivery', queueId: 'Q1', to: 'nope@mx.twinpost.test', relay: 'local', status: 'bounced', dsn: '5.1.1', text: 'user unknown. Command output: no such user here ' },
+      // not a <sysexits.h> code; the command needs no shell, so it is run directly
+      { kind: 'delivery', queueId: 'Q1', to: 'false@mx.twinpost.test', relay: 'local', status: 'bounced', dsn: '5.3.0', text: 'Command died with status 1: "/bin/false"' },
     ],
     // the null sender gets no bounce notice; the message stays for "later"
     queue: { count: 1, entries: [{ queue_name: 'deferred', recipients: [{ address: 'later@mx.twinpost.test', delay_reason: 'temporary failure' }] }] },

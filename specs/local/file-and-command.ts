@@ -11,13 +11,13 @@ import type { Scenario } from '../../harness/scenario/types.ts';
 const scenario: Scenario = {
   id: 'local/file-and-command',
   title: 'aliases deliver to a file and to a command',
-  description: 'tofile → an mbox file in a 1777 directory; tocmd → a shell command appending its input to a file.',
+  description: 'tofile → an mbox file in a 1777 directory; tocmd → a shell command appending its input to a file; env+x.y → a command recording its environment (no HOME or SHELL for an alias).',
   config: {
-    main: { alias_maps: 'lmdb:$config_directory/aliases' },
+    main: { alias_maps: 'lmdb:$config_directory/aliases', recipient_delimiter: '+' },
     maps: [
       {
         name: 'aliases',
-        content: 'tofile: {{dropDir}}/filebox\ntocmd: "|/bin/sh -c \'cat >> {{dropDir}}/cmdbox\'"\n',
+        content: 'tofile: {{dropDir}}/filebox\ntocmd: "|/bin/sh -c \'cat >> {{dropDir}}/cmdbox\'"\nenv: "|/bin/sh -c \'{ echo From x  Thu Jan  1 00:00:00 1970; env | sort | sed s/=/:/; } > {{dropDir}}/envbox\'"\n',
         build: 'postalias',
       },
     ],
@@ -30,6 +30,7 @@ const scenario: Scenario = {
         { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
         { command: 'RCPT TO:<tofile@mx.twinpost.test>', expect: '250 2.1.5' },
         { command: 'RCPT TO:<tocmd@mx.twinpost.test>', expect: '250 2.1.5' },
+        { command: 'RCPT TO:<env+x.y@mx.twinpost.test>', expect: '250 2.1.5' },
         { data: 'From: alice@client.example\r\nSubject: to a file\r\n\r\nHi there.\r\n', expect: 250 },
         { command: 'QUIT', expect: 221 },
       ],
@@ -39,6 +40,15 @@ const scenario: Scenario = {
   expect: {
     mailboxes: [
       { user: 'drop/filebox', messages: 1, headers: { 'Delivered-To': 'tofile@mx.twinpost.test', 'X-Original-To': 'tofile@mx.twinpost.test', 'Return-Path': '<alice@client.example>', Subject: 'to a file' }, bodyIncludes: ['Hi there.'] },
+      // the command's environment, written as "NAME:value" lines after a From_ line (env | sort)
+      {
+        user: 'drop/envbox', messages: 1, headers: {
+          USER: 'env', LOGNAME: 'env', LOCAL: 'env+x.y', EXTENSION: 'x.y', DOMAIN: 'mx.twinpost.test',
+          RECIPIENT: 'env+x.y@mx.twinpost.test', ORIGINAL_RECIPIENT: 'env+x.y@mx.twinpost.test', SENDER: 'alice@client.example',
+          CLIENT_ADDRESS: '127.0.0.1', CLIENT_HOSTNAME: 'localhost', CLIENT_HELO: 'client.example', CLIENT_PROTOCOL: 'ESMTP',
+          PATH: '/usr/bin:/bin', LANG: 'C', MAIL_CONFIG: /\/etc$/, PWD: /\/spool$/,
+        },
+      },
       { user: 'drop/cmdbox', messages: 1, headers: { 'Delivered-To': 'tocmd@mx.twinpost.test', 'X-Original-To': 'tocmd@mx.twinpost.test', 'Return-Path': '<alice@client.example>', Subject: 'to a file' } },
     ],
     events: [

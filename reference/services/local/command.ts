@@ -18,8 +18,9 @@ export interface CommandRun {
   gid: number;
   /** Variables set after the clean environment, in order. */
   env: [string, string][];
-  /** export_environment names copied from this process's environment. */
+  /** export_environment names, copied from `imported` (master's import_environment result). */
   exportNames: string[];
+  imported?: Record<string, string | undefined>;
   /** local_command_shell ("" = /bin/sh -c only when the command needs a shell). */
   shell: string;
   cwd?: string;
@@ -94,7 +95,7 @@ const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGI
 export function runCommand(run: CommandRun): Promise<CommandOutcome> {
   const env: Record<string, string> = {};
   for (const name of run.exportNames) {
-    const v = process.env[name];
+    const v = (run.imported ?? process.env)[name];
     if (v !== undefined) env[name] = v;
   }
   env.PATH = '/usr/bin:/bin';

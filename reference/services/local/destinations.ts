@@ -39,6 +39,8 @@ export interface DestinationSettings {
   queueDirectory?: string;
   /** export_environment (default TZ MAIL_CONFIG LANG). */
   exportEnvironment?: string[];
+  /** The environment master(8) passes on (import_environment, MAIL_CONFIG); default: this process's. */
+  importedEnvironment?: Record<string, string | undefined>;
   /** command_expansion_filter (also used for forward_path and the execution directory). */
   commandExpansionFilter?: string;
   localCommandShell?: string;
@@ -163,7 +165,7 @@ export function createDestinations(d: DestinationSettings, deps: { logger: Logge
     return runCommand({
       command, uid: u.uid, gid: u.gid,
       env,
-      exportNames: d.exportEnvironment ?? ['TZ', 'MAIL_CONFIG', 'LANG'], shell: d.localCommandShell ?? '', cwd,
+      exportNames: d.exportEnvironment ?? ['TZ', 'MAIL_CONFIG', 'LANG'], imported: d.importedEnvironment, shell: d.localCommandShell ?? '', cwd,
       timeLimitMs: (d.commandTimeLimit ?? 1000) * 1000, input: commandEntry(envelope(req, exp, 'command'), req.msg.content, deps.now()),
     });
   }

@@ -153,6 +153,18 @@ export function restrictionSettings(config: MainConfig, localRecipients: TableLi
   };
 }
 
+/** What master(8) passes to its children: import_environment (NAME or NAME=VALUE) and MAIL_CONFIG. */
+function importedEnvironment(config: MainConfig): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const item of config.list('import_environment')) {
+    const eq = item.indexOf('=');
+    if (eq > 0) env[item.slice(0, eq)] = item.slice(eq + 1);
+    else env[item] = process.env[item];
+  }
+  env.MAIL_CONFIG = config.get('config_directory');
+  return env;
+}
+
 export function localSettings(config: MainConfig, transport: string): LocalSettings {
   return {
     transport,
@@ -173,6 +185,7 @@ export function localSettings(config: MainConfig, transport: string): LocalSetti
       commandExecutionDirectory: config.raw('command_execution_directory'),
       queueDirectory: config.get('queue_directory'),
       exportEnvironment: config.list('export_environment'),
+      importedEnvironment: importedEnvironment(config),
       commandExpansionFilter: config.get('command_expansion_filter'),
       localCommandShell: config.get('local_command_shell'),
       commandTimeLimit: config.time('command_time_limit'),
