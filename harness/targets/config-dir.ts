@@ -110,12 +110,13 @@ export function renderMainCf(params: Record<string, string>): string {
  */
 export function writeConfigDir(dirs: InstanceDirs, config: MailConfig, smtpPort: number, vars: Placeholders): void {
   mkdirSync(dirs.configDir, { recursive: true });
-  // {{mailDir}} is the instance's mail spool; {{dropDir}} a world-writable (1777) directory in it
-  // where local(8) file and command deliveries (run as default_privs) can write.
+  // {{mailDir}} is the instance's mail spool, {{configDir}} its configuration directory,
+  // {{dropDir}} a world-writable (1777) directory in the spool where local(8) file and command
+  // deliveries (run as default_privs) can write.
   const dropDir = join(dirs.mailDir, 'drop');
   mkdirSync(dropDir, { recursive: true });
   chmodSync(dropDir, 0o1777);
-  vars = { mailDir: dirs.mailDir, dropDir, ...vars };
+  vars = { mailDir: dirs.mailDir, dropDir, configDir: dirs.configDir, ...vars };
   const main = { ...baseMainCf(dirs) };
   for (const [k, v] of Object.entries(config.main)) main[k] = substitute(v, vars);
   writeFileSync(join(dirs.configDir, 'main.cf'), renderMainCf(main));
