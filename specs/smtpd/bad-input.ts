@@ -30,6 +30,8 @@ const scenario: Scenario = {
       ],
     },
     { kind: 'wait', event: { kind: 'removed' } },
+    // smtpd logs the disconnect after its 221 reply: wait for it before counting.
+    { kind: 'wait', event: { kind: 'disconnect' } },
   ],
   expect: {
     events: [
