@@ -4,26 +4,13 @@
  * strftime's %e, so days 1-9 get a leading space ("Sun,  1 Nov 2026 ..."), not a zero. Used by cleanup (missing Date: header), bounce
  * (DSN Date and Arrival-Date) and by any service that writes a Received: header.
  */
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+import { mailDate as mailDateMs } from '../postlogd/time-format.ts';
+
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-function zoneName(d: Date): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
-  return part?.value ?? 'UTC';
-}
-
-/** mail_date(): seconds since the epoch → "Day, dd Mon YYYY hh:mm:ss +hhmm (ZONE)" (dd space-padded). */
+/** mail_date() for a time in seconds since the epoch (postlogd/time-format.ts has the format). */
 export function mailDate(epochSeconds: number): string {
-  const d = new Date(epochSeconds * 1000);
-  const off = -d.getTimezoneOffset();
-  // Hours carry the sign (truncated toward zero), minutes are the absolute remainder, as
-  // Postfix prints them; a zone 30 minutes west of UTC therefore comes out as "+0030".
-  const hours = Math.trunc(off / 60);
-  const sign = hours < 0 ? '-' : '+';
-  return `${DAYS[d.getDay()]}, ${String(d.getDate()).padStart(2, ' ')} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ` +
-    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ` +
-    `${sign}${pad2(Math.abs(hours))}${pad2(Math.abs(off) % 60)} (${zoneName(d)})`;
+  return mailDateMs(epochSeconds * 1000);
 }
 
 /** "%Y%m%d%H%M%S" in UTC, as in cleanup's generated Message-Id. */

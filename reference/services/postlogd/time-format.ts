@@ -18,10 +18,12 @@ export function logTimestamp(date: Date): string {
 export function mailDate(ms: number): string {
   const d = new Date(ms);
   const off = -d.getTimezoneOffset();
-  const abs = Math.abs(off);
+  // Hours carry the sign (truncated toward zero), minutes are the absolute remainder, as
+  // Postfix prints them; a zone 30 minutes west of UTC therefore comes out as "+0030".
+  const hours = Math.trunc(off / 60);
   const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
   return `${DAYS[d.getDay()]}, ${spaceDay(d)} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${hms(d)} ` +
-    `${off < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}${two(abs % 60)} (${zone === 'GMT' ? 'UTC' : zone})`;
+    `${hours < 0 ? '-' : '+'}${two(Math.abs(hours))}${two(Math.abs(off) % 60)} (${zone})`;
 }
 
 export function asctime(ms: number): string {
