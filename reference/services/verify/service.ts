@@ -35,8 +35,11 @@ export async function startVerifyService(opts: {
   listen?: boolean;
 }): Promise<{ verify: VerifyClient; close(): Promise<void> }> {
   const sender = probeSender(opts.config);
+  // verify(8) posts one probe at a time, before it answers the next request: probes are
+  // chained so that they enter the queue in the order they were asked for.
+  let probes: Promise<void> = Promise.resolve();
   const sendProbe = (address: string) => {
-    void (async () => {
+    probes = probes.then(async () => {
       const h = await opts.cleanup.open('bounce');
       await h.submit({
         source: 'bounce',
@@ -45,7 +48,7 @@ export async function startVerifyService(opts: {
         content: Buffer.alloc(0),
         attributes: { trace_flags: String(DEL_REQ_FLAG_MTA_VRFY) },
       });
-    })().catch((e: Error) => opts.logger.warning('verify', `probe for ${address}: ${e.message}`));
+    }).catch((e: Error) => opts.logger.warning('verify', `probe for ${address}: ${e.message}`));
   };
   const verify = createVerify({ params: verifyParams(opts.config), store: verifyStore(opts.config, opts.writable), sendProbe });
   const server: RunningServer | undefined = (opts.listen ?? true) ? await serveVerify(privateSocket(opts.queueDirectory, 'verify'), verify) : undefined;
