@@ -43,7 +43,9 @@ export function backlogSteps(n = BACKLOG): Step[] {
   return [
     { kind: 'smtp', name: 'build the backlog', dialog },
     { kind: 'wait', event: { kind: 'delivery', status: 'deferred' }, count: n },
-    { kind: 'queue', expect: { count: n } },
+    // Every message must have reached the deferred queue (not just been logged as deferred)
+    // before the flush, or one still in active/ would miss it.
+    { kind: 'queue', expect: { count: n, entries: Array.from({ length: n }, (_v, i) => ({ queue_name: 'deferred', recipients: [{ address: `user${i + 1}@remote.example` }] })) } },
     { kind: 'sink', sink: 'remote', action: 'up' },
     { kind: 'flush' },
     { kind: 'wait-sink', sink: 'remote', messages: n },
