@@ -46,6 +46,11 @@ export interface ScenarioOutcome {
   observation?: Observation;
 }
 
+/** Every failure and the error of an outcome as one text ("" when it passed), for test messages. */
+export function explainOutcome(o: ScenarioOutcome): string {
+  return [...o.failures.map((f) => `✗ ${f.expectation}\n${f.diff}`), o.error ?? ''].filter(Boolean).join('\n\n');
+}
+
 export interface RunOptions {
   /** Called with one-line progress messages. */
   progress?: (msg: string) => void;

@@ -10,15 +10,11 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { findScenarioFiles, loadScenario } from '../../harness/scenario/load.ts';
-import { runScenario, type ScenarioOutcome } from '../../harness/scenario/run.ts';
+import { explainOutcome, runScenario, type ScenarioOutcome } from '../../harness/scenario/run.ts';
 import { compareWithOracle } from '../../harness/compare/diff.ts';
 import type { TargetName } from '../../harness/targets/types.ts';
 
 const TARGETS: TargetName[] = ['postfix', 'reference'];
-
-function explain(o: ScenarioOutcome): string {
-  return [...o.failures.map((f) => `✗ ${f.expectation}\n${f.diff}`), o.error ?? ''].filter(Boolean).join('\n\n');
-}
 
 export function conformanceShard(shard: number, shards: number): void {
   const files = findScenarioFiles().filter((_f, i) => i % shards === shard);
@@ -43,7 +39,7 @@ export function conformanceShard(shard: number, shards: number): void {
           console.log(`${o.target.padEnd(9)} ${scenario.id.padEnd(40)} ${o.status} (${(o.durationMs / 1000).toFixed(1)} s)`);
         }
         for (const o of outcomes) {
-          expect(explain(o), `${scenario.id} on ${o.target}`).toBe('');
+          expect(explainOutcome(o), `${scenario.id} on ${o.target}`).toBe('');
           expect(o.status).toBe('passed');
         }
       });

@@ -12,13 +12,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { ContainerTarget } from './container-target.ts';
 import { containerUnavailable, labelledContainers, reapStaleContainers } from './docker.ts';
 import { SmtpDialog } from '../../smtp/dialog.ts';
+import { startHelperProcess } from '../testing/helper-process.ts';
 import { reapStale } from '../../util/cleanup.ts';
 import { loadScenario } from '../../scenario/load.ts';
-import { runScenario } from '../../scenario/run.ts';
+import { explainOutcome, runScenario } from '../../scenario/run.ts';
 
 /** The foundation scenarios: real Postfix in Docker must pass them as the postfix target does. */
 const FOUNDATION = [
@@ -142,20 +143,10 @@ describe.sequential('container target', () => {
   it('leaves nothing behind when the harness process is interrupted (SIGTERM) or killed (-9)', async () => {
     const script = resolve(import.meta.dirname, 'fixtures/start-and-wait.ts');
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const line = await new Promise<string>((res, rej) => {
-        let buf = '';
-        child.stdout.on('data', (d) => {
-          buf += d;
-          if (buf.includes('\n')) res(buf.split('\n')[0]!);
-        });
-        child.on('exit', (c) => rej(new Error(`child exited early (${c})`)));
-      });
-      const { root, container } = JSON.parse(line) as { root: string; container: string };
+      const helper = await startHelperProcess<{ root: string; container: string }>(script);
+      const { root, container } = helper.info;
       expect(labelledContainers(root)).toEqual([container.slice(0, 12)]);
-      const exited = new Promise((r) => child.on('exit', r));
-      child.kill(signal);
-      await exited;
+      await helper.interrupt(signal);
       if (signal === 'SIGKILL') {
         // Nothing could run in the killed process: the next run's reapers find and remove both.
         expect(labelledContainers(root)).toEqual([container.slice(0, 12)]);
@@ -171,8 +162,7 @@ describe.sequential('container target', () => {
     it(`${file} passes on container`, async () => {
       const scenario = await loadScenario(file);
       const o = await runScenario(scenario, 'container');
-      const report = [...o.failures.map((f) => `✗ ${f.expectation}\n${f.diff}`), o.error ?? ''].filter(Boolean).join('\n\n');
-      expect(report, `${scenario.id} on container`).toBe('');
+      expect(explainOutcome(o), `${scenario.id} on container`).toBe('');
       expect(o.status).toBe('passed');
     });
   }

@@ -7,10 +7,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { spawn } from 'node:child_process';
 import { PostfixTarget } from './postfix-target.ts';
 import { SmtpDialog } from '../../smtp/dialog.ts';
 import { sessionPids, isAlive } from '../../util/procs.ts';
+import { startHelperProcess } from '../testing/helper-process.ts';
 import { reapStale } from '../../util/cleanup.ts';
 
 const targets: PostfixTarget[] = [];
@@ -85,20 +85,10 @@ describe('postfix target', () => {
   it('leaves nothing behind when the harness process is interrupted (SIGTERM) or killed (-9)', async () => {
     const script = resolve(import.meta.dirname, 'fixtures/start-and-wait.ts');
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const line = await new Promise<string>((res, rej) => {
-        let buf = '';
-        child.stdout.on('data', (d) => {
-          buf += d;
-          if (buf.includes('\n')) res(buf.split('\n')[0]!);
-        });
-        child.on('exit', (c) => rej(new Error(`child exited early (${c})`)));
-      });
-      const { root, master } = JSON.parse(line) as { root: string; master: number };
+      const helper = await startHelperProcess<{ root: string; master: number }>(script);
+      const { root, master } = helper.info;
       expect(isAlive(master)).toBe(true);
-      const exited = new Promise((r) => child.on('exit', r));
-      child.kill(signal);
-      await exited;
+      await helper.interrupt(signal);
       if (signal === 'SIGKILL') {
         // Nothing could run in the killed process: the next run's reaper finds and removes it.
         expect(existsSync(root)).toBe(true);
