@@ -32,6 +32,21 @@ describe('traceMessage', () => {
     expect(done.events).toHaveLength(7);
   });
 
+  it('settles only when every line is in, whatever order the maillog has them in', () => {
+    // As CI saw it: qmgr's "removed" logged before local's delivery line, and the re-injected
+    // copy's cleanup line before the "forwarded as" that names it.
+    const [client, active, delivered, removed, fwdActive, fwdSent] = FORWARDED as [string, string, string, string, string, string];
+    const fwdCleanup = 'cleanup[16]: AF67F2121FC: message-id=<x@gate.twinpost.test>';
+    const early = traceMessage('9F3EF2121F7', events([client, active, removed]));
+    expect(early.settled).toBe(false); // local's line for the one recipient is not in yet
+    const reordered = [client, active, fwdCleanup, removed, delivered, fwdActive, fwdSent];
+    const open = traceMessage('9F3EF2121F7', events(reordered));
+    expect(open.ids).toEqual(['9F3EF2121F7', 'AF67F2121FC']);
+    expect(open.events.map((e) => e.raw)).toContain(`${P}/${fwdCleanup}`);
+    expect(open.settled).toBe(false);
+    expect(traceMessage('9F3EF2121F7', events([...reordered, 'qmgr[11]: AF67F2121FC: removed'])).settled).toBe(true);
+  });
+
   it('counts a message put on hold as settled', () => {
     const held = ['cleanup[15]: 5A1B2C3D4E: hold: RCPT from unknown[203.0.113.9]: <x@corp.example>: Recipient address triggers HOLD action; from=<a@example.net> to=<x@corp.example> proto=ESMTP helo=<c.example>'];
     expect(traceMessage('5A1B2C3D4E', events(held)).settled).toBe(true);

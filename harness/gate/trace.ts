@@ -19,28 +19,40 @@ export interface MessageTrace {
   settled: boolean;
 }
 
-/** Trace the message queued as `queueId` through `events` (the events since it was sent). */
+/**
+ * Trace the message queued as `queueId` through `events` (the events since it was sent).
+ * The maillog does not keep cause before effect: the re-injected copy's cleanup line comes
+ * before local's "forwarded as", and qmgr's "removed" can come before local's delivery line.
+ * So the queue IDs are collected until no new one appears, then every line of each is taken,
+ * and a removed queue file counts as settled only once every recipient's line is there.
+ */
 export function traceMessage(queueId: string, events: MaillogEvent[]): MessageTrace {
   const ids = [queueId];
   const notifications = new Set<string>();
-  const mine: MaillogEvent[] = [];
-  for (const e of events) {
-    if (!e.queueId || !ids.includes(e.queueId)) continue;
-    mine.push(e);
-    if (e.kind === 'delivery' && e.forwardedAs && !ids.includes(e.forwardedAs)) ids.push(e.forwardedAs);
-    if (e.kind === 'notification' && !ids.includes(e.notificationId)) {
-      ids.push(e.notificationId);
-      notifications.add(e.notificationId);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of events) {
+      if (!e.queueId || !ids.includes(e.queueId)) continue;
+      const spawned = e.kind === 'delivery' ? e.forwardedAs : e.kind === 'notification' ? e.notificationId : undefined;
+      if (!spawned || ids.includes(spawned)) continue;
+      ids.push(spawned);
+      if (e.kind === 'notification') notifications.add(spawned);
+      grew = true;
     }
   }
+  const mine = events.filter((e) => e.queueId !== undefined && ids.includes(e.queueId));
   const settled = ids.every((id) => {
     const of = mine.filter((e) => e.queueId === id);
-    // Removed, or put on hold by an access/header check (it stays there until released).
-    if (of.some((e) => e.kind === 'removed' || / hold: /.test(e.raw))) return true;
-    // Still queued: settled once each recipient has had its attempt and one was deferred.
+    // Put on hold by an access/header check: it stays there until released.
+    if (of.some((e) => / hold: /.test(e.raw))) return true;
     const active = of.find((e) => e.kind === 'queue-active');
     const tried = of.filter((e): e is Delivery => e.kind === 'delivery');
-    return active?.kind === 'queue-active' && tried.length >= active.nrcpt && tried.some((d) => d.status === 'deferred');
+    const everyRecipientTried = active?.kind === 'queue-active' && tried.length >= active.nrcpt;
+    // Removed: settled once each recipient's line is in (a file removed before it was ever
+    // active, e.g. discarded by cleanup, has none to wait for).
+    if (of.some((e) => e.kind === 'removed')) return active === undefined || everyRecipientTried;
+    // Still queued: settled once each recipient has had its attempt and one was deferred.
+    return everyRecipientTried && tried.some((d) => d.status === 'deferred');
   });
   return { ids, notifications, events: mine, settled };
 }
