@@ -21,6 +21,8 @@ import { referenceTables } from '../../reference/services/trivial-rewrite/maps.t
 import { loadMainCf, splitList } from '../../reference/config/index.ts';
 import { SUPPORTED_TYPES } from '../../reference/tables/index.ts';
 import type { TrivialRewriteClient } from '../../reference/services/contracts.ts';
+import type { ProxyClient } from '../../reference/tables/index.ts';
+import { startProxymapServices } from '../../reference/services/proxymap/services.ts';
 import { destroyRootSync, makeInstanceRoot } from '../util/cleanup.ts';
 import { ProxymapClient } from '../clients/proxymap.ts';
 import { startPostgres, type PrivatePostgres } from '../pg/index.ts';
@@ -158,7 +160,6 @@ async function benchRow(spec: RowSpec, opts: RewriteBenchOptions, work: string, 
     closers.push(() => real.close());
     const live: LiveColumn[] = [column('postfix', real)];
     const unavailable: Partial<Record<RewriteColumn, Unavailable>> = {};
-    const notes: Partial<Record<RewriteColumn, string>> = {};
 
     const missing = unsupportedTables(spec.params);
     if (missing.length > 0) {
@@ -166,17 +167,22 @@ async function benchRow(spec: RowSpec, opts: RewriteBenchOptions, work: string, 
       unavailable['reference-socket'] = unavailable['reference-inprocess'] = { status: 'unavailable', reason };
     } else {
       const config = loadMainCf(target.configDir);
-      let proxy: ProxymapClient | undefined;
-      if (Object.values(spec.params).some((v) => v.includes('proxy:'))) {
-        proxy = await ProxymapClient.connect(target.queueDir);
-        closers.push(() => proxy!.close());
-        const note = 'proxy: lookups go to the real instance\'s proxymap (the reference has no proxymap service yet)';
-        notes['reference-socket'] = notes['reference-inprocess'] = note;
-      }
-      const impl = createTrivialRewrite(config, { openTable: referenceTables({ config, ...(proxy ? { proxy } : {}) }) });
       const sockDir = join(work, `sock-${spec.table.replace(/[^a-z0-9]+/gi, '-')}`);
-      mkdirSync(sockDir, { recursive: true });
-      const server = await serveTrivialRewrite(join(sockDir, 'rewrite'), impl);
+      mkdirSync(join(sockDir, 'private'), { recursive: true });
+      // proxy: tables reach the reference's own proxymap, over its socket for the socket
+      // column (as trivial-rewrite reaches proxymap(8)), by a direct call for the in-process one.
+      let viaSocketProxy: ProxymapClient | undefined;
+      let inProcessProxy: ProxyClient | undefined;
+      if (Object.values(spec.params).some((v) => v.includes('proxy:'))) {
+        const proxymap = await startProxymapServices({ config, queueDirectory: sockDir });
+        closers.push(() => proxymap.close());
+        viaSocketProxy = await ProxymapClient.connect(sockDir);
+        closers.push(() => viaSocketProxy!.close());
+        inProcessProxy = proxymap.client;
+      }
+      const socketImpl = createTrivialRewrite(config, { openTable: referenceTables({ config, ...(viaSocketProxy ? { proxy: viaSocketProxy } : {}) }) });
+      const impl = createTrivialRewrite(config, { openTable: referenceTables({ config, ...(inProcessProxy ? { proxy: inProcessProxy } : {}) }) });
+      const server = await serveTrivialRewrite(join(sockDir, 'rewrite'), socketImpl);
       closers.push(() => server.close());
       const viaSocket = await RewriteClient.connect(server.path);
       closers.push(() => viaSocket.close());
@@ -198,7 +204,6 @@ async function benchRow(spec: RowSpec, opts: RewriteBenchOptions, work: string, 
       const r = name === 'postfix' ? base : withRatio(finish(c), base);
       const agreed = agreement.get(name);
       if (agreed) r.agreement = agreed;
-      if (notes[name]) r.note = notes[name];
       results[name] = r;
     }
     return { table: spec.table, transport_maps: spec.params.transport_maps ?? '', columns: results };

@@ -4,19 +4,20 @@
  * tables (first match wins, as Postfix's maps(3)) and postmapQuery(), which answers as
  * `postmap -q key type:name` does (null = not found, exit status 1).
  *
- * Types: inline static texthash regexp pcre cidr lmdb proxy. hash:/btree: (Berkeley DB) are
+ * Types: inline static texthash regexp pcre cidr lmdb pgsql proxy. hash:/btree: (Berkeley DB) are
  * refused with an explanation: Debian 12's Postfix uses lmdb as default_database_type.
  */
 import { openCidr } from './cidr.ts';
 import { openInline, openTexthash } from './fixed.ts';
 import { openLmdb } from './lmdb.ts';
 import { openPatternTable } from './pattern-table.ts';
+import { openPgsql } from './pgsql.ts';
 import { openProxy } from './proxy.ts';
 import { openStatic } from './static.ts';
 import { TableError, type OpenTableOptions, type Table } from './types.ts';
 import { splitList } from '../config/index.ts';
 
-export const SUPPORTED_TYPES = ['inline', 'static', 'texthash', 'regexp', 'pcre', 'cidr', 'lmdb', 'proxy'] as const;
+export const SUPPORTED_TYPES = ['inline', 'static', 'texthash', 'regexp', 'pcre', 'cidr', 'lmdb', 'pgsql', 'proxy'] as const;
 
 /** Split "type:name" at the first colon. */
 export function splitSpec(spec: string): { type: string; name: string } {
@@ -42,6 +43,8 @@ export async function openTable(spec: string, opts: OpenTableOptions = {}): Prom
       return openCidr(name);
     case 'lmdb':
       return openLmdb(name, fold);
+    case 'pgsql':
+      return openPgsql(name, fold);
     case 'proxy':
       return openProxy(name, opts);
     case 'hash':

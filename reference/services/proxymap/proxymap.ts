@@ -14,7 +14,7 @@
  * Writable tables (btree:, hash:, lmdb: opened through proxywrite) are kept by the reference in
  * a JSON file beside the named path (<path>.twinpost.json), not in Berkeley DB / LMDB format:
  * the reference has no writer for those formats. Read-only tables come from reference/tables
- * plus pgsql: (pgsql.ts, through the psql client). `sequence` works on writable tables, texthash: and inline: (in
+ * (pgsql: among them). `sequence` works on writable tables, texthash: and inline: (in
  * file order; Postfix walks the latter two in its hash-table order).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,6 @@ import { openTable, type Table } from '../../tables/index.ts';
 import { attrGet, attrInt, parseAttrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
 import { serveAttrProtocol, type RunningServer } from '../../protocol/server.ts';
 import type { Logger } from '../contracts.ts';
-import { openPgsql } from './pgsql.ts';
 
 export const PROXY_STAT_OK = 0;
 export const PROXY_STAT_NOKEY = 1;
@@ -154,7 +153,7 @@ export function createProxymap(deps: ProxymapDeps): Proxymap {
   const readTable = (table: string, flags: number): Promise<Table> => {
     let t = opened.get(table);
     if (!t) {
-      t = table.startsWith('pgsql:') ? Promise.resolve(openPgsql(table.slice(6))) : openTable(table, { config, foldCase: (flags & DICT_FLAG_FOLD_FIX) !== 0 });
+      t = openTable(table, { config, foldCase: (flags & DICT_FLAG_FOLD_FIX) !== 0 });
       t.catch(() => undefined);
       opened.set(table, t);
     }
