@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { TableError } from './types.ts';
 
 export function foldKey(key: string, fold: boolean): string {
-  return fold ? key.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : key;
+  return fold && /[A-Z]/.test(key) ? key.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : key;
 }
 
 /**

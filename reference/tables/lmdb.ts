@@ -2,7 +2,8 @@
  * lmdb:/path tables: reads /path.lmdb as written by the REAL postmap(1) / postalias(1)
  * (lmdb_table(5)). Debian's Postfix stores each key and value with a trailing NUL (LMDB data
  * format 1); a lookup tries "key\0" first and then "key" (as dict_lmdb's TRY1NULL/TRY0NULL),
- * after lowercasing the key unless foldCase is false. The file is opened read-only per lookup
+ * after lowercasing the key unless foldCase is false. As in dict_lmdb, the first key found
+ * settles which form the table uses, and later lookups try only that one. The file is opened read-only per lookup
  * batch through the `lmdb` package (built from source with use_data_v1, see .npmrc).
  */
 import { existsSync } from 'node:fs';
@@ -20,22 +21,31 @@ export function openLmdb(path: string, fold: boolean): Table {
     throw new TableError(`open database ${file}: ${(err as Error).message}`, 'open');
   }
   const get = (key: Buffer): Buffer | undefined => db.getBinary(key) ?? undefined;
+  let tryWithNul = true;
+  let tryWithout = true;
   return {
     type: 'lmdb',
     name: path,
     warnings: [],
     async lookup(key: string): Promise<string | null> {
-      const k = Buffer.from(foldKey(key, fold), 'latin1');
-      if (k.length === 0) return null;
+      const folded = foldKey(key, fold);
+      if (folded.length === 0) return null;
       let value: Buffer | undefined;
       try {
-        value = get(Buffer.concat([k, Buffer.from([0])])) ?? get(k);
+        if (tryWithNul) {
+          value = get(Buffer.from(`${folded}\0`, 'latin1'));
+          if (value !== undefined) tryWithout = false;
+        }
+        if (value === undefined && tryWithout) {
+          value = get(Buffer.from(folded, 'latin1'));
+          if (value !== undefined) tryWithNul = false;
+        }
       } catch (err) {
         throw new TableError(`error reading ${file}: ${(err as Error).message}`, 'lookup');
       }
       if (value === undefined) return null;
       const end = value.length > 0 && value[value.length - 1] === 0 ? value.length - 1 : value.length;
-      return value.subarray(0, end).toString('latin1');
+      return value.toString('latin1', 0, end);
     },
     async close(): Promise<void> {
       await db.close();

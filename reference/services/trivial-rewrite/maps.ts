@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { splitList } from '../../config/index.ts';
-import { openTable, splitSpec, type OpenTableOptions } from '../../tables/index.ts';
+import { openTable, splitSpec, type OpenTableOptions, type Table } from '../../tables/index.ts';
 
 export interface LookupTable {
   /** null = not found; throw = lookup error (the resolver answers FAIL). */
@@ -26,8 +26,11 @@ export class TableLookupError extends Error {}
  * different from "bücher.example" (found by the differential fuzzer).
  */
 export function foldCase(text: string, utf8: boolean): string {
-  return utf8 ? text.toLowerCase() : text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  if (utf8) return text.toLowerCase();
+  return HAS_UPPER_ASCII.test(text) ? text.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : text;
 }
+
+const HAS_UPPER_ASCII = /[A-Z]/;
 
 const isTableSpec = (pattern: string) => pattern[0] !== '[' && pattern.includes(':');
 
@@ -44,18 +47,24 @@ export function referenceTables(options: OpenTableOptions = {}): OpenTable {
     const { type, name } = splitSpec(spec);
     const inner = type === 'proxy' ? splitSpec(name).type : type;
     const opened = openTable(spec, options);
-    opened.catch(() => {}); // reported by lookup()
-    if (TEXT_TYPES.has(type)) return { fixed: true, lookup: async (key) => (await opened).lookup(key) };
+    // Once open, lookups go straight to the table (qmgr's resolve path is latency-bound).
+    let table: Table | undefined;
+    opened.then((t) => (table = t), () => {}); // an open error is reported by lookup()
+    const lookup = (key: string): Promise<string | null> => (table ? table.lookup(key) : opened.then((t) => t.lookup(key)));
+    if (TEXT_TYPES.has(type)) return { fixed: true, lookup };
     // File-backed tables hold bytes (one char per byte); keys and values here are text.
     return {
       fixed: !PATTERN_TYPES.has(inner),
       lookup: async (key) => {
-        const value = await (await opened).lookup(Buffer.from(key, 'utf8').toString('latin1'));
-        return value === null ? null : Buffer.from(value, 'latin1').toString('utf8');
+        const value = await lookup(ASCII_ONLY.test(key) ? key : Buffer.from(key, 'utf8').toString('latin1'));
+        return value === null || ASCII_ONLY.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8');
       },
     };
   };
 }
+
+/** Text that is the same whether read as UTF-8 or as Latin-1 bytes: no conversion needed. */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** Tables whose keys come from main.cf text itself (not from a file of bytes). */
 const TEXT_TYPES = new Set(['inline', 'static']);
