@@ -38,17 +38,39 @@ export function sessionPids(sid: number): number[] {
   return out;
 }
 
-/** kill -9 every process of the session; returns the pids signalled. */
-export function killSession(sid: number): number[] {
-  const pids = sessionPids(sid);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
+/**
+ * kill -9 every process of the session and wait (synchronously, at most `waitMs`) until none is
+ * left; returns the pids seen. The session's process group is signalled first, at once, so a
+ * child forked while the members are being listed is not missed; members that moved to another
+ * group are then killed one by one. Synchronous because exit handlers use it too.
+ */
+export function killSession(sid: number, waitMs = 3000): number[] {
+  const seen = new Set(sessionPids(sid));
+  try {
+    process.kill(-sid, 'SIGKILL');
+  } catch {
+    /* no such group any more */
   }
-  return pids;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const left = sessionPids(sid);
+    if (left.length === 0 || Date.now() > deadline) break;
+    for (const pid of left) {
+      seen.add(pid);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    sleepSync(5);
+  }
+  return [...seen];
+}
+
+/** Block the thread for `ms` (only inside killSession's bounded wait). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Resolve when none of `pids` lives any more; reject after timeoutMs. */
@@ -59,5 +81,14 @@ export async function waitGone(pids: number[], timeoutMs = 10_000, what = 'proce
     if (Date.now() > deadline) throw new Error(`${what} still running after ${timeoutMs} ms: ${left.join(' ')}`);
     await new Promise((r) => setTimeout(r, 20));
     left = left.filter(isAlive);
+  }
+}
+
+/** Resolve when no live process is left in session `sid`; reject after timeoutMs. */
+export async function waitSessionGone(sid: number, timeoutMs = 10_000, what = 'processes'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let left = sessionPids(sid); left.length > 0; left = sessionPids(sid)) {
+    if (Date.now() > deadline) throw new Error(`${what} still running after ${timeoutMs} ms: ${left.join(' ')}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }

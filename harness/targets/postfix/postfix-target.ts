@@ -18,7 +18,7 @@ import { MaillogFollower } from '../../observe/follow.ts';
 import { instanceDirs, writeConfigDir, type InstanceDirs, type Placeholders } from '../config-dir.ts';
 import { destroyRootSync, makeInstanceRoot, recordSession } from '../../util/cleanup.ts';
 import { freePort } from '../../util/free-port.ts';
-import { isAlive, killSession, sessionPids, waitGone } from '../../util/procs.ts';
+import { isAlive, killSession, waitGone, waitSessionGone } from '../../util/procs.ts';
 
 const run = promisify(execFile);
 
@@ -105,9 +105,9 @@ export class PostfixTarget extends InstanceTarget {
   async stop(): Promise<void> {
     if (!this.dirs || this.sid === undefined) return;
     const pid = this.masterPid();
-    const members = sessionPids(this.sid);
     if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGTERM');
-    await waitGone(members, this.timeoutMs, 'postfix processes after SIGTERM');
+    // master passes SIGTERM on to its process group; wait for every member, even a late child.
+    await waitSessionGone(this.sid, this.timeoutMs, 'postfix processes after SIGTERM');
     recordSession(this.dirs.root, undefined);
     this.sid = undefined;
   }
