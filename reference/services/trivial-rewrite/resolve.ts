@@ -19,7 +19,7 @@ import { LocalDomains } from './local.ts';
 import { rewriteTokens, type RewriteContext, type RewriteSettings } from './rewrite.ts';
 import { appendToks, internalize, lastIndexOfType, op, quoteLocal, scan, type Tok } from './tok822.ts';
 import { validHostaddr, validMailhostLiteral, validUtf8Hostname } from './hostname.ts';
-import { applyTransportEntry, transportLookup } from './transport.ts';
+import { applyTransportEntry, transportLookup, TransportMaps } from './transport.ts';
 import { mailAddrFind, type FindStrategy } from './addr-find.ts';
 import type { Params } from './params.ts';
 
@@ -30,7 +30,7 @@ export interface Personality {
   relayTransport: string;
   defaultTransport: string;
   relayhost: string;
-  transportMaps: Maps;
+  transportMaps: TransportMaps;
   senderRelayMaps: Maps;
   senderDefaultTransportMaps: Maps;
 }
@@ -93,7 +93,7 @@ export class Resolver {
       relayTransport: params.str(`${prefix}relay_transport`),
       defaultTransport: params.str(`${prefix}default_transport`),
       relayhost: params.str(`${prefix}relayhost`),
-      transportMaps: new Maps(`${prefix}transport_maps`, params.str(`${prefix}transport_maps`), open, utf8),
+      transportMaps: new TransportMaps(new Maps(`${prefix}transport_maps`, params.str(`${prefix}transport_maps`), open, utf8)),
       senderRelayMaps: new Maps(`${prefix}sender_dependent_relayhost_maps`, params.str(`${prefix}sender_dependent_relayhost_maps`), open, utf8),
       senderDefaultTransportMaps: new Maps(
         `${prefix}sender_dependent_default_transport_maps`, params.str(`${prefix}sender_dependent_default_transport_maps`), open, utf8),

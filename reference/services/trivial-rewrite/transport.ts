@@ -1,7 +1,8 @@
 /**
  * transport_maps lookups (transport(5)): the recipient is looked up as user+ext@domain,
  * user@domain, then domain and its parents (".parent" unless transport_maps is listed in
- * parent_domain_matches_subdomains, then "parent"), and finally "*". A result is
+ * parent_domain_matches_subdomains, then "parent"), and finally "*" (remembered for 30 s, see
+ * TransportMaps). A result is
  * "transport:nexthop"; how each half changes the resolver's answer is in applyTransportEntry.
  */
 import { Maps } from './maps.ts';
@@ -31,12 +32,39 @@ export function applyTransportEntry(value: string, rcptDomain: string, route: Ro
   else route.nexthop = 'Address is undeliverable';
 }
 
+/** How long the "*" entry is kept before it is looked up again (trivial-rewrite: 30 s). */
+export const WILDCARD_TTL_MS = 30_000;
+
+/**
+ * transport_maps with its "*" entry remembered: Postfix looks "*" up when the service starts
+ * and again once 30 s have passed, not for every recipient; a lookup error is not remembered
+ * (the next request tries again).
+ */
+export class TransportMaps {
+  private wildcard: string | null = null;
+  private expires = 0;
+
+  constructor(readonly maps: Maps, private readonly now: () => number = Date.now) {}
+
+  get empty(): boolean {
+    return this.maps.empty;
+  }
+
+  async wildcardEntry(): Promise<string | null> {
+    if (this.now() >= this.expires) {
+      this.wildcard = await this.maps.find('*', false);
+      this.expires = this.now() + WILDCARD_TTL_MS;
+    }
+    return this.wildcard;
+  }
+}
+
 /** Look a recipient up; returns the raw table value or null. Throws TableLookupError. */
 export async function transportLookup(
-  maps: Maps, recipient: string, delimiters: string, parentStyle: boolean,
+  tables: TransportMaps, recipient: string, delimiters: string, parentStyle: boolean,
 ): Promise<string | null> {
   const at = recipient.lastIndexOf('@');
   if (recipient === '' || at < 0 || at === recipient.length - 1) return null;
-  const hit = await mailAddrFind(maps, recipient, delimiters, { full: true, noExt: true, domain: true, parentStyle });
-  return hit ?? maps.find('*', false);
+  const hit = await mailAddrFind(tables.maps, recipient, delimiters, { full: true, noExt: true, domain: true, parentStyle });
+  return hit ?? tables.wildcardEntry();
 }
