@@ -3,7 +3,7 @@
  * `postmap -q` (Postfix's dict_pgsql) answers for the same .cf file and keys.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandQuery, expandTemplate, openPgsql, parsePgsqlCf } from './pgsql.ts';
@@ -81,6 +81,26 @@ describe('pgsql lookups, compared with real postmap -q', () => {
 
   it('domain restricts the keys looked up; a dead host first is skipped', async () => {
     await compare(cf('domain', `hosts = inet:127.0.0.1:1 inet:127.0.0.1:${pg.port}\ndomain = example.net\nquery = SELECT v FROM v WHERE k = '%s'\n`));
+  });
+
+  it('authenticates with a cleartext password, MD5 and SCRAM-SHA-256, and fails on a wrong password', async () => {
+    await pg.sql(`CREATE ROLE scram_u LOGIN PASSWORD 'Scr4m!'; SET password_encryption = 'md5'; CREATE ROLE md5_u LOGIN PASSWORD 'm d5';
+      CREATE ROLE clear_u LOGIN PASSWORD 'clear'; GRANT SELECT ON v TO scram_u, md5_u, clear_u;`);
+    const hba = join(pg.socketDir, 'pg_hba.conf');
+    const methods = 'host all scram_u 127.0.0.1/32 scram-sha-256\nhost all md5_u 127.0.0.1/32 md5\nhost all clear_u 127.0.0.1/32 password\n';
+    writeFileSync(hba, methods + readFileSync(hba, 'utf8'));
+    await pg.sql('SELECT pg_reload_conf()');
+    for (const [user, password] of [['scram_u', 'Scr4m!'], ['md5_u', 'm d5'], ['clear_u', 'clear']] as const) {
+      const body = `hosts = inet:127.0.0.1:${pg.port}\nquery = SELECT v FROM v WHERE k = '%s'\n`;
+      const path = join(dir, `${user}.cf`);
+      writeFileSync(path, `user = ${user}\npassword = ${password}\ndbname = postgres\n${body}`);
+      expect((await compare(path, ['a@example.net', 'b@example.net'])).get('a@example.net'), user).toBe('one,two');
+      writeFileSync(path, `user = ${user}\npassword = wrong\ndbname = postgres\n${body}`);
+      expect(() => realQuery('postmap', `pgsql:${path}`, ['a@example.net'])).toThrow(/fatal/);
+      const t = openPgsql(path);
+      await expect(t.lookup('a@example.net'), user).rejects.toThrow(/password authentication failed/);
+      await t.close();
+    }
   });
 
   it('fails the lookup when no host answers, and when the query is wrong', async () => {

@@ -1,6 +1,6 @@
 /**
  * pgsql: tables (pgsql_table(5)): each lookup is an SQL query against PostgreSQL, as
- * Postfix's dict_pgsql does, over one connection kept open per table (the `pg` driver).
+ * Postfix's dict_pgsql does, over one connection kept open per table (pgsql-wire.ts).
  *
  * Keys are lowercased first unless case folding is off. The .cf file: hosts (unix:/socket/dir, inet:host:port, host:port, host, or a
  * postgresql:// URI), user, password, dbname, query (or the old select_field/table/
@@ -17,7 +17,7 @@
  *   which the daemons treat as a temporary failure.
  */
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
+import { PgConnection, type PgConnectOptions } from './pgsql-wire.ts';
 import { TableError, type Table } from './types.ts';
 
 export interface PgsqlConfig {
@@ -98,16 +98,32 @@ export function expandQuery(query: string, key: string): string | null {
   return expandTemplate(query, key, true);
 }
 
-/** Connection settings for one `hosts` entry. */
-export function hostSettings(host: string, cfg: PgsqlConfig): pg.ClientConfig & { unix: boolean } {
-  // Every value as PostgreSQL's text form (a boolean is "t", as libpq hands it to Postfix).
-  const types = { getTypeParser: () => (text: string) => text };
-  const auth = { user: cfg.user, password: cfg.password, database: cfg.dbname, connectionTimeoutMillis: 5000, types };
-  if (/^postgres(ql)?:\/\//.test(host)) return { connectionString: host, types, unix: false };
+/** Connection settings for one `hosts` entry (libpq's defaults: port 5432, /var/run/postgresql). */
+export function hostSettings(host: string, cfg: PgsqlConfig): PgConnectOptions & { unix: boolean } {
+  const base = { host: '/var/run/postgresql', port: 5432, user: cfg.user, password: cfg.password, database: cfg.dbname, timeoutMs: 5000 };
+  if (/^postgres(ql)?:\/\//.test(host)) {
+    // postgresql://user:password@host:port/dbname?host=…&port=…&user=…&password=…&dbname=…
+    const m = /^postgres(?:ql)?:\/\/(?:([^@/]*)@)?([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/.exec(host);
+    if (!m) throw new TableError(`bad connection URI: ${host}`, 'open');
+    const [user, password] = (m[1] ?? '').split(':').map(decodeURIComponent);
+    const [uriHost, uriPort] = (m[2] ?? '').split(':').map(decodeURIComponent);
+    const params = new URLSearchParams(m[4] ?? '');
+    const q = (name: string) => params.get(name) ?? undefined;
+    const h = q('host') ?? (uriHost || base.host);
+    return {
+      ...base,
+      host: h,
+      port: Number(q('port') ?? (uriPort || 5432)),
+      user: q('user') ?? (user || cfg.user),
+      password: q('password') ?? (password || cfg.password),
+      database: q('dbname') ?? (decodeURIComponent(m[3] ?? '') || cfg.dbname),
+      unix: h.startsWith('/'),
+    };
+  }
   const h = host.replace(/^(unix|inet):/, '');
-  if (h === '' || h.startsWith('/')) return { ...auth, host: h || '/var/run/postgresql', unix: true };
+  if (h === '' || h.startsWith('/')) return { ...base, host: h || base.host, unix: true };
   const m = /^(.*):(\d+)$/.exec(h);
-  return m ? { ...auth, host: m[1]!, port: Number(m[2]), unix: false } : { ...auth, host: h, unix: false };
+  return m ? { ...base, host: m[1]!, port: Number(m[2]), unix: false } : { ...base, host: h, unix: false };
 }
 
 /** `fold`: lowercase the key first (DICT_FLAG_FOLD_FIX, as the daemons and postmap without -f). */
@@ -121,36 +137,30 @@ export function openPgsql(cfFile: string, fold = true): Table {
   const hosts = cfg.hosts.map((h) => ({ name: h, settings: hostSettings(h, cfg), failedAt: 0 }));
   // UNIX sockets first, then TCP; each group in the order written.
   const order = [...hosts.filter((h) => h.settings.unix), ...hosts.filter((h) => !h.settings.unix)];
-  let active: pg.Client | undefined;
-  let connecting: Promise<pg.Client> | undefined;
+  let active: PgConnection | undefined;
+  let connecting: Promise<PgConnection> | undefined;
   const errors: string[] = [];
 
-  async function connect(): Promise<pg.Client> {
+  async function connect(): Promise<PgConnection> {
     errors.length = 0;
     for (const h of order) {
       if (h.failedAt && Date.now() - h.failedAt < RETRY_AFTER_MS) {
         errors.push(`${h.name}: skipped (failed ${Math.round((Date.now() - h.failedAt) / 1000)} s ago)`);
         continue;
       }
-      const { unix: _unix, ...settings } = h.settings;
-      const client = new pg.Client(settings);
-      client.on('error', () => {
-        if (active === client) active = undefined;
-      });
       try {
-        await client.connect();
+        const conn = await PgConnection.connect(h.settings);
         h.failedAt = 0;
-        return client;
+        return conn;
       } catch (e) {
         h.failedAt = Date.now();
         errors.push(`${h.name}: ${(e as Error).message}`);
-        await client.end().catch(() => undefined);
       }
     }
     throw new TableError(`pgsql:${cfFile}: no database server reachable (${errors.join('; ')})`, 'lookup');
   }
 
-  async function client(): Promise<pg.Client> {
+  async function client(): Promise<PgConnection> {
     if (active) return active;
     connecting ??= connect().finally(() => (connecting = undefined));
     active = await connecting;
@@ -169,23 +179,21 @@ export function openPgsql(cfFile: string, fold = true): Table {
       }
       const sql = expandQuery(cfg.query, key);
       if (sql === null) return null;
-      let rows: unknown[][];
+      let rows: (string | null)[][];
       const c = await client();
       try {
-        rows = (await c.query({ text: sql, rowMode: 'array' })).rows as unknown[][];
+        rows = await c.query(sql);
       } catch (e) {
-        // A broken connection is dropped (the next lookup reconnects); a bad query is not retried.
+        // The connection is dropped (the next lookup reconnects); the query is not retried.
         if (active === c) active = undefined;
-        await c.end().catch(() => undefined);
+        c.close();
         throw new TableError(`pgsql:${cfFile}: query failed: ${(e as Error).message}`, 'lookup');
       }
       const results: string[] = [];
       for (const row of rows) {
         for (const field of row) {
-          if (field === null || field === undefined) continue;
-          const text = String(field);
-          if (text === '') continue;
-          const r = expandTemplate(cfg.resultFormat, text, false);
+          if (field === null || field === '') continue;
+          const r = expandTemplate(cfg.resultFormat, field, false);
           if (r === null) continue;
           results.push(r);
           if (cfg.expansionLimit > 0 && results.length > cfg.expansionLimit) {
@@ -198,7 +206,7 @@ export function openPgsql(cfFile: string, fold = true): Table {
     async close(): Promise<void> {
       const c = active;
       active = undefined;
-      await c?.end().catch(() => undefined);
+      c?.close();
     },
   };
 }
