@@ -47,6 +47,28 @@ describe('traceMessage', () => {
     expect(traceMessage('9F3EF2121F7', events([...reordered, 'qmgr[11]: AF67F2121FC: removed'])).settled).toBe(true);
   });
 
+  it('waits for the notification a bounce implies, even when the parent was removed first', () => {
+    // As a CI run logged it: the notification's own lines and the parent's "removed" before
+    // bounce's line that names the notification.
+    const lines = [
+      'qmgr[11]: C0CA4214063: from=<bob@corp.example>, size=548, nrcpt=1 (queue active)',
+      'smtp[13]: C0CA4214063: to=<nobody@partner.example>, relay=gw.partner.example[127.9.9.10]:25, delay=0.02, delays=0.01/0/0.01/0, dsn=5.1.1, status=bounced (host gw.partner.example[127.9.9.10] said: 550 5.1.1 no (in reply to RCPT TO command))',
+      'cleanup[15]: C534B214048: message-id=<20261128225648.C534B214048@mx1.corp.example>',
+      'qmgr[11]: C534B214048: from=<>, size=2623, nrcpt=1 (queue active)',
+      'qmgr[11]: C0CA4214063: removed',
+    ];
+    expect(traceMessage('C0CA4214063', events(lines)).settled).toBe(false);
+    const named = [...lines, 'bounce[14]: C0CA4214063: sender non-delivery notification: C534B214048'];
+    const t = traceMessage('C0CA4214063', events(named));
+    expect(t.ids).toEqual(['C0CA4214063', 'C534B214048']);
+    expect(t.settled).toBe(false); // the notification itself is still queued
+    const delivered = 'smtp[13]: C534B214048: to=<bob@corp.example>, relay=mailstore.corp.example[127.9.9.11]:25, delay=0.05, delays=0.01/0/0.03/0.01, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 0019000001)';
+    expect(traceMessage('C0CA4214063', events([...named, delivered, 'qmgr[11]: C534B214048: removed'])).settled).toBe(true);
+    // A bounce of mail from the null sender has nobody to notify.
+    const nullSender = lines.map((l) => l.replace('from=<bob@corp.example>', 'from=<>'));
+    expect(traceMessage('C0CA4214063', events(nullSender)).settled).toBe(true);
+  });
+
   it('counts a message put on hold as settled', () => {
     const held = ['cleanup[15]: 5A1B2C3D4E: hold: RCPT from unknown[203.0.113.9]: <x@corp.example>: Recipient address triggers HOLD action; from=<a@example.net> to=<x@corp.example> proto=ESMTP helo=<c.example>'];
     expect(traceMessage('5A1B2C3D4E', events(held)).settled).toBe(true);

@@ -22,7 +22,8 @@ export interface MessageTrace {
 /**
  * Trace the message queued as `queueId` through `events` (the events since it was sent).
  * The maillog does not keep cause before effect: the re-injected copy's cleanup line comes
- * before local's "forwarded as", and qmgr's "removed" can come before local's delivery line.
+ * before local's "forwarded as", and qmgr's "removed" can come before local's delivery line
+ * or bounce's "sender non-delivery notification" (both seen in CI).
  * So the queue IDs are collected until no new one appears, then every line of each is taken,
  * and a removed queue file counts as settled only once every recipient's line is there.
  */
@@ -48,6 +49,10 @@ export function traceMessage(queueId: string, events: MaillogEvent[]): MessageTr
     const active = of.find((e) => e.kind === 'queue-active');
     const tried = of.filter((e): e is Delivery => e.kind === 'delivery');
     const everyRecipientTried = active?.kind === 'queue-active' && tried.length >= active.nrcpt;
+    // A bounced recipient of a message with a sender means a notification is on its way; its
+    // line ("sender non-delivery notification: QID") can come after qmgr's "removed".
+    const notificationDue = active?.kind === 'queue-active' && active.from !== '' && tried.some((d) => d.status === 'bounced');
+    if (notificationDue && !of.some((e) => e.kind === 'notification')) return false;
     // Removed: settled once each recipient's line is in (a file removed before it was ever
     // active, e.g. discarded by cleanup, has none to wait for).
     if (of.some((e) => e.kind === 'removed')) return active === undefined || everyRecipientTried;
