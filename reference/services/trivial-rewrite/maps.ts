@@ -148,31 +148,32 @@ export class MatchList {
   async match(name: string): Promise<boolean> {
     const folded = foldCase(name, this.utf8);
     for (const p of this.patterns) {
-      if (await this.matchOne(folded, p)) return !p.negate;
+      // Text patterns are matched without a trip through the event loop (the resolve path).
+      if (p.table ? await this.matchTable(folded, p.table) : this.matchText(folded, p.text!)) return !p.negate;
     }
     return false;
   }
 
-  private async matchOne(name: string, p: Pattern): Promise<boolean> {
-    if (p.table) {
-      const lookup = async (key: string) => {
-        try {
-          return (await p.table!.lookup(key)) !== null;
-        } catch (e) {
-          throw new TableLookupError(`table lookup problem: ${(e as Error).message}`);
-        }
-      };
-      if (this.kind === 'string' || !p.table.fixed) return lookup(name);
-      // Domain list with a key/value table: the name, then each parent (".parent" or "parent").
-      for (let entry = name; entry; ) {
-        if (await lookup(entry)) return true;
-        const dot = entry.indexOf('.', 1);
-        if (dot < 0) break;
-        entry = this.parentStyle ? entry.slice(dot + 1) : entry.slice(dot);
+  private async matchTable(name: string, table: LookupTable): Promise<boolean> {
+    const lookup = async (key: string) => {
+      try {
+        return (await table.lookup(key)) !== null;
+      } catch (e) {
+        throw new TableLookupError(`table lookup problem: ${(e as Error).message}`);
       }
-      return false;
+    };
+    if (this.kind === 'string' || !table.fixed) return lookup(name);
+    // Domain list with a key/value table: the name, then each parent (".parent" or "parent").
+    for (let entry = name; entry; ) {
+      if (await lookup(entry)) return true;
+      const dot = entry.indexOf('.', 1);
+      if (dot < 0) break;
+      entry = this.parentStyle ? entry.slice(dot + 1) : entry.slice(dot);
     }
-    const pat = p.text!;
+    return false;
+  }
+
+  private matchText(name: string, pat: string): boolean {
     if (name === pat) return true;
     if (this.kind === 'string') return false;
     if (this.parentStyle) return name.length > pat.length && name.endsWith('.' + pat);

@@ -115,20 +115,20 @@ export class Resolver {
   }
 
   /** mail_addr_find's default strategy: full address, without extension, local part if local, @domain. */
+  private readonly defaultStrategy: FindStrategy = {
+    full: true, noExt: true, atDomain: true,
+    localIfLocal: async (d) =>
+      foldCase(d, this.settings.smtputf8) === foldCase(this.localContext.origin, this.settings.smtputf8) || this.local.isLocal(d),
+  };
+
   private async addrFind(maps: Maps, address: string): Promise<string | null> {
     if (maps.empty) return null;
-    const how: FindStrategy = {
-      full: true, noExt: true, atDomain: true,
-      localIfLocal: async (d) =>
-        foldCase(d, this.settings.smtputf8) === foldCase(this.localContext.origin, this.settings.smtputf8) || this.local.isLocal(d),
-    };
-    return mailAddrFind(maps, address, this.settings.recipientDelimiter, how);
+    return mailAddrFind(maps, address, this.settings.recipientDelimiter, this.defaultStrategy);
   }
 
   /** Step 1: the loop; returns the recipient tokens and whether the domain is remote. */
   private async stripLocal(address: string): Promise<{ toks: Tok[]; remote: boolean } | null> {
     const s = this.settings;
-    const rewrite = (t: Tok[]) => rewriteTokens(s, this.localContext, t);
     let toks = scan(quoteLocal(address));
     let saved: Tok[] | null = null;
     const maxLoops = address.length + 100;
@@ -150,7 +150,7 @@ export class Resolver {
       // Routing operators left in the local part: rewrite to user@domain and go again.
       if (lastIndexOfType(toks, '@') >= 0 || (s.swapBangpath && lastIndexOfType(toks, '!') >= 0) ||
           (s.percentHack && lastIndexOfType(toks, '%') >= 0)) {
-        rewrite(toks);
+        rewriteTokens(s, this.localContext, toks);
         continue;
       }
       // A quoted local part with routing operators inside is opened up (resolve_dequoted_address).
@@ -162,7 +162,7 @@ export class Resolver {
         if (oper >= 0) {
           if (text[oper] === '%') text = text.slice(0, oper) + '@' + text.slice(oper + 1);
           toks = scan(text[oper] === '@' ? quoteLocal(text) : text);
-          rewrite(toks);
+          rewriteTokens(s, this.localContext, toks);
           continue;
         }
       }
