@@ -87,6 +87,7 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
     for (const [i, step] of scenario.steps.entries()) {
       await runStep(ctx, step, i + 1);
     }
+    await expectedEventsLogged(ctx, scenario.expect.events ?? []);
     observation = await observe(target, sinks, scenario, transcripts, norm);
     failures.push(...checkExpectations(scenario, observation));
     return { scenario, target: targetName, status: failures.length ? 'failed' : 'passed', failures, durationMs: Date.now() - started, observation };
@@ -271,6 +272,25 @@ async function runDialog(ctx: StepContext, dialog: DialogLine[], name: string, w
     if (!kept) await s.quit().catch(() => undefined);
     ctx.transcripts.push({ name, lines: s.transcript.map((l) => ({ dir: l.dir, text: ctx.norm.text(l.text) })) });
   }
+}
+
+/** How long the end of a scenario waits for expected events still missing from the maillog. */
+const LATE_EVENT_GRACE_MS = 3000;
+
+/**
+ * Postfix's maillog is not written in causal order: a delivery agent's status line or bounce's
+ * "sender non-delivery notification" can come after qmgr's "removed" that a step waited for.
+ * So the observation is taken once every expected event is there (at least `count` times), or
+ * after a short grace period when one never comes (the check then reports it).
+ */
+async function expectedEventsLogged(ctx: StepContext, wants: NonNullable<Scenario['expect']['events']>): Promise<void> {
+  const logged = () =>
+    wants.every(({ count, ...fields }) => {
+      const n = ctx.target.events().filter((e) => matchesFields(fields, ctx.norm.event(e) as unknown as Record<string, unknown>)).length;
+      return n >= (count ?? 1);
+    });
+  if (wants.length === 0 || logged()) return;
+  await ctx.target.waitForEvent(() => logged(), LATE_EVENT_GRACE_MS).catch(() => undefined);
 }
 
 async function observe(target: Target, sinks: Record<string, Sink>, scenario: Scenario, transcripts: Observation['transcripts'], norm: ReturnType<typeof createNormaliser>): Promise<Observation> {
