@@ -149,23 +149,18 @@ export function openCidr(path: string): Table {
       warnings.push(`cidr map ${path}, line ${line}: ${err.message}: skipping this rule`);
     }
   }
-  return {
-    type: 'cidr',
-    name: path,
-    warnings,
-    lookup: async (key) => {
-      const addr = parseIp(key);
-      if (!addr) return null;
-      for (let i = 0; i < rules.length; i++) {
-        const rule = rules[i];
-        if (rule.op === 'match' && matches(rule.net, addr)) return rule.value;
-        if (rule.op === 'if' && !matches(rule.net, addr)) {
-          if (rule.endIndex < 0) return null;
-          i = rule.endIndex;
-        }
+  const lookupNow = (key: string): string | null => {
+    const addr = parseIp(key);
+    if (!addr) return null;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      if (rule.op === 'match' && matches(rule.net, addr)) return rule.value;
+      if (rule.op === 'if' && !matches(rule.net, addr)) {
+        if (rule.endIndex < 0) return null;
+        i = rule.endIndex;
       }
-      return null;
-    },
-    close: async () => {},
+    }
+    return null;
   };
+  return { type: 'cidr', name: path, warnings, lookupNow, lookup: async (key) => lookupNow(key), close: async () => {} };
 }

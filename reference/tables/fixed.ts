@@ -22,8 +22,12 @@ class MemoryTable implements Table {
     else this.entries.set(k, value);
   }
 
-  async lookup(key: string): Promise<string | null> {
+  lookupNow(key: string): string | null {
     return this.entries.get(foldKey(key, this.fold)) ?? null;
+  }
+
+  async lookup(key: string): Promise<string | null> {
+    return this.lookupNow(key);
   }
 
   async close(): Promise<void> {}

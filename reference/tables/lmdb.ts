@@ -20,33 +20,41 @@ export function openLmdb(path: string, fold: boolean): Table {
   } catch (err) {
     throw new TableError(`open database ${file}: ${(err as Error).message}`, 'open');
   }
-  const get = (key: Buffer): Buffer | undefined => db.getBinary(key) ?? undefined;
+  // The value comes back in lmdb's shared buffer and is copied out (as text) at once; keys are
+  // written into one reused buffer.
+  const get = (key: Buffer): Buffer | undefined => db.getBinaryFast(key) ?? undefined;
+  let keyBuf = Buffer.alloc(256);
   let tryWithNul = true;
   let tryWithout = true;
+  const lookupNow = (key: string): string | null => {
+    const folded = foldKey(key, fold);
+    if (folded.length === 0) return null;
+    if (folded.length + 1 > keyBuf.length) keyBuf = Buffer.alloc(2 * (folded.length + 1));
+    const n = keyBuf.write(folded, 0, 'latin1');
+    keyBuf[n] = 0;
+    let value: Buffer | undefined;
+    try {
+      if (tryWithNul) {
+        value = get(keyBuf.subarray(0, n + 1));
+        if (value !== undefined) tryWithout = false;
+      }
+      if (value === undefined && tryWithout) {
+        value = get(keyBuf.subarray(0, n));
+        if (value !== undefined) tryWithNul = false;
+      }
+    } catch (err) {
+      throw new TableError(`error reading ${file}: ${(err as Error).message}`, 'lookup');
+    }
+    if (value === undefined) return null;
+    const end = value.length > 0 && value[value.length - 1] === 0 ? value.length - 1 : value.length;
+    return value.toString('latin1', 0, end);
+  };
   return {
     type: 'lmdb',
     name: path,
     warnings: [],
-    async lookup(key: string): Promise<string | null> {
-      const folded = foldKey(key, fold);
-      if (folded.length === 0) return null;
-      let value: Buffer | undefined;
-      try {
-        if (tryWithNul) {
-          value = get(Buffer.from(`${folded}\0`, 'latin1'));
-          if (value !== undefined) tryWithout = false;
-        }
-        if (value === undefined && tryWithout) {
-          value = get(Buffer.from(folded, 'latin1'));
-          if (value !== undefined) tryWithNul = false;
-        }
-      } catch (err) {
-        throw new TableError(`error reading ${file}: ${(err as Error).message}`, 'lookup');
-      }
-      if (value === undefined) return null;
-      const end = value.length > 0 && value[value.length - 1] === 0 ? value.length - 1 : value.length;
-      return value.toString('latin1', 0, end);
-    },
+    lookupNow,
+    lookup: async (key) => lookupNow(key),
     async close(): Promise<void> {
       await db.close();
     },

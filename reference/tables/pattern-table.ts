@@ -62,6 +62,7 @@ export function openPatternTable(flavour: Flavour, path: string): Table {
     name: path,
     warnings,
     lookup: async (key) => lookup(rules, key),
+    lookupNow: (key) => lookup(rules, key),
     close: async () => {},
   };
 }

@@ -12,6 +12,7 @@ export function openStatic(name: string): Table {
     name,
     warnings: [],
     lookup: async () => value,
+    lookupNow: () => value,
     close: async () => {},
   };
 }

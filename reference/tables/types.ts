@@ -13,6 +13,13 @@ export interface Table {
   readonly name: string;
   /** The value for key, or null when not found. Throws TableError on a lookup failure. */
   lookup(key: string): Promise<string | null>;
+  /**
+   * The same answer at once, for tables that need no I/O to give it (held in memory, or a
+   * memory-mapped lmdb file): Postfix's dict lookups are synchronous, and trivial-rewrite's
+   * resolve path uses this to avoid a trip through the event loop per key. Absent for proxy:
+   * and pgsql: tables.
+   */
+  lookupNow?(key: string): string | null;
   close(): Promise<void>;
   /** Problems found while loading that Postfix reports as warnings (rules skipped, duplicates). */
   readonly warnings: readonly string[];

@@ -12,6 +12,8 @@ import { openTable, splitSpec, type OpenTableOptions, type Table } from '../../t
 export interface LookupTable {
   /** null = not found; throw = lookup error (the resolver answers FAIL). */
   lookup(key: string): Promise<string | null>;
+  /** The answer without waiting, or undefined when the table cannot give one that way (yet). */
+  now?(key: string): string | null | undefined;
   /** Postfix's DICT_FLAG_FIXED: true for key/value tables, false for regexp/pcre (full-key only). */
   readonly fixed: boolean;
 }
@@ -51,14 +53,16 @@ export function referenceTables(options: OpenTableOptions = {}): OpenTable {
     let table: Table | undefined;
     opened.then((t) => (table = t), () => {}); // an open error is reported by lookup()
     const lookup = (key: string): Promise<string | null> => (table ? table.lookup(key) : opened.then((t) => t.lookup(key)));
-    if (TEXT_TYPES.has(type)) return { fixed: true, lookup };
+    const now = (key: string): string | null | undefined => (table?.lookupNow ? table.lookupNow(key) : undefined);
+    if (TEXT_TYPES.has(type)) return { fixed: true, lookup, now };
     // File-backed tables hold bytes (one char per byte); keys and values here are text.
+    const toBytes = (key: string) => (ASCII_ONLY.test(key) ? key : Buffer.from(key, 'utf8').toString('latin1'));
+    const toText = <T extends string | null | undefined>(value: T): T =>
+      (typeof value !== 'string' || ASCII_ONLY.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8')) as T;
     return {
       fixed: !PATTERN_TYPES.has(inner),
-      lookup: async (key) => {
-        const value = await lookup(ASCII_ONLY.test(key) ? key : Buffer.from(key, 'utf8').toString('latin1'));
-        return value === null || ASCII_ONLY.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8');
-      },
+      lookup: async (key) => toText(await lookup(toBytes(key))),
+      now: (key) => toText(now(toBytes(key))),
     };
   };
 }
@@ -93,7 +97,9 @@ export class Maps {
       if (partial && !table.fixed) continue;
       let value: string | null;
       try {
-        value = await table.lookup(table.fixed ? foldCase(key, this.utf8) : key);
+        const k = table.fixed ? foldCase(key, this.utf8) : key;
+        const now = table.now?.(k);
+        value = now !== undefined ? now : await table.lookup(k);
       } catch (e) {
         throw new TableLookupError(`${spec} lookup error for "${key}": ${(e as Error).message}`);
       }
