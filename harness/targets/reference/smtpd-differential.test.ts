@@ -78,6 +78,13 @@ const DIALOGS: Record<string, Step[]> = {
     ['RCPT TO:<>\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test> FOO=1\r\n', 1], ['RCPT TO:<nobody@mx.twinpost.test> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;x@y\r\n', 1],
     ['DATA x\r\n', 1], ['Get / HTTP/1.0\r\n', 1],
   ],
+  'quoted local parts and other address syntax': [
+    ['EHLO c\r\n', 1], ['MAIL FROM:<"a b"@client.example>\r\n', 1], ['RCPT TO:<"x y"@mx.twinpost.test>\r\n', 1],
+    ['RCPT TO:<"nobody"@mx.twinpost.test>\r\n', 1], ['RSET\r\n', 1], ['MAIL FROM:<a b@client.example>\r\n', 1],
+    ['MAIL FROM:<"a>b"@client.example>\r\n', 1], ['RSET\r\n', 1], ['MAIL FROM:<"a\\"b"@client.example>\r\n', 1], ['RSET\r\n', 1],
+    ['MAIL FROM:<"open@client.example>\r\n', 1], ['MAIL FROM:"a b"@client.example\r\n', 1], ['RSET\r\n', 1],
+    ['MAIL FROM:<@relay.example:"a b"@client.example>\r\n', 1], ['QUIT\r\n', 1],
+  ],
   'ETRN, AUTH, STARTTLS, XCLIENT without the features': [
     ['ETRN far.example\r\n', 1], ['EHLO c\r\n', 1], ['ETRN\r\n', 1], ['ETRN @far.example\r\n', 1], ['ETRN bad..name!\r\n', 1],
     ['MAIL FROM:<s@c>\r\n', 1], ['ETRN x.example\r\n', 1], ['STARTTLS\r\n', 1], ['AUTH PLAIN\r\n', 1],

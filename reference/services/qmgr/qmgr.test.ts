@@ -5,7 +5,7 @@ import type { DeliveryAgent, DeliveryOutcome, DeliveryRequest } from '../contrac
 import { readQueueFile } from '../../queue/queue-file.ts';
 import { createBounce } from '../bounce/bounce.ts';
 import { queueFixture, submitMessage, type QueueFixture } from '../cleanup/testing.ts';
-import { createQmgr, type Qmgr } from './qmgr.ts';
+import { createQmgr, deliveryOrder, type Qmgr } from './qmgr.ts';
 
 let fx: QueueFixture | undefined;
 let qmgr: Qmgr | undefined;
@@ -181,5 +181,22 @@ describe('qmgr', () => {
     const second = await readFile(fx.layout.pathOf('defer', id), 'utf8');
     expect(second).not.toContain('recipient=b@one.test\n');
     expect(second.match(/recipient=c@two\.test\n/g)?.length).toBe(1);
+  });
+});
+
+describe('deliveryOrder (qmgr_message_sort)', () => {
+  const r = (address: string, transport = 'smtp', destination = 'x.example') => ({ transport, destination, nexthop: destination, limit: 0, rcpt: { offset: 0, address, origTo: address } });
+  it('sorts by transport, destination, domain without case, then the address in internal form', () => {
+    const list = [
+      r('b@B.example'), r('a@c.example'), r('"x y"@b.example'), r('a@b.example'), r('z@a.example', 'local'), r('a@a.example', 'smtp', 'w.example'),
+    ];
+    expect(list.sort(deliveryOrder).map((x) => `${x.transport} ${x.destination} ${x.rcpt.address}`)).toEqual([
+      'local x.example z@a.example',
+      'smtp w.example a@a.example',
+      'smtp x.example a@b.example',
+      'smtp x.example b@B.example',
+      'smtp x.example "x y"@b.example', // x y@b.example in internal form: after b@
+      'smtp x.example a@c.example',
+    ]);
   });
 });

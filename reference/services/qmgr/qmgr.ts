@@ -8,7 +8,8 @@
  *
  * Per message (qmgr_active.c, qmgr_message.c, qmgr_deliver.c):
  *   1. rename into active/, read it, log "QID: from=<S>, size=N, nrcpt=N (queue active)";
- *   2. resolve each pending recipient through trivial-rewrite, one after the other; group by
+ *   2. resolve each pending recipient through trivial-rewrite, one after the other; sort them
+ *      as qmgr_message_sort does (transport, destination, domain, address); group by
  *      (transport, destination) — the destination is the nexthop, or local@nexthop when the
  *      transport's destination_recipient_limit is 1 — in batches of at most
  *      <transport>_destination_recipient_limit recipients; defer_transports and dead
@@ -31,6 +32,7 @@ import type { QueueLayout } from '../../queue/layout.ts';
 import { MODE_FORCED_EXPIRE, isReadyMode, markRecipientDone, readQueueFile, updateWarnTime, type QueueMessage } from '../../queue/queue-file.ts';
 import type { BounceService } from '../bounce/bounce.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
+import { internalize, scan } from '../trivial-rewrite/tok822.ts';
 
 export interface QmgrParams {
   get(name: string): string;
@@ -69,6 +71,32 @@ interface Batch {
   nexthop: string;
   recipients: DeliveryRecipient[];
 }
+
+/** A recipient after trivial-rewrite answered, before it joins a batch. */
+interface Resolved {
+  transport: string;
+  destination: string;
+  nexthop: string;
+  limit: number;
+  rcpt: DeliveryRecipient;
+}
+
+/**
+ * qmgr_message_sort's order: transport, then destination (the queue name), then the
+ * recipient's domain without regard to case, then the whole address, byte for byte, in
+ * internal form. Batches, and the recipients inside each, follow it.
+ */
+export function deliveryOrder(a: Resolved, b: Resolved): number {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const byQueue = cmp(a.transport, b.transport) || cmp(a.destination, b.destination);
+  if (byQueue) return byQueue;
+  const [x, y] = [internalForm(a.rcpt.address), internalForm(b.rcpt.address)];
+  const [dx, dy] = [x.lastIndexOf('@'), y.lastIndexOf('@')];
+  if (dx < 0 || dy < 0) return dx < 0 && dy < 0 ? cmp(x, y) : dx < 0 ? 1 : -1;
+  return cmp(x.slice(dx).toLowerCase(), y.slice(dy).toLowerCase()) || cmp(x, y);
+}
+
+const internalForm = (address: string) => (address.includes('"') ? internalize(scan(address)) : address);
 
 /** Counting semaphore for per-destination concurrency. */
 class Gate {
@@ -240,9 +268,9 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     const todo = msg.recipients.filter((r) => !r.done);
     logger.info(SERVICE, `${id}: from=<${msg.sender}>, size=${msg.size.messageSize}, nrcpt=${todo.length} (queue active)`);
 
-    // Resolve sequentially, as qmgr does, and group per (transport, destination).
-    const batches: Batch[] = [];
-    const open = new Map<string, Batch>();
+    // Resolve sequentially, as qmgr does; then sort (qmgr_message_sort) and group per
+    // (transport, destination).
+    const resolved: Resolved[] = [];
     const failed: RecipientStatus[] = [];
     for (const r of todo) {
       const rcpt: DeliveryRecipient = { offset: r.offset, address: r.address, origTo: r.origTo, dsnNotify: r.dsnNotify, dsnOrcpt: r.dsnOrcpt };
@@ -259,14 +287,20 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
         const base = delim ? local.split(new RegExp(`[${delim.replace(/[\]\\^-]/g, '\\$&')}]`))[0] : local;
         destination = `${base.toLowerCase()}@${res.nexthop}`;
       }
-      const key = `${res.transport}\0${destination}`;
+      resolved.push({ transport: res.transport, destination, nexthop: res.nexthop, limit, rcpt: { ...rcpt, address: res.recipient || r.address } });
+    }
+    resolved.sort(deliveryOrder);
+    const batches: Batch[] = [];
+    const open = new Map<string, Batch>();
+    for (const { transport, destination, nexthop, limit, rcpt } of resolved) {
+      const key = `${transport}\0${destination}`;
       let b = open.get(key);
       if (!b || (limit > 0 && b.recipients.length >= limit)) {
-        b = { transport: res.transport, destination, nexthop: res.nexthop, recipients: [] };
+        b = { transport, destination, nexthop, recipients: [] };
         batches.push(b);
         open.set(key, b);
       }
-      b.recipients.push({ ...rcpt, address: res.recipient || r.address });
+      b.recipients.push(rcpt);
     }
 
     // sendmail -bv (trace_flags with DEL_REQ_FLAG_USR_VRFY): the agents only verify; every

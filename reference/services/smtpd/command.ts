@@ -4,10 +4,16 @@
  * with strict_rfc821_envelopes = no), the "non-SMTP command" test for
  * smtpd_forbidden_commands, and the escape() used when logging raw client bytes.
  */
+import { internalize, quoteLocal, scan } from '../trivial-rewrite/tok822.ts';
 
 export interface ParsedPath {
-  /** The address without brackets ("" for <>). */
+  /**
+   * The address in external form, local part quoted only where it must be (`"a b"@x`,
+   * `"nobody"@x` → `nobody@x`): what smtpd hands to cleanup and logs ("" for <>).
+   */
   address: string;
+  /** The address in internal form, quotes removed (`a b@x`): what replies show and restrictions see. */
+  internal: string;
   /** The address argument as sent (for "Illegal address syntax" warnings). */
   token: string;
   /** ESMTP parameters after the address. */
@@ -27,41 +33,52 @@ export function parsePath(rest: string, keyword: 'FROM' | 'TO'): ParsedPath | 's
   return parseAddressArg(m[1]);
 }
 
-/** Parse "<addr> PARAM..." or "addr PARAM...". */
+/** Parse "<addr> PARAM..." or "addr PARAM..."; quoted strings may hold blanks and "<>". */
 export function parseAddressArg(text: string): ParsedPath | 'token' {
-  let address: string;
+  let given: string;
   let tail: string;
   let token: string;
   if (text.startsWith('<')) {
     const end = findClose(text);
     if (end < 0) return 'token';
-    address = text.slice(1, end);
+    given = text.slice(1, end);
     tail = text.slice(end + 1);
     token = text.slice(0, end + 1);
     if (tail !== '' && !/^\s/.test(tail)) return 'token';
   } else {
-    const sp = text.search(/\s/);
-    address = sp < 0 ? text : text.slice(0, sp);
+    const sp = firstBlankOutsideQuotes(text);
+    given = sp < 0 ? text : text.slice(0, sp);
     tail = sp < 0 ? '' : text.slice(sp);
-    token = address;
+    token = given;
   }
   // Source routes "@a,@b:user@dom" are stripped as Postfix does.
-  const route = /^@[^:]*:(.*)$/.exec(address);
-  if (route) address = route[1];
-  const bad = /[\s<>]/.test(address);
-  return { address, token, bad, params: tail.trim() === '' ? [] : tail.trim().split(/\s+/) };
+  const route = /^@[^:"]*:(.*)$/.exec(given);
+  if (route) given = route[1];
+  const bad = /[\s<>]/.test(withoutQuotedStrings(given));
+  const internal = bad ? given : internalize(scan(given));
+  const address = bad || internal === '' ? given : quoteLocal(internal);
+  return { address, internal, token, bad, params: tail.trim() === '' ? [] : tail.trim().split(/\s+/) };
 }
 
-function findClose(text: string): number {
+/** The text with every quoted string (and its backslash escapes) left out. */
+function withoutQuotedStrings(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"/g, '');
+}
+
+/** The first index at or after `from`, outside quoted strings and backslash escapes, where `stop` holds; -1 if none. */
+function findOutsideQuotes(text: string, from: number, stop: (c: string) => boolean): number {
   let quoted = false;
-  for (let i = 1; i < text.length; i++) {
-    const c = text[i];
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
     if (c === '\\') i++;
     else if (c === '"') quoted = !quoted;
-    else if (c === '>' && !quoted) return i;
+    else if (!quoted && stop(c)) return i;
   }
   return -1;
 }
+
+const findClose = (text: string) => findOutsideQuotes(text, 1, (c) => c === '>');
+const firstBlankOutsideQuotes = (text: string) => findOutsideQuotes(text, 0, (c) => /\s/.test(c));
 
 /** A "Header-Name:" token (is_header()): printable non-space, non-colon chars then ':' at the end. */
 export function isHeaderToken(token: string): boolean {

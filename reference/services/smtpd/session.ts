@@ -72,7 +72,9 @@ const JUNK_LIMITED = new Set(['HELO', 'EHLO', 'RSET', 'NOOP', 'VRFY', 'ETRN']);
 type Handler = (args: string) => Promise<boolean>;
 
 interface Transaction {
+  /** External form (for cleanup and log lines); `senderInternal` (quotes removed) is what replies and checks use, as in Postfix. */
   sender: string;
+  senderInternal: string;
   arrival: number;
   params: { ret?: string; envid?: string; body?: string; smtputf8?: boolean };
   recipients: { address: string; dsnNotify?: number; dsnOrcpt?: string }[];
@@ -386,7 +388,7 @@ export class SmtpdSession {
       await this.reply(reply);
       return false;
     }
-    this.tx = { sender: p.address, arrival: this.now(), params, recipients: [] };
+    this.tx = { sender: p.address, senderInternal: p.internal, arrival: this.now(), params, recipients: [] };
     await this.reply('250 2.1.0 Ok');
     return true;
   }
@@ -430,7 +432,7 @@ export class SmtpdSession {
       await this.reply('452 4.5.3 Error: too many recipients');
       return false;
     }
-    const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: tx.sender, recipient: p.address });
+    const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: tx.senderInternal, recipient: p.internal });
     if (rejected) {
       this.logReject('RCPT', rejected.reply, { from: tx.sender, to: p.address });
       await this.reply(rejected.reply);
@@ -457,14 +459,14 @@ export class SmtpdSession {
       return false;
     }
     const p = parseAddressArg(a.replace(/\s+/g, ' '));
-    const address = p === 'token' ? '' : p.address;
+    const address = p === 'token' ? '' : p.internal;
     if (p === 'token' || this.illegalAddress(p, 'VRFY', false)) {
       await this.reply('501 5.1.3 Bad recipient address syntax');
       return false;
     }
-    const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: this.tx?.sender ?? '', recipient: address });
+    const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: this.tx?.senderInternal ?? '', recipient: address });
     if (rejected) {
-      this.logReject('VRFY', rejected.reply, { from: this.tx?.sender, to: address });
+      this.logReject('VRFY', rejected.reply, { from: this.tx?.sender, to: p.address });
       await this.reply(rejected.reply);
       return false;
     }
