@@ -4,14 +4,14 @@
  * parsing. Waits on maillog events, never on sleeps.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMta } from './mta.ts';
 import { inetEndpoint } from './services/master/master.ts';
 import { MaillogFollower } from '../harness/observe/follow.ts';
 import { freePort } from '../harness/util/free-port.ts';
 import { SmtpDialog } from '../harness/smtp/dialog.ts';
+import { scratchDir } from '../harness/util/cleanup.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -31,7 +31,7 @@ describe('twinpost mta', () => {
   });
 
   it('starts in the background, reports status, reloads and stops', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'twinpost-mta-'));
+    const root = scratchDir('mta');
     cleanups.push(() => rmSync(root, { recursive: true, force: true }));
     const etc = join(root, 'etc');
     mkdirSync(etc);

@@ -4,14 +4,15 @@
 // column answering the 200 checked addresses as real Postfix did; the other benchmarks may mark
 // a column unavailable, with a reason). Speed is never asserted here.
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCommand } from '../commands/bench.ts';
 import type { BenchJson } from './report.ts';
 import { REWRITE_COLUMNS } from './rewrite.ts';
 import { TABLE_KINDS } from './transport-tables.ts';
+import { scratchDir } from '../util/cleanup.ts';
 
-const dir = mkdtempSync('/tmp/twinpost-bench-smoke-');
+const dir = scratchDir('bench-smoke');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const bench = (): BenchJson => JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as BenchJson;

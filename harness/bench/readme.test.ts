@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderBenchmarksSection, updateReadme } from './readme.ts';
+import { scratchDir } from '../util/cleanup.ts';
 
 describe('README benchmarks section', () => {
   let dir = '';
   beforeEach(() => {
-    dir = mkdtempSync('/tmp/twinpost-bench-readme-');
+    dir = scratchDir('bench-readme');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

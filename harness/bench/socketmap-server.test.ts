@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { netstring, parseNetstrings, startSocketmapServer, type SocketmapServer } from './socketmap-server.ts';
+import { scratchDir } from '../util/cleanup.ts';
 
 const run = promisify(execFile);
 
@@ -11,7 +12,7 @@ describe('socketmap delay server', () => {
   let server: SocketmapServer | undefined;
   let dir = '';
   beforeEach(() => {
-    dir = mkdtempSync('/tmp/twinpost-bench-test-');
+    dir = scratchDir('bench-test');
   });
   afterEach(async () => {
     await server?.close();

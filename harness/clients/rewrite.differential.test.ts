@@ -2,7 +2,7 @@
 // through reference/config) against REAL Postfix 3.7's trivial-rewrite over private/rewrite, for
 // the same ~250 addresses under five configurations; plus the reference's own socket server.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RewriteClient } from './rewrite.ts';
 import { rewriteCorpus } from './rewrite-corpus.ts';
@@ -10,6 +10,7 @@ import { askAll, BASE, disagreements, mapFiles, realInstance } from './rewrite-d
 import { createTrivialRewrite, serveTrivialRewrite } from '../../reference/services/trivial-rewrite/index.ts';
 import { loadMainCf } from '../../reference/config/index.ts';
 import type { RunningServer } from '../../reference/protocol/index.ts';
+import { scratchDir } from '../util/cleanup.ts';
 
 const maps = mapFiles();
 const mapFile = maps.write;
@@ -84,7 +85,7 @@ for (const [name, extra] of Object.entries(CONFIGS)) {
     });
 
     it('serves the same answers over its own private/rewrite socket', async () => {
-      const dir = mkdtempSync('/tmp/twinpost-rw-sock-');
+      const dir = scratchDir('rw-sock');
       let server: RunningServer | undefined;
       let client: RewriteClient | undefined;
       try {

@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { scratchDir } from '../util/cleanup.ts';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -45,8 +45,8 @@ const tmps: string[] = [];
 afterEach(() => {
   for (const t of tmps.splice(0)) rmSync(t, { recursive: true, force: true });
 });
-function tmp(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
+function tmp(kind: string): string {
+  const d = scratchDir(kind);
   tmps.push(d);
   return d;
 }
@@ -59,7 +59,7 @@ describe('twinpost gate', () => {
     const noSpec = await twinpost(['gate', '-c', example]);
     expect(noSpec.status).toBe(2);
     expect(noSpec.stderr).toMatch(/--spec SPECS is required/);
-    const dir = tmp('twinpost-gate-badspec-');
+    const dir = tmp('gate-badspec');
     writeFileSync(join(dir, 'bad.yaml'), '- name: typo\n  send: { from: a@b.example, to: c@d.example }\n  expect: { relay: [x.example] }\n');
     const bad = await twinpost(['gate', '-c', example, '--spec', dir]);
     expect(bad.status).toBe(2);
@@ -67,7 +67,7 @@ describe('twinpost gate', () => {
   }, 120_000);
 
   it('fails every check with the reason when Postfix cannot run the configuration', async () => {
-    const conf = join(tmp('twinpost-gate-nostart-'), 'conf');
+    const conf = join(tmp('gate-nostart'), 'conf');
     cpSync(example, conf, { recursive: true });
     writeFileSync(join(conf, 'main.cf'), readFileSync(join(conf, 'main.cf'), 'utf8') + 'mail_owner = no-such-user\n');
     const report = join(conf, '..', 'report');
@@ -79,7 +79,7 @@ describe('twinpost gate', () => {
   }, 120_000);
 
   it('passes the example configuration and writes JUnit XML', async () => {
-    const report = tmp('twinpost-gate-report-');
+    const report = tmp('gate-report');
     const resolvConf = readFileSync('/etc/resolv.conf', 'utf8');
     const r = await twinpost(['gate', '-c', 'fixtures/gate-example', '--spec', 'fixtures/gate-example/specs', '--report', report]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -97,7 +97,7 @@ describe('twinpost gate', () => {
   }, 180_000);
 
   it('fails a broken copy of the configuration with a readable diff, and leaves nothing behind', async () => {
-    const dir = tmp('twinpost-gate-broken-');
+    const dir = tmp('gate-broken');
     const conf = join(dir, 'conf');
     cpSync(example, conf, { recursive: true });
     // Two mistakes a mail team could make: the CRM's transport entry lost, the size limit raised.

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { scratchDir } from '../util/cleanup.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/twinpost.js');
@@ -44,7 +45,7 @@ describe('twinpost run', () => {
   });
 
   it('exits 1 on a failing scenario, explains the diff, writes reports, and leaves nothing behind', () => {
-    const report = mkdtempSync(join(tmpdir(), 'twinpost-report-'));
+    const report = scratchDir('report');
     try {
       const r = twinpost(['run', '--target', 'postfix', '--spec', 'fixtures/failing/*', '--report', report]);
       expect(r.status, r.stdout + r.stderr).toBe(1);

@@ -4,12 +4,12 @@
  * text is kept, and the maps are rebuilt with the real postmap / postalias.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inetServices, rewriteMasterCf, writeUserConfig } from './user-config.ts';
 import { instanceDirs } from '../targets/config-dir.ts';
+import { scratchDir } from '../util/cleanup.ts';
 
 const MASTER = [
   '# a comment with smtp inet in it',
@@ -45,7 +45,7 @@ describe('rewriteMasterCf', () => {
 
 describe('writeUserConfig', () => {
   it('copies the config, overrides only the test parameters, and rebuilds the maps', () => {
-    tmp = mkdtempSync(join(tmpdir(), 'twinpost-gate-uc-'));
+    tmp = scratchDir('gate-uc');
     const src = join(tmp, 'src');
     execFileSync('cp', ['-r', 'fixtures/gate-example', src]);
     writeFileSync(join(src, 'main.cf'), readFileSync(join(src, 'main.cf'), 'utf8') + 'daemon_directory = /usr/libexec/postfix\n');

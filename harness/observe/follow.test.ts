@@ -3,10 +3,10 @@
  * time out, truncation and recreation.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MaillogFollower } from './follow.ts';
+import { scratchDir } from '../util/cleanup.ts';
 
 const CONNECT = 'Nov 28 19:50:49 mx postfix/smtpd[9880]: connect from localhost[127.0.0.1]\n';
 const REMOVED = 'Nov 28 19:50:49 mx postfix/qmgr[9876]: A327C20C513: removed\n';
@@ -16,7 +16,7 @@ let file: string;
 let follower: MaillogFollower;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinpost-follow-'));
+  dir = scratchDir('follow');
   file = path.join(dir, 'maillog');
   follower = new MaillogFollower(file);
 });

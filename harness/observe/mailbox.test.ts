@@ -3,10 +3,10 @@
  * real-postfix.test.ts reads what a live Postfix wrote.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { headerValues, parseMessage, readMaildir, readMbox, splitMbox } from './mailbox.ts';
+import { scratchDir } from '../util/cleanup.ts';
 
 const MBOX = [
   'From alice@example.org  Sat Nov 28 19:50:49 2026',
@@ -58,7 +58,7 @@ describe('splitMbox', () => {
 
 describe('readMaildir', () => {
   it('reads new/ and cur/ oldest first, with flags', () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twinpost-maildir-'));
+    tmp = scratchDir('maildir');
     for (const d of ['new', 'cur', 'tmp']) fs.mkdirSync(path.join(tmp, d));
     fs.writeFileSync(path.join(tmp, 'new', '1764359452.V801I2M3.mx'), 'Subject: later\n\n2\n');
     fs.writeFileSync(path.join(tmp, 'cur', '1764359451.V801I1M3.mx:2,S'), 'Subject: earlier\n\n1\n');

@@ -3,10 +3,10 @@
  * (below) and checked structurally: suites, cases, counts, and escaping round trips.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeJunitXml, writeResultsJson, type RunResult } from './index.ts';
+import { scratchDir } from '../util/cleanup.ts';
 
 interface El {
   name: string;
@@ -127,7 +127,7 @@ afterEach(() => {
 });
 
 function scratch(): string {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twinpost-report-'));
+  tmp = scratchDir('report');
   return path.join(tmp, 'out', 'nested');
 }
 

@@ -9,6 +9,8 @@
  *  3. reapStale(): every run first removes instances whose owning process died without
  *     cleaning up (e.g. the runner itself was killed with -9). Each instance root holds an
  *     `owner` file (pid of the harness process) and, while running, a `session` file.
+ *     Scratch directories of tests (scratchDir) carry their process's pid in their name and
+ *     are removed the same way.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { isAlive, killSession } from './procs.ts';
 
 export const TEMP_PREFIX = 'twinpost-';
+const SCRATCH_PREFIX = `${TEMP_PREFIX}scratch-`;
 
 const roots = new Set<string>();
 let installed = false;
@@ -76,7 +79,19 @@ export function releaseRoot(root: string): void {
   roots.delete(root);
 }
 
-/** Remove instances left by harness processes that no longer exist. Returns the roots removed. */
+/**
+ * A scratch directory for a test or a tool: $TMPDIR/twinpost-scratch-<pid>-<kind>-XXXXXX. The
+ * caller removes it; the pid in its name lets reapStale() remove it when the process died
+ * first (a test run interrupted with Ctrl-C or kill -9).
+ */
+export function scratchDir(kind: string): string {
+  return mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-${kind}-`));
+}
+
+/**
+ * Remove instances and scratch directories left by processes that no longer exist. Returns
+ * the paths removed.
+ */
 export function reapStale(): string[] {
   const removed: string[] = [];
   let names: string[] = [];
@@ -88,6 +103,14 @@ export function reapStale(): string[] {
   for (const name of names) {
     if (!name.startsWith(TEMP_PREFIX)) continue;
     const root = join(tmpdir(), name);
+    const scratchOwner = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name);
+    if (scratchOwner) {
+      if (!isAlive(Number(scratchOwner[1]))) {
+        rmSync(root, { recursive: true, force: true });
+        removed.push(root);
+      }
+      continue;
+    }
     const owner = readInt(join(root, 'owner'));
     if (owner !== undefined && isAlive(owner)) continue;
     if (owner === undefined && !existsSync(join(root, 'session'))) {

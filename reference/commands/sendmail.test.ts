@@ -5,12 +5,12 @@
  * exit status and messages of bad input must match.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeRecords } from '../queue/records.ts';
 import { sendmailCommand } from './sendmail.ts';
+import { scratchDir } from '../../harness/util/cleanup.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -19,7 +19,7 @@ afterEach(() => {
 
 /** A configuration directory with a queue whose maildrop/ real postdrop may write. */
 function instance(): { root: string; etc: string; maildrop: string } {
-  const root = mkdtempSync(join(tmpdir(), 'twinpost-sendmail-'));
+  const root = scratchDir('sendmail');
   dirs.push(root);
   const etc = join(root, 'etc');
   const maildrop = join(root, 'spool', 'maildrop');

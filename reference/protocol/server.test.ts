@@ -1,12 +1,13 @@
 // The generic multi_server-style socket server and client: announcement on accept, pipelined
 // requests answered in order on one connection, disconnect on a bad request, plain encoding.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveAttrProtocol, type RunningServer } from './server.ts';
 import { AttrClient } from './client.ts';
 import { serveTrivialRewrite } from '../services/trivial-rewrite/server.ts';
 import { createTrivialRewrite } from '../services/trivial-rewrite/index.ts';
+import { scratchDir } from '../../harness/util/cleanup.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -14,7 +15,7 @@ afterEach(async () => {
 });
 
 function tempSocket(): string {
-  const dir = mkdtempSync('/tmp/twinpost-proto-');
+  const dir = scratchDir('proto');
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'private', 'svc');
 }

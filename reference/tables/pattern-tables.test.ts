@@ -3,16 +3,16 @@
  * at least 100 keys each; plus missing files, hash:, proxy: and lookupList.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lookupList, openTable, postmapQuery } from './open.ts';
 import { realQuery, seeded } from './real-postmap.ts';
 import { DICT_FLAG_FOLD_FIX, PROXY_STAT_DENY, PROXY_STAT_NOKEY, PROXY_STAT_OK, TableError, type ProxyClient } from './types.ts';
+import { scratchDir } from '../../harness/util/cleanup.ts';
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'twinpost-ptables-'));
+  dir = scratchDir('ptables');
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });

@@ -3,12 +3,12 @@
  * `postmap -q` (Postfix's dict_pgsql) answers for the same .cf file and keys.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandQuery, expandTemplate, openPgsql, parsePgsqlCf } from './pgsql.ts';
 import { realQuery } from './real-postmap.ts';
 import { startPostgres, type PrivatePostgres } from '../../harness/pg/index.ts';
+import { scratchDir } from '../../harness/util/cleanup.ts';
 
 describe('pgsql table configuration', () => {
   it('reads the .cf, and expands %s %u %d %1 %% with quotes doubled', () => {
@@ -53,7 +53,7 @@ describe('pgsql lookups, compared with real postmap -q', () => {
       INSERT INTO v VALUES ('a@example.net', 'one', true), ('a@example.net', 'two', false),
         ('b@example.net', 'three', null), ('c@example.net', '', null), ('n@example.net', null, null),
         ('plain', 'bare', true), ('u@other.example', 'elsewhere', true), ('flag@example.net', 'f', false);`);
-    dir = mkdtempSync(join(tmpdir(), 'twinpost-pgsqlcf-'));
+    dir = scratchDir('pgsqlcf');
   }, 60_000);
   afterAll(async () => {
     await pg?.stop();

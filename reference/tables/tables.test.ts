@@ -4,16 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTable, postmapQuery } from './open.ts';
 import { realQuery, seeded } from './real-postmap.ts';
 import type { Table } from './types.ts';
+import { scratchDir } from '../../harness/util/cleanup.ts';
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'twinpost-tables-'));
+  dir = scratchDir('tables');
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });

@@ -9,8 +9,7 @@
  * reports/screenshots/index.png. Without Chromium this test fails (it never skips): install it
  * with `apt-get install chromium` (npm test's pretest does so as root).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { writeReports } from '../../scenario/report.ts';
 import { PROJECT_ROOT } from '../../scenario/load.ts';
 import aliasReinjection from '../../../specs/local/alias-reinjection.ts';
 import relayDenied from '../../../specs/smtpd/relay-denied.ts';
+import { scratchDir } from '../../util/cleanup.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(PROJECT_ROOT, 'reports', 'screenshots', 'index.png');
@@ -71,7 +71,7 @@ describe('HTML report in Chromium', () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; npm test's pretest does it as root)`);
     }
-    const work = mkdtempSync(join(tmpdir(), 'tp-html-browser-'));
+    const work = scratchDir('html-browser');
     let context: BrowserContext | undefined;
     try {
       const started = Date.now();

@@ -3,8 +3,7 @@
  * divergences, transcripts, escaping, and that the file is self-contained. (The browser test,
  * browser.test.ts, renders a report from a real run in Chromium.)
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunResult, ScenarioResult } from '../types.ts';
@@ -12,6 +11,7 @@ import { renderHtmlReport, writeHtmlReport } from './render.ts';
 import { reportConfig } from './run-config.ts';
 import { parseMaillogLine } from '../../observe/parse.ts';
 import { createNormaliser } from '../../observe/normalise.ts';
+import { scratchDir } from '../../util/cleanup.ts';
 
 function observed(fixture: string) {
   const norm = createNormaliser();
@@ -109,7 +109,7 @@ describe('writeHtmlReport', () => {
   });
 
   it('writes dir/index.html, creating the directory', () => {
-    dir = mkdtempSync(join(tmpdir(), 'tp-html-'));
+    dir = scratchDir('html');
     const file = writeHtmlReport(join(dir, 'nested'), run);
     expect(file).toBe(join(dir, 'nested', 'index.html'));
     expect(readFileSync(file, 'utf8')).toBe(renderHtmlReport(run));

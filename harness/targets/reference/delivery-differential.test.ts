@@ -7,8 +7,7 @@
  * parameters, message bytes) and the local mailbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostfixTarget } from '../postfix/postfix-target.ts';
 import { ReferenceTarget } from './reference-target.ts';
@@ -17,6 +16,7 @@ import { createSink, type Sink } from '../../sink/index.ts';
 import { SmtpDialog } from '../../smtp/dialog.ts';
 import type { Delivery } from '../../observe/events.ts';
 import type { Target } from '../types.ts';
+import { scratchDir } from '../../util/cleanup.ts';
 
 interface Side {
   target: Target;
@@ -98,7 +98,7 @@ describe('delivery: reference vs real Postfix 3.7.11', () => {
 
 describe('local(8): reference vs real Postfix 3.7.11', () => {
   // One :include: file outside both instances (alias values are not $-expanded).
-  const incDir = mkdtempSync(join(tmpdir(), 'twinpost-include-'));
+  const incDir = scratchDir('include');
   chmodSync(incDir, 0o755);
   const include = join(incDir, 'list.inc');
   writeFileSync(include, '# members\nnobody\nfar@far.example\n');

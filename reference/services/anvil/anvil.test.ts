@@ -3,12 +3,12 @@
  * byte-for-byte like real Postfix 3.7.11's anvil over private/anvil (plain encoding).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAnvil, anvilIdent, serveAnvil } from './anvil.ts';
 import { AttrClient } from '../../protocol/client.ts';
 import { startPostfixInstance, type PostfixInstance } from '../../../harness/clients/postfix-instance.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 describe('anvil counting', () => {
   it('counts simultaneous connections and connection rate; one remote per session', () => {
@@ -61,7 +61,7 @@ describe('anvil on the wire, against real Postfix', () => {
   let dir: string;
   beforeAll(async () => {
     pf = await startPostfixInstance();
-    dir = mkdtempSync(join(tmpdir(), 'twinpost-anvil-'));
+    dir = scratchDir('anvil');
   });
   afterAll(async () => {
     await pf?.stop();

@@ -4,15 +4,15 @@
  * compared with real Postfix 3.7.11's public/flush for the same requests.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMainCf } from '../../config/index.ts';
 import { QueueLayout } from '../../queue/layout.ts';
 import { encodeAttrs } from '../../protocol/attr.ts';
 import { createFlush, serveFlush, siteToPath, FLUSH_STAT_BAD, FLUSH_STAT_DENY, FLUSH_STAT_OK } from './flush.ts';
 import { startPostfixInstance, type PostfixInstance } from '../../../harness/clients/postfix-instance.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 const ID1 = '4F12620E01E';
 const ID2 = 'A1B2C3D4E5F';
@@ -21,7 +21,7 @@ let dir: string;
 let layout: QueueLayout;
 let triggers: string[];
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'twinpost-flush-'));
+  dir = scratchDir('flush');
   layout = new QueueLayout(join(dir, 'spool'));
   await layout.ensureDirs();
   triggers = [];

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
@@ -10,6 +9,7 @@ import { lookupUser, type PasswdEntry } from './users.ts';
 import { commandArgv, commandOutcome, printableOutput } from './command.ts';
 import { localExpand } from './forward-path.ts';
 import { unquoteItem } from './alias-items.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -19,7 +19,7 @@ afterEach(() => {
 const nobody = lookupUser('nobody')!;
 
 function setup(aliasesOf: Record<string, string> | ((drop: string) => Record<string, string>), users: Record<string, PasswdEntry> = {}, destinations = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'local-dest-'));
+  const dir = scratchDir('local-dest');
   dirs.push(dir);
   chmodSync(dir, 0o755);
   const drop = join(dir, 'drop');
@@ -98,7 +98,7 @@ describe('local(8) commands and files', () => {
   });
 
   it('follows the user\'s .forward with the user\'s rights; a self reference goes to the mailbox', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'local-home-'));
+    const home = scratchDir('local-home');
     dirs.push(home);
     chmodSync(home, 0o755);
     const user: PasswdEntry = { name: 'fwduser', uid: nobody.uid, gid: nobody.gid, home, shell: '/bin/sh' };

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
@@ -8,6 +7,7 @@ import { fakeRewrite, recordingCleanup } from '../smtpd/testing.ts';
 import { createLocalAgent, type LocalSettings } from './local.ts';
 import { asctime } from './mailbox.ts';
 import { lookupUser } from './users.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 function setup(aliases: Record<string, string>, extra: Partial<LocalSettings> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'local-agent-'));
+  const dir = scratchDir('local-agent');
   dirs.push(dir);
   mkdirSync(join(dir, 'mail'));
   const log = createFileLogger({ myhostname: 'mx.twinpost.test' });

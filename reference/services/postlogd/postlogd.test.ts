@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileLogger } from './postlogd.ts';
 import { formatLogLine, logTimestamp } from './format.ts';
 import { formatDelay, formatDeliveryLine } from './delivery-log.ts';
 import { asctime, mailDate } from './time-format.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 describe('postlogd line format', () => {
   it('matches real Postfix maillog lines', () => {
@@ -17,7 +17,7 @@ describe('postlogd line format', () => {
   });
 
   it('appends to $maillog_file with the program tag', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'postlogd-'));
+    const dir = scratchDir('postlogd');
     try {
       const log = createFileLogger({ path: join(dir, 'sub', 'maillog'), myhostname: 'mx.example', pid: 42, now: () => new Date(2026, 1, 3, 4, 5, 6).getTime() });
       log.info('smtpd', 'connect from localhost[127.0.0.1]');

@@ -4,19 +4,19 @@
  * Postfix 3.7.11's private/proxymap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMainCf } from '../../config/index.ts';
 import { approvedTables, createProxymap, serveProxymap, WritableTables, PROXY_STAT_BAD, PROXY_STAT_DENY, PROXY_STAT_NOKEY, PROXY_STAT_OK } from './proxymap.ts';
 import { ProxymapClient, type ProxymapRequest } from '../../../harness/clients/proxymap.ts';
 import { startPostfixInstance, type PostfixInstance } from '../../../harness/clients/postfix-instance.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 let dir: string;
 let tables: Record<string, string>;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'twinpost-proxymap-'));
+  dir = scratchDir('proxymap');
   chmodSync(dir, 0o755);
   writeFileSync(join(dir, 'virtual'), 'Info@Alias.example bob@remote.example\nalias.example anything\n');
   execFileSync('postmap', [`lmdb:${join(dir, 'virtual')}`]);

@@ -1,17 +1,17 @@
 /** The master-side wiring: both sockets answer, writes through proxywrite are seen by proxymap and by the in-process client. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMainCf } from '../../config/index.ts';
 import { openTable } from '../../tables/index.ts';
 import { ProxyTableDenied, startProxymapServices, type ProxymapServices } from './services.ts';
 import { ProxymapClient } from '../../../harness/clients/proxymap.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 let dir: string;
 let svc: ProxymapServices | undefined;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'twinpost-pmsvc-'));
+  dir = scratchDir('pmsvc');
 });
 afterEach(async () => {
   await svc?.close();

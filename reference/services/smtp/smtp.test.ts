@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSink, type Sink } from '../../../harness/sink/index.ts';
 import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
 import { createSmtpAgent, dataBytes } from './smtp.ts';
 import { parseNexthop } from './nexthop.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function setup(faults: Parameters<typeof createSink>[0] = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'smtp-agent-'));
+  const dir = scratchDir('smtp-agent');
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const sink = await createSink(faults);
   cleanups.push(() => sink.close());

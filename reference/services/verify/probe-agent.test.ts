@@ -4,21 +4,20 @@
  * without trace_flags goes to the wrapped agent.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { withAddressProbes } from './probe-agent.ts';
 import { createVerify, memoryStore, type VerifyParams } from './verify.ts';
 import { checkUnverified } from './smtpd-check.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
 import { createSink, type Sink } from '../../../harness/sink/index.ts';
 import type { DeliveryAgent } from '../contracts.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 const params: VerifyParams = { positiveExpire: 1e6, negativeExpire: 1e6, positiveRefresh: 1e5, negativeRefresh: 1e5, negativeCache: true };
 let dir: string;
 let sink: Sink;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'twinpost-probe-'));
+  dir = scratchDir('probe');
   sink = await createSink({ faults: [{ kind: 'reply', stage: 'rcpt', recipients: ['bad@v.example'], reply: '550 5.1.1 <bad@v.example>: no such user' }] });
 });
 afterEach(async () => {

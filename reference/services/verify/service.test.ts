@@ -1,19 +1,18 @@
 /** verify wiring: probe sender, store choice, probes submitted to cleanup with trace_flags=256. */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { parseMainCf } from '../../config/index.ts';
 import { WritableTables } from '../proxymap/proxymap.ts';
 import { probeSender, startVerifyService, verifyStore } from './service.ts';
 import type { CleanupClient, CleanupRequest } from '../contracts.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 describe('verify service wiring', () => {
   it('qualifies the probe sender and picks the store from address_verify_map', async () => {
     const cfg = parseMainCf('myhostname = mx.example\nmyorigin = $myhostname\naddress_verify_map =\n');
     expect(probeSender(cfg)).toBe('double-bounce@mx.example');
     expect(probeSender(parseMainCf('address_verify_sender = <>\n'))).toBe('');
-    const dir = mkdtempSync(join(tmpdir(), 'twinpost-vsvc-'));
+    const dir = scratchDir('vsvc');
     try {
       const writable = new WritableTables();
       const store = verifyStore(parseMainCf(`address_verify_map = proxy:btree:${dir}/verify_cache\n`), writable);

@@ -4,12 +4,12 @@
  * 3.7.11's private/verify.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createVerify, memoryStore, serveVerify, DEL_RCPT_STAT_BOUNCE, DEL_RCPT_STAT_OK, DEL_RCPT_STAT_TODO, VRFY_STAT_BAD, type VerifyParams } from './verify.ts';
 import { AttrClient } from '../../protocol/client.ts';
 import { startPostfixInstance, type PostfixInstance } from '../../../harness/clients/postfix-instance.ts';
+import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 const params: VerifyParams = { positiveExpire: 31 * 86400, negativeExpire: 3 * 86400, positiveRefresh: 7 * 86400, negativeRefresh: 3 * 3600, negativeCache: true };
 
@@ -61,7 +61,7 @@ describe('verify on the wire, against real Postfix', () => {
   let dir: string;
   beforeAll(async () => {
     pf = await startPostfixInstance({ address_verify_map: '', default_transport: 'discard' });
-    dir = mkdtempSync(join(tmpdir(), 'twinpost-verify-'));
+    dir = scratchDir('verify');
   });
   afterAll(async () => {
     await pf?.stop();
