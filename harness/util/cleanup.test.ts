@@ -2,7 +2,7 @@
  * Scratch directories carry their process's pid: the next run's reaper removes those whose
  * process is gone (a test run interrupted by Ctrl-C or kill -9), and leaves live ones alone.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -29,5 +29,21 @@ describe('scratchDir and reapStale', () => {
     mkdirSync(join(orphan, 'sub'), { recursive: true });
     expect(reapStale()).toContain(orphan);
     expect(existsSync(orphan)).toBe(false);
+  });
+
+  it('removes an old empty instance directory without an owner (a cleanup killed half way), not a new one', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'twinpost-cleanuptest-'));
+    const old = mkdtempSync(join(tmpdir(), 'twinpost-cleanuptest-'));
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    utimesSync(old, tenMinutesAgo, tenMinutesAgo);
+    try {
+      const removed = reapStale();
+      expect(removed).toContain(old);
+      expect(removed).not.toContain(fresh);
+      expect(existsSync(fresh)).toBe(true);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+      rmSync(old, { recursive: true, force: true });
+    }
   });
 });

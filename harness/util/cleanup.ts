@@ -12,7 +12,7 @@
  *     Scratch directories of tests (scratchDir) carry their process's pid in their name and
  *     are removed the same way.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive, killSession } from './procs.ts';
@@ -114,13 +114,33 @@ export function reapStale(): string[] {
     const owner = readInt(join(root, 'owner'));
     if (owner !== undefined && isAlive(owner)) continue;
     if (owner === undefined && !existsSync(join(root, 'session'))) {
-      // Not one of ours, or still being created: leave it.
-      continue;
+      // Still being created (the owner file comes right after the directory), or left half
+      // removed by a process killed in the middle of its cleanup: only the latter is old.
+      if (!(MADE_BY_MKDTEMP.test(name) && isEmptyDir(root) && ageMs(root) > 60_000)) continue;
     }
     destroyRootSync(root);
     removed.push(root);
   }
   return removed;
+}
+
+/** twinpost-<kind>-XXXXXX, as makeInstanceRoot names them. */
+const MADE_BY_MKDTEMP = new RegExp(`^${TEMP_PREFIX}[a-z][a-z0-9-]*-[A-Za-z0-9]{6}$`);
+
+function isEmptyDir(path: string): boolean {
+  try {
+    return readdirSync(path).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 /** Roots this process still holds (for tests of the cleanup guarantee). */
