@@ -20,17 +20,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { MainConfig } from '../../config/index.ts';
 import { splitList } from '../../config/index.ts';
-import { openTable, type Table } from '../../tables/index.ts';
+import {
+  openTable, PROXY_STAT_BAD, PROXY_STAT_CONFIG, PROXY_STAT_DENY, PROXY_STAT_NOKEY, PROXY_STAT_OK, PROXY_STAT_RETRY, type Table,
+} from '../../tables/index.ts';
 import { attrGet, attrInt, parseAttrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
 import { serveAttrProtocol, type RunningServer } from '../../protocol/server.ts';
 import type { Logger } from '../contracts.ts';
 
-export const PROXY_STAT_OK = 0;
-export const PROXY_STAT_NOKEY = 1;
-export const PROXY_STAT_RETRY = 2;
-export const PROXY_STAT_BAD = 3;
-export const PROXY_STAT_DENY = 4;
-export const PROXY_STAT_CONFIG = 5;
+// The status codes are dict_proxy.h's, shared with the client side in reference/tables.
+export { PROXY_STAT_OK, PROXY_STAT_NOKEY, PROXY_STAT_RETRY, PROXY_STAT_BAD, PROXY_STAT_DENY, PROXY_STAT_CONFIG };
 
 const DICT_FLAG_FIXED = 16;
 const DICT_FLAG_PATTERN = 32;
