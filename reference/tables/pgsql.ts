@@ -18,6 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PgConnection, type PgConnectOptions } from './pgsql-wire.ts';
+import { foldKey } from './fold.ts';
 import { TableError, type Table } from './types.ts';
 
 export interface PgsqlConfig {
@@ -132,7 +133,7 @@ export function openPgsql(cfFile: string, fold = true): Table {
   try {
     cfg = parsePgsqlCf(readFileSync(cfFile, 'utf8'));
   } catch (e) {
-    throw e instanceof TableError ? new TableError(`pgsql:${cfFile}: ${e.message}`, 'open') : new TableError(`pgsql:${cfFile}: ${(e as Error).message}`, 'open');
+    throw new TableError(`pgsql:${cfFile}: ${(e as Error).message}`, 'open');
   }
   const hosts = cfg.hosts.map((h) => ({ name: h, settings: hostSettings(h, cfg), failedAt: 0 }));
   // UNIX sockets first, then TCP; each group in the order written.
@@ -172,7 +173,7 @@ export function openPgsql(cfFile: string, fold = true): Table {
     name: cfFile,
     warnings: [],
     async lookup(asked: string): Promise<string | null> {
-      const key = fold ? asked.toLowerCase() : asked;
+      const key = foldKey(asked, fold);
       if (cfg.domains.length) {
         const at = key.lastIndexOf('@');
         if (at < 0 || !cfg.domains.includes(key.slice(at + 1).toLowerCase())) return null;
