@@ -17,6 +17,7 @@ import { ContainerTarget } from './container-target.ts';
 import { containerUnavailable, labelledContainers, reapStaleContainers } from './docker.ts';
 import { SmtpDialog } from '../../smtp/dialog.ts';
 import { startHelperProcess } from '../testing/helper-process.ts';
+import { submit } from '../testing/submit.ts';
 import { reapStale } from '../../util/cleanup.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { explainOutcome, runScenario } from '../../scenario/run.ts';
@@ -43,18 +44,6 @@ function make(): ContainerTarget {
   const t = new ContainerTarget();
   targets.push(t);
   return t;
-}
-
-async function submit(t: ContainerTarget, rcpt: string): Promise<string> {
-  const s = await SmtpDialog.connect({ ...t.smtp, timeoutMs: 10_000 });
-  await s.command('EHLO test.example');
-  await s.command('MAIL FROM:<a@client.example>');
-  expect((await s.command(`RCPT TO:<${rcpt}>`)).code).toBe(250);
-  const r = await s.data('Subject: t\r\n\r\nx\r\n');
-  await s.quit();
-  const m = /queued as ([0-9A-Za-z]+)/.exec(r.text);
-  expect(m, r.text).not.toBeNull();
-  return m![1]!;
 }
 
 function containerRunning(id: string): boolean {

@@ -11,6 +11,7 @@ import { PostfixTarget } from './postfix-target.ts';
 import { SmtpDialog } from '../../smtp/dialog.ts';
 import { sessionPids, isAlive } from '../../util/procs.ts';
 import { startHelperProcess } from '../testing/helper-process.ts';
+import { submit } from '../testing/submit.ts';
 import { reapStale } from '../../util/cleanup.ts';
 
 const targets: PostfixTarget[] = [];
@@ -26,18 +27,6 @@ function make(): PostfixTarget {
 
 function masterPid(t: PostfixTarget): number {
   return Number(readFileSync(join(t.queueDir, 'pid', 'master.pid'), 'utf8').trim());
-}
-
-async function submit(t: PostfixTarget, rcpt: string): Promise<string> {
-  const s = await SmtpDialog.connect({ ...t.smtp, timeoutMs: 10_000 });
-  await s.command('EHLO test.example');
-  await s.command('MAIL FROM:<a@client.example>');
-  expect((await s.command(`RCPT TO:<${rcpt}>`)).code).toBe(250);
-  const r = await s.data('Subject: t\r\n\r\nx\r\n');
-  await s.quit();
-  const m = /queued as ([0-9A-Za-z]+)/.exec(r.text);
-  expect(m, r.text).not.toBeNull();
-  return m![1]!;
 }
 
 describe('postfix target', () => {
