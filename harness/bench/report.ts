@@ -12,6 +12,7 @@ import { REWRITE_COLUMNS } from './rewrite.ts';
 import type { ThroughputResult } from './throughput.ts';
 import type { TableLatencyResult } from './table-latency.ts';
 import { barChart, lineChart, type BarPanel, type ChartText } from './svg.ts';
+import { configArgs } from '../../reference/config/installed-postfix.ts';
 
 export interface Machine {
   host: string;
@@ -28,7 +29,7 @@ export interface Machine {
 export function machineInfo(loadAtStart: number): Machine {
   let postfix = 'not installed';
   try {
-    postfix = execFileSync('postconf', ['-h', 'mail_version'], { encoding: 'utf8' }).trim();
+    postfix = execFileSync('postconf', [...configArgs(), '-h', 'mail_version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     /* keep "not installed" */
   }

@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { netstring, parseNetstrings, startSocketmapServer, type SocketmapServer } from './socketmap-server.ts';
 import { scratchDir } from '../util/cleanup.ts';
+import { configArgs } from '../../reference/config/installed-postfix.ts';
 
 const run = promisify(execFile);
 
@@ -31,9 +32,9 @@ describe('socketmap delay server', () => {
   it('answers real postmap -q through socketmap:, after the configured delay', async () => {
     server = await startSocketmapServer(join(dir, 'map'), 5, (name, key) => (name === 'transport' && key === 'a.example' ? 'smtp:[127.0.0.1]:25' : null));
     const spec = `socketmap:unix:${server.path}:transport`;
-    const hit = await run('postmap', ['-q', 'a.example', spec]);
+    const hit = await run('postmap', [...configArgs(), '-q', 'a.example', spec]);
     expect(hit.stdout.trim()).toBe('smtp:[127.0.0.1]:25');
-    await expect(run('postmap', ['-q', 'b.example', spec])).rejects.toMatchObject({ code: 1 });
+    await expect(run('postmap', [...configArgs(), '-q', 'b.example', spec])).rejects.toMatchObject({ code: 1 });
     expect(server.lookups).toBe(2);
     expect(server.meanDelayMs()).toBeGreaterThanOrEqual(5);
   });

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { PrivatePostgres } from '../pg/index.ts';
+import { configArgs } from '../../reference/config/installed-postfix.ts';
 
 export type TableKind = 'none' | 'lmdb' | 'texthash' | 'proxy:lmdb' | 'pgsql';
 export const TABLE_KINDS: TableKind[] = ['none', 'lmdb', 'texthash', 'proxy:lmdb', 'pgsql'];
@@ -32,7 +33,7 @@ export async function buildTransportTables(dir: string, domains: number, pg?: Pr
   const text = entries.map(([k, v]) => `${k} ${v}`).join('\n') + '\n';
   const file = join(dir, 'transport');
   writeFileSync(file, text, { mode: 0o644 });
-  execFileSync('postmap', [`lmdb:${file}`], { stdio: 'pipe' });
+  execFileSync('postmap', [...configArgs(), `lmdb:${file}`], { stdio: 'pipe' });
   let pgsql = '';
   if (pg) {
     // The same rows as transportEntries(), generated server-side (a VALUES list of thousands

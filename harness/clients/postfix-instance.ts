@@ -5,12 +5,13 @@
  * stop() stops master and removes the root. Needs root.
  * (harness/targets/postfix has the full target; this is only what private/rewrite tests need.)
  */
-import { chownSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { makeQueueDirectories, metaParameters, stockMasterCf, writeMetaFiles } from '../../reference/config/installed-postfix.ts';
 
 const run = promisify(execFile);
 
@@ -36,6 +37,7 @@ async function waitFor(what: string, check: () => boolean, timeoutMs: number): P
 function mainCf(root: string, params: Record<string, string>): string {
   const base: Record<string, string> = {
     compatibility_level: '3.6',
+    ...metaParameters(join(root, 'etc')),
     queue_directory: join(root, 'spool'),
     data_directory: join(root, 'data'),
     maillog_file: join(root, 'maillog'),
@@ -48,34 +50,6 @@ function mainCf(root: string, params: Record<string, string>): string {
     setgid_group: 'postdrop',
   };
   return Object.entries({ ...base, ...params }).map(([k, v]) => `${k} = ${v}\n`).join('');
-}
-
-/** uid (passwd) or gid (group) of a name. */
-function idOf(file: '/etc/passwd' | '/etc/group', name: string): number {
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
-  if (!line) throw new Error(`${name} not found in ${file}`);
-  return Number(line.split(':')[2]);
-}
-
-/**
- * The queue directories with the owners and modes of postfix-files, plus the "quick-start"
- * marker that makes `postfix start` skip its slow integrity checks (post-install, postsuper).
- */
-function makeQueueDirs(queueDir: string, postfixUid: number, postdropGid: number): void {
-  mkdirSync(queueDir, { mode: 0o755 });
-  const dirs: [string, number, number][] = [
-    ['active', 0o700, -1], ['bounce', 0o700, -1], ['corrupt', 0o700, -1], ['defer', 0o700, -1], ['deferred', 0o700, -1],
-    ['flush', 0o700, -1], ['hold', 0o700, -1], ['incoming', 0o700, -1], ['private', 0o700, -1], ['saved', 0o700, -1],
-    ['trace', 0o700, -1], ['maildrop', 0o730, postdropGid], ['public', 0o710, postdropGid],
-  ];
-  for (const [name, mode, gid] of dirs) {
-    const path = join(queueDir, name);
-    mkdirSync(path);
-    chownSync(path, postfixUid, gid);
-    chmodSync(path, mode);
-  }
-  mkdirSync(join(queueDir, 'pid'), { mode: 0o755 });
-  writeFileSync(join(queueDir, 'quick-start'), '');
 }
 
 export async function startPostfixInstance(params: Record<string, string> = {}, timeoutMs = 20_000): Promise<PostfixInstance> {
@@ -95,12 +69,10 @@ export async function startPostfixInstance(params: Record<string, string> = {}, 
   };
   try {
     mkdirSync(configDir);
-    mkdirSync(dataDir);
-    const postfixUid = idOf('/etc/passwd', 'postfix');
-    chownSync(dataDir, postfixUid, idOf('/etc/group', 'postfix'));
-    makeQueueDirs(queueDir, postfixUid, idOf('/etc/group', 'postdrop'));
-    copyFileSync('/etc/postfix/master.cf', join(configDir, 'master.cf'));
+    makeQueueDirectories(queueDir, dataDir, { forPostfixStart: true });
+    writeFileSync(join(configDir, 'master.cf'), stockMasterCf());
     writeFileSync(join(configDir, 'main.cf'), mainCf(root, params));
+    writeMetaFiles(configDir);
     execFileSync('postconf', ['-c', configDir, '-F', '-e', '*/*/chroot=n']);
     execFileSync('postconf', ['-c', configDir, '-M#', 'smtp/inet']);
     await run('postfix', ['-c', configDir, 'start']);

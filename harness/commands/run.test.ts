@@ -17,6 +17,16 @@ function twinpost(args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 }
 
+/**
+ * twinpost run on a machine where Postfix is not installed: its package directories are hidden
+ * (empty tmpfs mounts in a private mount namespace, for this process only).
+ */
+function twinpostWithoutPostfix(args: string[]) {
+  const hide = '/usr/share/postfix /usr/lib/postfix';
+  const script = `for d in ${hide}; do mount -t tmpfs -o size=1m empty "$d"; done; exec "$@"`;
+  return spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'bash', '-c', script, '_', process.execPath, bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+}
+
 function masterConfigs(): string[] {
   const out: string[] = [];
   for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
@@ -42,6 +52,19 @@ describe('twinpost run', () => {
     const r = twinpost(['run', '--target', 'nonsense']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown target "nonsense"/);
+  });
+
+  it('without Postfix installed, refuses in one line instead of reporting uncompared passes', () => {
+    const r = twinpostWithoutPostfix(['run', '--report', join(tmpdir(), 'twinpost-never-written')]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^twinpost run: Postfix is not installed, so no scenario could be compared with it: run `npm start` as root/);
+    expect(existsSync(join(tmpdir(), 'twinpost-never-written'))).toBe(false);
+    const ref = twinpostWithoutPostfix(['run', '--target', 'reference', '--spec', 'specs/local/*']);
+    expect(ref.status).toBe(2);
+    expect(ref.stderr.trim().split('\n')).toHaveLength(1);
+    expect(ref.stderr).toMatch(/^twinpost run: \d+ scenario\(s\) build their maps with Postfix's postmap\/postalias \(local\//);
   });
 
   it('exits 1 on a failing scenario, explains the diff, writes reports, and leaves nothing behind', () => {

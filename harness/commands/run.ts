@@ -3,17 +3,18 @@
  * target, prints one progress line per scenario, writes results.json and junit.xml (and the
  * HTML report) to the report directory, and exits non-zero when anything failed.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, UsageError } from './args.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { runScenario, type ScenarioOutcome } from '../scenario/run.ts';
 import { reapStale } from '../util/cleanup.ts';
 import type { TargetName } from '../targets/types.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { TARGET_NAMES } from '../targets/index.ts';
 import { containerAvailable } from '../targets/container/docker.ts';
 import { writeReports } from '../scenario/report.ts';
 import { compareWithOracle } from '../compare/diff.ts';
+import { postfixInstalled } from '../../reference/config/installed-postfix.ts';
 
 const HELP = `usage: twinpost run [--target T]... [--spec GLOB] [--report DIR]
 
@@ -32,7 +33,7 @@ Exit status: 0 when every scenario passed on every target, 1 when any failed, 2 
 /** The targets this machine can run: the reference MTA always; real Postfix when installed; Postfix in a container when Docker and its image are there. */
 export function availableTargets(): TargetName[] {
   const out: TargetName[] = ['reference'];
-  if (existsSync('/usr/sbin/postfix')) out.unshift('postfix');
+  if (postfixInstalled()) out.unshift('postfix');
   if (containerAvailable()) out.push('container'); // only where a Docker engine answers and the image exists
   return out;
 }
@@ -60,16 +61,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
   const chosen = targets.length ? targets : availableTargets();
-  if (!chosen.length) {
-    console.error('twinpost run: no target available (install Postfix: npm test does it when run as root)');
-    return 1;
+  const scenarios = await loadScenarios(args.options.spec?.at(-1));
+  const setupError = missingPostfix(chosen, targets.length > 0, scenarios.map((s) => s.scenario));
+  if (setupError) {
+    console.error(`twinpost run: ${setupError}`);
+    return 2;
   }
   const reportDir = resolve(args.options.report?.at(-1) ?? 'reports');
   const timeoutMs = Number(args.options.timeout?.at(-1) ?? 20_000);
   const reaped = reapStale();
   if (reaped.length) console.log(`twinpost: removed ${reaped.length} instance(s) left by an earlier, interrupted run`);
 
-  const scenarios = await loadScenarios(args.options.spec?.at(-1));
   const total = scenarios.length * chosen.length;
   const started = Date.now();
   const outcomes: (ScenarioOutcome & { file: string })[] = [];
@@ -99,6 +101,24 @@ export async function runCommand(argv: string[]): Promise<number> {
   console.log(`\n${outcomes.length - failed} passed, ${failed} failed`);
   console.log(`reports: ${files.join(', ')}`);
   return failed ? 1 : 0;
+}
+
+const INSTALL_HINT = 'run `npm start` as root (it installs Debian\'s postfix) or: apt-get install postfix postfix-lmdb postfix-pcre postfix-pgsql';
+
+/**
+ * Why this run cannot go ahead without real Postfix, or undefined. Without Postfix nothing is
+ * compared with it, so that is refused unless the user named the reference alone; even then,
+ * scenarios whose maps are built with Postfix's postmap/postalias cannot run.
+ */
+export function missingPostfix(chosen: TargetName[], explicit: boolean, scenarios: Scenario[]): string | undefined {
+  if (postfixInstalled()) return undefined;
+  if (!explicit) return `Postfix is not installed, so no scenario could be compared with it: ${INSTALL_HINT}; or name --target reference to run the reference MTA alone, uncompared`;
+  if (chosen.includes('postfix')) return `--target postfix needs Postfix installed: ${INSTALL_HINT}`;
+  const needy = scenarios.filter((s) => (s.config.maps ?? []).some((m) => (m.build ?? 'none') !== 'none'));
+  if (chosen.includes('reference') && needy.length) {
+    return `${needy.length} scenario(s) build their maps with Postfix's postmap/postalias (${needy.slice(0, 3).map((s) => s.id).join(', ')}${needy.length > 3 ? ', …' : ''}), which is not installed: ${INSTALL_HINT}; or choose other scenarios with --spec`;
+  }
+  return undefined;
 }
 
 function indent(s: string, n: number): string {

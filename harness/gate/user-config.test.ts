@@ -65,7 +65,7 @@ describe('writeUserConfig', () => {
     expect(main).not.toContain('/etc/postfix');
     for (const m of ['aliases', 'transport', 'virtual', 'relay_recipients', 'recipient_access']) expect(existsSync(join(dirs.configDir, `${m}.db`))).toBe(true);
     expect(r.built).toContain(`postalias hash:${dirs.configDir}/aliases`);
-    expect(execFileSync('postmap', ['-q', 'sales@corp.example', `hash:${dirs.configDir}/virtual`], { encoding: 'utf8' }).trim()).toBe('sales@crm.corp.example');
+    expect(execFileSync('postmap', ['-c', dirs.configDir, '-q', 'sales@corp.example', `hash:${dirs.configDir}/virtual`], { encoding: 'utf8' }).trim()).toBe('sales@crm.corp.example');
     expect(r.services).toEqual({ smtp: { host: '127.0.0.1', port: 2525 }, submission: { host: '127.0.0.1', port: 4001 } });
   });
 });

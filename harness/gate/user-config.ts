@@ -7,7 +7,8 @@
  *    smtpd_authorized_xclient_hosts gains 127.0.0.1 (the gate sends XCLIENT to play clients
  *    from other addresses); installation paths (daemon_directory, …) set by the user are
  *    reset to this machine's; every mention of the user's config path (/etc/postfix) points
- *    at the copy;
+ *    at the copy, and the copy is its own meta_directory (dynamicmaps.cf for the plugins
+ *    installed here), so the CI machine's /etc/postfix is never read;
  *  - master.cf: each inet service listens on 127.0.0.1:<free port> instead of its address or
  *    port, chroot is off for every service, and a postlog service is added when missing (the
  *    maillog is read from maillog_file);
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { InstanceDirs } from '../targets/config-dir.ts';
 import type { Endpoint } from '../targets/types.ts';
+import { metaParameters, writeMetaFiles } from '../../reference/config/installed-postfix.ts';
 
 export interface UserConfigOptions {
   /** The path the user's files call their own directory (default /etc/postfix). */
@@ -133,7 +135,7 @@ export function writeUserConfig(src: string, dirs: InstanceDirs, smtpPort: numbe
   writeFileSync(join(cd, 'master.cf'), master.text);
 
   const explicit = parsePostconf(postconf(['-c', cd, '-n']));
-  const defaults = parsePostconf(postconf(['-d', ...INSTALL_PATHS]));
+  const defaults = parsePostconf(postconf(['-c', cd, '-d', ...INSTALL_PATHS]));
   const xclient = explicit.smtpd_authorized_xclient_hosts;
   const overrides: Record<string, string> = {
     queue_directory: dirs.queueDir,
@@ -146,6 +148,8 @@ export function writeUserConfig(src: string, dirs: InstanceDirs, smtpPort: numbe
     smtpd_authorized_xclient_hosts: xclient ? `${xclient}, 127.0.0.1` : '127.0.0.1',
   };
   for (const p of INSTALL_PATHS) if (explicit[p] !== undefined && defaults[p] !== undefined) overrides[p] = defaults[p];
+  Object.assign(overrides, metaParameters(cd));
+  writeMetaFiles(cd);
   postconf(['-c', cd, '-e', ...Object.entries(overrides).map(([k, v]) => `${k}=${v}`)]);
 
   const built = buildMaps(cd);

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCert } from '../smtp/test-cert.ts';
 import { useSinks } from './test-fixture.ts';
+import { toolEnv } from '../../reference/config/installed-postfix.ts';
 
 const run = promisify(execFile);
 const fx = useSinks();
@@ -33,7 +34,7 @@ describe('sink STARTTLS', () => {
 
   it('completes a TLS handshake with Postfix posttls-finger', async () => {
     const sink = await fx.start({ tls: keys });
-    const { stdout } = await run('posttls-finger', ['-c', '-l', 'may', `[127.0.0.1]:${sink.endpoint.port}`], { timeout: 20_000 });
+    const { stdout } = await run('posttls-finger', ['-c', '-l', 'may', `[127.0.0.1]:${sink.endpoint.port}`], { timeout: 20_000, env: toolEnv() });
     expect(stdout).toMatch(/(Anonymous|Untrusted) TLS connection established to 127\.0\.0\.1\[127\.0\.0\.1\]:\d+: TLSv1\.[23]/);
     const [conn] = await sink.waitForClosed(1, 5_000);
     expect(conn.commands.slice(0, 3)).toEqual([expect.stringMatching(/^EHLO /), 'STARTTLS', expect.stringMatching(/^EHLO /)]);

@@ -4,12 +4,15 @@
  * chroot off, smtpd on a private loopback port) and the scenario's map files.
  *
  * Real Postfix and the reference MTA read exactly these files, so a scenario's configuration is
- * written once. Placeholders in values are replaced first (see substitute()).
+ * written once. Placeholders in values are replaced first (see substitute()). The directory is
+ * its own meta_directory (dynamicmaps.cf from the package's pristine list): nothing is read
+ * from the system's /etc/postfix.
  */
 import { chmodSync, existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { MailConfig } from './types.ts';
+import { metaParameters, writeMetaFiles } from '../../reference/config/installed-postfix.ts';
 
 /** The directories of one instance, all below one temporary root. */
 export interface InstanceDirs {
@@ -47,6 +50,7 @@ export function substitute(value: string, vars: Placeholders): string {
 export function baseMainCf(dirs: InstanceDirs): Record<string, string> {
   return {
     compatibility_level: '3.6',
+    ...metaParameters(dirs.configDir),
     queue_directory: dirs.queueDir,
     data_directory: dirs.dataDir,
     mail_spool_directory: dirs.mailDir,
@@ -122,6 +126,7 @@ export function writeConfigDir(dirs: InstanceDirs, config: MailConfig, smtpPort:
   writeFileSync(join(dirs.configDir, 'main.cf'), renderMainCf(main));
   const master = [...baseMasterCf(smtpPort), ...(config.master ?? []).map((l) => substitute(l, vars))];
   writeFileSync(join(dirs.configDir, 'master.cf'), master.join('\n') + '\n');
+  writeMetaFiles(dirs.configDir);
   // Postfix re-reads a main.cf (and a texthash/regexp file) changed within the last second
   // until it is older (about 1.5 s of waiting at every start); backdating skips that wait.
   // Sources are backdated further than compiled maps, so a .lmdb is never older than its source.

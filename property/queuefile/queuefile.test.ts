@@ -19,13 +19,14 @@ import { readQueueFile, parseQueueFile } from '../../reference/queue/queue-file.
 import { decodeRecords, encodeRecord } from '../../reference/queue/records.ts';
 import { queueFixture, type QueueFixture } from '../../reference/services/cleanup/testing.ts';
 import { QueueLayout } from '../../reference/queue/layout.ts';
+import { configArgs } from '../../reference/config/installed-postfix.ts';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.TWINPOST_QUEUEFILE_RUNS ?? 60);
 const counts: Record<string, number> = {};
 
 async function postcat(flags: string, path: string): Promise<Buffer> {
-  const { stdout } = await run('postcat', [flags, path], { encoding: 'buffer', maxBuffer: 64 << 20 });
+  const { stdout } = await run('postcat', [...configArgs(), flags, path], { encoding: 'buffer', maxBuffer: 64 << 20 });
   return stdout;
 }
 

@@ -1,14 +1,15 @@
 /**
  * Runs the REAL postconf(1) and parses its output; used by the conformance tests of this folder
  * to compare the reference's view of main.cf with Postfix's. Also scratch config directories
- * holding a main.cf and Debian's stock master.cf.
+ * holding a main.cf and Debian's stock master.cf (never the system's /etc/postfix).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { metaParameters, stockMasterCf, writeMetaFiles } from './installed-postfix.ts';
 
-export const STOCK_MASTER_CF = '/usr/share/postfix/master.cf.dist';
+export { STOCK_MASTER_CF } from './installed-postfix.ts';
 
 /** `postconf -c dir <args>` → name → value (one "name = value" per line). */
 export function postconf(dir: string, args: string[]): Map<string, string> {
@@ -37,11 +38,16 @@ export function collapse(value: string): string {
   return value.trim().split(/\s+/).filter(Boolean).join(' ');
 }
 
-/** A scratch config dir with main.cf = mainCf and the stock master.cf. Remove with rmSync. */
+/**
+ * A scratch config dir with main.cf = mainCf (plus meta_directory naming the directory itself,
+ * so nothing is read from /etc/postfix) and the stock master.cf. Remove with removeDir.
+ */
 export function scratchConfigDir(mainCf: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'twinpost-config-'));
-  writeFileSync(join(dir, 'main.cf'), mainCf);
-  copyFileSync(STOCK_MASTER_CF, join(dir, 'master.cf'));
+  const meta = Object.entries(metaParameters(dir)).map(([k, v]) => `${k} = ${v}\n`).join('');
+  writeFileSync(join(dir, 'main.cf'), mainCf + (mainCf === '' || mainCf.endsWith('\n') ? '' : '\n') + meta);
+  writeFileSync(join(dir, 'master.cf'), stockMasterCf());
+  writeMetaFiles(dir);
   return dir;
 }
 

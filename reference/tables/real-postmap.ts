@@ -4,9 +4,10 @@
  * small seeded random generator so the generated tables are the same on every run.
  */
 import { execFileSync } from 'node:child_process';
+import { configArgs } from '../config/installed-postfix.ts';
 
 export function realQuery(command: 'postmap' | 'postalias', spec: string, keys: string[], configDir?: string): Map<string, string> {
-  const args = [...(configDir ? ['-c', configDir] : []), '-q', '-', spec];
+  const args = [...configArgs(configDir), '-q', '-', spec];
   let out: string;
   try {
     out = execFileSync(command, args, { input: keys.join('\n') + '\n', encoding: 'latin1', stdio: ['pipe', 'pipe', 'pipe'] });

@@ -10,6 +10,7 @@ import { openTable, postmapQuery } from './open.ts';
 import { realQuery, seeded } from './real-postmap.ts';
 import type { Table } from './types.ts';
 import { scratchDir } from '../../harness/util/cleanup.ts';
+import { configArgs } from '../config/installed-postfix.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -98,14 +99,14 @@ describe('fixed-string tables (case folded)', () => {
     const { text, keys } = fixedSource();
     const path = join(dir, 'fixed-lmdb');
     writeFileSync(path, text);
-    execFileSync('postmap', [`lmdb:${path}`], { stdio: 'ignore' });
+    execFileSync('postmap', [...configArgs(), `lmdb:${path}`], { stdio: 'ignore' });
     await expectSame(`lmdb:${path}`, fixedQueries(keys));
   });
 
   it('lmdb built by the real postmap -f (no folding) is read without folding when asked', async () => {
     const path = join(dir, 'nofold');
     writeFileSync(path, 'MiXeD value1\nlower value2\n');
-    execFileSync('postmap', ['-f', `lmdb:${path}`], { stdio: 'ignore' });
+    execFileSync('postmap', [...configArgs(), '-f', `lmdb:${path}`], { stdio: 'ignore' });
     const t = await openTable(`lmdb:${path}`, { foldCase: false });
     expect([await t.lookup('MiXeD'), await t.lookup('mixed'), await t.lookup('lower')]).toEqual(['value1', null, 'value2']);
     await t.close();
@@ -123,7 +124,7 @@ describe('fixed-string tables (case folded)', () => {
       if (i % 13 === 0) lines.push(`   continued${i}@example.com`);
     }
     writeFileSync(path, lines.join('\n') + '\n');
-    execFileSync('postalias', [`lmdb:${path}`], { stdio: 'ignore' });
+    execFileSync('postalias', [...configArgs(), `lmdb:${path}`], { stdio: 'ignore' });
     const keys = [...names, ...names.map((n) => n.toUpperCase()), '@', 'postmaster', ...Array.from({ length: 20 }, (_, i) => `nobody${i}`)];
     await expectSame(`lmdb:${path}`, keys, 'postalias');
   });

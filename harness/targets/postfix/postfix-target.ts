@@ -7,7 +7,7 @@
  * id is recorded so that a crash (kill -9) and the cleanup guarantees reach every daemon it
  * forked. Needs root (master drops to $mail_owner itself).
  */
-import { chmodSync, chownSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -19,6 +19,7 @@ import { instanceDirs, writeConfigDir, type InstanceDirs, type Placeholders } fr
 import { destroyRootSync, makeInstanceRoot, recordSession } from '../../util/cleanup.ts';
 import { freePort } from '../../util/free-port.ts';
 import { isAlive, killSession, waitGone, waitSessionGone } from '../../util/procs.ts';
+import { makeQueueDirectories, MASTER_PROGRAM, SENDMAIL_PROGRAM } from '../../../reference/config/installed-postfix.ts';
 
 const run = promisify(execFile);
 
@@ -69,7 +70,7 @@ export class PostfixTarget extends InstanceTarget {
     // master -w returns once the daemon has initialised; postfix-script's checks (post-install,
     // ~3 s) are skipped because prepareQueueDir() already made the directories it would make.
     try {
-      const [cmd, ...argv] = this.opts.wrapMaster ? this.opts.wrapMaster([MASTER, '-c', dirs.configDir, '-w']) : [MASTER, '-c', dirs.configDir, '-w'];
+      const [cmd, ...argv] = this.opts.wrapMaster ? this.opts.wrapMaster([MASTER_PROGRAM, '-c', dirs.configDir, '-w']) : [MASTER_PROGRAM, '-c', dirs.configDir, '-w'];
       await run(cmd!, argv);
     } catch (err) {
       const e = err as { stderr?: string; message: string };
@@ -155,7 +156,7 @@ export class PostfixTarget extends InstanceTarget {
 
   sendmail(args: string[], message: string): Promise<SendmailResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn('/usr/sbin/sendmail', ['-C', this.configDir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(SENDMAIL_PROGRAM, ['-C', this.configDir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -170,41 +171,8 @@ export class PostfixTarget extends InstanceTarget {
 
 }
 
-const MASTER = '/usr/lib/postfix/sbin/master';
-
-/**
- * Make the queue and data directories as Postfix's post-install would (postfix-files):
- * queues and private/ owned by $mail_owner mode 0700, public/ 0710 and maildrop/ 0730 with
- * group $setgid_group, pid/ owned by root.
- */
+/** The queue, data and mail directories of an instance, as post-install would make them. */
 function prepareQueueDir(dirs: InstanceDirs): void {
-  const pf = postfixIds();
-  const postdrop = groupId('postdrop');
-  const mk = (p: string, mode: number, uid: number, gid: number) => {
-    mkdirSync(p, { recursive: true });
-    chownSync(p, uid, gid);
-    chmodSync(p, mode);
-  };
-  mk(dirs.queueDir, 0o755, 0, 0);
-  for (const q of ['active', 'bounce', 'corrupt', 'defer', 'deferred', 'flush', 'hold', 'incoming', 'private', 'saved', 'trace']) {
-    mk(join(dirs.queueDir, q), 0o700, pf.uid, 0);
-  }
-  mk(join(dirs.queueDir, 'public'), 0o710, pf.uid, postdrop);
-  mk(join(dirs.queueDir, 'maildrop'), 0o730, pf.uid, postdrop);
-  mk(join(dirs.queueDir, 'pid'), 0o755, 0, 0);
-  mk(dirs.dataDir, 0o700, pf.uid, pf.gid);
-  mk(dirs.mailDir, 0o755, 0, 0);
-}
-
-function groupId(name: string): number {
-  const line = readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
-  if (!line) throw new Error(`the ${name} group does not exist: is Postfix installed?`);
-  return Number(line.split(':')[2]);
-}
-
-function postfixIds(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postfix:'));
-  if (!line) throw new Error('the postfix user does not exist: is Postfix installed? (npm test installs it as root)');
-  const f = line.split(':');
-  return { uid: Number(f[2]), gid: Number(f[3]) };
+  makeQueueDirectories(dirs.queueDir, dirs.dataDir);
+  mkdirSync(dirs.mailDir, { recursive: true, mode: 0o755 });
 }

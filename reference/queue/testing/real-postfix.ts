@@ -6,11 +6,12 @@
  * Needs root. stop() stops the instance and removes every file it made.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile, chmod, copyFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { makeQueueDirectories, metaParameters, stockMasterCf, writeMetaFiles } from '../../config/installed-postfix.ts';
 
 const run = promisify(execFile);
 
@@ -64,16 +65,14 @@ export async function startRealPostfix(extraMain: Record<string, string> = {}): 
   };
   try {
     await mkdir(etcDir);
-    await mkdir(queueDir);
-    await mkdir(join(dir, 'data'));
+    makeQueueDirectories(queueDir, join(dir, 'data'), { forPostfixStart: true });
     await mkdir(join(dir, 'mail'), { mode: 0o1777 });
-    await run('chown', ['postfix', join(dir, 'data')]);
-    await copyFile('/etc/postfix/master.cf', join(etcDir, 'master.cf'));
-    const master = (await readFile(join(etcDir, 'master.cf'), 'utf8'))
+    const master = stockMasterCf()
       .replace(/^smtp +inet.*$/m, `127.0.0.1:${smtpPort} inet n - n - - smtpd`);
     await writeFile(join(etcDir, 'master.cf'), master);
+    writeMetaFiles(etcDir);
     const main: Record<string, string> = {
-      compatibility_level: '3.6', queue_directory: queueDir, data_directory: join(dir, 'data'),
+      compatibility_level: '3.6', ...metaParameters(etcDir), queue_directory: queueDir, data_directory: join(dir, 'data'),
       maillog_file: join(dir, 'maillog'), maillog_file_prefixes: '/tmp,/var', inet_interfaces: '127.0.0.1',
       inet_protocols: 'ipv4', myhostname: 'mx.twinpost.test', mydestination: '$myhostname localhost',
       mynetworks: '127.0.0.0/8', mail_spool_directory: join(dir, 'mail'), alias_maps: '', alias_database: '',

@@ -12,6 +12,7 @@ import { approvedTables, createProxymap, serveProxymap, WritableTables, PROXY_ST
 import { ProxymapClient, type ProxymapRequest } from '../../../harness/clients/proxymap.ts';
 import { startPostfixInstance, type PostfixInstance } from '../../../harness/clients/postfix-instance.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
+import { configArgs } from '../../config/installed-postfix.ts';
 
 let dir: string;
 let tables: Record<string, string>;
@@ -19,7 +20,7 @@ beforeAll(() => {
   dir = scratchDir('proxymap');
   chmodSync(dir, 0o755);
   writeFileSync(join(dir, 'virtual'), 'Info@Alias.example bob@remote.example\nalias.example anything\n');
-  execFileSync('postmap', [`lmdb:${join(dir, 'virtual')}`]);
+  execFileSync('postmap', [...configArgs(), `lmdb:${join(dir, 'virtual')}`]);
   writeFileSync(join(dir, 're'), '/^a/ matched\n');
   chmodSync(join(dir, 'virtual.lmdb'), 0o644);
   tables = { texthash: `texthash:${join(dir, 'virtual')}`, lmdb: `lmdb:${join(dir, 'virtual')}`, regexp: `regexp:${join(dir, 're')}`, inline: 'inline:{k1=v1, k2=v2}' };
