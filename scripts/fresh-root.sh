@@ -127,6 +127,7 @@ rm -rf "$ROOT/etc/apt"; bind_ro /etc/apt /etc/apt
 mount --bind "$CACHE/apt" "$ROOT/var/cache/apt/archives"
 mkdir -p "$ROOT/root/.npm"; mount --bind "$CACHE/npm" "$ROOT/root/.npm"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+bind_ro /etc/ssl/certs /etc/ssl/certs   # the certificate authorities this machine trusts
 if [ -S /var/run/docker.sock ]; then
   touch "$ROOT/run/docker.sock"; mount --bind /var/run/docker.sock "$ROOT/run/docker.sock"
 fi

@@ -67,6 +67,20 @@ describe('twinpost run', () => {
     expect(ref.stderr).toMatch(/^twinpost run: \d+ scenario\(s\) build their maps with Postfix's postmap\/postalias \(local\//);
   });
 
+  it('says, line by line and in the summary, that a reference-only run was not compared with Postfix', () => {
+    const report = scratchDir('report');
+    try {
+      const r = twinpost(['run', '--target', 'reference', '--spec', 'specs/smtpd/relay-denied.ts', '--report', report]);
+      expect(r.stdout).toMatch(/\[1\/1\] reference +smtpd\/relay-denied +passed — reference only, not compared with Postfix \(/);
+      expect(r.stdout).toMatch(/^1 passed, 0 failed; 1 of the runs not compared with Postfix$/m);
+      expect(r.status).toBe(0);
+      const junit = readFileSync(join(report, 'junit.xml'), 'utf8');
+      expect(junit).toContain('<property name="twinpost.comparison" value="not compared with Postfix"/>');
+    } finally {
+      rmSync(report, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 on a failing scenario, explains the diff, writes reports, and leaves nothing behind', () => {
     const report = scratchDir('report');
     try {

@@ -4,6 +4,8 @@
  *   <testsuites name="twinpost" tests failures errors time>
  *     <testsuite name="<target>" tests failures errors skipped time timestamp>   (one per target)
  *       <testcase classname="<target>" name="<id>: <title>" file time>             (one per scenario)
+ *         <properties><property name="twinpost.comparison" value="…"/></properties>
+ *                                 oracle | compared | not compared with Postfix (see Comparison)
  *         <failure message="…" type="expectation">every expectation and its diff</failure>
  *         <error message="…" type="error">the error</error>
  *         <system-out>known divergences</system-out>
@@ -13,7 +15,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResult, ScenarioResult } from './types.ts';
+import { NOT_COMPARED_LABEL, type RunResult, type ScenarioResult } from './types.ts';
 
 /** Replace what XML 1.0 cannot represent by a visible escape. */
 function xmlChars(s: string): string {
@@ -58,6 +60,10 @@ function counts(list: ScenarioResult[]) {
 function testcase(s: ScenarioResult): string[] {
   const head = `    <testcase${attrs({ classname: s.target, name: `${s.id}: ${s.title}`, file: s.file, time: seconds(s.durationMs) })}`;
   const inner: string[] = [];
+  if (s.comparison) {
+    const value = s.comparison === 'not-compared' ? NOT_COMPARED_LABEL : s.comparison;
+    inner.push(`      <properties><property${attrs({ name: 'twinpost.comparison', value })}/></properties>`);
+  }
   if (s.status === 'failed') {
     const message = s.failures.length ? s.failures.map((f) => f.expectation).join('; ') : 'failed';
     const body = s.failures.map((f) => `${f.expectation}\n${f.diff}`).join('\n\n');

@@ -164,6 +164,24 @@ describe('writeJunitXml', () => {
     expect(error.text).toBe(`target did not start: ${visible}\nstack`);
   });
 
+  it('says in a property of each case whether it was compared with Postfix', () => {
+    const run: RunResult = {
+      ...RUN,
+      scenarios: [
+        { ...RUN.scenarios[0], comparison: 'oracle' },
+        { ...RUN.scenarios[2], comparison: 'compared' },
+        { id: 'smtpd/alone', title: 'reference alone', file: 'specs/smtpd/alone.ts', target: 'reference', status: 'passed', durationMs: 1, failures: [], comparison: 'not-compared' },
+      ],
+    };
+    const root = parseXml(fs.readFileSync(writeJunitXml(scratch(), run), 'utf8'));
+    const property = (c: El) => c.children.find((x) => x.name === 'properties')?.children.map((p) => [p.attrs.name, p.attrs.value]);
+    expect(property(root.children[0].children[0])).toEqual([['twinpost.comparison', 'oracle']]);
+    expect(root.children[1].children.map(property)).toEqual([[['twinpost.comparison', 'compared']], [['twinpost.comparison', 'not compared with Postfix']]]);
+    // Not a skip: the run did happen and passed its expectations.
+    expect(root.children[1].attrs).toMatchObject({ tests: '2', failures: '0', errors: '1', skipped: '0' });
+    expect(root.children[1].children[1].children.map((c) => c.name)).toEqual(['properties']);
+  });
+
   it('writes an empty run', () => {
     const root = parseXml(fs.readFileSync(writeJunitXml(scratch(), { startedAt: 'x', durationMs: 0, targets: [], scenarios: [] }), 'utf8'));
     expect(root.attrs).toMatchObject({ tests: '0', failures: '0', errors: '0' });

@@ -5,6 +5,18 @@
 
 export type ScenarioStatus = 'passed' | 'failed' | 'error';
 
+/**
+ * How a result stands to real Postfix, the oracle: 'oracle' is real Postfix's own run;
+ * 'compared', a run whose observation was compared with real Postfix's run of the same
+ * scenario; 'not-compared', a run nobody compared (Postfix not run, or its run gave no
+ * observation) — a pass there says only that the expectations held, not that the target
+ * behaves like Postfix.
+ */
+export type Comparison = 'oracle' | 'compared' | 'not-compared';
+
+/** The words reports use for a run that was not compared. */
+export const NOT_COMPARED_LABEL = 'not compared with Postfix';
+
 export interface ExpectationFailure {
   /** What was expected, in words ("mailbox alice holds 1 message(s)"). */
   expectation: string;
@@ -19,6 +31,7 @@ export interface ScenarioResult {
   file: string;
   target: string;
   status: ScenarioStatus;
+  comparison?: Comparison;
   durationMs: number;
   failures: ExpectationFailure[];
   /** Set when the scenario could not run to the end (status 'error'). */

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { ScenarioOutcome } from './run.ts';
 import type { TargetName } from '../targets/types.ts';
-import type { RunResult, ScenarioResult } from '../report/types.ts';
+import type { Comparison, RunResult, ScenarioResult } from '../report/types.ts';
 import { writeJunitXml, writeResultsJson } from '../report/index.ts';
 import { reportConfig, writeHtmlReport } from '../report/html/index.ts';
 
@@ -13,7 +13,7 @@ export interface RunSummary {
   startedAt: string;
   durationMs: number;
   targets: TargetName[];
-  outcomes: (ScenarioOutcome & { file: string })[];
+  outcomes: (ScenarioOutcome & { file: string; comparison?: Comparison })[];
 }
 
 export function toRunResult(run: RunSummary): RunResult {
@@ -23,6 +23,7 @@ export function toRunResult(run: RunSummary): RunResult {
     file: o.file,
     target: o.target,
     status: o.status,
+    comparison: o.comparison,
     durationMs: o.durationMs,
     failures: o.failures,
     error: o.error,

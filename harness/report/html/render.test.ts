@@ -50,9 +50,17 @@ describe('renderHtmlReport', () => {
   const html = renderHtmlReport(run);
 
   it('summarises per target', () => {
-    expect(html).toMatch(/<tr data-target="postfix"><th>postfix<\/th><td class="num passed">2<\/td><td class="num failed">0<\/td><td class="num error">0<\/td><td class="num">2<\/td><\/tr>/);
-    expect(html).toMatch(/<tr data-target="reference"><th>reference<\/th><td class="num passed">0<\/td><td class="num failed">1<\/td><td class="num error">1<\/td><td class="num">2<\/td><\/tr>/);
+    expect(html).toMatch(/<tr data-target="postfix"><th>postfix<\/th><td class="num passed">2<\/td><td class="num failed">0<\/td><td class="num error">0<\/td><td class="num not-compared">0<\/td><td class="num">2<\/td><\/tr>/);
+    expect(html).toMatch(/<tr data-target="reference"><th>reference<\/th><td class="num passed">0<\/td><td class="num failed">1<\/td><td class="num error">1<\/td><td class="num not-compared">0<\/td><td class="num">2<\/td><\/tr>/);
     expect(html).toContain('<title>twinpost report — 2 of 4 scenario runs did not pass</title>');
+  });
+
+  it('marks a run nobody compared with Postfix, in the summary, the matrix, its column and the title', () => {
+    const alone = renderHtmlReport({ ...run, targets: ['reference'], scenarios: [result({ target: 'reference', comparison: 'not-compared' })] });
+    expect(alone).toMatch(/<tr data-target="reference"><th>reference<\/th><td class="num passed">1<\/td><td class="num failed">0<\/td><td class="num error">0<\/td><td class="num not-compared">1<\/td>/);
+    expect(alone).toContain('<title>twinpost report — all 1 scenario runs passed; 1 not compared with Postfix</title>');
+    expect(alone.match(/<span class="badge not-compared">not compared with Postfix<\/span>/g)).toHaveLength(2);
+    expect(html).not.toContain('badge not-compared');
   });
 
   it('has one section per scenario with both targets side by side', () => {

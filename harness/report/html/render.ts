@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResult, ScenarioResult } from '../types.ts';
+import { NOT_COMPARED_LABEL, type RunResult, type ScenarioResult } from '../types.ts';
 import { readObservations, type ObservationView } from './observations.ts';
 import { buildMessageFlow } from './flow-model.ts';
 import { renderFlowSvg } from './flow-svg.ts';
@@ -54,19 +54,25 @@ function badge(status: string): string {
   return `<span class="badge ${esc(status)}">${esc(status)}</span>`;
 }
 
+/** A result's badge, with a second one when nobody compared it with Postfix. */
+function resultBadges(r: ScenarioResult): string {
+  return r.comparison === 'not-compared' ? `${badge(r.status)} <span class="badge not-compared">${esc(NOT_COMPARED_LABEL)}</span>` : badge(r.status);
+}
+
 function summary(run: RunResult, targets: string[]): string {
   const rows = targets.map((t) => {
     const rs = run.scenarios.filter((s) => s.target === t);
     const n = (st: string) => rs.filter((s) => s.status === st).length;
-    return `<tr data-target="${esc(t)}"><th>${esc(t)}</th><td class="num passed">${n('passed')}</td><td class="num failed">${n('failed')}</td><td class="num error">${n('error')}</td><td class="num">${rs.length}</td></tr>`;
+    const uncompared = rs.filter((s) => s.comparison === 'not-compared').length;
+    return `<tr data-target="${esc(t)}"><th>${esc(t)}</th><td class="num passed">${n('passed')}</td><td class="num failed">${n('failed')}</td><td class="num error">${n('error')}</td><td class="num not-compared">${uncompared}</td><td class="num">${rs.length}</td></tr>`;
   });
-  return `<table class="summary" id="summary"><thead><tr><th>target</th><th>passed</th><th>failed</th><th>error</th><th>total</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="summary" id="summary"><thead><tr><th>target</th><th>passed</th><th>failed</th><th>error</th><th>${esc(NOT_COMPARED_LABEL)}</th><th>total</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function matrix(groups: ScenarioGroup[], targets: string[]): string {
   const head = targets.map((t) => `<th>${esc(t)}</th>`).join('');
   const rows = groups.map((g) => {
-    const cells = targets.map((t) => `<td>${g.results.has(t) ? badge(g.results.get(t)!.status) : badge('missing')}</td>`).join('');
+    const cells = targets.map((t) => `<td>${g.results.has(t) ? resultBadges(g.results.get(t)!) : badge('missing')}</td>`).join('');
     return `<tr><th><a href="#${anchor(g.id)}">${esc(g.id)}</a></th>${cells}</tr>`;
   });
   return `<table class="summary matrix"><thead><tr><th>scenario</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -125,7 +131,7 @@ function targetColumn(target: string, r: ScenarioResult | undefined): string {
   const obs = readObservations(r.observations);
   return [
     `<div class="target" data-target="${esc(target)}" data-status="${esc(r.status)}">`,
-    `<h3>${esc(target)} ${badge(r.status)} <span class="muted">${(r.durationMs / 1000).toFixed(1)} s</span></h3>`,
+    `<h3>${esc(target)} ${resultBadges(r)} <span class="muted">${(r.durationMs / 1000).toFixed(1)} s</span></h3>`,
     failures(r),
     flowSection(r, obs),
     transcripts(obs),
@@ -175,7 +181,10 @@ export function renderHtmlReport(run: RunResult): string {
   const targets = targetsOf(run);
   const groups = groupByScenario(run);
   const failed = run.scenarios.filter((s) => s.status !== 'passed').length;
-  const verdict = failed ? `${failed} of ${run.scenarios.length} scenario runs did not pass` : `all ${run.scenarios.length} scenario runs passed`;
+  const uncompared = run.scenarios.filter((s) => s.comparison === 'not-compared').length;
+  const verdict =
+    (failed ? `${failed} of ${run.scenarios.length} scenario runs did not pass` : `all ${run.scenarios.length} scenario runs passed`) +
+    (uncompared ? `; ${uncompared} ${NOT_COMPARED_LABEL}` : '');
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',

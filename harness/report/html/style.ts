@@ -14,7 +14,7 @@ table.summary { border-collapse: collapse; margin: 12px 0 20px; }
 table.summary th, table.summary td { border: 1px solid var(--line); padding: 4px 12px; text-align: left; }
 table.summary td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; }
-.badge.passed { background: var(--pass); } .badge.failed { background: var(--fail); } .badge.error { background: var(--err); } .badge.missing { background: var(--muted); }
+.badge.passed { background: var(--pass); } .badge.failed { background: var(--fail); } .badge.error { background: var(--err); } .badge.missing { background: var(--muted); } .badge.not-compared { background: var(--err); }
 section.scenario { border-top: 2px solid var(--line); padding-top: 18px; margin-top: 26px; }
 .targets { display: grid; gap: 18px; margin-top: 10px; }
 .target { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; background: var(--bg); min-width: 0; }
