@@ -68,26 +68,43 @@ export function writeMetaFiles(configDir: string): void {
   writeFileSync(join(configDir, 'dynamicmaps.cf'), installedDynamicMaps());
 }
 
+/**
+ * Names a tool directory made by a parent process for all its children (the test runner's
+ * global setup makes one for every test worker, and removes it after the run).
+ */
+export const SHARED_TOOL_DIR_ENV = 'TWINPOST_POSTFIX_TOOL_DIR';
+
 let toolDir: string | undefined;
 
 /**
- * A private configuration directory for real Postfix commands that have no instance of their
- * own: main.cf names the directory as meta_directory and sets compatibility_level, master.cf
- * is the stock one. Made on first use; removed when the process exits. Its name follows the
- * harness's scratch convention (twinpost-scratch-<pid>-…), so a run killed with -9 leaves
- * nothing the next run does not remove.
+ * Make a private configuration directory for real Postfix commands that have no instance of
+ * their own: main.cf names the directory as meta_directory and sets compatibility_level,
+ * master.cf is the stock one. Its name follows the harness's scratch convention
+ * (twinpost-scratch-<pid>-…), so a run killed with -9 leaves nothing the next run does not
+ * remove. The caller removes it.
  */
-export function toolConfigDir(): string {
-  if (toolDir && existsSync(join(toolDir, 'main.cf'))) return toolDir;
+export function makeToolConfigDir(): string {
   const dir = mkdtempSync(join(tmpdir(), `twinpost-scratch-${process.pid}-postfix-tools-`));
   chmodSync(dir, 0o755);
   const main = { compatibility_level: '3.6', ...metaParameters(dir) };
   writeFileSync(join(dir, 'main.cf'), Object.entries(main).map(([k, v]) => `${k} = ${v}\n`).join(''));
   writeFileSync(join(dir, 'master.cf'), stockMasterCf());
   writeMetaFiles(dir);
-  if (!toolDir) process.on('exit', () => toolDir && rmSync(toolDir, { recursive: true, force: true }));
-  toolDir = dir;
   return dir;
+}
+
+/**
+ * The tool directory of this process: the one a parent shared through SHARED_TOOL_DIR_ENV,
+ * or one made on first use and removed when the process exits.
+ */
+export function toolConfigDir(): string {
+  const shared = process.env[SHARED_TOOL_DIR_ENV];
+  if (shared && existsSync(join(shared, 'main.cf'))) return shared;
+  if (toolDir && existsSync(join(toolDir, 'main.cf'))) return toolDir;
+  const first = toolDir === undefined;
+  toolDir = makeToolConfigDir();
+  if (first) process.on('exit', () => toolDir && rmSync(toolDir, { recursive: true, force: true }));
+  return toolDir;
 }
 
 /** `-c DIR` for a real Postfix command: the given directory, or the private tool directory. */
