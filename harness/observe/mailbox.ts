@@ -119,5 +119,6 @@ export function readMaildir(dir: string): MaildirMessage[] {
     }
   }
   const stamp = (n: string) => Number(/^(\d+(?:\.\d+)?)/.exec(n)?.[1] ?? 0);
-  return out.sort((a, b) => stamp(a.name) - stamp(b.name) || a.name.localeCompare(b.name));
+  // Ties by code unit, not localeCompare, so the order does not depend on the locale.
+  return out.sort((a, b) => stamp(a.name) - stamp(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -21,7 +21,7 @@ import { unlink } from 'node:fs/promises';
 import type { CleanupClient, Logger } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueMessage } from '../../queue/queue-file.ts';
-import { mailDate } from '../cleanup/mail-date.ts';
+import { mailDate } from '../../global/mail-date.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 
 export interface BounceParams {

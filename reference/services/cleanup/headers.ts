@@ -4,7 +4,7 @@
  * From are present, and builds the headers cleanup appends when they are missing (only with a
  * header rewrite context or always_add_missing_headers = yes). Also logs the message-id.
  */
-import { gmtStamp, mailDate } from './mail-date.ts';
+import { gmtStamp, mailDate } from '../../global/mail-date.ts';
 
 export interface HeaderPassInput {
   lines: string[];

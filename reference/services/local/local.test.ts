@@ -5,7 +5,7 @@ import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
 import { fakeRewrite, recordingCleanup } from '../smtpd/testing.ts';
 import { createLocalAgent, type LocalSettings } from './local.ts';
-import { asctime } from './mailbox.ts';
+import { MAIL_DATE_PATTERN, asctime } from '../../global/mail-date.ts';
 import { lookupUser } from './users.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
 
@@ -50,7 +50,7 @@ describe('local delivery agent', () => {
     const fwd = cleanup.submitted[0];
     expect(fwd.sender).toBe('s2@client.example');
     expect(fwd.recipients).toEqual([{ address: 'remote@far.example', origTo: 'both@mx.twinpost.test', dsnOrcpt: 'rfc822;both@mx.twinpost.test' }]);
-    expect(fwd.content.toString()).toMatch(/^Received: by mx\.twinpost\.test \(Postfix\)\n\tid FWD0000001; \w{3}, [ \d]\d \w{3} \d{4} [\d:]{8} [+-]\d{4} \(\w+\)\nDelivered-To: both@mx\.twinpost\.test\nReceived: from client\.example\n/);
+    expect(fwd.content.toString()).toMatch(new RegExp(`^Received: by mx\\.twinpost\\.test \\(Postfix\\)\n\tid FWD0000001; ${MAIL_DATE_PATTERN.source}\nDelivered-To: both@mx\\.twinpost\\.test\nReceived: from client\\.example\n`));
     expect(fwd.attributes).toEqual({ log_client_name: 'localhost', rewrite_context: 'remote' });
   });
 
@@ -84,6 +84,6 @@ describe('local delivery agent', () => {
     const files = readdirSync(join(spool, 'nobody', 'new'));
     expect(files).toHaveLength(1);
     expect(readFileSync(join(spool, 'nobody', 'new', files[0]), 'latin1')).toBe('Return-Path: <>\nX-Original-To: nobody@mx\nDelivered-To: nobody@mx\nSubject: m\n\nFrom x\n');
-    expect(asctime(new Date(2026, 10, 1, 2, 3, 4).getTime())).toBe('Sun Nov  1 02:03:04 2026');
+    expect(asctime(Date.parse('2026-11-01T02:03:04Z') / 1000, { TZ: 'UTC' })).toBe('Sun Nov  1 02:03:04 2026');
   });
 });

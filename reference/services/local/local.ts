@@ -19,7 +19,7 @@ import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
 import type { CleanupClient, DeliveryAgent, DeliveryRecipient, DeliveryRequest, DeliveryResult, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../contracts.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
-import { mailDate } from '../postlogd/time-format.ts';
+import { mailDate } from '../../global/mail-date.ts';
 import { bareAddress, includeItems, splitAliasItems, unquoteItem } from './alias-items.ts';
 import { createDestinations, splitRecipient, type DestinationSettings, type Expansion } from './destinations.ts';
 import { appendMbox, maildirEntry, mboxEntry, writeMaildir, type Envelope } from './mailbox.ts';
@@ -254,7 +254,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       }
       try {
         const open = await deps.cleanup.open('local-forward');
-        const header = `Received: by ${s.myhostname} (${s.mailName})\n\tid ${open.queueId}; ${mailDate(now())}\nDelivered-To: ${ctx.top.address.toLowerCase()}\n`;
+        const header = `Received: by ${s.myhostname} (${s.mailName})\n\tid ${open.queueId}; ${mailDate(now() / 1000)}\nDelivered-To: ${ctx.top.address.toLowerCase()}\n`;
         const reply = await open.submit({
           source: 'local-forward', sender, recipients, content: Buffer.concat([Buffer.from(header, 'latin1'), ctx.msg.content]),
           attributes: attrs, parentQueueId: ctx.req.queueId, arrivalTime: now(),

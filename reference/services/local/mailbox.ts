@@ -14,9 +14,7 @@
 import { chown, mkdir, open, rename, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { asctime } from '../postlogd/time-format.ts';
-
-export { asctime };
+import { asctime } from '../../global/mail-date.ts';
 
 export interface Envelope {
   sender: string;
@@ -39,14 +37,16 @@ function contentLines(content: Buffer): string[] {
   return text === '' ? [] : text.split('\n');
 }
 
+/** `now` in milliseconds since the epoch. */
 export function mboxEntry(env: Envelope, content: Buffer, now: number): Buffer {
-  const from = `From ${env.sender || 'MAILER-DAEMON'}  ${asctime(now)}`;
+  const from = `From ${env.sender || 'MAILER-DAEMON'}  ${asctime(now / 1000)}`;
   const body = contentLines(content).map((l) => (l.startsWith('From ') ? '>' + l : l));
   return Buffer.from([from, ...prepended(env), ...body].join('\n') + '\n\n', 'latin1');
 }
 
+/** `now` in milliseconds since the epoch. */
 export function commandEntry(env: Envelope, content: Buffer, now: number): Buffer {
-  const from = `From ${env.sender || 'MAILER-DAEMON'}  ${asctime(now)}`;
+  const from = `From ${env.sender || 'MAILER-DAEMON'}  ${asctime(now / 1000)}`;
   return Buffer.from([from, ...prepended(env), ...contentLines(content)].join('\n') + '\n', 'latin1');
 }
 

@@ -27,7 +27,7 @@ import type { CleanupClient, CleanupRequest, Logger } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import { isReadyMode, parseQueueFile } from '../../queue/queue-file.ts';
 import { REC } from '../../queue/records.ts';
-import { mailDate } from '../postlogd/time-format.ts';
+import { mailDate } from '../../global/mail-date.ts';
 import { quoteLocal } from '../trivial-rewrite/tok822.ts';
 
 export interface PickupParams {
@@ -115,7 +115,7 @@ export function createPickup(deps: PickupDeps): Pickup {
     const sender = msg.sender ? quoteLocal(msg.sender) : '';
     logger.info(SERVICE, `${handle.queueId}: uid=${st.uid} from=<${sender}>${requeued ? ` orig_id=${id}` : ''}`);
     const received = `Received: by ${cfg.get('myhostname')} (${cfg.get('mail_name')}, from userid ${st.uid})\n` +
-      `\tid ${handle.queueId}; ${mailDate(mtimeMs)}\n`;
+      `\tid ${handle.queueId}; ${mailDate(mtimeMs / 1000)}\n`;
     const startsBlank = msg.content.length > 0 && (msg.content[0] === 0x20 || msg.content[0] === 0x09);
     const attributes: Record<string, string> = {};
     let extracted = false;

@@ -4,13 +4,12 @@
  *
  *   "Mon DD HH:MM:SS <host> <syslog_name>/<service>[<pid>]: <severity: >text"
  *
- * with the local time (strftime "%b %d %H:%M:%S", day zero-padded) and only the first label of
+ * with the local time (strftime "%b %d %H:%M:%S", day zero-padded, as msg_logger(3) writes it;
+ * reference/global/mail-date.ts) and only the first label of
  * $myhostname. The same parser (harness/observe) reads lines from both targets.
  */
 
-import { logTimestamp } from './time-format.ts';
-
-export { logTimestamp };
+import { logTimestamp } from '../../global/mail-date.ts';
 
 /** The host field: $myhostname up to its first dot. */
 export function logHostLabel(myhostname: string): string {
@@ -30,5 +29,5 @@ export function formatLogLine(opts: {
   text: string;
 }): string {
   const prefix = opts.severity === 'info' ? '' : `${opts.severity}: `;
-  return `${logTimestamp(opts.date)} ${logHostLabel(opts.myhostname)} ${opts.program}[${opts.pid}]: ${prefix}${opts.text}`;
+  return `${logTimestamp(opts.date.getTime() / 1000)} ${logHostLabel(opts.myhostname)} ${opts.program}[${opts.pid}]: ${prefix}${opts.text}`;
 }

@@ -13,6 +13,7 @@ import type { QueueEntry, QueueRecipient } from '../../../harness/observe/postqu
 import type { QueueLayout } from '../../queue/layout.ts';
 import { MODE_FORCED_EXPIRE, isReadyMode, readQueueFile } from '../../queue/queue-file.ts';
 import { readLog } from '../bounce/logfile.ts';
+import { asctime } from '../../global/mail-date.ts';
 
 const SHOWQ_QUEUES = ['maildrop', 'active', 'incoming', 'deferred', 'hold'] as const;
 
@@ -79,16 +80,6 @@ export function formatJson(entries: QueueEntry[]): string {
   }).join('');
 }
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** The first 20 characters of asctime(localtime(t)): "Sat Nov 28 19:50:01 ". */
-function asctime20(sec: number): string {
-  const d = new Date(sec * 1000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} `;
-}
-
 /** `postqueue -p` output (short queue-ID layout; long IDs use the wider columns). */
 export function formatText(entries: QueueEntry[], longIds = false): string {
   if (entries.length === 0) return 'Mail queue is empty\n';
@@ -102,7 +93,7 @@ export function formatText(entries: QueueEntry[], longIds = false): string {
     if (i > 0) out += '\n';
     const status = e.queue_name === 'active' ? '*' : e.queue_name === 'hold' ? '!' : '';
     const id = e.queue_id + status + (e.forced_expire ? '#' : '');
-    out += row(id, String(e.message_size), asctime20(e.arrival_time).slice(0, timeW), e.sender);
+    out += row(id, String(e.message_size), asctime(e.arrival_time).slice(0, timeW), e.sender);
     let saved = '';
     for (const r of e.recipients) {
       const why = r.delay_reason ?? '';

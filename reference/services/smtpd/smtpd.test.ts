@@ -7,7 +7,7 @@ import { networkMatcher } from './mynetworks.ts';
 import type { SmtpdSettings } from './session.ts';
 import type { RestrictionSettings } from './restrictions.ts';
 import { fakeRewrite, recordingCleanup, type RecordingCleanup } from './testing.ts';
-import { mailDate } from './received.ts';
+import { mailDate } from '../../global/mail-date.ts';
 
 const SETTINGS: SmtpdSettings = {
   myhostname: 'mx.twinpost.test', smtpdBanner: 'mx.twinpost.test ESMTP Postfix', mailName: 'Postfix',
@@ -72,7 +72,7 @@ describe('smtpd', () => {
     const arrival = m.arrivalTime!;
     expect(m.content.toString()).toBe(
       'Received: from client.example (localhost [127.0.0.1])\n\tby mx.twinpost.test (Postfix) with ESMTP id AAAA0000001\n' +
-      `\tfor <x@far.example>; ${mailDate(arrival)}\nSubject: hi\n\n.dot\nFrom me\n`);
+      `\tfor <x@far.example>; ${mailDate(arrival / 1000)}\nSubject: hi\n\n.dot\nFrom me\n`);
     expect(texts()).toEqual([
       'connect from localhost[127.0.0.1]',
       'AAAA0000001: client=localhost[127.0.0.1]',

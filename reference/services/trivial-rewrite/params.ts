@@ -6,6 +6,12 @@
  */
 import { hostname } from 'node:os';
 
+/** Postfix's default $myhostname: the host name, with "." and $mydomain (or "localdomain") appended when it has no dot. */
+function defaultMyhostname(mydomain: string | undefined): string {
+  const host = hostname();
+  return host.includes('.') ? host : `${host}.${mydomain || 'localdomain'}`;
+}
+
 export type ParamSource = Record<string, string> | { get(name: string): string | undefined };
 
 /** Defaults at compatibility_level ≥ 2 (the 3.7 "new" defaults). `$name` refers to another parameter. */
@@ -80,7 +86,7 @@ export class Params {
   str(name: string): string {
     const given = this.get(name);
     if (given !== undefined) return given;
-    if (name === 'myhostname') return hostname();
+    if (name === 'myhostname') return defaultMyhostname(this.get('mydomain'));
     if (name === 'mydomain') {
       const host = this.str('myhostname');
       const dot = host.indexOf('.');
