@@ -13,8 +13,8 @@ import { scratchDir } from '../util/cleanup.ts';
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/twinpost.js');
 
-function twinpost(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+function twinpost(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env });
 }
 
 /**
@@ -27,12 +27,19 @@ function twinpostWithoutPostfix(args: string[]) {
   return spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'bash', '-c', script, '_', process.execPath, bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 }
 
-function masterConfigs(): string[] {
-  const out: string[] = [];
+/**
+ * Postfix masters started by one run: every process the run starts inherits its environment,
+ * and /proc/PID/environ keeps the environment a process was started with, so a marker variable
+ * names the run's processes even where other runs' masters share the process table (a fresh
+ * root shares it with its host).
+ */
+function mastersMarked(marker: string): number[] {
+  const out: number[] = [];
   for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (cmd[0]?.endsWith('/master')) out.push(cmd[cmd.indexOf('-c') + 1] ?? '(default)');
+      if (!cmd[0]?.endsWith('/master')) continue;
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker)) out.push(Number(pid));
     } catch {
       /* gone */
     }
@@ -84,7 +91,8 @@ describe('twinpost run', () => {
   it('exits 1 on a failing scenario, explains the diff, writes reports, and leaves nothing behind', () => {
     const report = scratchDir('report');
     try {
-      const r = twinpost(['run', '--target', 'postfix', '--spec', 'fixtures/failing/*', '--report', report]);
+      const marker = `TWINPOST_TEST_RUN=${process.pid}-${Date.now()}`;
+      const r = twinpost(['run', '--target', 'postfix', '--spec', 'fixtures/failing/*', '--report', report], { ...process.env, TWINPOST_TEST_RUN: marker.split('=')[1] });
       expect(r.status, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toMatch(/\[1\/1\] postfix\s+failing\/wrong-expectation\s+FAILED/);
       expect(r.stdout).toMatch(/expected reply 250, observed "554 5\.7\.1 <b@foreign\.example>: Relay access denied"/);
@@ -96,7 +104,7 @@ describe('twinpost run', () => {
       // Nothing of this run remains: no instance directory, no master of one.
       const mine = readdirSync(tmpdir()).filter((n) => n.startsWith('twinpost-postfix-'));
       for (const dir of mine) expect(existsSync(join(tmpdir(), dir, 'owner'))).toBe(true); // others' live runs only
-      expect(masterConfigs().filter((c) => mine.every((d) => !c.includes(d)) && c.includes('twinpost-postfix-'))).toEqual([]);
+      expect(mastersMarked(marker)).toEqual([]);
     } finally {
       rmSync(report, { recursive: true, force: true });
     }
