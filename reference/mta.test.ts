@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMta } from './mta.ts';
-import { inetEndpoint } from './services/master/master.ts';
+import { inetEndpoint } from './skeleton/single-server.ts';
 import { MaillogFollower } from '../harness/observe/follow.ts';
 import { freePort } from '../harness/util/free-port.ts';
 import { SmtpDialog } from '../harness/smtp/dialog.ts';

@@ -8,8 +8,8 @@
  *   stop      SIGTERM to the running master and wait until it is gone
  *   reload    SIGHUP;  flush  SIGUSR1;  status  exit 0 when running, 1 when not
  *
- * The pid file is $queue_directory/pid/master.pid, as with Postfix. harness/cli.ts dispatches
- * `mta` here (runMta); the file also runs on its own: `node --import tsx reference/mta.ts ...`.
+ * The pid file is $queue_directory/pid/master.pid, as with Postfix. The twinpost command
+ * (`twinpost mta`) dispatches here (runMta); the file also runs on its own: `node --import tsx reference/mta.ts ...`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -58,6 +58,9 @@ async function startForeground(configDir: string): Promise<number> {
   };
   process.on('SIGTERM', stop(15));
   process.on('SIGINT', stop(2));
+  // master(8) sets umask 077 first thing; every daemon, and every command local(8) runs,
+  // inherits it (a file a |command creates is mode 0600 under real Postfix).
+  process.umask(0o077);
   process.on('SIGHUP', () => {
     master?.reload().catch((err) => master?.logger.warning('master', `reload failed: ${(err as Error).message}`));
   });

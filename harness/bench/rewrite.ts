@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { PostfixTarget } from '../targets/postfix/postfix-target.ts';
 import { RewriteClient } from '../clients/rewrite.ts';
 import { createTrivialRewrite, serveTrivialRewrite } from '../../reference/services/trivial-rewrite/index.ts';
-import { referenceTables } from '../../reference/services/trivial-rewrite/maps.ts';
+import { referenceTables } from '../../reference/global/maps.ts';
 import { loadMainCf, splitList } from '../../reference/config/index.ts';
 import { SUPPORTED_TYPES } from '../../reference/tables/index.ts';
 import type { TrivialRewriteClient } from '../../reference/services/contracts.ts';

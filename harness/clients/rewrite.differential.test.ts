@@ -9,7 +9,7 @@ import { rewriteCorpus } from './rewrite-corpus.ts';
 import { askAll, BASE, disagreements, mapFiles, realInstance } from './rewrite-differential.ts';
 import { createTrivialRewrite, serveTrivialRewrite } from '../../reference/services/trivial-rewrite/index.ts';
 import { loadMainCf } from '../../reference/config/index.ts';
-import type { RunningServer } from '../../reference/protocol/index.ts';
+import type { RunningServer } from '../../reference/skeleton/multi-server.ts';
 import { scratchDir } from '../util/cleanup.ts';
 
 const maps = mapFiles();

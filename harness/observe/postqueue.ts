@@ -1,21 +1,11 @@
 /**
  * The queue snapshot shape: one object per queue file, exactly as `postqueue -j` prints it
- * (postqueue(1), JSON OBJECT FORMAT). The reference's showq produces the same shape.
+ * (postqueue(1), JSON OBJECT FORMAT). Defined by the reference (its showq produces it); the
+ * harness reads real Postfix's output into the same shape.
  */
-export interface QueueRecipient {
-  address: string;
-  delay_reason?: string;
-}
+import type { QueueEntry } from '../../reference/queue/listing.ts';
 
-export interface QueueEntry {
-  queue_name: 'maildrop' | 'incoming' | 'active' | 'deferred' | 'hold' | string;
-  queue_id: string;
-  arrival_time: number;
-  message_size: number;
-  forced_expire?: boolean;
-  sender: string;
-  recipients: QueueRecipient[];
-}
+export type { QueueEntry, QueueRecipient } from '../../reference/queue/listing.ts';
 
 /** Parse `postqueue -j` output (JSON Lines; empty output = empty queue). */
 export function parsePostqueueJson(text: string): QueueEntry[] {

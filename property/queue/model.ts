@@ -61,7 +61,8 @@ function domainOf(addr: string): string {
 
 /**
  * Where the reference is known to differ from Postfix; the model then predicts the reference's
- * behaviour and the report lists the divergence (see reference/services/NOTES.md, "From I").
+ * behaviour and the report lists the divergence (both below are fixed in reference/services/qmgr;
+ * the flags let the model describe either behaviour).
  */
 export interface KnownDivergences {
   /** qmgr start() moves active/ files back to incoming/ without resetting their time to now

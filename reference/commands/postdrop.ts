@@ -17,7 +17,12 @@ import type { QueueLayout } from '../queue/layout.ts';
 import { QueueFileWriter } from '../queue/queue-file.ts';
 import { REC } from '../queue/records.ts';
 import { publicSocket } from '../protocol/sockets.ts';
-import { sendTrigger } from '../services/pickup/trigger.ts';
+import { sendTrigger } from '../skeleton/trigger-server.ts';
+import { CLEANUP_STAT } from '../global/cleanup-user.ts';
+import {
+  MAIL_ATTR_CREATE_TIME, MAIL_ATTR_DSN_ENVID, MAIL_ATTR_DSN_NOTIFY, MAIL_ATTR_DSN_ORCPT, MAIL_ATTR_DSN_RET, MAIL_ATTR_ENCODING,
+  MAIL_ATTR_RWR_CONTEXT, MAIL_ATTR_RWR_LOCAL, MAIL_ATTR_RWR_REMOTE, MAIL_ATTR_TRACE_FLAGS,
+} from '../global/mail-proto.ts';
 
 export interface DropRecord {
   type: string;
@@ -39,7 +44,7 @@ export interface PostdropOptions {
 }
 
 export interface PostdropResult {
-  /** 0, or CLEANUP_STAT_BAD (1) for a malformed submission. */
+  /** CLEANUP_STAT.OK, or CLEANUP_STAT.BAD for a malformed submission. */
   status: number;
   reason: string;
   queueId?: string;
@@ -48,11 +53,11 @@ export interface PostdropResult {
 /** Record types allowed per segment; the first of each set ends the segment (rec_type.h REC_TYPE_POST_*). */
 const SEGMENTS = ['MFSRVAin', 'XLN', 'EAR'];
 
-const PASSED_ATTRS = new Set(['envelope_id', 'notify_flags', 'dsn_orig_rcpt', 'ret_flags', 'create_time', 'trace_flags']);
+const PASSED_ATTRS = new Set([MAIL_ATTR_DSN_ENVID, MAIL_ATTR_DSN_NOTIFY, MAIL_ATTR_DSN_ORCPT, MAIL_ATTR_DSN_RET, MAIL_ATTR_CREATE_TIME, MAIL_ATTR_TRACE_FLAGS]);
 
 function attributeAllowed(name: string, value: string): boolean {
-  if (name === 'encoding') return value === '7bit' || value === '8bit' || value === 'none';
-  if (name === 'rewrite_context') return value === 'local' || value === 'remote';
+  if (name === MAIL_ATTR_ENCODING) return value === '7bit' || value === '8bit' || value === 'none';
+  if (name === MAIL_ATTR_RWR_CONTEXT) return value === MAIL_ATTR_RWR_LOCAL || value === MAIL_ATTR_RWR_REMOTE;
   return PASSED_ATTRS.has(name);
 }
 
@@ -67,7 +72,7 @@ export async function postdrop(opts: PostdropOptions): Promise<PostdropResult> {
   for (const rec of [...opts.records, { type: REC.END }]) {
     const allowed = SEGMENTS[segment] ?? '';
     if (!allowed.includes(rec.type)) {
-      return { status: 1, reason: `unexpected record type: ${rec.type.charCodeAt(0)}` };
+      return { status: CLEANUP_STAT.BAD, reason: `unexpected record type: ${rec.type.charCodeAt(0)}` };
     }
     if (segment < SEGMENTS.length && rec.type === allowed[0]) segment++;
     if (rec.type === REC.FROM) senders++;
@@ -87,7 +92,7 @@ export async function postdrop(opts: PostdropOptions): Promise<PostdropResult> {
     out.push(rec);
     if (rec.type === REC.END) break;
   }
-  if (senders === 0 || recipients === 0) return { status: 1, reason: 'message has no sender or no recipient' };
+  if (senders === 0 || recipients === 0) return { status: CLEANUP_STAT.BAD, reason: 'message has no sender or no recipient' };
 
   const writer = await QueueFileWriter.create(opts.layout, 'maildrop', { longQueueIds: opts.longQueueIds });
   try {
@@ -102,5 +107,5 @@ export async function postdrop(opts: PostdropOptions): Promise<PostdropResult> {
     if (!existsSync(socket)) warn('unable to look up public/pickup: No such file or directory');
     else await sendTrigger(socket);
   }
-  return { status: 0, reason: '', queueId: writer.queueId };
+  return { status: CLEANUP_STAT.OK, reason: '', queueId: writer.queueId };
 }

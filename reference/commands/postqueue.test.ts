@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queueFixture, submitMessage, type QueueFixture } from '../services/cleanup/testing.ts';
 import { publicSocket } from '../protocol/sockets.ts';
-import { serveTrigger, type TriggerServer } from '../services/pickup/trigger.ts';
+import { serveTrigger, type TriggerServer } from '../skeleton/trigger-server.ts';
 import { postqueueCommand } from './postqueue.ts';
 
 let fx: QueueFixture | undefined;

@@ -17,7 +17,7 @@ import { loadMainCf } from '../config/index.ts';
 import { QueueLayout } from '../queue/layout.ts';
 import { publicSocket } from '../protocol/sockets.ts';
 import { formatJson, formatText, showq } from '../services/showq/showq.ts';
-import { sendTrigger } from '../services/pickup/trigger.ts';
+import { sendTrigger } from '../skeleton/trigger-server.ts';
 import type { CommandResult } from './sendmail.ts';
 
 export const EX_UNAVAILABLE = 69;

@@ -5,10 +5,10 @@
  * end the command ("fatal: ..." + exit 75). Used by ./sendmail.ts.
  */
 import { dirname, resolve } from 'node:path';
+import { DEL_REQ_FLAG_USR_VRFY } from '../global/deliver-request.ts';
+import { dsnNotifyMask } from '../global/dsn-mask.ts';
 
 export const GETOPT_LIST = 'A:B:C:F:GIL:N:O:R:UV:X:b:ce:f:h:imno:p:r:q:tvx';
-/** DEL_REQ_FLAG_USR_VRFY (sendmail -bv). */
-export const USR_VRFY = 512;
 
 /** A fatal error: "sendmail: fatal: <message>", exit 75. */
 export class Fatal extends Error {}
@@ -65,7 +65,6 @@ export interface Options {
   recipients: string[];
 }
 
-const NOTIFY: Record<string, number> = { never: 1, success: 2, failure: 4, delay: 8 };
 
 export function parseOptions(argv: string[], env: Record<string, string | undefined>, getoptErr: (m: string) => void, err: (m: string) => void): Options {
   const o: Options = {
@@ -105,12 +104,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       case 'F': o.fullName = arg; break;
       case 'G': o.context = 'remote'; break;
       case 'N': {
-        const words = arg.toLowerCase().split(/[\s,]+/).filter(Boolean);
-        o.notify = words.every((w) => w in NOTIFY) ? words.reduce((m, w) => m | NOTIFY[w], 0) : 0;
-        if (!o.notify || (o.notify & 1 && o.notify !== 1)) {
-          o.notify = 0;
-          err('warning: bad -N option value -- ignored');
-        }
+        o.notify = dsnNotifyMask(arg.split(/[\s,]+/).filter(Boolean));
+        if (!o.notify) err('warning: bad -N option value -- ignored');
         break;
       }
       case 'X': {
@@ -130,7 +125,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
         else o.envid = arg;
         break;
       case 'b':
-        if (arg[0] === 'v') o.traceFlags |= USR_VRFY;
+        if (arg[0] === 'v') o.traceFlags |= DEL_REQ_FLAG_USR_VRFY;
         else if (arg[0] === 'p') o.mode = 'mailq';
         else if (arg[0] !== 'm') throw new Fatal(`unsupported: -b${arg[0] ?? ''}`);
         break;
@@ -147,7 +142,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   }
   if (usage) throw new Fatal('usage: sendmail [options]');
   if (o.extract && o.mode !== 'enqueue') throw new Fatal('-t can be used only in delivery mode');
-  if (o.traceFlags & USR_VRFY) {
+  if (o.traceFlags & DEL_REQ_FLAG_USR_VRFY) {
     if (o.extract) throw new Fatal('-t option cannot be used with -bv');
     if (o.notify) throw new Fatal('-N option cannot be used with -bv');
     if (o.ret) throw new Fatal('-R option cannot be used with -bv');

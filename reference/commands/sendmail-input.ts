@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { REC } from '../queue/records.ts';
-import { internalize, scan, type Tok } from '../services/trivial-rewrite/tok822.ts';
+import { internalize, scan, type Tok } from '../global/tok822.ts';
 
 const LINE_LIMIT = 2048;
 

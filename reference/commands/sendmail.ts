@@ -29,7 +29,9 @@ import { REC } from '../queue/records.ts';
 import { createFileLogger } from '../services/postlogd/postlogd.ts';
 import { postdrop, type DropRecord } from './postdrop.ts';
 import { masterPid, postqueueCommand } from './postqueue.ts';
-import { Fatal, USR_VRFY, configDirOf, parseOptions } from './sendmail-args.ts';
+import { Fatal, configDirOf, parseOptions } from './sendmail-args.ts';
+import { DEL_REQ_FLAG_USR_VRFY } from '../global/deliver-request.ts';
+import { CLEANUP_STAT } from '../global/cleanup-user.ts';
 import { fullName, headerRecipients, inputRecords, parseAddressList, passwdEntry } from './sendmail-input.ts';
 
 export interface CommandIo {
@@ -113,7 +115,7 @@ export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promi
     }
     records.push({ type: REC.MESG });
     const content: { type: string; data: Buffer }[] = [];
-    if (o.traceFlags & USR_VRFY) {
+    if (o.traceFlags & DEL_REQ_FLAG_USR_VRFY) {
       if (sender) content.push({ type: REC.NORM, data: Buffer.from(`From: ${sender}`) });
       content.push({ type: REC.NORM, data: Buffer.from('Subject: probe') });
       if (o.recipients.length) {
@@ -163,7 +165,7 @@ export async function sendmailCommand(argv: string[], io: CommandIo = {}): Promi
         if (w) logged.push({ severity: 'warning', program: 'postdrop', text: w[1] });
       },
     });
-    if (r.status !== 0) throw new Fatal(`${who}: ${r.reason}`);
+    if (r.status !== CLEANUP_STAT.OK) throw new Fatal(`${who}: ${r.reason}`);
     if (o.traceFlags) stdout += `Mail Delivery Status Report will be mailed to <${sender}>.\n`;
     return { code: 0, stdout, stderr };
   } catch (e) {

@@ -9,7 +9,7 @@
  * (trivial-rewrite's resolve reply has two `flags`). Integers travel as unsigned decimal, so a
  * negative int is sent as its 32-bit two's complement (-1 → 4294967295).
  *
- * Used by reference/protocol/server.ts and client.ts, by every socket-facing reference service
+ * Used by reference/skeleton/multi-server.ts and client.ts, by every socket-facing reference service
  * and by the harness clients that talk to real Postfix daemons.
  */
 

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { startPostfixInstance, type PostfixInstance } from '../../harness/clients/postfix-instance.ts';
 import { AttrClient } from './client.ts';
 import { encodeAttrs } from './attr.ts';
+import { RESOLVE_CLASS_DEFAULT } from '../global/resolve-clnt.ts';
 
 let pf: PostfixInstance;
 beforeAll(async () => {
@@ -42,7 +43,7 @@ describe('real private/rewrite', () => {
       expect(await c.request([['request', 'rewrite'], ['rule', 'local'], ['address', 'user']]))
         .toEqual([['flags', '0'], ['address', 'user@host.example.com']]);
       expect(await c.request({ request: 'resolve', sender: '', address: 'alice@remote.test' })).toEqual([
-        ['flags', '0'], ['transport', 'smtp'], ['nexthop', '[127.0.0.1]:2626'], ['recipient', 'alice@remote.test'], ['flags', '4096'],
+        ['flags', '0'], ['transport', 'smtp'], ['nexthop', '[127.0.0.1]:2626'], ['recipient', 'alice@remote.test'], ['flags', String(RESOLVE_CLASS_DEFAULT)],
       ]);
     } finally {
       c.close();

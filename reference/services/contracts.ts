@@ -15,30 +15,11 @@
 
 export type RewriteRule = 'local' | 'remote';
 
-/** Resolve flag bits, as in Postfix's resolve_clnt.h. */
-export const RESOLVE_FLAG_FINAL = 1 << 0;
-export const RESOLVE_FLAG_ROUTED = 1 << 1;
-export const RESOLVE_FLAG_ERROR = 1 << 2;
-export const RESOLVE_FLAG_FAIL = 1 << 3;
-export const RESOLVE_CLASS_LOCAL = 1 << 8;
-export const RESOLVE_CLASS_ALIAS = 1 << 9;
-export const RESOLVE_CLASS_VIRTUAL = 1 << 10;
-export const RESOLVE_CLASS_RELAY = 1 << 11;
-export const RESOLVE_CLASS_DEFAULT = 1 << 12;
-
-/** DeliveryRequest.flags bit for `sendmail -bv` (user-requested verification, deliver_request.h). */
-export const DEL_REQ_FLAG_USR_VRFY = 512;
-/** The status word an agent logs: in verify-only mode "deliverable"/"undeliverable", else the outcome. */
-export function deliveryStatusWord(flags: number, outcome: 'sent' | 'deferred' | 'bounced'): string {
-  if (!(flags & DEL_REQ_FLAG_USR_VRFY)) return outcome;
-  return outcome === 'sent' ? 'deliverable' : 'undeliverable';
-}
-
 export interface ResolveReply {
   transport: string;
   nexthop: string;
   recipient: string;
-  /** Resolve flags (class and FINAL/ROUTED/ERROR/FAIL bits). */
+  /** Resolve flags: RESOLVE_CLASS_* and RESOLVE_FLAG_* (reference/global/resolve-clnt.ts). */
   flags: number;
 }
 
@@ -112,7 +93,7 @@ export interface DeliveryRequest {
   arrivalTime: number;
   /** Time qmgr picked the message (for delays=a/b/c/d). */
   activeTime: number;
-  /** Flags (DEL_REQ_FLAG_*), e.g. verify-only probes. */
+  /** DEL_REQ_FLAG_* (reference/global/deliver-request.ts), e.g. verify-only probes. */
   flags: number;
 }
 
@@ -125,7 +106,7 @@ export interface RecipientStatus {
   dsn: string;
   text: string;
   relay: string;
-  /** Optional DSN details for bounce/defer logs and DSNs (added by E): e.g. diagType "smtp" with
+  /** Optional DSN details for bounce/defer logs and DSNs: e.g. diagType "smtp" with
    *  diagText "550 5.1.1 ...", mtaType "dns" with mtaName "mx.example"; action defaults from outcome. */
   diagType?: string;
   diagText?: string;
@@ -141,6 +122,14 @@ export interface DeliveryResult {
   destinationFailed?: boolean;
 }
 
+/**
+ * A delivery agent as qmgr sees it. The agent reads the message from req.queueFile, logs one
+ * status line per recipient ("QID: to=<..>, relay=.., delay=.., dsn=.., status=.. (text)",
+ * postlogd/delivery-log.ts) and returns the outcomes; it neither marks recipients done nor
+ * writes defer/ or bounce/ logs — qmgr does both from the result. With DEL_REQ_FLAG_USR_VRFY in
+ * req.flags (sendmail -bv) it delivers nothing: no mailbox, file or command write, no
+ * re-injection, no DATA; it logs deliverable/undeliverable (deliveryStatusWord) instead.
+ */
 export interface DeliveryAgent {
   readonly transport: string;
   deliver(req: DeliveryRequest): Promise<DeliveryResult>;

@@ -1,12 +1,15 @@
 /**
- * Key handling shared by the fixed-string tables (inline, texthash, lmdb): ASCII lowercasing as
- * Postfix's lowercase() does, and a read of a table source file that fails with a clear error.
+ * Key handling shared by the fixed-string tables (inline, texthash, lmdb, pgsql, unix): keys
+ * lowercased as Postfix's lowercase() does (DICT_FLAG_FOLD_FIX; reference/global/case-fold.ts),
+ * and a read of a table source file that fails with a clear error.
  */
 import { readFileSync } from 'node:fs';
+import { lowercase } from '../global/case-fold.ts';
 import { TableError } from './types.ts';
 
+/** The key a fixed-string table looks up: lowercased unless the table was opened without folding. */
 export function foldKey(key: string, fold: boolean): string {
-  return fold && /[A-Z]/.test(key) ? key.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : key;
+  return fold ? lowercase(key) : key;
 }
 
 /**

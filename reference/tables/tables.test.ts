@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openTable, postmapQuery } from './open.ts';
+import { isPatternTable, openTable, postmapQuery } from './open.ts';
 import { realQuery, seeded } from './real-postmap.ts';
 import type { Table } from './types.ts';
 import { scratchDir } from '../../harness/util/cleanup.ts';
@@ -141,5 +141,21 @@ describe('fixed-string tables (case folded)', () => {
     const real = await expectSame('static:relay:[10.1.2.3]', keys, 'postmap', false);
     expect(real.size).toBe(new Set(keys).size);
     expect(await postmapQuery('static:{ some text }', 'anything')).toBe(realQuery('postmap', 'static:{ some text }', ['anything']).get('anything'));
+  });
+});
+
+describe('table types', () => {
+  it('say themselves whether they are pattern tables (DICT_FLAG_PATTERN), proxy: by its inner table', () => {
+    const pattern = ['regexp:/x', 'pcre:/x', 'cidr:/x', 'proxy:regexp:/x', 'proxy:proxy:cidr:/x'];
+    const fixed = ['inline:{a=b}', 'static:x', 'texthash:/x', 'lmdb:/x', 'pgsql:/x', 'unix:passwd.byname', 'proxy:lmdb:/x', 'hash:/x'];
+    expect(pattern.filter((spec) => !isPatternTable(spec))).toEqual([]);
+    expect(fixed.filter((spec) => isPatternTable(spec))).toEqual([]);
+  });
+
+  it('unix:passwd.byname answers as real postmap -q does', async () => {
+    const keys = ['root', 'ROOT', 'nobody', 'no-such-user-here'];
+    const real = realQuery('postmap', 'unix:passwd.byname', keys);
+    expect(real.get('root')).toMatch(/^root:/);
+    expect(Object.fromEntries(await ours(await openTable('unix:passwd.byname'), keys))).toEqual(Object.fromEntries(real));
   });
 });

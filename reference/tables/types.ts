@@ -33,8 +33,17 @@ export const PROXY_STAT_BAD = 3;
 export const PROXY_STAT_DENY = 4;
 export const PROXY_STAT_CONFIG = 5;
 
-/** DICT_FLAG_FOLD_FIX: ask the server to lowercase keys of fixed-string tables. */
+/** dict.h flag bits the reference uses (proxymap requests and replies carry them). */
+export const DICT_FLAG_TRY0NULL = 1 << 2;
+export const DICT_FLAG_TRY1NULL = 1 << 3;
+/** A fixed-string table: keys are looked up as they are (after folding). */
+export const DICT_FLAG_FIXED = 1 << 4;
+/** A pattern table (regexp, pcre, cidr): keys are matched, and only full keys are asked. */
+export const DICT_FLAG_PATTERN = 1 << 5;
+export const DICT_FLAG_LOCK = 1 << 6;
+/** Ask the server to lowercase keys of fixed-string tables. */
 export const DICT_FLAG_FOLD_FIX = 1 << 14;
+export const DICT_FLAG_MULTI_WRITER = 1 << 18;
 
 /** The client side of proxymap(8) "lookup": table is "type:name" without the proxy: prefix. */
 export interface ProxyClient {

@@ -122,8 +122,8 @@ describe('local(8): reference vs real Postfix 3.7.11', () => {
     }
     const [real, ref] = compared(sides);
     expect(ref.lines).toEqual(real.lines);
-    // Known divergence (cleanup, see NOTES.md): real cleanup marks the bounce notices
-    // encoding=8bit from their MIME headers, so real smtp(8) adds BODY=8BITMIME to them.
+    // Real cleanup marks the bounce notices encoding=8bit from their MIME headers, so real
+    // smtp(8) adds BODY=8BITMIME to them (the reference's bounce sets the attribute itself).
     const envelope = (t: typeof real) => t.traffic.map(({ from, params, rcpt }) => ({ from, rcpt, params: from === '' ? params.filter((p) => p !== 'BODY=8BITMIME') : params }));
     expect(envelope(ref)).toEqual(envelope(real));
   });

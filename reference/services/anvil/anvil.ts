@@ -17,7 +17,7 @@
  */
 import type { Socket } from 'node:net';
 import { attrGet, attrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
-import { serveAttrProtocol, type RunningServer } from '../../protocol/server.ts';
+import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
 
 export const ANVIL_STAT_OK = 0;
 export const ANVIL_STAT_FAIL = -1;

@@ -22,6 +22,7 @@ import type { CleanupClient, Logger } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueMessage } from '../../queue/queue-file.ts';
 import { mailDate } from '../../global/mail-date.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 
 export interface BounceParams {
@@ -46,18 +47,23 @@ export interface BounceService {
   removeLogs(queueId: string): Promise<void>;
 }
 
-const FAILURE_BODY = [
-  'This is the mail system at host $myhostname.',
-  '',
-  "I'm sorry to have to inform you that your message could not",
-  "be delivered to one or more recipients. It's attached below.",
-  '',
+/** The end of the failure and delay notices' text. */
+const HELP_FOOTER = [
   'For further assistance, please send mail to postmaster.',
   '',
   'If you do so, please include this problem report. You can',
   'delete your own text from the attached returned message.',
   '',
   '                   The mail system',
+];
+
+const FAILURE_BODY = [
+  'This is the mail system at host $myhostname.',
+  '',
+  "I'm sorry to have to inform you that your message could not",
+  "be delivered to one or more recipients. It's attached below.",
+  '',
+  ...HELP_FOOTER,
 ];
 
 const DELAY_BODY = [
@@ -70,12 +76,7 @@ const DELAY_BODY = [
   'Your message could not be delivered for more than $delay_warning_time_hours hour(s).',
   'It will be retried until it is $maximal_queue_lifetime_days day(s) old.',
   '',
-  'For further assistance, please send mail to postmaster.',
-  '',
-  'If you do so, please include this problem report. You can',
-  'delete your own text from the attached returned message.',
-  '',
-  '                   The mail system',
+  ...HELP_FOOTER,
 ];
 
 const TRACE_BODY = [
@@ -186,7 +187,7 @@ export function createBounce(deps: BounceDeps): BounceService {
       ...(eightBit ? { attributes: { encoding: '8bit' } } : {}),
       arrivalTime: clock(),
     });
-    if (reply.status !== 0) throw new Error(`bounce: cleanup status ${reply.status}: ${reply.reason ?? ''}`);
+    if (reply.status !== CLEANUP_STAT.OK) throw new Error(`bounce: cleanup status ${reply.status}: ${reply.reason ?? ''}`);
     deps.logger.info('bounce', `${queueId}: sender ${LOGGED[kind]} notification: ${reply.queueId}`);
     return reply.queueId;
   }

@@ -9,7 +9,7 @@
  * then user when the domain is local ($myorigin or $mydestination), then @domain.
  */
 import type { RewriteRule, TrivialRewriteClient } from '../contracts.ts';
-import type { LookupTable, OpenTable } from '../trivial-rewrite/maps.ts';
+import type { LookupTable, OpenTable } from '../../global/maps.ts';
 
 export class AliasExpansionError extends Error {}
 

@@ -22,17 +22,28 @@
  *      "QID: message-id=<...>" logged; lines over line_length_limit split into L + N records;
  *   5. X, E; the C record filled in; fsync; mode 0700 — then qmgr is woken.
  * The Received: header is written by the caller (smtpd, local, bounce, pickup), as in Postfix.
+ *
+ * Differs from Postfix:
+ *   - addresses are stored in external (quoted) form: sender `<bad` becomes S `"<bad"@domain`,
+ *     where Postfix stores the internal form `<bad@domain` and quotes only in log lines; logs
+ *     match, only `postcat` of the queue file shows it;
+ *   - canonical maps and masquerading are not applied to header addresses (only to the
+ *     envelope);
+ *   - while master throttles trivial-rewrite, submit() answers WRITE with "4.3.0 Error:
+ *     trivial-rewrite service unavailable" at once instead of waiting (pickup then keeps the
+ *     file; proxymap/unapproved-table-refused).
  */
 import type { CleanupClient, CleanupReply, CleanupRequest, CleanupSource, Logger, TrivialRewriteClient } from '../contracts.ts';
 import { QueueFileWriter } from '../../queue/queue-file.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueClock } from '../../queue/queue-id.ts';
 import { REC } from '../../queue/records.ts';
-import { referenceTables, type OpenTable } from '../trivial-rewrite/maps.ts';
+import { referenceTables, type OpenTable } from '../../global/maps.ts';
 import { AddressMaps, AliasExpansionError } from './address-maps.ts';
 import { headerPass } from './headers.ts';
 import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 
 /** The main.cf view cleanup needs (reference/config MainConfig satisfies it). */
 export interface CleanupParams {
@@ -43,8 +54,6 @@ export interface CleanupParams {
   list(name: string): string[];
 }
 
-/** CLEANUP_STAT_* (cleanup_user.h). */
-export const CLEANUP_STAT = { OK: 0, BAD: 1, WRITE: 2, SIZE: 4, CONT: 8, HOPS: 16, RCPT: 64, PROXY: 128, DEFER: 256 } as const;
 
 export interface CleanupDeps {
   config: CleanupParams;

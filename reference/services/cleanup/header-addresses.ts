@@ -16,7 +16,7 @@
  * "name: a, b;" is a group.
  * Not done here: canonical maps and masquerading of header addresses.
  */
-import { externalize, scan, type Tok } from '../trivial-rewrite/tok822.ts';
+import { externalize, scan, type Tok } from '../../global/tok822.ts';
 import { headerName, splitHeaders } from './headers.ts';
 
 /** Headers with HDR_OPT_SENDER or HDR_OPT_RECIP in Postfix's header_opts table. */

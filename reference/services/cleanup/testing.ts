@@ -11,6 +11,7 @@ import { QueueLayout } from '../../queue/layout.ts';
 import type { Logger } from '../contracts.ts';
 import { createTrivialRewrite } from '../trivial-rewrite/index.ts';
 import { createCleanup } from './cleanup.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 
 export interface RecordingLogger extends Logger {
   lines: string[];
@@ -58,6 +59,6 @@ export async function submitMessage(
     source, sender, content: Buffer.from(content), attributes,
     recipients: recipients.map((address) => ({ address, dsnOrcpt: source === 'smtpd' ? `rfc822;${address}` : undefined })),
   });
-  if (reply.status !== 0) throw new Error(`cleanup status ${reply.status}: ${reply.reason}`);
+  if (reply.status !== CLEANUP_STAT.OK) throw new Error(`cleanup status ${reply.status}: ${reply.reason}`);
   return reply.queueId;
 }

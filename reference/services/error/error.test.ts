@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFileLogger } from '../postlogd/postlogd.ts';
 import type { DeliveryRequest } from '../contracts.ts';
-import { createErrorAgent, splitDsn } from './error.ts';
+import { createErrorAgent } from './error.ts';
+import { splitDsn } from '../../global/dsn-split.ts';
 import { createDiscardAgent } from '../discard/discard.ts';
 
 const req = (nexthop: string): DeliveryRequest => ({

@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import type { MainConfig } from '../../config/index.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import { attrGet, attrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
-import { serveAttrProtocol, type RunningServer } from '../../protocol/server.ts';
-import { MatchList, referenceTables } from '../trivial-rewrite/maps.ts';
+import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
+import { MatchList, referenceTables } from '../../global/maps.ts';
 
 export const FLUSH_STAT_OK = 0;
 export const FLUSH_STAT_FAIL = -1;

@@ -32,6 +32,9 @@ export interface CommandOutcome {
   outcome: 'sent' | 'deferred' | 'bounced';
   dsn: string;
   text: string;
+  /** A failure's diagnostic for the bounce/defer log (pipe_command()'s dsb_unix(): type x-unix). */
+  diagType?: 'x-unix';
+  diagText?: string;
 }
 
 /** <sysexits.h> codes 64..78: DSN and text as Postfix's sys_exits table gives them. */
@@ -78,16 +81,18 @@ export function commandArgv(command: string, shell: string): string[] {
 /** Map a finished command to its outcome, as pipe_command() and deliver_command() do. */
 export function commandOutcome(command: string, code: number | null, signal: string | null, signalNumber: number, output: string, timedOut: boolean): CommandOutcome {
   const withOutput = output ? `. Command output: ${output}` : '';
-  if (timedOut) return { outcome: 'bounced', dsn: '5.3.0', text: `Command time limit exceeded: "${command}"${withOutput}` };
-  if (signal !== null) return { outcome: 'deferred', dsn: '4.3.0', text: `Command died with signal ${signalNumber}: "${command}"${withOutput}` };
+  // dsb_unix(): the diagnostic text is the command's output, or the sys_exits text when it said nothing
+  const failed = (outcome: 'deferred' | 'bounced', dsn: string, text: string, quiet: string): CommandOutcome => ({ outcome, dsn, text, diagType: 'x-unix', diagText: output || quiet });
+  if (timedOut) return failed('bounced', '5.3.0', `Command time limit exceeded: "${command}"${withOutput}`, SYS_EXITS[70][1]);
+  if (signal !== null) return failed('deferred', '4.3.0', `Command died with signal ${signalNumber}: "${command}"${withOutput}`, SYS_EXITS[70][1]);
   if (code === 0) return { outcome: 'sent', dsn: '2.0.0', text: `delivered to command: ${command}` };
   const dsnText = /^([245]\.\d{1,3}\.\d{1,3})(?:[ \t]+|$)(.*)$/.exec(output);
   if (dsnText) {
-    return { outcome: dsnText[1].startsWith('4') ? 'deferred' : 'bounced', dsn: dsnText[1], text: dsnText[2] };
+    return { outcome: dsnText[1].startsWith('4') ? 'deferred' : 'bounced', dsn: dsnText[1], text: dsnText[2], diagType: 'x-unix', diagText: dsnText[2] };
   }
   const known = SYS_EXITS[code ?? -1];
-  if (known) return { outcome: known[0].startsWith('4') ? 'deferred' : 'bounced', dsn: known[0], text: `${known[1]}${withOutput}` };
-  return { outcome: 'bounced', dsn: '5.3.0', text: `Command died with status ${code}: "${command}"${withOutput}` };
+  if (known) return failed(known[0].startsWith('4') ? 'deferred' : 'bounced', known[0], `${known[1]}${withOutput}`, known[1]);
+  return failed('bounced', '5.3.0', `Command died with status ${code}: "${command}"${withOutput}`, `unknown mail system error ${code}`);
 }
 
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGABRT: 6, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };

@@ -48,12 +48,13 @@ function setup(aliasesOf: Record<string, string> | ((drop: string) => Record<str
 describe('local(8) commands and files', () => {
   it('maps exit statuses and output as pipe_command does', () => {
     expect(commandOutcome('c', 0, null, 0, '', false)).toEqual({ outcome: 'sent', dsn: '2.0.0', text: 'delivered to command: c' });
-    expect(commandOutcome('c', 75, null, 0, '', false)).toEqual({ outcome: 'deferred', dsn: '4.3.0', text: 'temporary failure' });
-    expect(commandOutcome('c', 67, null, 0, 'no ', false)).toEqual({ outcome: 'bounced', dsn: '5.1.1', text: 'user unknown. Command output: no ' });
-    expect(commandOutcome('c', 1, null, 0, '', false)).toEqual({ outcome: 'bounced', dsn: '5.3.0', text: 'Command died with status 1: "c"' });
-    expect(commandOutcome('c', 1, null, 0, '4.2.2 mailbox full', false)).toEqual({ outcome: 'deferred', dsn: '4.2.2', text: 'mailbox full' });
-    expect(commandOutcome('c', null, 'SIGKILL', 9, '', false)).toEqual({ outcome: 'deferred', dsn: '4.3.0', text: 'Command died with signal 9: "c"' });
-    expect(commandOutcome('c', null, 'SIGKILL', 9, '', true).text).toBe('Command time limit exceeded: "c"');
+    // a failure carries pipe_command()'s x-unix diagnostic: the output, or the sys_exits text
+    expect(commandOutcome('c', 75, null, 0, '', false)).toEqual({ outcome: 'deferred', dsn: '4.3.0', text: 'temporary failure', diagType: 'x-unix', diagText: 'temporary failure' });
+    expect(commandOutcome('c', 67, null, 0, 'no ', false)).toEqual({ outcome: 'bounced', dsn: '5.1.1', text: 'user unknown. Command output: no ', diagType: 'x-unix', diagText: 'no ' });
+    expect(commandOutcome('c', 1, null, 0, '', false)).toEqual({ outcome: 'bounced', dsn: '5.3.0', text: 'Command died with status 1: "c"', diagType: 'x-unix', diagText: 'unknown mail system error 1' });
+    expect(commandOutcome('c', 1, null, 0, '4.2.2 mailbox full', false)).toEqual({ outcome: 'deferred', dsn: '4.2.2', text: 'mailbox full', diagType: 'x-unix', diagText: 'mailbox full' });
+    expect(commandOutcome('c', null, 'SIGKILL', 9, '', false)).toEqual({ outcome: 'deferred', dsn: '4.3.0', text: 'Command died with signal 9: "c"', diagType: 'x-unix', diagText: 'internal software error' });
+    expect(commandOutcome('c', null, 'SIGKILL', 9, '', true)).toMatchObject({ text: 'Command time limit exceeded: "c"', diagText: 'internal software error' });
     expect(printableOutput(Buffer.from('a\tb\nc\x01'))).toBe('a b c_');
     expect(commandArgv('/usr/bin/tee -a /x', '')).toEqual(['/usr/bin/tee', '-a', '/x']);
     expect(commandArgv('cat > /x', '')).toEqual(['/bin/sh', '-c', 'cat > /x']);

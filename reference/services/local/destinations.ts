@@ -94,7 +94,7 @@ export interface DestinationRequest {
   done: Set<string>;
 }
 
-export type DestinationOutcome = { outcome: 'sent' | 'deferred' | 'bounced'; dsn: string; text: string };
+export type DestinationOutcome = { outcome: 'sent' | 'deferred' | 'bounced'; dsn: string; text: string; diagType?: string; diagText?: string };
 
 const FILTER = '1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 

@@ -12,14 +12,26 @@
  * sendmail -bv (DEL_REQ_FLAG_USR_VRFY): the same expansion, but nothing is written or re-injected;
  * the outcome is logged as status=deliverable ("delivers to mailbox", "forwards to X") or undeliverable.
  * .forward files (forward_path), |command and /file items: see destinations.ts.
+ *
+ * Differs from Postfix (none of these is in a scenario yet):
+ *   - the alias database is always taken as root-owned: commands and files of aliases run with
+ *     default_privs; Postfix uses the database owner's rights when that is not root (the
+ *     reference's tables carry no owner);
+ *   - :include: files do not switch to the include file owner's rights;
+ *   - /file destinations are not dot-locked;
+ *   - a command's stdout and stderr are two pipes merged in arrival order (Postfix: one pipe;
+ *     Node's child_process gives two);
+ *   - a bare command name that cannot be executed falls back to /bin/sh -c (Postfix does the
+ *     same, except for names with "/").
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
 import type { CleanupClient, DeliveryAgent, DeliveryRecipient, DeliveryRequest, DeliveryResult, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
-import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../contracts.ts';
+import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
 import { mailDate } from '../../global/mail-date.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { bareAddress, includeItems, splitAliasItems, unquoteItem } from './alias-items.ts';
 import { createDestinations, splitRecipient, type DestinationSettings, type Expansion } from './destinations.ts';
 import { appendMbox, maildirEntry, mboxEntry, writeMaildir, type Envelope } from './mailbox.ts';
@@ -52,7 +64,7 @@ export interface LocalDeps {
   now?: () => number;
 }
 
-type Outcome = { outcome: RecipientStatus['outcome']; dsn: string; text: string };
+type Outcome = { outcome: RecipientStatus['outcome']; dsn: string; text: string; diagType?: string; diagText?: string };
 
 interface Context {
   req: DeliveryRequest;
@@ -259,7 +271,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
           source: 'local-forward', sender, recipients, content: Buffer.concat([Buffer.from(header, 'latin1'), ctx.msg.content]),
           attributes: attrs, parentQueueId: ctx.req.queueId, arrivalTime: now(),
         });
-        if (reply.status === 0) log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwarded as ${reply.queueId}` });
+        if (reply.status === CLEANUP_STAT.OK) log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwarded as ${reply.queueId}` });
         else log(ctx, ctx.top.address, { outcome: 'deferred', dsn: '4.3.0', text: reply.reason ?? 'cannot forward message' });
       } catch (err) {
         log(ctx, ctx.top.address, { outcome: 'deferred', dsn: '4.3.0', text: `cannot forward message: ${(err as Error).message}` });
@@ -283,7 +295,8 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
         const worst = ctx.results.find((r) => r.outcome === 'deferred') ?? ctx.results.find((r) => r.outcome === 'bounced') ?? ctx.results[0]
           // only duplicates of files or commands delivered earlier in this request: nothing logged
           ?? { outcome: 'sent', dsn: '2.0.0', text: '' };
-        statuses.push({ offset: top.offset, address: top.address, outcome: worst.outcome, dsn: worst.dsn, text: worst.text, relay: 'local' });
+        const diag = worst.diagType === undefined ? {} : { diagType: worst.diagType, diagText: worst.diagText ?? '' };
+        statuses.push({ offset: top.offset, address: top.address, outcome: worst.outcome, dsn: worst.dsn, text: worst.text, relay: 'local', ...diag });
       }
       return { recipients: statuses };
     },

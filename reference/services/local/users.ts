@@ -1,8 +1,9 @@
 /**
- * Local users for local(8) and smtpd's local recipient check: /etc/passwd entries by name
- * (getpwnam), read fresh on each lookup so new users are seen without a restart.
+ * Local users for local(8): /etc/passwd entries by name (getpwnam), read fresh on each lookup
+ * so new users are seen without a restart. The file is read by reference/tables' unix: table,
+ * which smtpd's local recipient check consults as unix:passwd.byname.
  */
-import { readFileSync } from 'node:fs';
+import { passwdLine } from '../../tables/unix.ts';
 
 export interface PasswdEntry {
   name: string;
@@ -13,15 +14,8 @@ export interface PasswdEntry {
 }
 
 export function lookupUser(name: string, passwdFile = '/etc/passwd'): PasswdEntry | undefined {
-  let text: string;
-  try {
-    text = readFileSync(passwdFile, 'utf8');
-  } catch {
-    return undefined;
-  }
-  for (const line of text.split('\n')) {
-    const f = line.split(':');
-    if (f.length >= 7 && f[0] === name) return { name: f[0], uid: Number(f[2]), gid: Number(f[3]), home: f[5], shell: f[6] };
-  }
-  return undefined;
+  const line = passwdLine(name, passwdFile);
+  if (line === undefined) return undefined;
+  const f = line.split(':');
+  return { name: f[0], uid: Number(f[2]), gid: Number(f[3]), home: f[5], shell: f[6] };
 }

@@ -10,7 +10,7 @@ import { postdrop } from '../../commands/postdrop.ts';
 import { postsuper } from '../../commands/postsuper.ts';
 import { markRecipientDone } from '../../queue/queue-file.ts';
 import { createPickup, type Pickup } from './pickup.ts';
-import { serveTrigger, type TriggerServer } from './trigger.ts';
+import { serveTrigger, type TriggerServer } from '../../skeleton/trigger-server.ts';
 
 let fx: QueueFixture | undefined;
 let pickup: Pickup | undefined;
@@ -34,7 +34,7 @@ async function setup(): Promise<{ fx: QueueFixture; etc: string; queued: () => P
 }
 
 function start(f: QueueFixture): Pickup {
-  pickup = createPickup({ config: f.config, layout: f.layout, cleanup: f.cleanup, logger: f.logger, wakeupSeconds: 0 });
+  pickup = createPickup({ config: f.config, layout: f.layout, cleanup: f.cleanup, logger: f.logger });
   return pickup;
 }
 

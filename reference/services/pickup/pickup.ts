@@ -2,9 +2,10 @@
  * pickup: the reference pickup(8) service — local submissions from maildrop/ into the queue.
  *
  * Requests served: wake() (the "W" trigger postdrop sends to public/pickup after it wrote a
- * file; the master's periodic wake-up, master.cf wakeup column, 60 s by default; postqueue -f),
- * plus start()/stop()/idle(). Started by the master; calls cleanup (the message moves on) and
- * nothing else. Follows pickup(8) and src/pickup/pickup.c.
+ * file; the periodic wake-up, master.cf wakeup column, 60 s by default; postqueue -f), plus
+ * start()/stop()/idle(). Runs in the trigger_server model (pickupDaemon below: the socket and
+ * the wake-up timer are reference/skeleton/trigger-server.ts's); calls cleanup (the message
+ * moves on) and nothing else. Follows pickup(8) and src/pickup/pickup.c.
  *
  * Each wake-up scans maildrop/ again and again until a pass removes nothing. For every file
  * that is complete (owner rwx bits, as mail_open_ok checks — postdrop sets 0744 last):
@@ -21,6 +22,11 @@
  *      ("uid=N: no envelope sender") and removed; a cleanup write error keeps it for later.
  * Durable as Postfix: the maildrop file is only removed after cleanup has the queue file, so a
  * crash in between is recovered by the next scan (after restart: at start()).
+ *
+ * Differs from Postfix: when cleanup cannot take a file because trivial-rewrite is throttled,
+ * pickup logs "warning: QID: cleanup service: 4.3.0 Error: trivial-rewrite service
+ * unavailable" and keeps the file; real pickup waits for cleanup without a word (cleanup runs
+ * in-process here and answers at once). Shown by proxymap/unapproved-table-refused.
  */
 import { readFile, stat, unlink } from 'node:fs/promises';
 import type { CleanupClient, CleanupRequest, Logger } from '../contracts.ts';
@@ -28,7 +34,8 @@ import type { QueueLayout } from '../../queue/layout.ts';
 import { isReadyMode, parseQueueFile } from '../../queue/queue-file.ts';
 import { REC } from '../../queue/records.ts';
 import { mailDate } from '../../global/mail-date.ts';
-import { quoteLocal } from '../trivial-rewrite/tok822.ts';
+import { quoteLocal } from '../../global/tok822.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 
 export interface PickupParams {
   get(name: string): string;
@@ -39,8 +46,6 @@ export interface PickupDeps {
   layout: QueueLayout;
   cleanup: CleanupClient;
   logger: Logger;
-  /** Periodic wake-up in seconds (master.cf wakeup column); 0 = none. */
-  wakeupSeconds?: number;
   /** Wall clock in ms. */
   clock?: () => number;
   /** uid of $mail_owner (for requeued files); looked up from /etc/passwd when absent. The
@@ -80,7 +85,6 @@ export function createPickup(deps: PickupDeps): Pickup {
   const clock = deps.clock ?? Date.now;
   let ownerUid = deps.mailOwnerUid;
   let running = false;
-  let timer: NodeJS.Timeout | undefined;
   let scanning: Promise<void> | undefined;
   let again = false;
 
@@ -145,7 +149,7 @@ export function createPickup(deps: PickupDeps): Pickup {
       flags: { bounceOnError: true },
     };
     const reply = await handle.submit(req);
-    if (reply.status !== 0) {
+    if (reply.status !== CLEANUP_STAT.OK) {
       logger.warning(SERVICE, `${id}: cleanup service: ${reply.reason ?? `status ${reply.status}`}`);
       return 'kept';
     }
@@ -196,16 +200,10 @@ export function createPickup(deps: PickupDeps): Pickup {
   return {
     async start() {
       running = true;
-      const every = deps.wakeupSeconds ?? 60;
-      if (every > 0) {
-        timer = setInterval(wake, every * 1000);
-        timer.unref();
-      }
       wake();
     },
     async stop() {
       running = false;
-      if (timer) clearInterval(timer);
       await scanning;
     },
     wake,

@@ -68,6 +68,8 @@ export interface DeliveryLogEntry {
   status: string;
   text: string;
   times: DeliveryTimes;
+  /** Which use of its SMTP connection this delivery was (1 = a new connection; logged from 2 on). */
+  connUse?: number;
 }
 
 const secs = (a: number, b: number): number => Math.max(0, (a - b) / 1000);
@@ -96,6 +98,8 @@ export function formatDeliveryLine(e: DeliveryLogEntry): string {
   let line = `${e.queueId}: to=<${e.to}>`;
   if (e.origTo && e.origTo.toLowerCase() !== e.to.toLowerCase()) line += `, orig_to=<${e.origTo}>`;
   line += `, relay=${e.relay}`;
+  // log_adhoc(): ", conn_use=N" when the session was used before (reuse_count + 1)
+  if (e.connUse !== undefined && e.connUse > 1) line += `, conn_use=${e.connUse}`;
   line += `, delay=${formatDelay(delay)}, delays=${[p, a, s, x].map((v) => formatDelay(v)).join('/')}`;
   line += `, dsn=${e.dsn}, status=${e.status} (${e.text})`;
   return line;

@@ -6,7 +6,7 @@
  *
  * with the local time (strftime "%b %d %H:%M:%S", day zero-padded, as msg_logger(3) writes it;
  * reference/global/mail-date.ts) and only the first label of
- * $myhostname. The same parser (harness/observe) reads lines from both targets.
+ * $myhostname. The harness reads lines of both targets with one parser.
  */
 
 import { logTimestamp } from '../../global/mail-date.ts';

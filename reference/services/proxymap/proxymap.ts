@@ -4,16 +4,17 @@
  * Requests served (Postfix 3.7 wire format, postfix-internals.md §3.1): open, lookup, update,
  * delete, sequence, each answered with a status — 0 OK, 1 NOKEY, 2 RETRY, 3 BAD, 4 DENY,
  * 5 CONFIG. Asked by any service whose main.cf names a `proxy:type:name` table (here: through
- * reference/tables' ProxyClient, or harness/clients/proxymap.ts over the socket), and by verify
+ * reference/tables' ProxyClient, or any attribute-protocol client over the socket), and by verify
  * for a proxy: address_verify_map. Follows proxymap(8): the `proxymap` service serves only
  * the tables listed as proxy:… in proxy_read_maps and refuses update/delete; `proxywrite`
  * serves only those in proxy_write_maps; a refusal is logged with the hint Postfix gives; one
  * open table is shared per table name and case-folding mode; DICT_FLAG_FOLD_FIX in a request
  * lowercases the key of a fixed-string table.
  *
- * Writable tables (btree:, hash:, lmdb: opened through proxywrite) are kept by the reference in
- * a JSON file beside the named path (<path>.twinpost.json), not in Berkeley DB / LMDB format:
- * the reference has no writer for those formats. Read-only tables come from reference/tables
+ * Differs from Postfix: writable tables (btree:, hash:, lmdb: opened through proxywrite) are
+ * kept in a JSON file beside the named path (<path>.twinpost.json), not in Berkeley DB / LMDB
+ * format: the reference has no writer for those formats (verify/cache-survives-restart keeps
+ * its cache there). Read-only tables come from reference/tables
  * (pgsql: among them). `sequence` works on writable tables, texthash: and inline: (in
  * file order; Postfix walks the latter two in its hash-table order).
  */
@@ -21,26 +22,26 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { MainConfig } from '../../config/index.ts';
 import { splitList } from '../../config/index.ts';
 import {
-  openTable, PROXY_STAT_BAD, PROXY_STAT_CONFIG, PROXY_STAT_DENY, PROXY_STAT_NOKEY, PROXY_STAT_OK, PROXY_STAT_RETRY, type Table,
+  DICT_FLAG_FIXED, DICT_FLAG_FOLD_FIX, DICT_FLAG_MULTI_WRITER, DICT_FLAG_PATTERN, DICT_FLAG_TRY0NULL, DICT_FLAG_TRY1NULL,
+  isPatternType, openTable, PROXY_STAT_BAD, PROXY_STAT_CONFIG, PROXY_STAT_DENY, PROXY_STAT_NOKEY, PROXY_STAT_OK, PROXY_STAT_RETRY,
+  type Table,
 } from '../../tables/index.ts';
 import { attrGet, attrInt, parseAttrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
-import { serveAttrProtocol, type RunningServer } from '../../protocol/server.ts';
+import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
 import type { Logger } from '../contracts.ts';
 
 // The status codes are dict_proxy.h's, shared with the client side in reference/tables.
 export { PROXY_STAT_OK, PROXY_STAT_NOKEY, PROXY_STAT_RETRY, PROXY_STAT_BAD, PROXY_STAT_DENY, PROXY_STAT_CONFIG };
 
-const DICT_FLAG_FIXED = 16;
-const DICT_FLAG_PATTERN = 32;
-const DICT_FLAG_FOLD_FIX = 16384;
-
 /**
- * The dict flags a freshly opened table reports to `open` (observed on 3.7.11): fixed tables
- * 16, pattern tables 32, lmdb 262172 (FIXED|TRY0NULL|TRY1NULL|MULTI_WRITER), a table that
- * cannot be opened 32 (Postfix's surrogate).
+ * The dict flags a freshly opened table reports to `open` (observed on 3.7.11): FIXED or
+ * PATTERN as the table type says (reference/tables), lmdb FIXED|TRY0NULL|TRY1NULL|MULTI_WRITER;
+ * a table that cannot be opened PATTERN (Postfix's surrogate).
  */
-const OPEN_FLAGS: Record<string, number> = { pgsql: 16, texthash: 16, inline: 16, static: 16, lmdb: 262172, btree: 16, hash: 16, regexp: 32, pcre: 32, cidr: 32 };
-const PATTERN_TYPES = new Set(['regexp', 'pcre', 'cidr', 'static']);
+function openFlags(type: string): number {
+  if (type === 'lmdb') return DICT_FLAG_FIXED | DICT_FLAG_TRY0NULL | DICT_FLAG_TRY1NULL | DICT_FLAG_MULTI_WRITER;
+  return isPatternType(type) ? DICT_FLAG_PATTERN : DICT_FLAG_FIXED;
+}
 const WRITABLE_TYPES = new Set(['btree', 'hash', 'lmdb']);
 const SEQUENCE_TYPES = new Set(['texthash', 'inline']);
 
@@ -157,16 +158,16 @@ export function createProxymap(deps: ProxymapDeps): Proxymap {
     }
     return t;
   };
-  const foldKey = (type: string, flags: number, key: string) => ((flags & DICT_FLAG_FOLD_FIX) && !PATTERN_TYPES.has(type) ? key.toLowerCase() : key);
+  const foldKey = (type: string, flags: number, key: string) => ((flags & DICT_FLAG_FOLD_FIX) && !isPatternType(type) ? key.toLowerCase() : key);
 
   return {
     async open(table, flags) {
       const f = find(table);
       if (typeof f === 'number') return { status: f, flags: 0 };
-      if (isWritable(f.type)) return { status: PROXY_STAT_OK, flags: OPEN_FLAGS[f.type] ?? DICT_FLAG_FIXED };
+      if (isWritable(f.type)) return { status: PROXY_STAT_OK, flags: openFlags(f.type) };
       try {
         await readTable(f.table, flags);
-        return { status: PROXY_STAT_OK, flags: OPEN_FLAGS[f.type] ?? DICT_FLAG_FIXED };
+        return { status: PROXY_STAT_OK, flags: openFlags(f.type) };
       } catch {
         return { status: PROXY_STAT_OK, flags: DICT_FLAG_PATTERN };
       }

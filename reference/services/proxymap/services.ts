@@ -6,8 +6,8 @@
  */
 import type { MainConfig } from '../../config/index.ts';
 import { privateSocket } from '../../protocol/sockets.ts';
-import type { RunningServer } from '../../protocol/server.ts';
-import type { ProxyClient } from '../../tables/index.ts';
+import type { RunningServer } from '../../skeleton/multi-server.ts';
+import { DICT_FLAG_FOLD_FIX, DICT_FLAG_LOCK, type ProxyClient } from '../../tables/index.ts';
 import type { Logger } from '../contracts.ts';
 import { createProxymap, PROXY_STAT_DENY, serveProxymap, WritableTables, type Proxymap } from './proxymap.ts';
 
@@ -30,7 +30,7 @@ export interface ProxymapServices {
 export class ProxyTableDenied extends Error {}
 
 /** DICT_FLAG_LOCK | DICT_FLAG_FOLD_FIX, the flags trivial-rewrite's maps open a table with. */
-const OPEN_FLAGS = 0x40 | 16384;
+const OPEN_FLAGS = DICT_FLAG_LOCK | DICT_FLAG_FOLD_FIX;
 
 export async function startProxymapServices(opts: { config: MainConfig; queueDirectory: string; logger?: Logger; listen?: boolean }): Promise<ProxymapServices> {
   const writable = new WritableTables();

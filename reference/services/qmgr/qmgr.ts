@@ -24,22 +24,29 @@
  * Reading a message removes its defer log (defer/QID), so the log only describes the latest
  * attempt. On start, files left in active/ by a crash go back to incoming/ with their mtime
  * set to now (due at once) and are scheduled again.
+ *
+ * Differs from Postfix: recipients qmgr defers itself (no agent for the transport,
+ * defer_transports, a dead destination) are not added to flush(8)'s per-site logs, so a later
+ * ETRN does not list them; agents' deferrals are (flush/agent.ts). No scenario shows it yet.
  */
 import { stat, unlink, utimes } from 'node:fs/promises';
 import type { DeliveryAgent, DeliveryRecipient, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
-import { DEL_REQ_FLAG_USR_VRFY, RESOLVE_FLAG_FAIL, deliveryStatusWord } from '../contracts.ts';
+import { DEL_REQ_FLAG_CONN_LOAD, DEL_REQ_FLAG_CONN_STORE, DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
+import { RESOLVE_FLAG_FAIL } from '../../global/resolve-clnt.ts';
+import { MAIL_ATTR_TRACE_FLAGS } from '../../global/mail-proto.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import { MODE_FORCED_EXPIRE, isReadyMode, markRecipientDone, readQueueFile, updateWarnTime, type QueueMessage } from '../../queue/queue-file.ts';
 import type { BounceService } from '../bounce/bounce.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
-import { internalize, scan } from '../trivial-rewrite/tok822.ts';
+import { internalize, scan } from '../../global/tok822.ts';
 
 export interface QmgrParams {
   get(name: string): string;
   int(name: string): number;
   time(name: string): number;
   list(name: string): string[];
-  has?(name: string): boolean;
+  /** Does main.cf (or its defaults) know this parameter? */
+  has(name: string): boolean;
 }
 
 export interface QmgrDeps {
@@ -64,6 +71,12 @@ export interface Qmgr {
 }
 
 const SERVICE = 'qmgr';
+/**
+ * Who logs a recipient qmgr defers without a delivery attempt (dead destination, defer_transports,
+ * transport unavailable, resolver failure): qmgr redirects it to the retry service
+ * (QMGR_REDIRECT to MAIL_SERVICE_RETRY), which is error(8), so the line is error's.
+ */
+const RETRY_LOGGER = 'error';
 
 interface Batch {
   transport: string;
@@ -107,6 +120,10 @@ class Gate {
   get backlog(): number {
     return this.waiting.length;
   }
+  /** Deliveries running now (inside run(), the caller's own included). */
+  get running(): number {
+    return this.busy;
+  }
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.busy >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
     this.busy++;
@@ -120,7 +137,7 @@ class Gate {
 }
 
 /** The message's trace_flags (sendmail -bv: DEL_REQ_FLAG_USR_VRFY), 0 when absent. */
-const traceFlagsOf = (msg: QueueMessage): number => Number.parseInt(msg.attributes.trace_flags ?? '0', 10) || 0;
+const traceFlagsOf = (msg: QueueMessage): number => Number.parseInt(msg.attributes[MAIL_ATTR_TRACE_FLAGS] ?? '0', 10) || 0;
 
 async function removeIfPresent(path: string): Promise<void> {
   try {
@@ -146,10 +163,12 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
   /** Per-transport parameter with the default_* fallback (e.g. smtp_destination_recipient_limit). */
   function transportParam(transport: string, suffix: string): number {
     const name = `${transport}_${suffix}`;
-    try {
-      if (!cfg.has || cfg.has(name)) return cfg.int(name);
-    } catch { /* not a known parameter */ }
-    return cfg.int(`default_${suffix}`);
+    return cfg.int(cfg.has(name) ? name : `default_${suffix}`);
+  }
+
+  /** A file another process moved or removed since the directory was listed is skipped, as qmgr_scan does; other errors are logged. */
+  function skipQueueFile(queue: string, id: string, err: unknown): void {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') logger.warning(SERVICE, `${queue}/${id}: ${(err as Error).message}`);
   }
 
   function schedule(task: () => Promise<void>): void {
@@ -172,7 +191,8 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
       let st;
       try {
         st = await stat(layout.pathOf(queue, id));
-      } catch {
+      } catch (err) {
+        skipQueueFile(queue, id, err);
         continue;
       }
       if (!isReadyMode(st.mode)) continue;
@@ -181,7 +201,8 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
       const forced = (st.mode & MODE_FORCED_EXPIRE) !== 0;
       try {
         await layout.move(id, queue, 'active');
-      } catch {
+      } catch (err) {
+        skipQueueFile(queue, id, err);
         inFlight.delete(id);
         continue;
       }
@@ -197,7 +218,7 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
   }
 
   async function deferNow(msg: QueueMessage, id: string, r: DeliveryRecipient, batch: Batch, dsn: string, text: string): Promise<RecipientStatus> {
-    logger.info(SERVICE, formatDeliveryLine({
+    logger.info(RETRY_LOGGER, formatDeliveryLine({
       queueId: id, to: r.address, origTo: r.origTo, relay: 'none', dsn, status: deliveryStatusWord(traceFlagsOf(msg), 'deferred'), text,
       times: { arrival: msg.arrivalTime, active: clock(), done: clock() },
     }));
@@ -205,15 +226,31 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
   }
 
   /**
-   * On-demand connection caching (qmgr_entry.c): CONN_STORE (4096) while more deliveries to the
-   * same destination wait, CONN_LOAD (2048) when the previous delivery there was told to store.
+   * On-demand connection caching, per destination queue as qmgr_entry_select() does it: once a
+   * delivery is selected within a second of the previous one finishing (back to back), every
+   * later request carries CONN_STORE and CONN_LOAD; CONN_STORE is dropped again
+   * when a delivery is neither concurrent with another nor back to back (CONN_LOAD stays, so
+   * cached sessions are still used). The state goes with the in-core queue: when a destination
+   * has nothing waiting or running, qmgr discards it (qmgr_entry_done → qmgr_queue_done).
    */
-  const stored = new Map<string, boolean>();
+  const caching = new Map<string, { flags: number; lastDone: number }>();
+  const CONN_MASK = DEL_REQ_FLAG_CONN_STORE | DEL_REQ_FLAG_CONN_LOAD;
+  const seconds = () => Math.floor(clock() / 1000);
   function connectionFlags(key: string, gate: Gate): number {
-    const store = gate.backlog > 0;
-    const flags = (store ? 4096 : 0) | (stored.get(key) ? 2048 : 0);
-    stored.set(key, store);
-    return flags;
+    const q = caching.get(key) ?? { flags: 0, lastDone: 0 };
+    caching.set(key, q);
+    const backToBack = q.lastDone + 1 >= seconds();
+    if (!(q.flags & DEL_REQ_FLAG_CONN_STORE)) {
+      if (backToBack) q.flags |= CONN_MASK;
+    } else if (!(gate.running > 1 || backToBack)) {
+      q.flags &= ~DEL_REQ_FLAG_CONN_STORE;
+    }
+    return q.flags;
+  }
+  function deliveryDone(key: string, gate: Gate): void {
+    const q = caching.get(key);
+    if (q) q.lastDone = seconds();
+    if (gate.running <= 1 && gate.backlog === 0) caching.delete(key);
   }
 
   async function deliverBatch(id: string, msg: QueueMessage, path: string, batch: Batch, activeTime: number, traceFlags: number): Promise<RecipientStatus[]> {
@@ -236,10 +273,16 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
       gates.set(key, gate);
     }
     const g = gate;
-    const result = await gate.run(() => agent.deliver({
-      queueId: id, queueFile: path, transport: batch.transport, nexthop: batch.nexthop, sender: msg.sender,
-      recipients: batch.recipients, arrivalTime: msg.arrivalTime, activeTime, flags: connectionFlags(key, g) | traceFlags,
-    }));
+    const result = await gate.run(async () => {
+      try {
+        return await agent.deliver({
+          queueId: id, queueFile: path, transport: batch.transport, nexthop: batch.nexthop, sender: msg.sender,
+          recipients: batch.recipients, arrivalTime: msg.arrivalTime, activeTime, flags: connectionFlags(key, g) | traceFlags,
+        });
+      } finally {
+        deliveryDone(key, g);
+      }
+    });
     if (result.destinationFailed) {
       const reason = result.recipients.find((r) => r.outcome === 'deferred')?.text ?? 'destination failed';
       dead.set(key, { until: clock() + cfg.time('minimal_backoff_time') * 1000, reason });

@@ -11,7 +11,7 @@
  * returns a connection of the first bound endpoint that has one. Every ttl is capped at
  * connection_cache_ttl_limit. An idle connection whose ttl runs out is closed by the cache.
  *
- * Divergence from Postfix, on purpose: Postfix's scache is a separate process and receives the
+ * Differs from Postfix, on purpose: Postfix's scache is a separate process and receives the
  * connection as a file descriptor (SCM_RIGHTS); Node cannot pass descriptors without a native
  * addon, so the reference keeps the cache in the delivery agents' process and stores the
  * connection object itself. Observable behaviour at the SMTP peer is the same.

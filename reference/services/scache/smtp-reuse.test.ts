@@ -1,6 +1,7 @@
 /** smtp connection reuse decisions: on-demand flags, destinations, count and time limits. */
 import { describe, expect, it } from 'vitest';
-import { createSmtpReuse, DEL_REQ_FLAG_CONN_LOAD, DEL_REQ_FLAG_CONN_STORE, type ReusableSession } from './smtp-reuse.ts';
+import { createSmtpReuse, type ReusableSession } from './smtp-reuse.ts';
+import { DEL_REQ_FLAG_CONN_LOAD, DEL_REQ_FLAG_CONN_STORE } from '../../global/deliver-request.ts';
 
 const base = { onDemand: true, destinations: [], cacheTimeLimit: 2, reuseTimeLimit: 300, reuseCountLimit: 0 };
 const session = (connectedAt = 10_000): ReusableSession<string> => ({ conn: 'c', features: new Set(['PIPELINING']), endpoint: { name: 'h', addr: '127.0.0.1', port: 25 }, connectedAt, reuseCount: 0 });

@@ -8,12 +8,13 @@
  * (connect second + limit < second of the last I/O; Postfix compares whole seconds).
  * Sessions are cached under their destination (transport + nexthop) and endpoint
  * (transport + address + port). Used by reference/services/smtp.
+ *
+ * Differs from Postfix: smtp_connection_cache_destinations is matched against the nexthop text
+ * as text (Postfix matches it as a string list, tables and patterns included). No scenario
+ * shows it yet.
  */
 import { createScache, type Scache } from './scache.ts';
-
-/** DEL_REQ_FLAG_CONN_LOAD / CONN_STORE (deliver_request.h). */
-export const DEL_REQ_FLAG_CONN_LOAD = 2048;
-export const DEL_REQ_FLAG_CONN_STORE = 4096;
+import { DEL_REQ_FLAG_CONN_LOAD, DEL_REQ_FLAG_CONN_STORE } from '../../global/deliver-request.ts';
 
 export interface ReusableSession<C> {
   conn: C;
@@ -37,6 +38,8 @@ export interface ReuseSettings {
 export interface SmtpReuse<C> {
   /** A cached session for this delivery (its reuse count already incremented), or undefined. */
   take(req: { flags: number; transport: string; nexthop: string }): ReusableSession<C> | undefined;
+  /** Whether keep() would cache the session now (smtp(8) knows it before its last commands: QUIT or not). */
+  wouldKeep(req: { flags: number; transport: string; nexthop: string }, s: ReusableSession<C>, lastIo: number): boolean;
   /** After a delivery: true = the session went into the cache (do not QUIT or close it). */
   keep(req: { flags: number; transport: string; nexthop: string }, s: ReusableSession<C>, lastIo: number): boolean;
   close(): void;
@@ -46,6 +49,11 @@ export function createSmtpReuse<C>(settings: ReuseSettings, scacheOpts: { ttlLim
   const cache: Scache<ReusableSession<C>> = createScache({ ttlLimit: scacheOpts.ttlLimit, closeConnection: (s) => scacheOpts.closeConnection(s.conn) });
   const always = (nexthop: string) => settings.destinations.some((d) => d === nexthop || `[${d}]` === nexthop.replace(/:\d+$/, '') || d === nexthop.replace(/^\[|\](:\d+)?$/g, ''));
   const destLabel = (r: { transport: string; nexthop: string }) => `${r.transport}\n${r.nexthop}`;
+  const wouldKeep = (req: { flags: number; nexthop: string }, s: ReusableSession<C>, lastIo: number): boolean => {
+    if (!((settings.onDemand && req.flags & DEL_REQ_FLAG_CONN_STORE) || always(req.nexthop))) return false;
+    if (settings.reuseCountLimit > 0 && s.reuseCount >= settings.reuseCountLimit) return false;
+    return Math.floor(s.connectedAt / 1000) + settings.reuseTimeLimit >= Math.floor(lastIo / 1000);
+  };
   return {
     take(req) {
       if (!((settings.onDemand && req.flags & DEL_REQ_FLAG_CONN_LOAD) || always(req.nexthop))) return undefined;
@@ -54,10 +62,9 @@ export function createSmtpReuse<C>(settings: ReuseSettings, scacheOpts: { ttlLim
       hit.conn.reuseCount++;
       return hit.conn;
     },
+    wouldKeep,
     keep(req, s, lastIo) {
-      if (!((settings.onDemand && req.flags & DEL_REQ_FLAG_CONN_STORE) || always(req.nexthop))) return false;
-      if (settings.reuseCountLimit > 0 && s.reuseCount >= settings.reuseCountLimit) return false;
-      if (Math.floor(s.connectedAt / 1000) + settings.reuseTimeLimit < Math.floor(lastIo / 1000)) return false;
+      if (!wouldKeep(req, s, lastIo)) return false;
       const endp = `${req.transport}\n${s.endpoint.addr}\n${s.endpoint.port}`;
       cache.saveEndp(settings.cacheTimeLimit, endp, '', s);
       cache.saveDest(settings.cacheTimeLimit, destLabel(req), '', endp);

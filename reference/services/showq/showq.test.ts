@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parsePostqueueJson } from '../../../harness/observe/postqueue.ts';
 import { QueueLayout } from '../../queue/layout.ts';
 import { startRealPostfix, swaksSend, waitFor, type RealPostfix } from '../../queue/testing/real-postfix.ts';
-import { formatJson, formatText, showq } from './showq.ts';
+import { formatJson, formatText, messageSize, showq } from './showq.ts';
 
 const run = promisify(execFile);
 let pf: RealPostfix | undefined;
@@ -33,5 +33,14 @@ describe('showq', () => {
     expect(formatJson(mine)).toBe(realJson);
     expect(mine.find((e) => e.queue_id === b)?.queue_name).toBe('hold');
     expect(formatText(mine)).toBe(await pf.postqueue('-p'));
+  });
+});
+
+describe('messageSize', () => {
+  it('is the SIZE record outside maildrop, the file size in maildrop or without a record', () => {
+    expect(messageSize('deferred', 416, 900)).toBe(416);
+    expect(messageSize('maildrop', 416, 125)).toBe(125);
+    expect(messageSize('incoming', undefined, 300)).toBe(300);
+    expect(messageSize('active', 0, 300)).toBe(300);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * showq: the reference queue lister (showq(8)), with postqueue(1)'s two renderings.
  *
- * Requests served: showq(layout) → one QueueEntry per queue file (harness/observe/postqueue.ts,
+ * Requests served: showq(layout) → one QueueEntry per queue file (reference/queue/listing.ts,
  * the `postqueue -j` shape), scanning maildrop, active, incoming, deferred, hold in that order
  * and only complete files (owner-execute bit). Recipients: those in the defer/ log first, with
  * their delay_reason, then the other pending R records; delivered (D) ones are left out. A null
@@ -9,7 +9,7 @@
  * `postqueue -p` print (showq_json.c, showq_compat.c). Called by the reference target's queue().
  */
 import { stat } from 'node:fs/promises';
-import type { QueueEntry, QueueRecipient } from '../../../harness/observe/postqueue.ts';
+import type { QueueEntry, QueueRecipient } from '../../queue/listing.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import { MODE_FORCED_EXPIRE, isReadyMode, readQueueFile } from '../../queue/queue-file.ts';
 import { readLog } from '../bounce/logfile.ts';
@@ -45,12 +45,20 @@ export async function showq(layout: QueueLayout, emptyAddress = 'MAILER-DAEMON')
       }
       out.push({
         queue_name: queue, queue_id: id, arrival_time: Math.floor(msg.arrivalTime / 1000),
-        message_size: msg.size.messageSize, forced_expire: (st.mode & MODE_FORCED_EXPIRE) !== 0,
+        message_size: messageSize(queue, msg.size.messageSize, st.size), forced_expire: (st.mode & MODE_FORCED_EXPIRE) !== 0,
         sender: msg.sender || emptyAddress, recipients,
       });
     }
   }
   return out;
+}
+
+/**
+ * showq_report(): the size from the SIZE record, except in maildrop (postdrop writes none, and
+ * a record there is not trusted) or without a valid one: then the file's size.
+ */
+export function messageSize(queue: string, recorded: number | undefined, fileSize: number): number {
+  return queue !== 'maildrop' && recorded !== undefined && recorded > 0 ? recorded : fileSize;
 }
 
 /** showq_json.c string quoting: \" \\ and \b \f \n \r \t short forms, other controls as \uXXXX. */

@@ -4,6 +4,7 @@
  * the lines joined with a space.
  */
 import { connect, type Socket } from 'node:net';
+import { SocketInput } from '../../global/socket-input.ts';
 
 export interface SmtpReply {
   code: number;
@@ -20,30 +21,12 @@ export class ConnectError extends Error {
 }
 
 export class SmtpConnection {
-  private buf = '';
-  private waiter: (() => void) | undefined;
-  private closed = false;
+  private readonly input: SocketInput;
   readonly localPort: number;
 
   private constructor(private readonly socket: Socket, private readonly timeoutMs: number) {
     this.localPort = socket.localPort ?? 0;
-    socket.setEncoding('latin1');
-    socket.on('data', (d: string) => {
-      this.buf += d;
-      this.wake();
-    });
-    const end = (): void => {
-      this.closed = true;
-      this.wake();
-    };
-    socket.on('close', end);
-    socket.on('error', end);
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
+    this.input = new SocketInput(socket, ['close', 'error']);
   }
 
   static open(host: string, port: number, timeoutMs: number): Promise<SmtpConnection> {
@@ -66,28 +49,20 @@ export class SmtpConnection {
   }
 
   write(text: string): void {
-    if (!this.closed) this.socket.write(text, 'latin1');
+    if (!this.input.ended) this.socket.write(text, 'latin1');
   }
 
   /** Read one reply; throws on timeout or a lost connection. */
   async read(): Promise<SmtpReply> {
     const lines: string[] = [];
     for (;;) {
-      const nl = this.buf.indexOf('\n');
+      const nl = this.input.buf.indexOf(0x0a);
       if (nl < 0) {
-        if (this.closed) throw new Error('lost connection');
-        const ok = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), this.timeoutMs);
-          this.waiter = () => {
-            clearTimeout(timer);
-            resolve(true);
-          };
-        });
-        if (!ok) throw new Error('conversation timed out');
+        if (this.input.ended) throw new Error('lost connection');
+        if (!(await this.input.wait(this.timeoutMs))) throw new Error('conversation timed out');
         continue;
       }
-      const line = this.buf.slice(0, nl).replace(/\r$/, '');
-      this.buf = this.buf.slice(nl + 1);
+      const line = this.input.take(nl, 1).replace(/\r$/, '');
       lines.push(line);
       if (!/^\d{3}-/.test(line)) break;
     }

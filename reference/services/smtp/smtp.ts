@@ -16,7 +16,8 @@ import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { readQueueFile } from '../../queue/queue-file.ts';
 import type { DeliveryAgent, DeliveryRequest, DeliveryResult, DeliveryRecipient, Logger, RecipientStatus } from '../contracts.ts';
-import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../contracts.ts';
+import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
+import { dsnNotifyWords } from '../../global/dsn-mask.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from './client.ts';
 import { parseNexthop } from './nexthop.ts';
@@ -35,7 +36,7 @@ export interface SmtpAgentOptions {
   /** smtp_line_length_limit (998). */
   lineLengthLimit?: number;
   now?: () => number;
-  /** Connection reuse through scache (L): sessions taken from and left in the cache. */
+  /** Connection reuse through scache: sessions taken from and left in the cache. */
   reuse?: SmtpReuse<SmtpConnection>;
 }
 
@@ -47,7 +48,6 @@ interface Endpoint {
 
 type Stage = 'MAIL FROM' | 'RCPT TO' | 'DATA' | 'end of DATA' | 'initial greeting' | 'EHLO' | 'HELO';
 
-const DSN_NOTIFY_WORDS: [number, string][] = [[1, 'NEVER'], [2, 'SUCCESS'], [4, 'FAILURE'], [8, 'DELAY']];
 
 /** RFC 3461 xtext encoding for ORCPT. */
 function xtext(s: string): string {
@@ -78,6 +78,21 @@ export function dataBytes(content: Buffer, lineLimit: number): string {
   return out.map((l) => l + '\r\n').join('') + '.\r\n';
 }
 
+/**
+ * End a session that is not cached: QUIT, after an RSET when the transaction stopped before the
+ * message content (MAIL or every RCPT refused, DATA refused): smtp_proto.c's ABORT state. With
+ * PIPELINING the two go in one write.
+ */
+async function quit(conn: SmtpConnection, abort: boolean, pipelining: boolean): Promise<void> {
+  if (abort && !pipelining) {
+    conn.write('RSET\r\n');
+    await conn.read().catch(() => undefined);
+  }
+  conn.write(`${abort && pipelining ? 'RSET\r\n' : ''}QUIT\r\n`);
+  if (abort && pipelining) await conn.read().catch(() => undefined);
+  await conn.read().catch(() => undefined);
+}
+
 export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
   const now = opts.now ?? Date.now;
   const connectTimeout = opts.connectTimeoutMs ?? 30_000;
@@ -101,11 +116,13 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       let connected: number | undefined;
       let relay = 'none';
       let mtaName: string | undefined;
+      let connUse = 1;
       const report = (r: DeliveryRecipient, outcome: RecipientStatus['outcome'], dsn: string, text: string, reply?: SmtpReply): void => {
         const status = deliveryStatusWord(req.flags, outcome);
         opts.logger.info(opts.logService, formatDeliveryLine({
           queueId: req.queueId, to: r.address, origTo: r.origTo, relay, dsn, status, text,
           times: { arrival: req.arrivalTime, active: req.activeTime, handoff, connected, done: now() },
+          connUse,
         }));
         const diag = reply && mtaName ? { diagType: 'smtp', diagText: reply.text, mtaType: 'dns', mtaName } : {};
         results.push({ offset: r.offset, address: r.address, outcome, dsn, text, relay, ...diag });
@@ -148,6 +165,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       let pending = [...req.recipients];
       let where = ''; // what the client was doing, for smtp_stream_except() texts
       const session: ReusableSession<SmtpConnection> = reused ?? { conn, features: new Set(), endpoint: ep, connectedAt: now(), reuseCount: 0 };
+      connUse = session.reuseCount + 1;
       let cached = false;
       try {
         let features = session.features;
@@ -184,7 +202,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         if (dsn && msg.attributes.envelope_id) mail += ` ENVID=${xtext(msg.attributes.envelope_id)}`;
         const rcptCommands = req.recipients.map((r) => {
           let c = `RCPT TO:<${r.address}>`;
-          if (dsn && r.dsnNotify) c += ` NOTIFY=${DSN_NOTIFY_WORDS.filter(([b]) => r.dsnNotify! & b).map(([, w]) => w).join(',')}`;
+          if (dsn && r.dsnNotify) c += ` NOTIFY=${dsnNotifyWords(r.dsnNotify).join(',')}`;
           if (dsn) {
             if (r.dsnOrcpt) c += ` ORCPT=${r.dsnOrcpt}`;
             else if (r.origTo) c += ` ORCPT=rfc822;${xtext(r.origTo)}`;
@@ -195,7 +213,12 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         const verifyOnly = (req.flags & DEL_REQ_FLAG_USR_VRFY) !== 0;
         const accepted: DeliveryRecipient[] = [];
         const lastRcpt = new Map<number, SmtpReply>();
-        if (pipelining) conn.write([mail, ...rcptCommands, ...(verifyOnly ? [] : ['DATA'])].map((c) => c + '\r\n').join(''));
+        let contentSent = false;
+        // A probe pipelines its RSET, and its QUIT when the session will not be cached, with MAIL
+        // and RCPT (smtp_proto.c sends ahead everything it does not have to wait for).
+        const probeQuits = verifyOnly && pipelining && !(opts.reuse?.wouldKeep(req, session, now()) ?? false);
+        const probeEnd = verifyOnly ? ['RSET', ...(probeQuits ? ['QUIT'] : [])] : ['DATA'];
+        if (pipelining) conn.write([mail, ...rcptCommands, ...probeEnd].map((c) => c + '\r\n').join(''));
         else conn.write(mail + '\r\n');
         where = 'sending MAIL FROM';
         const mailReply = await conn.read();
@@ -221,7 +244,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           // sendmail -bv: an accepted RCPT is the answer; no DATA, RSET ends the transaction.
           for (const r of pending) report(r, 'sent', dsnOf(lastRcpt.get(r.offset)!), lastRcpt.get(r.offset)!.text, lastRcpt.get(r.offset));
           pending = [];
-          conn.write('RSET\r\n');
+          if (!pipelining) conn.write('RSET\r\n');
           where = 'sending RSET';
           await conn.read();
         }
@@ -234,6 +257,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
               failAll(pending, dsnOf(dataReply), said(dataReply, 'DATA'), dataReply);
               pending = [];
             } else {
+              contentSent = true;
               conn.write(dataBytes(msg.content, opts.lineLengthLimit ?? 998));
               where = 'sending end of data -- message may be sent more than once';
               const done = await conn.read();
@@ -244,10 +268,11 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
             }
           }
         }
-        cached = opts.reuse?.keep(req, session, now()) ?? false;
-        if (!cached) {
-          conn.write('QUIT\r\n');
+        if (probeQuits) {
           await conn.read().catch(() => undefined);
+        } else {
+          cached = opts.reuse?.keep(req, session, now()) ?? false;
+          if (!cached) await quit(conn, !verifyOnly && !contentSent, pipelining);
         }
       } catch (err) {
         // smtp_stream_except(): the remaining recipients are deferred with where it happened.

@@ -4,7 +4,7 @@
  * with strict_rfc821_envelopes = no), the "non-SMTP command" test for
  * smtpd_forbidden_commands, and the escape() used when logging raw client bytes.
  */
-import { internalize, quoteLocal, scan } from '../trivial-rewrite/tok822.ts';
+import { internalize, quoteLocal, scan } from '../../global/tok822.ts';
 
 export interface ParsedPath {
   /**

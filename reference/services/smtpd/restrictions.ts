@@ -7,12 +7,8 @@
  * permit_auth_destination, reject_unlisted_recipient, reject_non_fqdn_recipient.
  * Destination classes come from trivial-rewrite (rewrite "local", then resolve).
  */
-import {
-  RESOLVE_CLASS_ALIAS, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY, RESOLVE_CLASS_VIRTUAL,
-  type ResolveReply, type TrivialRewriteClient,
-} from '../contracts.ts';
-
-const RESOLVE_CLASS_FINAL = RESOLVE_CLASS_LOCAL | RESOLVE_CLASS_ALIAS | RESOLVE_CLASS_VIRTUAL;
+import type { ResolveReply, TrivialRewriteClient } from '../contracts.ts';
+import { RESOLVE_CLASS_FINAL, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY } from '../../global/resolve-clnt.ts';
 
 /** Result of a local recipient lookup: unknown = the table does not list it. */
 export type RecipientLookup = 'known' | 'unknown' | 'no-table' | 'error';
@@ -27,7 +23,7 @@ export interface RestrictionSettings {
   isMyNetwork: (clientAddr: string) => boolean;
   /** local_recipient_maps lookup for a local-class address. */
   lookupLocalRecipient: (address: string) => Promise<RecipientLookup>;
-  /** reject_unverified_recipient / _sender through verify(8) (L); absent = not configured. */
+  /** reject_unverified_recipient / _sender through verify(8); absent = not configured. */
   unverified?: (address: string, role: 'Recipient' | 'Sender') => Promise<CheckResult | 'dunno'>;
 }
 

@@ -19,6 +19,8 @@ import { etrnCommand } from '../flush/etrn.ts';
 import type { FlushClient } from '../flush/flush.ts';
 import { checkConnectLimits, type ConnectLimits } from '../anvil/smtpd-limits.ts';
 import type { AnvilSession } from '../anvil/anvil.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
+import { dsnNotifyMask } from '../../global/dsn-mask.ts';
 
 export interface SmtpdSettings {
   myhostname: string;
@@ -56,9 +58,9 @@ export interface SmtpdDeps {
   /** Reverse lookup of the client address (name or "unknown"). */
   clientName: (addr: string) => Promise<string>;
   now?: () => number;
-  /** flush(8) client for ETRN (L); without it ETRN is "502 command not implemented". */
+  /** flush(8) client for ETRN; without it ETRN is "502 command not implemented". */
   flush?: FlushClient;
-  /** Connection count/rate limits through anvil(8) (L). */
+  /** Connection count/rate limits through anvil(8). */
   limits?: ConnectLimits;
 }
 
@@ -80,8 +82,6 @@ interface Transaction {
   recipients: { address: string; dsnNotify?: number; dsnOrcpt?: string }[];
   open?: Awaited<ReturnType<CleanupClient['open']>>;
 }
-
-const NOTIFY_BITS: Record<string, number> = { NEVER: 1, SUCCESS: 2, FAILURE: 4, DELAY: 8 };
 
 export class SmtpdSession {
   private readonly s: SmtpdSettings;
@@ -171,7 +171,8 @@ export class SmtpdSession {
       ok += c.ok;
       total += c.total;
     }
-    return `${text} commands=${ok === total ? total : `${ok}/${total}`}`;
+    // smtpd_format_cmd_stats(): "/total" also when no command came at all ("commands=0/0")
+    return `${text} commands=${ok === total && total > 0 ? total : `${ok}/${total}`}`;
   }
 
   private count(name: string, ok: boolean): void {
@@ -413,9 +414,8 @@ export class SmtpdSession {
     for (const param of p.params) {
       const up = param.toUpperCase();
       if (up.startsWith('NOTIFY=') && rcpt.dsnNotify === undefined) {
-        let mask = 0;
-        for (const w of up.slice(7).split(',')) mask |= NOTIFY_BITS[w] ?? 0x100;
-        if (mask === 0 || mask & 0x100 || (mask & 1 && mask !== 1)) {
+        const mask = dsnNotifyMask(up.slice(7).split(','));
+        if (mask === 0) {
           await this.reply(`501 5.5.4 Error: Bad NOTIFY parameter syntax`);
           return false;
         }
@@ -556,11 +556,11 @@ export class SmtpdSession {
         attributes: this.attributes(tx),
       });
     } catch (err) {
-      result = { status: 1, queueId: open.queueId, reason: `4.3.0 ${(err as Error).message}` };
+      result = { status: CLEANUP_STAT.BAD, queueId: open.queueId, reason: `4.3.0 ${(err as Error).message}` };
     }
     tx.open = undefined;
     await this.resetTransaction();
-    if (result.status === 0) {
+    if (result.status === CLEANUP_STAT.OK) {
       await this.reply(`250 2.0.0 Ok: queued as ${result.queueId}`);
       return true;
     }
@@ -582,7 +582,8 @@ export class SmtpdSession {
     });
     if (this.helo !== undefined) a.helo_name = this.helo;
     a.protocol_name = this.protocol;
-    a.client_address_type = this.addr.includes(':') ? 'inet6' : 'inet';
+    // The address family as a number, as smtpd writes it: AF_INET (2) or AF_INET6 (10 on Linux).
+    a.client_address_type = this.addr.includes(':') ? '10' : '2';
     a.rewrite_context = this.s.localHeaderRewrite(this.addr) ? 'local' : 'remote';
     if (tx.params.envid) a.envelope_id = tx.params.envid;
     if (tx.params.ret) a.ret_flags = tx.params.ret === 'FULL' ? '1' : '2';

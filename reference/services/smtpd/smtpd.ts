@@ -2,12 +2,13 @@
  * smtpd(8) service entry: an SMTP server on one inet listener of master.cf.
  *
  * Serves: SMTP clients on the listener's address and port (one SmtpdSession per connection,
- * session.ts). Called by: master (master.ts) for every `inet ... smtpd` entry. Consults
- * trivial-rewrite (recipient checks) and hands accepted mail to cleanup. Follows smtpd(8)
- * and the smtpd_* parameters in postconf(5).
+ * session.ts), in the single_server model (reference/skeleton/single-server.ts). Started by
+ * master for every `inet ... smtpd` entry (daemon.ts). Consults trivial-rewrite (recipient
+ * checks) and hands accepted mail to cleanup. Follows smtpd(8) and the smtpd_* parameters in
+ * postconf(5).
  */
-import { createServer, type Server, type Socket } from 'node:net';
 import { promises as dns } from 'node:dns';
+import { singleServer, type SingleServer } from '../../skeleton/single-server.ts';
 import type { CleanupClient, Logger, TrivialRewriteClient } from '../contracts.ts';
 import { RecipientChecker, type RestrictionSettings } from './restrictions.ts';
 import { SmtpdSession, type SmtpdDeps, type SmtpdSettings } from './session.ts';
@@ -19,9 +20,9 @@ export interface SmtpdOptions {
   rewrite: TrivialRewriteClient;
   logger: Logger;
   now?: () => number;
-  /** ETRN (L): flush(8) client. */
+  /** ETRN: flush(8) client. */
   flush?: SmtpdDeps['flush'];
-  /** Connection limits through anvil(8) (L). */
+  /** Connection limits through anvil(8). */
   limits?: SmtpdDeps['limits'];
 }
 
@@ -37,13 +38,9 @@ export async function lookupClientName(addr: string): Promise<string> {
   }
 }
 
-export interface SmtpdServer {
-  server: Server;
-  /** Serve one already-connected socket (tests, fd hand-over). */
-  handle(socket: Socket): Promise<void>;
-  close(): Promise<void>;
-}
+export type SmtpdServer = SingleServer;
 
+/** One SMTP listener's server: a session per connection (single_server model). */
 export function createSmtpd(opts: SmtpdOptions): SmtpdServer {
   const checker = new RecipientChecker(opts.restrictions, opts.rewrite);
   const names = new Map<string, Promise<string>>();
@@ -52,24 +49,6 @@ export function createSmtpd(opts: SmtpdOptions): SmtpdServer {
     if (!p) names.set(addr, (p = lookupClientName(addr)));
     return p;
   };
-  const sockets = new Set<Socket>();
-  const handle = async (socket: Socket): Promise<void> => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    try {
-      await new SmtpdSession(socket, { settings: opts.settings, cleanup: opts.cleanup, checker, logger: opts.logger, clientName, now: opts.now, flush: opts.flush, limits: opts.limits }).run();
-    } finally {
-      sockets.delete(socket);
-    }
-  };
-  const server = createServer((socket) => void handle(socket));
-  return {
-    server,
-    handle,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-      if (!server.listening) resolve();
-    }),
-  };
+  const deps: SmtpdDeps = { settings: opts.settings, cleanup: opts.cleanup, checker, logger: opts.logger, clientName, now: opts.now, flush: opts.flush, limits: opts.limits };
+  return singleServer((socket) => new SmtpdSession(socket, deps).run());
 }

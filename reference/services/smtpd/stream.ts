@@ -6,6 +6,7 @@
  * but not yet read, for improper-pipelining detection.
  */
 import type { Socket } from 'node:net';
+import { SocketInput } from '../../global/socket-input.ts';
 
 export interface ReadLine {
   text: string;
@@ -16,44 +17,21 @@ export interface ReadLine {
 }
 
 export class LineStream {
-  private buf: Buffer = Buffer.alloc(0);
-  private ended = false;
-  private waiter: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly input: SocketInput;
 
-  constructor(private readonly socket: Socket) {
-    socket.on('data', (d: Buffer) => {
-      this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
-      this.wake();
-    });
-    const end = (): void => {
-      this.ended = true;
-      this.wake();
-    };
-    socket.on('end', end);
-    socket.on('close', end);
-    socket.on('error', end);
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
+  constructor(socket: Socket) {
+    this.input = new SocketInput(socket, ['end', 'close', 'error']);
   }
 
   /** Bytes received and not yet consumed (latin1). */
   pending(): string {
-    return this.buf.toString('latin1');
+    return this.input.buf.toString('latin1');
   }
 
   private async more(timeoutMs: number): Promise<boolean> {
-    if (this.ended) return false;
-    const got = await new Promise<boolean>((resolve) => {
-      this.timer = setTimeout(() => resolve(false), timeoutMs);
-      this.waiter = () => resolve(true);
-    });
-    clearTimeout(this.timer);
-    return got && (!this.ended || this.buf.length > 0);
+    if (this.input.ended) return false;
+    const got = await this.input.wait(timeoutMs);
+    return got && (!this.input.ended || this.input.buf.length > 0);
   }
 
   /**
@@ -62,21 +40,20 @@ export class LineStream {
   async readLine(limit: number, timeoutMs: number): Promise<ReadLine | 'eof' | 'timeout'> {
     let scanned = 0;
     for (;;) {
-      const lf = this.buf.indexOf(0x0a, scanned);
+      const buf = this.input.buf;
+      const lf = buf.indexOf(0x0a, scanned);
       if (lf >= 0) {
-        const bareLf = lf === 0 || this.buf[lf - 1] !== 0x0d;
-        const bodyEnd = bareLf ? lf : lf - 1;
-        let text = this.buf.subarray(0, bodyEnd).toString('latin1');
-        this.buf = this.buf.subarray(lf + 1);
+        const bareLf = lf === 0 || buf[lf - 1] !== 0x0d;
+        let text = this.input.take(bareLf ? lf : lf - 1, bareLf ? 1 : 2);
         const overflow = limit > 0 && text.length > limit;
         if (overflow) text = text.slice(0, limit);
         return { text, overflow, bareLf };
       }
-      scanned = this.buf.length;
-      if (this.ended) return 'eof';
-      const before = this.buf.length;
-      if (!(await this.more(timeoutMs))) return this.ended ? 'eof' : 'timeout';
-      if (this.buf.length === before && this.ended) return 'eof';
+      scanned = buf.length;
+      if (this.input.ended) return 'eof';
+      const before = buf.length;
+      if (!(await this.more(timeoutMs))) return this.input.ended ? 'eof' : 'timeout';
+      if (this.input.buf.length === before && this.input.ended) return 'eof';
     }
   }
 }

@@ -3,7 +3,9 @@
  * trivial-rewrite stand-in that treats `localDomains` as local and everything else as remote
  * (default class). Used by smtpd and master tests only.
  */
-import { RESOLVE_CLASS_DEFAULT, RESOLVE_CLASS_LOCAL, type CleanupClient, type CleanupRequest, type TrivialRewriteClient } from '../contracts.ts';
+import type { CleanupClient, CleanupRequest, TrivialRewriteClient } from '../contracts.ts';
+import { RESOLVE_CLASS_DEFAULT, RESOLVE_CLASS_LOCAL } from '../../global/resolve-clnt.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 
 export interface RecordingCleanup extends CleanupClient {
   submitted: (CleanupRequest & { queueId: string })[];
@@ -21,7 +23,7 @@ export function recordingCleanup(prefix = 'AAAA'): RecordingCleanup {
         queueId,
         submit: async (req) => {
           c.submitted.push({ ...req, queueId });
-          return { status: 0, queueId };
+          return { status: CLEANUP_STAT.OK, queueId };
         },
         abort: async () => {
           c.aborted.push(queueId);

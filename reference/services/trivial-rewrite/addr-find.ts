@@ -8,8 +8,8 @@
  *   domain      domain, then parents: ".parent" (or "parent" with parentStyle)
  * Address keys are tried in quoted (external) form first, then as given if that differs.
  */
-import { Maps } from './maps.ts';
-import { quoteLocal } from './tok822.ts';
+import type { Maps } from '../../global/maps.ts';
+import { quoteLocal } from '../../global/tok822.ts';
 
 export interface FindStrategy {
   full?: boolean;

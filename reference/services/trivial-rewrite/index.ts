@@ -11,13 +11,13 @@
  */
 import type { ResolveReply, RewriteReply, RewriteRule, TrivialRewriteClient } from '../contracts.ts';
 import { Params, type ParamSource } from './params.ts';
-import { referenceTables, type LookupTable, type OpenTable } from './maps.ts';
+import { referenceTables, type LookupTable, type OpenTable } from '../../global/maps.ts';
 import { rewriteAddress, type RewriteContext } from './rewrite.ts';
 import { Resolver } from './resolve.ts';
 import { MainConfig } from '../../config/index.ts';
 
 export { serveTrivialRewrite } from './server.ts';
-export type { LookupTable, OpenTable } from './maps.ts';
+export type { LookupTable, OpenTable } from '../../global/maps.ts';
 
 const CUSTOM_TRANSPORT = 'function:transport_maps';
 

@@ -12,7 +12,8 @@ function defaultMyhostname(mydomain: string | undefined): string {
   return host.includes('.') ? host : `${host}.${mydomain || 'localdomain'}`;
 }
 
-export type ParamSource = Record<string, string> | { get(name: string): string | undefined };
+/** Expanded values by name: a plain object, or a MainConfig-like source (`has` tells which names it knows). */
+export type ParamSource = Record<string, string> | { get(name: string): string | undefined; has?(name: string): boolean };
 
 /** Defaults at compatibility_level ≥ 2 (the 3.7 "new" defaults). `$name` refers to another parameter. */
 const DEFAULTS: Record<string, string> = {
@@ -69,15 +70,9 @@ export class Params {
 
   constructor(source: ParamSource) {
     if (typeof source.get === 'function') {
-      const config = source as { get(n: string): string | undefined };
-      // A MainConfig throws for a parameter it does not know; then our default applies.
-      this.get = (name) => {
-        try {
-          return config.get(name);
-        } catch {
-          return undefined;
-        }
-      };
+      const config = source as { get(n: string): string | undefined; has?(n: string): boolean };
+      // A parameter the source does not know takes the default below (a MainConfig would throw).
+      this.get = (name) => (config.has?.(name) === false ? undefined : config.get(name));
     } else {
       this.get = (name) => (source as Record<string, string>)[name];
     }

@@ -10,15 +10,17 @@
  *    relayhost / sender_dependent_* maps for relay and default; then transport_maps,
  *    relocated_maps and the allow_min_user check.
  */
+import type { ResolveReply } from '../contracts.ts';
 import {
   RESOLVE_CLASS_ALIAS, RESOLVE_CLASS_DEFAULT, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY, RESOLVE_CLASS_VIRTUAL,
-  RESOLVE_FLAG_ERROR, RESOLVE_FLAG_FAIL, RESOLVE_FLAG_ROUTED, type ResolveReply,
-} from '../contracts.ts';
-import { foldCase, TableLookupError, Maps, MatchList, type OpenTable } from './maps.ts';
-import { LocalDomains } from './local.ts';
+  RESOLVE_FLAG_ERROR, RESOLVE_FLAG_FAIL, RESOLVE_FLAG_ROUTED,
+} from '../../global/resolve-clnt.ts';
+import { TableLookupError, Maps, MatchList, type OpenTable } from '../../global/maps.ts';
+import { casefold } from '../../global/case-fold.ts';
+import { LocalDomains } from '../../global/resolve-local.ts';
 import { rewriteTokens, type RewriteContext, type RewriteSettings } from './rewrite.ts';
-import { appendToks, internalize, lastIndexOfType, op, quoteLocal, scan, type Tok } from './tok822.ts';
-import { validHostaddr, validMailhostLiteral, validUtf8Hostname } from './hostname.ts';
+import { appendToks, internalize, lastIndexOfType, op, quoteLocal, scan, type Tok } from '../../global/tok822.ts';
+import { validHostaddr, validMailhostLiteral, validUtf8Hostname } from '../../global/hostname.ts';
 import { applyTransportEntry, transportLookup, TransportMaps } from './transport.ts';
 import { mailAddrFind, type FindStrategy } from './addr-find.ts';
 import type { Params } from './params.ts';
@@ -118,7 +120,7 @@ export class Resolver {
   private readonly defaultStrategy: FindStrategy = {
     full: true, noExt: true, atDomain: true,
     localIfLocal: async (d) =>
-      foldCase(d, this.settings.smtputf8) === foldCase(this.localContext.origin, this.settings.smtputf8) || this.local.isLocal(d),
+      casefold(d, this.settings.smtputf8) === casefold(this.localContext.origin, this.settings.smtputf8) || this.local.isLocal(d),
   };
 
   private async addrFind(maps: Maps, address: string): Promise<string | null> {

@@ -6,7 +6,7 @@
  * Contexts: local uses $myorigin / $mydomain; remote uses $remote_header_rewrite_domain for both
  * (empty: nothing is appended).
  */
-import { appendToks, externalize, lastIndexOfType, op, prependToks, scan, type Tok } from './tok822.ts';
+import { appendToks, externalize, lastIndexOfType, op, prependToks, scan, type Tok } from '../../global/tok822.ts';
 
 export interface RewriteSettings {
   swapBangpath: boolean;

@@ -10,26 +10,38 @@
  */
 import type { ResolveReply, TrivialRewriteClient } from '../contracts.ts';
 import { attrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
-import { serveAttrProtocol, type RunningServer } from '../../protocol/server.ts';
+import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
+import {
+  MAIL_ATTR_ADDR, MAIL_ATTR_FLAGS, MAIL_ATTR_NEXTHOP, MAIL_ATTR_RECIP, MAIL_ATTR_REQ, MAIL_ATTR_RULE, MAIL_ATTR_RWR_LOCAL,
+  MAIL_ATTR_RWR_REMOTE, MAIL_ATTR_SENDER, MAIL_ATTR_TRANSPORT, RESOLVE_REGULAR, RESOLVE_VERIFY, REWRITE_ADDR,
+} from '../../global/mail-proto.ts';
 
 const names = (list: AttrList) => list.map(([n]) => n).join(',');
 
+/** The attribute names each request must carry, in this order (STRICT parsing). */
+const REWRITE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_RULE, MAIL_ATTR_ADDR].join(',');
+const RESOLVE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_SENDER, MAIL_ATTR_ADDR].join(',');
+
+/** The server flags (always 0 here) come first, the resolve flags last. */
 function resolveReply(r: ResolveReply): AttrList {
-  return [['flags', '0'], ['transport', r.transport], ['nexthop', r.nexthop], ['recipient', r.recipient], ['flags', attrInt(r.flags)]];
+  return [
+    [MAIL_ATTR_FLAGS, '0'], [MAIL_ATTR_TRANSPORT, r.transport], [MAIL_ATTR_NEXTHOP, r.nexthop], [MAIL_ATTR_RECIP, r.recipient],
+    [MAIL_ATTR_FLAGS, attrInt(r.flags)],
+  ];
 }
 
 export async function handleRewriteRequest(impl: TrivialRewriteClient, req: AttrList): Promise<AttrList | null> {
-  const kind = req[0]?.[0] === 'request' ? req[0][1] : undefined;
-  if (kind === 'rewrite' && names(req) === 'request,rule,address') {
+  const kind = req[0]?.[0] === MAIL_ATTR_REQ ? req[0][1] : undefined;
+  if (kind === REWRITE_ADDR && names(req) === REWRITE_REQUEST) {
     const rule = req[1][1];
-    if (rule !== 'local' && rule !== 'remote') return null;
+    if (rule !== MAIL_ATTR_RWR_LOCAL && rule !== MAIL_ATTR_RWR_REMOTE) return null;
     const { address } = await impl.rewrite(rule, req[2][1]);
-    return [['flags', '0'], ['address', address]];
+    return [[MAIL_ATTR_FLAGS, '0'], [MAIL_ATTR_ADDR, address]];
   }
-  if ((kind === 'resolve' || kind === 'verify') && names(req) === 'request,sender,address') {
+  if ((kind === RESOLVE_REGULAR || kind === RESOLVE_VERIFY) && names(req) === RESOLVE_REQUEST) {
     const sender = req[1][1];
     const address = req[2][1];
-    if (kind === 'verify') {
+    if (kind === RESOLVE_VERIFY) {
       if (!impl.resolveVerify) return null;
       return resolveReply(await impl.resolveVerify(sender, address));
     }

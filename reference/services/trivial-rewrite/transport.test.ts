@@ -1,10 +1,12 @@
 /**
  * transport_maps' "*" entry: looked up once and remembered for 30 s, as trivial-rewrite's
- * transport_wildcard_init does; looked up again after that, and after a lookup error.
+ * transport_wildcard_init does; looked up again after that, and after a lookup error. Also
+ * transport(5) entry semantics and the address-extension split mail_addr_find uses.
  */
 import { describe, expect, it } from 'vitest';
-import { Maps, TableLookupError, type OpenTable } from './maps.ts';
-import { transportLookup, TransportMaps, WILDCARD_TTL_MS } from './transport.ts';
+import { Maps, TableLookupError, type OpenTable } from '../../global/maps.ts';
+import { applyTransportEntry, transportLookup, TransportMaps, WILDCARD_TTL_MS } from './transport.ts';
+import { stripExtension } from './addr-find.ts';
 
 describe('TransportMaps', () => {
   it('remembers "*" for 30 s, then asks again; a lookup error is not remembered', async () => {
@@ -41,5 +43,28 @@ describe('TransportMaps', () => {
     wildcard = 'error:gone';
     expect(await t.wildcardEntry()).toBe('error:gone');
     expect(asked.filter((k) => k === '*')).toHaveLength(4);
+  });
+});
+
+describe('extensions and transport entries', () => {
+  it('splits at the first delimiter, except for special local parts', () => {
+    expect(stripExtension('u+a+b@x', '+')).toBe('u@x');
+    expect(stripExtension('+u@x', '+')).toBeNull();
+    expect(stripExtension('owner-list@x', '-')).toBeNull();
+    expect(stripExtension('list-request@x', '-+')).toBeNull();
+    expect(stripExtension('postmaster+x@y', '+')).toBe('postmaster@y');
+    expect(stripExtension('Postmaster@y', '+')).toBeNull();
+  });
+
+  it('applies transport(5) entry semantics', () => {
+    const route = () => ({ transport: 'smtp', nexthop: '[gw]' });
+    const r1 = route(); applyTransportEntry(':[hop]', 'd.example', r1);
+    expect(r1).toEqual({ transport: 'smtp', nexthop: '[hop]' });
+    const r2 = route(); applyTransportEntry('relay:', 'd.example', r2);
+    expect(r2).toEqual({ transport: 'relay', nexthop: 'd.example' });
+    const r3 = route(); applyTransportEntry('error:', 'd.example', r3);
+    expect(r3).toEqual({ transport: 'error', nexthop: 'Address is undeliverable' });
+    const r4 = route(); applyTransportEntry(':', 'd.example', r4);
+    expect(r4).toEqual(route());
   });
 });

@@ -5,7 +5,7 @@
  * TransportMaps). A result is
  * "transport:nexthop"; how each half changes the resolver's answer is in applyTransportEntry.
  */
-import { Maps } from './maps.ts';
+import { Maps } from '../../global/maps.ts';
 import { mailAddrFind } from './addr-find.ts';
 
 export interface Route {

@@ -12,6 +12,7 @@ import { writeTestQueueFile } from '../master/test-queue.ts';
 import { createSink, type Sink } from '../../../harness/sink/index.ts';
 import type { DeliveryAgent } from '../contracts.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
+import { DEL_REQ_FLAG_MTA_VRFY } from '../../global/deliver-request.ts';
 
 const params: VerifyParams = { positiveExpire: 1e6, negativeExpire: 1e6, positiveRefresh: 1e5, negativeRefresh: 1e5, negativeCache: true };
 let dir: string;
@@ -33,7 +34,7 @@ describe('address probes', () => {
     const verify = createVerify({ params, store, sendProbe: () => undefined });
     const inner: DeliveryAgent = { transport: 'smtp', deliver: async () => { throw new Error('must not deliver a probe'); } };
     const agent = withAddressProbes(inner, { logger, logService: 'smtp', heloName: 'mx.example', verify });
-    const req = await writeTestQueueFile(dir, { sender: 'double-bounce@mx.example', recipients: [{ address: 'good@v.example' }, { address: 'bad@v.example' }], content: '', attributes: { trace_flags: '256' } }, 'smtp', sink.relay);
+    const req = await writeTestQueueFile(dir, { sender: 'double-bounce@mx.example', recipients: [{ address: 'good@v.example' }, { address: 'bad@v.example' }], content: '', attributes: { trace_flags: String(DEL_REQ_FLAG_MTA_VRFY) } }, 'smtp', sink.relay);
     const res = await agent.deliver(req);
     expect(res.recipients.map((r) => r.outcome)).toEqual(['sent', 'sent']);
     await sink.waitForClosed(1, 5000);

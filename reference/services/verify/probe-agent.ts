@@ -1,19 +1,24 @@
 /**
  * Address verification probes at the delivery end (Postfix's verify-only delivery mode): a
  * delivery agent wrapped so that a message whose queue file carries trace_flags with
- * DEL_REQ_FLAG_MTA_VRFY (256) is not delivered. For the smtp transport the probe opens a
+ * DEL_REQ_FLAG_MTA_VRFY is not delivered. For the smtp transport the probe opens a
  * session, sends EHLO, MAIL FROM and RCPT TO, then RSET and QUIT — no DATA — and logs each
  * recipient as smtp(8) does in verify mode: status=deliverable (the RCPT reply) or
  * undeliverable ("host … said: … (in reply to RCPT TO command)"); the result goes to verify(8)
  * with update. qmgr then sees the recipients as done and removes the probe. Used by the
  * reference master around its smtp agents; any other request goes to the wrapped agent.
+ *
+ * Differs from Postfix: a probe's SMTP session is never left in the connection cache (Postfix
+ * caches probe sessions as it caches deliveries). No scenario shows it yet.
  */
 import { readQueueFile } from '../../queue/queue-file.ts';
 import type { DeliveryAgent, DeliveryRecipient, DeliveryRequest, Logger, RecipientStatus } from '../contracts.ts';
 import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from '../smtp/client.ts';
 import { parseNexthop } from '../smtp/nexthop.ts';
-import { DEL_RCPT_STAT_BOUNCE, DEL_RCPT_STAT_DEFER, DEL_RCPT_STAT_OK, DEL_REQ_FLAG_MTA_VRFY, type VerifyClient } from './verify.ts';
+import { DEL_RCPT_STAT_BOUNCE, DEL_RCPT_STAT_DEFER, DEL_RCPT_STAT_OK, type VerifyClient } from './verify.ts';
+import { DEL_REQ_FLAG_MTA_VRFY } from '../../global/deliver-request.ts';
+import { MAIL_ATTR_TRACE_FLAGS } from '../../global/mail-proto.ts';
 
 export interface ProbeOptions {
   logger: Logger;
@@ -60,21 +65,26 @@ export function withAddressProbes(agent: DeliveryAgent, o: ProbeOptions): Delive
       const ehlo = await conn.read();
       const features = new Set(ehlo.lines.slice(1).map((l) => l.split(' ')[0]!.toUpperCase()));
       connected = now();
-      conn.write(`MAIL FROM:<${req.sender}>${features.has('SIZE') ? ` SIZE=${size}` : ''}\r\n`);
+      const mailCommand = `MAIL FROM:<${req.sender}>${features.has('SIZE') ? ` SIZE=${size}` : ''}`;
+      // With PIPELINING, smtp(8) sends the whole probe at once: MAIL, RCPT…, RSET, QUIT.
+      const pipelining = features.has('PIPELINING');
+      if (pipelining) conn.write([mailCommand, ...req.recipients.map((r) => `RCPT TO:<${r.address}>`), 'RSET', 'QUIT'].map((c) => `${c}\r\n`).join(''));
+      else conn.write(`${mailCommand}\r\n`);
       const mail = await conn.read();
       for (const r of req.recipients) {
         if (mail.code !== 250) {
+          if (pipelining) await conn.read();
           await report(r, false, dsnOf(mail), said(mail, 'MAIL FROM'));
           continue;
         }
-        conn.write(`RCPT TO:<${r.address}>\r\n`);
+        if (!pipelining) conn.write(`RCPT TO:<${r.address}>\r\n`);
         const rr = await conn.read();
         if (rr.code >= 200 && rr.code < 300) await report(r, true, dsnOf(rr), rr.text);
         else await report(r, false, dsnOf(rr), said(rr, 'RCPT TO'));
       }
-      conn.write('RSET\r\n');
+      if (!pipelining) conn.write('RSET\r\n');
       await conn.read();
-      conn.write('QUIT\r\n');
+      if (!pipelining) conn.write('QUIT\r\n');
       await conn.read().catch(() => undefined);
     } catch (err) {
       const done = new Set(out.map((x) => x.offset));
@@ -88,7 +98,7 @@ export function withAddressProbes(agent: DeliveryAgent, o: ProbeOptions): Delive
     transport: agent.transport,
     async deliver(req) {
       const msg = await readQueueFile(req.queueFile);
-      const traced = Number(msg.attributes.trace_flags ?? 0) | req.flags;
+      const traced = Number(msg.attributes[MAIL_ATTR_TRACE_FLAGS] ?? 0) | req.flags;
       if (!(traced & DEL_REQ_FLAG_MTA_VRFY)) return agent.deliver(req);
       return { recipients: await probe(req, msg.size.messageSize) };
     },

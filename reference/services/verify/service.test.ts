@@ -1,4 +1,4 @@
-/** verify wiring: probe sender, store choice, probes submitted to cleanup with trace_flags=256. */
+/** verify wiring: probe sender, store choice, probes submitted to cleanup with trace_flags = DEL_REQ_FLAG_MTA_VRFY. */
 import { describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { parseMainCf } from '../../config/index.ts';
@@ -6,6 +6,7 @@ import { WritableTables } from '../proxymap/proxymap.ts';
 import { probeSender, startVerifyService, verifyStore } from './service.ts';
 import type { CleanupClient, CleanupRequest } from '../contracts.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
+import { DEL_REQ_FLAG_MTA_VRFY } from '../../global/deliver-request.ts';
 
 describe('verify service wiring', () => {
   it('qualifies the probe sender and picks the store from address_verify_map', async () => {
@@ -33,7 +34,9 @@ describe('verify service wiring', () => {
     const svc = await startVerifyService({ config: cfg, queueDirectory: '/nonexistent', cleanup, writable: new WritableTables(), logger, listen: false });
     expect((await svc.verify.query('x@remote.example')).recipientStatus).toBe(3);
     await new Promise((r) => setImmediate(r));
-    expect(submitted).toEqual([{ source: 'bounce', sender: 'double-bounce@mx.example', recipients: [{ address: 'x@remote.example' }], content: Buffer.alloc(0), attributes: { trace_flags: '256' } }]);
+    expect(submitted.map((r) => ({ ...r, content: undefined }))).toEqual([{ source: 'bounce', sender: 'double-bounce@mx.example', recipients: [{ address: 'x@remote.example' }], content: undefined, attributes: { trace_flags: String(DEL_REQ_FLAG_MTA_VRFY) } }]);
+    // no body: post_mail_init()'s Received: and Date: lines only, with the probe's queue ID
+    expect(submitted[0]!.content.toString('latin1')).toMatch(/^Received: by mx\.example \(Postfix\)\n\tid Q; (\w{3}, [ \d]\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4} \([^)]*\))\nDate: \1\n$/);
     await svc.close();
   });
 });

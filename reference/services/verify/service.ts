@@ -3,20 +3,35 @@
  * (in memory when it is empty, like Postfix's internal:verify; otherwise the writable table of
  * reference/services/proxymap, read and written directly for a plain table or as proxywrite
  * would for proxy:…), probes submitted through cleanup as Postfix's post_mail does (sender
- * $address_verify_sender, empty content, trace_flags = 256), and the private/verify socket.
+ * $address_verify_sender, post_mail's Received: and Date: lines and no body, trace_flags =
+ * DEL_REQ_FLAG_MTA_VRFY), and the
+ * private/verify socket.
  */
 import type { MainConfig } from '../../config/index.ts';
 import { privateSocket } from '../../protocol/sockets.ts';
-import type { RunningServer } from '../../protocol/server.ts';
+import type { RunningServer } from '../../skeleton/multi-server.ts';
 import type { CleanupClient, Logger } from '../contracts.ts';
 import type { WritableTables } from '../proxymap/proxymap.ts';
-import { createVerify, memoryStore, serveVerify, verifyParams, DEL_REQ_FLAG_MTA_VRFY, type VerifyClient, type VerifyStore } from './verify.ts';
+import { createVerify, memoryStore, serveVerify, verifyParams, type VerifyClient, type VerifyStore } from './verify.ts';
+import { DEL_REQ_FLAG_MTA_VRFY } from '../../global/deliver-request.ts';
+import { MAIL_ATTR_TRACE_FLAGS } from '../../global/mail-proto.ts';
+import { mailDate } from '../../global/mail-date.ts';
 
 /** The sender of probes: $address_verify_sender, qualified with $myorigin ("" stays the null sender). */
 export function probeSender(config: MainConfig): string {
   const s = config.get('address_verify_sender');
   if (s === '' || s === '<>') return '';
   return s.includes('@') ? s : `${s}@${config.get('myorigin')}`;
+}
+
+/**
+ * A probe's content: no body, only the header lines post_mail_init() writes for all mail a
+ * Postfix daemon posts — "Received: by $myhostname ($mail_name)", its id and date, and Date:
+ * (cleanup adds Message-Id: and From:).
+ */
+export function probeContent(config: MainConfig, queueId: string, now: number): Buffer {
+  const date = mailDate(now);
+  return Buffer.from(`Received: by ${config.get('myhostname')} (${config.get('mail_name')})\n\tid ${queueId}; ${date}\nDate: ${date}\n`, 'latin1');
 }
 
 export function verifyStore(config: MainConfig, writable: WritableTables): VerifyStore {
@@ -45,8 +60,8 @@ export async function startVerifyService(opts: {
         source: 'bounce',
         sender,
         recipients: [{ address }],
-        content: Buffer.alloc(0),
-        attributes: { trace_flags: String(DEL_REQ_FLAG_MTA_VRFY) },
+        content: probeContent(opts.config, h.queueId, Math.floor(Date.now() / 1000)),
+        attributes: { [MAIL_ATTR_TRACE_FLAGS]: String(DEL_REQ_FLAG_MTA_VRFY) },
       });
     }).catch((e: Error) => opts.logger.warning('verify', `probe for ${address}: ${e.message}`));
   };

@@ -16,7 +16,7 @@
  * serveVerify() puts it on $queue_directory/private/verify (attr0).
  */
 import { attrGet, attrInt, parseAttrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
-import { serveAttrProtocol, type RunningServer } from '../../protocol/server.ts';
+import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
 
 export const VRFY_STAT_OK = 0;
 export const VRFY_STAT_FAIL = -1;
@@ -27,9 +27,6 @@ export const DEL_RCPT_STAT_OK = 0;
 export const DEL_RCPT_STAT_DEFER = 1;
 export const DEL_RCPT_STAT_BOUNCE = 2;
 export const DEL_RCPT_STAT_TODO = 3;
-
-/** DEL_REQ_FLAG_MTA_VRFY: the trace flag a probe carries through the queue. */
-export const DEL_REQ_FLAG_MTA_VRFY = 256;
 
 const PROBE_TTL = 1000;
 

@@ -1,71 +1,68 @@
 /**
- * Table access for trivial-rewrite: Postfix's "maps" (a list of tables searched in order, as
- * maps_find does) and match lists (string_list / domain_list: mydestination, relay_domains,
- * virtual_*_domains), per postconf(5) and match_list / match_hostname behaviour.
- *
- * Tables come from an `OpenTable` function; by default reference/tables (referenceTables).
+ * Tables as the daemons use them, in one place (Postfix's maps(3), match_list(3) and
+ * dict_open through proxymap):
+ *   referenceTables(options)  the OpenTable every service opens "type:name" tables with
+ *                             (reference/tables, proxy: tables through the given proxymap client);
+ *   Maps                      a main.cf list of tables searched in order, the first table with
+ *                             an answer wins (maps_find): transport_maps, relocated_maps,
+ *                             alias_maps, local_recipient_maps …;
+ *   MatchList                 string_list / domain_list: mydestination, relay_domains,
+ *                             virtual_*_domains, fast_flush_domains.
+ * Used by trivial-rewrite, cleanup, smtpd and local (through master), flush and resolve_local.
  */
 import { readFileSync } from 'node:fs';
-import { splitList } from '../../config/index.ts';
-import { openTable, splitSpec, type OpenTableOptions, type Table } from '../../tables/index.ts';
+import { splitList } from '../config/index.ts';
+import { isPatternTable, openTable, type OpenTableOptions, type Table } from '../tables/index.ts';
+import { casefold } from './case-fold.ts';
 
 export interface LookupTable {
   /** null = not found; throw = lookup error (the resolver answers FAIL). */
   lookup(key: string): Promise<string | null>;
   /** The answer without waiting, or undefined when the table cannot give one that way (yet). */
   now?(key: string): string | null | undefined;
-  /** Postfix's DICT_FLAG_FIXED: true for key/value tables, false for regexp/pcre (full-key only). */
+  /** Postfix's DICT_FLAG_FIXED: true for key/value tables, false for pattern tables (full keys only). */
   readonly fixed: boolean;
+  close?(): Promise<void>;
 }
 
 export type OpenTable = (spec: string) => LookupTable;
 
 export class TableLookupError extends Error {}
 
-/**
- * Case folding of keys and names: with smtputf8_enable=yes Postfix folds UTF-8 text (ICU case
- * folding, approximated by toLowerCase), otherwise ASCII letters only, so "BÜCHER.EXAMPLE" stays
- * different from "bücher.example" (found by the differential fuzzer).
- */
-export function foldCase(text: string, utf8: boolean): string {
-  if (utf8) return text.toLowerCase();
-  return HAS_UPPER_ASCII.test(text) ? text.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : text;
-}
-
-const HAS_UPPER_ASCII = /[A-Z]/;
-
 const isTableSpec = (pattern: string) => pattern[0] !== '[' && pattern.includes(':');
-
-/** Postfix's pattern tables see full keys only; everything else is a fixed key/value table. */
-const PATTERN_TYPES = new Set(['regexp', 'pcre', 'cidr']);
 
 /**
  * OpenTable on top of reference/tables. Opening is asynchronous there, so a table is opened at
  * once and awaited on first lookup; a table that cannot be opened fails every lookup (as
- * Postfix's surrogate tables do), so the resolver answers FAIL instead of crashing.
+ * Postfix's surrogate tables do), so the caller answers with a temporary failure instead of
+ * crashing. Whether a table is a pattern table is its type's (reference/tables isPatternTable).
  */
 export function referenceTables(options: OpenTableOptions = {}): OpenTable {
   return (spec) => {
-    const { type, name } = splitSpec(spec);
-    const inner = type === 'proxy' ? splitSpec(name).type : type;
+    const fixed = !isPatternTable(spec);
     const opened = openTable(spec, options);
     // Once open, lookups go straight to the table (qmgr's resolve path is latency-bound).
     let table: Table | undefined;
     opened.then((t) => (table = t), () => {}); // an open error is reported by lookup()
     const lookup = (key: string): Promise<string | null> => (table ? table.lookup(key) : opened.then((t) => t.lookup(key)));
     const now = (key: string): string | null | undefined => (table?.lookupNow ? table.lookupNow(key) : undefined);
-    if (TEXT_TYPES.has(type)) return { fixed: true, lookup, now };
+    const close = () => opened.then((t) => t.close(), () => undefined);
+    if (TEXT_TYPES.has(typeOf(spec))) return { fixed, lookup, now, close };
     // File-backed tables hold bytes (one char per byte); keys and values here are text.
     const toBytes = (key: string) => (ASCII_ONLY.test(key) ? key : Buffer.from(key, 'utf8').toString('latin1'));
     const toText = <T extends string | null | undefined>(value: T): T =>
       (typeof value !== 'string' || ASCII_ONLY.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8')) as T;
     return {
-      fixed: !PATTERN_TYPES.has(inner),
+      fixed,
       lookup: async (key) => toText(await lookup(toBytes(key))),
       now: (key) => toText(now(toBytes(key))),
+      close,
     };
   };
 }
+
+/** The type of a "type:name" spec. */
+const typeOf = (spec: string): string => spec.slice(0, spec.indexOf(':'));
 
 /** Text that is the same whether read as UTF-8 or as Latin-1 bytes: no conversion needed. */
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
@@ -75,11 +72,17 @@ const TEXT_TYPES = new Set(['inline', 'static']);
 
 /* ---------------- maps: several tables searched in order ---------------- */
 
+/**
+ * A main.cf list of tables ("lmdb:/a, regexp:/b"), each opened once: the first table with an
+ * answer wins. `title` is the parameter name, for error texts; `utf8` is smtputf8_enable (how
+ * keys of fixed-string tables are folded).
+ */
 export class Maps {
   private readonly tables: { spec: string; table: LookupTable }[];
 
-  constructor(readonly title: string, value: string, open: OpenTable, private readonly utf8 = true) {
-    this.tables = splitList(value).map((spec) => ({ spec, table: open(spec) }));
+  constructor(readonly title: string, value: string | readonly string[], open: OpenTable, private readonly utf8 = true) {
+    const specs = typeof value === 'string' ? splitList(value) : value;
+    this.tables = specs.map((spec) => ({ spec, table: open(spec) }));
   }
 
   get empty(): boolean {
@@ -91,13 +94,13 @@ export class Maps {
    * skip tables that are not fixed, as regexp tables see full addresses only. Fixed tables get
    * the key folded to lower case (DICT_FLAG_FOLD_FIX). An empty result is a configuration error.
    */
-  async find(key: string, partial: boolean): Promise<string | null> {
+  async find(key: string, partial = false): Promise<string | null> {
     if (key === '') return null;
     for (const { spec, table } of this.tables) {
       if (partial && !table.fixed) continue;
       let value: string | null;
       try {
-        const k = table.fixed ? foldCase(key, this.utf8) : key;
+        const k = table.fixed ? casefold(key, this.utf8) : key;
         const now = table.now?.(k);
         value = now !== undefined ? now : await table.lookup(k);
       } catch (e) {
@@ -107,6 +110,11 @@ export class Maps {
       if (value !== null) return value;
     }
     return null;
+  }
+
+  /** Close every table of the list (a reload or stop). */
+  async close(): Promise<void> {
+    await Promise.all(this.tables.map(({ table }) => table.close?.()));
   }
 }
 
@@ -142,7 +150,7 @@ export class MatchList {
       } else if (isTableSpec(rest)) {
         this.patterns.push({ negate, table: open(rest) });
       } else {
-        this.patterns.push({ negate, text: foldCase(rest, this.utf8) });
+        this.patterns.push({ negate, text: casefold(rest, this.utf8) });
       }
     }
   }
@@ -152,7 +160,7 @@ export class MatchList {
   }
 
   async match(name: string): Promise<boolean> {
-    const folded = foldCase(name, this.utf8);
+    const folded = casefold(name, this.utf8);
     for (const p of this.patterns) {
       // Text patterns are matched without a trip through the event loop (the resolve path).
       if (p.table ? await this.matchTable(folded, p.table) : this.matchText(folded, p.text!)) return !p.negate;

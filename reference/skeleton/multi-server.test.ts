@@ -3,11 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveAttrProtocol, type RunningServer } from './server.ts';
-import { AttrClient } from './client.ts';
+import { serveAttrProtocol, type RunningServer } from './multi-server.ts';
+import { AttrClient } from '../protocol/client.ts';
 import { serveTrivialRewrite } from '../services/trivial-rewrite/server.ts';
 import { createTrivialRewrite } from '../services/trivial-rewrite/index.ts';
 import { scratchDir } from '../../harness/util/cleanup.ts';
+import { RESOLVE_CLASS_DEFAULT } from '../global/resolve-clnt.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -73,7 +74,7 @@ describe('serveTrivialRewrite', () => {
     const c = await client(path, { protocol: 'trivial_rewrite_protocol' });
     expect(await c.request([['request', 'rewrite'], ['rule', 'local'], ['address', 'user']])).toEqual([['flags', '0'], ['address', 'user@host.example.com']]);
     expect(await c.request([['request', 'verify'], ['sender', ''], ['address', 'u@other.example']])).toEqual([
-      ['flags', '0'], ['transport', 'smtp'], ['nexthop', '[v.example]'], ['recipient', 'u@other.example'], ['flags', '4096'],
+      ['flags', '0'], ['transport', 'smtp'], ['nexthop', '[v.example]'], ['recipient', 'u@other.example'], ['flags', String(RESOLVE_CLASS_DEFAULT)],
     ]);
     await expect(c.request([['request', 'resolve'], ['sender', ''], ['address', 'u'], ['extra', 'x']])).rejects.toThrow(/closed/);
     const c2 = await client(path, { protocol: 'trivial_rewrite_protocol' });

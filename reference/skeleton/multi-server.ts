@@ -1,15 +1,19 @@
 /**
- * A generic attribute-protocol server on a Unix stream socket, in Postfix's multi_server model
- * (postfix-internals.md §0.2): long-lived client connections; the server announces its protocol
- * on accept; each request is one attribute list and gets at most one reply list, in order; a
+ * The multi_server process model (multi_server(3), postfix-internals.md §0.2): one server, many
+ * long-lived client connections, many requests per connection. serveAttrProtocol() listens on a
+ * Unix stream socket speaking Postfix's attribute protocol: the server announces its protocol on
+ * accept; each request is one attribute list and gets at most one reply list, in order; a
  * handler that returns null (bad request) makes the server drop that client, as Postfix does.
+ * multiServerDaemon() turns a service's serve function into a daemon master starts for a
+ * master.cf entry, on $queue_directory/private|public/<service name>.
  *
- * Used by the reference services that can sit behind real sockets (serveTrivialRewrite, …).
+ * Used by trivial-rewrite, proxymap, verify, flush and anvil (their serveX functions).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AttrDecoder, announcement, encodeAttrs, type AttrEncoding, type AttrList } from './attr.ts';
+import { AttrDecoder, announcement, encodeAttrs, type AttrEncoding, type AttrList } from '../protocol/attr.ts';
+import { entrySocket, type Daemon, type DaemonContext } from './daemon.ts';
 
 export interface AttrService {
   /** Announced on accept as `protocol` = this name. */
@@ -78,5 +82,19 @@ export async function serveAttrProtocol(path: string, service: AttrService): Pro
         for (const c of connections) c.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A multi_server daemon: master.cf's entry names the socket ($queue_directory/private/<service>,
+ * or public/ for private = n); `serve` puts the service behind it (e.g. serveFlush).
+ */
+export function multiServerDaemon<S>(serve: (ctx: DaemonContext<S>, socketPath: string) => Promise<RunningServer>): Daemon<S> {
+  return {
+    types: ['unix'],
+    async start(ctx) {
+      const server = await serve(ctx, entrySocket(ctx));
+      return { close: () => server.close() };
+    },
   };
 }

@@ -1,0 +1,62 @@
+/**
+ * local(8) as master starts it (registry command "local", master.cf type unix): the delivery
+ * agent for the entry's transport, with its settings from main.cf (and the entry's -o
+ * overrides) and alias_maps as one table list, released once qmgr has stopped.
+ */
+import type { MainConfig } from '../../config/index.ts';
+import { splitList } from '../../config/units.ts';
+import { Maps } from '../../global/maps.ts';
+import { logServiceName } from '../../skeleton/daemon.ts';
+import { deliveryAgentDaemon } from '../../skeleton/single-server.ts';
+import type { ReferenceDaemon } from '../master/shared.ts';
+import { createLocalAgent, type LocalSettings } from './local.ts';
+
+/** What master(8) passes to its children: import_environment (NAME or NAME=VALUE) and MAIL_CONFIG. */
+function importedEnvironment(config: MainConfig): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const item of config.list('import_environment')) {
+    const eq = item.indexOf('=');
+    if (eq > 0) env[item.slice(0, eq)] = item.slice(eq + 1);
+    else env[item] = process.env[item];
+  }
+  env.MAIL_CONFIG = config.get('config_directory');
+  return env;
+}
+
+export function localSettings(config: MainConfig, transport: string): LocalSettings {
+  return {
+    transport,
+    logService: logServiceName(config, 'local'),
+    myhostname: config.get('myhostname'),
+    myorigin: config.get('myorigin'),
+    mailName: config.get('mail_name'),
+    mailSpoolDirectory: config.get('mail_spool_directory'),
+    homeMailbox: config.get('home_mailbox'),
+    recipientDelimiter: config.get('recipient_delimiter'),
+    enableOriginalRecipient: config.bool('enable_original_recipient'),
+    ownerRequestSpecial: config.bool('owner_request_special'),
+    destinations: {
+      allowMailToCommands: config.list('allow_mail_to_commands'),
+      allowMailToFiles: config.list('allow_mail_to_files'),
+      defaultPrivs: config.get('default_privs'),
+      forwardPath: splitList(config.raw('forward_path')),
+      commandExecutionDirectory: config.raw('command_execution_directory'),
+      queueDirectory: config.get('queue_directory'),
+      exportEnvironment: config.list('export_environment'),
+      importedEnvironment: importedEnvironment(config),
+      commandExpansionFilter: config.get('command_expansion_filter'),
+      localCommandShell: config.get('local_command_shell'),
+      commandTimeLimit: config.time('command_time_limit'),
+      prependDeliveredHeader: config.list('prepend_delivered_header'),
+    },
+  };
+}
+
+export const localDaemon: ReferenceDaemon = deliveryAgentDaemon(({ entry, config: cfg, services: s }) => {
+  const aliases = new Maps('alias_maps', cfg.list('alias_maps'), s.openTable, cfg.bool('smtputf8_enable'));
+  const agent = createLocalAgent({
+    settings: localSettings(cfg, entry.service), logger: s.logger, cleanup: s.cleanup, rewrite: s.rewrite,
+    aliasLookup: async (name) => (await aliases.find(name)) ?? undefined,
+  });
+  return { agent, release: () => aliases.close() };
+});

@@ -1,0 +1,26 @@
+/**
+ * smtpd as master starts it (registry command "smtpd", master.cf type inet): one SMTP server per
+ * address of the entry, sharing the entry's local_recipient_maps, with ETRN through flush(8),
+ * connection limits through anvil(8) and reject_unverified_* through verify(8).
+ */
+import { Maps } from '../../global/maps.ts';
+import { inetDaemon } from '../../skeleton/single-server.ts';
+import type { ReferenceDaemon } from '../master/shared.ts';
+import { unverifiedCheck } from '../verify/smtpd-check.ts';
+import { networkMatcher } from './mynetworks.ts';
+import { restrictionSettings, smtpdSettings } from './settings.ts';
+import { createSmtpd } from './smtpd.ts';
+
+export const smtpdDaemon: ReferenceDaemon = inetDaemon(({ entry, config: cfg, services: s }) => {
+  const localRecipients = new Maps('local_recipient_maps', cfg.list('local_recipient_maps'), s.openTable, cfg.bool('smtputf8_enable'));
+  const limits = {
+    anvil: s.anvil, service: entry.service, myhostname: cfg.get('myhostname'),
+    countLimit: cfg.int('smtpd_client_connection_count_limit'), rateLimit: cfg.int('smtpd_client_connection_rate_limit'),
+    exempt: networkMatcher(cfg.list('smtpd_client_event_limit_exceptions')),
+  };
+  const restrictions = { ...restrictionSettings(cfg, localRecipients), unverified: unverifiedCheck(cfg, s.verify) };
+  return {
+    newServer: () => createSmtpd({ settings: smtpdSettings(cfg), restrictions, cleanup: s.cleanup, rewrite: s.rewrite, logger: s.logger, flush: s.flush, limits }),
+    release: () => localRecipients.close(),
+  };
+});

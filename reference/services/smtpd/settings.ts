@@ -1,0 +1,105 @@
+/**
+ * smtpd(8)'s settings from main.cf (with its master.cf entry's -o overrides applied): the
+ * session settings, the restriction settings with the local_recipient_maps check, and
+ * local_header_rewrite_clients. Only the parameters the reference implements are read; their
+ * names are Postfix's. Used by daemon.ts.
+ */
+import type { MainConfig } from '../../config/index.ts';
+import type { Maps } from '../../global/maps.ts';
+import { interfaceAddresses } from '../../global/inet-interfaces.ts';
+import { logServiceName } from '../../skeleton/daemon.ts';
+import type { SmtpdSettings } from './session.ts';
+import type { RecipientLookup, RestrictionSettings } from './restrictions.ts';
+import { networkMatcher } from './mynetworks.ts';
+
+function bareNewlineMode(value: string): SmtpdSettings['forbidBareNewline'] {
+  const v = value.trim().toLowerCase();
+  return v === 'reject' ? 'reject' : v === 'yes' || v === 'normalize' ? 'normalize' : 'no';
+}
+
+export function smtpdSettings(config: MainConfig): SmtpdSettings {
+  return {
+    myhostname: config.get('myhostname'),
+    smtpdBanner: config.get('smtpd_banner'),
+    mailName: config.get('mail_name'),
+    messageSizeLimit: config.int('message_size_limit'),
+    lineLengthLimit: config.int('line_length_limit'),
+    recipientLimit: config.int('smtpd_recipient_limit'),
+    softErrorLimit: config.int('smtpd_soft_error_limit'),
+    hardErrorLimit: config.int('smtpd_hard_error_limit'),
+    junkCommandLimit: config.int('smtpd_junk_command_limit'),
+    errorSleepMs: config.time('smtpd_error_sleep_time') * 1000,
+    timeoutMs: config.time('smtpd_timeout') * 1000,
+    heloRequired: config.bool('smtpd_helo_required'),
+    disableVrfy: config.bool('disable_vrfy_command'),
+    smtputf8Enable: config.bool('smtputf8_enable'),
+    forbiddenCommands: config.list('smtpd_forbidden_commands'),
+    forbidUnauthPipelining: config.bool('smtpd_forbid_unauth_pipelining'),
+    forbidBareNewline: bareNewlineMode(config.get('smtpd_forbid_bare_newline')),
+    forbidBareNewlineRejectCode: config.int('smtpd_forbid_bare_newline_reject_code'),
+    bareNewlineExcluded: networkMatcher(config.list('smtpd_forbid_bare_newline_exclusions')),
+    localHeaderRewrite: localHeaderRewriteClients(config),
+    logService: logServiceName(config, 'smtpd'),
+  };
+}
+
+/**
+ * local_header_rewrite_clients (default permit_inet_interfaces): clients whose mail gets the
+ * "local" header rewrite context (cleanup then adds missing Message-Id/Date/From headers and
+ * qualifies addresses with $myorigin). Supported: permit_inet_interfaces, permit_mynetworks,
+ * static:all, and address/CIDR literals.
+ */
+export function localHeaderRewriteClients(config: MainConfig): (addr: string) => boolean {
+  const matchers: ((addr: string) => boolean)[] = [];
+  const literals: string[] = [];
+  for (const item of config.list('local_header_rewrite_clients')) {
+    if (item === 'permit_inet_interfaces') matchers.push(networkMatcher(interfaceAddresses(config.get('inet_interfaces'), config.get('inet_protocols'))));
+    else if (item === 'permit_mynetworks') matchers.push(networkMatcher(config.list('mynetworks')));
+    else if (item === 'static:all') matchers.push(() => true);
+    else literals.push(item);
+  }
+  if (literals.length) matchers.push(networkMatcher(literals));
+  return (addr) => matchers.some((m) => m(addr));
+}
+
+/** Keys for a local address: full address, user+ext, user (mail_addr_find for local domains). */
+export function localKeys(address: string, delimiter: string): string[] {
+  const at = address.lastIndexOf('@');
+  const local = (at < 0 ? address : address.slice(0, at)).toLowerCase();
+  const keys = at < 0 ? [] : [address.toLowerCase()];
+  keys.push(local);
+  if (delimiter) {
+    const i = [...local].findIndex((c) => delimiter.includes(c));
+    if (i > 0) keys.push(local.slice(0, i));
+  }
+  return keys;
+}
+
+/**
+ * local_recipient_maps: is the address listed? The full address is asked of every table, the
+ * shorter keys (user+ext, user) of fixed-string tables only, as mail_addr_find does.
+ */
+async function listedLocalRecipient(maps: Maps, keys: string[]): Promise<boolean> {
+  for (const [i, key] of keys.entries()) if ((await maps.find(key, i > 0)) !== null) return true;
+  return false;
+}
+
+export function restrictionSettings(config: MainConfig, localRecipients: Maps): RestrictionSettings {
+  const delimiter = config.get('recipient_delimiter');
+  return {
+    relayRestrictions: config.list('smtpd_relay_restrictions'),
+    recipientRestrictions: config.list('smtpd_recipient_restrictions'),
+    rejectUnlistedRecipient: config.bool('smtpd_reject_unlisted_recipient'),
+    unknownLocalRecipientRejectCode: config.int('unknown_local_recipient_reject_code'),
+    relayDomainsRejectCode: config.int('relay_domains_reject_code'),
+    isMyNetwork: networkMatcher(config.list('mynetworks')),
+    async lookupLocalRecipient(address: string): Promise<RecipientLookup> {
+      if (localRecipients.empty) return 'no-table';
+      try {
+        return (await listedLocalRecipient(localRecipients, localKeys(address, delimiter))) ? 'known' : 'unknown';
+      } catch {
+        return 'error'; // the table failed: smtpd answers 451 4.3.0 Temporary lookup failure
+      }
+    },
+  };
+}
