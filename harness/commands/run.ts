@@ -14,7 +14,7 @@ import { NOT_COMPARED_LABEL, type Comparison } from '../report/types.ts';
 import { TARGET_NAMES } from '../targets/index.ts';
 import { containerAvailable } from '../targets/container/docker.ts';
 import { writeReports } from '../scenario/report.ts';
-import { compareWithOracle } from '../compare/diff.ts';
+import { compareWithOracle, outcomeLabel, targetLabels } from '../compare/diff.ts';
 import { postfixInstalled } from '../../reference/config/installed-postfix.ts';
 
 const HELP = `usage: twinpost run [--target T]... [--spec GLOB] [--report DIR]
@@ -23,7 +23,8 @@ Runs conformance scenarios (specs/**) on each target and compares what each did.
 
 options:
   --target T     postfix | reference | container; repeat or comma-separate for several
-                 (default: every target available on this machine)
+                 (default: every target available on this machine); naming postfix twice
+                 (postfix,postfix) compares Postfix with itself, the second run as postfix#2
   --spec GLOB    which scenario files, e.g. "specs/smtpd/*" or "smtpd/relay-*" (default: all)
   --report DIR   where to write results.json, junit.xml and index.html (default: reports)
   --timeout MS   per-wait timeout in milliseconds (default: 20000)
@@ -74,17 +75,19 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (reaped.length) console.log(`twinpost: removed ${reaped.length} instance(s) left by an earlier, interrupted run`);
 
   const total = scenarios.length * chosen.length;
+  const labels = targetLabels(chosen);
   const started = Date.now();
   const outcomes: (ScenarioOutcome & { file: string; comparison: Comparison })[] = [];
   let n = 0;
   for (const { file, scenario } of scenarios) {
     const mine: (ScenarioOutcome & { file: string })[] = [];
-    for (const target of chosen) {
+    for (const [i, target] of chosen.entries()) {
+      const label = labels[i]!;
       if (scenario.targets && !scenario.targets.includes(target)) {
-        console.log(`[${++n}/${total}] ${target.padEnd(9)} ${scenario.id.padEnd(36)} not run (the spec is for ${scenario.targets.join(', ')})`);
+        console.log(`[${++n}/${total}] ${label.padEnd(9)} ${scenario.id.padEnd(36)} not run (the spec is for ${scenario.targets.join(', ')})`);
         continue;
       }
-      const o = await runScenario(scenario, target, { timeoutMs });
+      const o = await runScenario(scenario, target, { timeoutMs, label });
       mine.push({ ...o, file });
     }
     // Every other target is compared with real Postfix, the oracle.
@@ -92,7 +95,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     for (const o of mine) {
       const comparison = comparisonOf(o, mine);
       const mark = (o.status === 'passed' ? 'passed' : o.status.toUpperCase()) + (comparison === 'not-compared' ? ` — ${o.target} only, ${NOT_COMPARED_LABEL}` : '');
-      console.log(`[${++n}/${total}] ${o.target.padEnd(9)} ${scenario.id.padEnd(36)} ${mark} (${(o.durationMs / 1000).toFixed(1)} s)`);
+      console.log(`[${++n}/${total}] ${outcomeLabel(o).padEnd(9)} ${scenario.id.padEnd(36)} ${mark} (${(o.durationMs / 1000).toFixed(1)} s)`);
       for (const f of o.failures) console.log(`    ✗ ${f.expectation}\n${indent(f.diff, 6)}`);
       if (o.error) console.log(indent(o.error, 6));
       outcomes.push({ ...o, comparison });

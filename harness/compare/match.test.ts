@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldDiff, matches, replyDiff } from './match.ts';
+import { fieldDiff, matches, matchesFields, replyDiff } from './match.ts';
+import { ABSENT } from '../scenario/types.ts';
 
 describe('matchers', () => {
   it('matches exact strings, numbers and regular expressions', () => {
@@ -24,5 +25,14 @@ describe('matchers', () => {
     expect(replyDiff('250', r)).toMatch(/expected reply "250", observed "554/);
     expect(replyDiff({ code: 554, text: /Relay access denied/ }, r)).toBeUndefined();
     expect(replyDiff({ code: 554, text: /User unknown/ }, r)).toMatch(/text \/User unknown\//);
+  });
+
+  it('ABSENT matches a missing field only, and says so', () => {
+    const forwarded = { kind: 'delivery', to: 'team@mx.twinpost.test', relay: 'local' };
+    expect(matchesFields({ kind: 'delivery', origTo: ABSENT }, forwarded)).toBe(true);
+    expect(matchesFields({ kind: 'delivery', origTo: ABSENT }, { ...forwarded, origTo: 'team@mx.twinpost.test' })).toBe(false);
+    expect(matches(ABSENT, '')).toBe(false);
+    expect(fieldDiff({ origTo: ABSENT }, { origTo: 'a@b' })).toEqual(['origTo: expected (absent), observed "a@b"']);
+    expect(fieldDiff({ origTo: 'a@b' }, {})).toEqual(['origTo: expected "a@b", observed (absent)']);
   });
 });

@@ -2,15 +2,17 @@
  * Expectation matching with readable failures: each check returns undefined when it holds, or
  * a text that shows what was expected next to what was observed.
  */
-import type { Match, ReplyExpect } from '../scenario/types.ts';
+import { ABSENT, type Match, type ReplyExpect } from '../scenario/types.ts';
 
 export function matches(m: Match, v: unknown): boolean {
+  if (m === ABSENT) return v === undefined;
   if (m instanceof RegExp) return typeof v === 'string' && m.test(v);
   if (typeof m === 'number') return typeof v === 'number' ? v === m : String(v) === String(m);
   return v === m || (typeof v !== 'object' && String(v) === String(m));
 }
 
 export function showMatch(m: Match): string {
+  if (m === ABSENT) return '(absent)';
   return m instanceof RegExp ? m.toString() : JSON.stringify(m);
 }
 
@@ -24,7 +26,7 @@ export function fieldDiff(want: Record<string, Match | undefined>, obj: Record<s
   const out: string[] = [];
   for (const [k, m] of Object.entries(want)) {
     if (m === undefined || matches(m, obj[k])) continue;
-    out.push(`${k}: expected ${showMatch(m)}, observed ${JSON.stringify(obj[k])}`);
+    out.push(`${k}: expected ${showMatch(m)}, observed ${obj[k] === undefined ? '(absent)' : JSON.stringify(obj[k])}`);
   }
   return out;
 }

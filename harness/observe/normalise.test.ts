@@ -85,6 +85,9 @@ describe('createNormaliser on literal text', () => {
   it('masks times in all the formats Postfix and mail headers use', () => {
     const n = createNormaliser();
     expect(n.text('Date: Sat, 28 Nov 2026 19:50:49 +0000 (UTC)')).toBe('Date: <time>');
+    expect(n.text('Date: Mon,  7 Dec 2026 16:05:03 +0100 (CET)')).toBe('Date: <time>');
+    expect(n.text('\tfor <a@b>; Sun,  1 Mar 2026 08:30:00 -0330 (NST)')).toBe('\tfor <a@b>; <time>');
+    expect(n.text('Arrival-Date: Wed,  1 Jul 2026 16:00:00 +0400 (+04)')).toBe('Arrival-Date: <time>');
     expect(n.text('create_time: Sat Nov 28 19:50:49 2026')).toBe('create_time: <time>');
     expect(n.text('2024-01-01T12:00:00.123456+00:00 h')).toBe('<time> h');
     expect(n.text('Dec  3 01:02:03 h')).toBe('<time> h');
@@ -124,5 +127,44 @@ describe('createNormaliser on literal text', () => {
     });
     expect(entry.queue_id).toBe('57BDD20C3A1');
     expect(n.value([1, null, true, 'x'])).toEqual([1, null, true, 'x']);
+  });
+});
+
+describe('createNormaliser for comparing two runs', () => {
+  it('keeps the shape of a time and its zone with timeShapes', () => {
+    const n = createNormaliser({ timeShapes: true });
+    expect(n.text('Date: Mon,  7 Dec 2026 16:05:03 +0100 (CET)')).toBe('Date: <Ddd,  n Mmm nnnn nn:nn:nn> +0100 (CET)');
+    expect(n.text('Date: Mon,  7 Dec 2026 16:05:03 +0100 (GMT+1)')).toBe('Date: <Ddd,  n Mmm nnnn nn:nn:nn> +0100 (GMT+1)');
+    expect(n.text('Dec 07 15:25:37 mx postfix/qmgr[7]: x')).toBe('<Mmm nn nn:nn:nn> mx postfix/qmgr[<pid>]: x');
+    expect(n.text('Dec  7 15:25:37 mx postfix/qmgr[7]: x')).toBe('<Mmm  n nn:nn:nn> mx postfix/qmgr[<pid>]: x');
+    expect(n.text('create_time: Mon Dec  7 15:25:37 2026')).toBe('create_time: <Ddd Mmm  n nn:nn:nn nnnn>');
+  });
+
+  it('masks the seconds in bounce(8)\'s MIME boundary', () => {
+    expect(createNormaliser({ names: { '4F1A220C3A1': 'Q1' } }).text('boundary="4F1A220C3A1.1796657851/mx.twinpost.test"')).toBe('boundary="Q1.<time>/mx.twinpost.test"');
+  });
+
+  it('masks the ports and record offsets of queue files and defer logs', () => {
+    const n = createNormaliser();
+    expect(n.text('named_attribute: log_client_port=47892\nnamed_attribute: server_port=37601')).toBe('named_attribute: log_client_port=<port>\nnamed_attribute: server_port=<port>');
+    expect(n.text('message_size:             312             939               4')).toBe('message_size:             312             <offset>               4');
+    expect(n.text('recipient=a@b\noffset=730\nstatus=4.3.0')).toBe('recipient=a@b\noffset=<offset>\nstatus=4.3.0');
+  });
+
+  it('starts from the names another normaliser gave and leaves foreign IDs alone', () => {
+    const first = createNormaliser({ foreign: (id) => id === '9E1F000001' });
+    expect(first.text('smtp[1]: 4F1A220C3A1: status=sent (250 2.0.0 Ok: queued as 9E1F000001)')).toBe('smtp[<pid>]: Q1: status=sent (250 2.0.0 Ok: queued as 9E1F000001)');
+    expect(first.names()).toEqual({ '4F1A220C3A1': 'Q1' });
+    const second = createNormaliser({ names: first.names() });
+    expect(second.text('forwarded as 5B2C330D4B2; 4F1A220C3A1')).toBe('forwarded as Q2; Q1');
+  });
+});
+
+describe('createNormaliser on postqueue -j entries', () => {
+  it('masks the size of a maildrop file only', () => {
+    const n = createNormaliser();
+    const entry = { queue_name: 'maildrop', queue_id: 'A1B2C3D4E5', arrival_time: 1, message_size: 125, sender: 'a@b', recipients: [] };
+    expect(n.value(entry)).toEqual({ ...entry, queue_id: 'Q1', arrival_time: 0, message_size: 0 });
+    expect(n.value({ ...entry, queue_name: 'deferred' })).toEqual({ ...entry, queue_name: 'deferred', queue_id: 'Q1', arrival_time: 0 });
   });
 });

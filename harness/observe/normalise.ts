@@ -1,16 +1,42 @@
 /**
  * Normaliser: makes observations from different runs and different targets comparable.
+ * Used by the scenario runner (harness/scenario/run.ts: events, transcripts, the queue listing,
+ * so expectations can say Q1) and by the target-vs-Postfix comparison (harness/compare/items.ts,
+ * which starts from the run's queue ID names and masks times by their shape).
  *
  * One normaliser is used for a whole scenario run, so the same queue ID gets the same name in
- * events, SMTP transcripts, queue snapshots and message headers:
- *  - queue IDs (short hex or long) become Q1, Q2, … in order of first appearance. An ID is
- *    learned where the log or a reply says it is one ("QID: " at the start of a log message,
- *    "queued as QID", "forwarded as QID", "notification: QID", "with ESMTP id QID",
- *    queue_id / queueId fields) and then replaced wherever it occurs;
- *  - times (syslog, ISO 8601, RFC 5322 dates, asctime) become "<time>"; delay= and delays=
- *    values become "<delay>"; pids "<pid>"; TCP ports ≥ 1024 after an IPv4 address "<port>";
- *  - optionally Message-IDs become <M1>, <M2>, … and given host names "<host>";
- *  - optionally literal strings (e.g. a temp directory) are replaced by fixed placeholders.
+ * events, SMTP transcripts, queue snapshots and message headers.
+ *
+ * What it masks, each because real Postfix gives it a different value in every run (checked
+ * by `twinpost run --target postfix,postfix`, every scenario, three runs in a row), and nothing
+ * else:
+ *  - queue IDs become Q1, Q2, … in order of first appearance (they encode the time and the
+ *    queue file's inode). An ID is learned where the log or a reply says it is one ("QID: " at
+ *    the start of a log message, "queued as QID", "forwarded as QID", "notification: QID",
+ *    "with ESMTP id QID", queue_id / queueId fields) and then replaced wherever it occurs;
+ *    a capture peer's own "queued as" IDs (`foreign`) are not learned;
+ *  - times: syslog, ISO 8601, RFC 5322 / mail_date() dates, asctime (postcat, mbox From_
+ *    lines), the YYYYMMDDhhmmss of Postfix's Message-IDs and the seconds in bounce(8)'s MIME
+ *    boundary "QID.seconds/host" become "<time>" — or, with `timeShapes` (the comparison),
+ *    their shape ("<Ddd,  n Mmm nnnn nn:nn:nn>") followed by the time zone as written, so a
+ *    different date format, padding or zone still shows;
+ *  - delay= and delays= values ("<delay>"): elapsed time;
+ *  - process IDs: "name[pid]:" and "pid N" ("<pid>");
+ *  - TCP ports ≥ 1024 after an IPv4 address, and the client_port=, log_client_port= and
+ *    server_port= attributes of queue files ("<port>"): ephemeral and per-instance ports;
+ *  - the data offset in postcat's message_size record, offset= in the defer/bounce logs
+ *    ("<offset>") and a maildrop file's message_size in postqueue -j (0; showq gives the file
+ *    size there): they count bytes of time records (arrival and create time, with
+ *    microseconds) written in decimal of varying length;
+ *  - in values (events, postqueue -j entries): the fields pid, arrival_time, delay (0),
+ *    delays (each 0) and time ("<time>");
+ *  - on request only: Message-IDs (<M1>…), given host names ("<host>") and literal strings
+ *    (`replace`: the comparison masks the instance's temporary directory as "<root>" and the
+ *    peers' queue IDs, which carry the peer's port, as "<peer queue ID>").
+ * Not masked: the machine's host name — every instance sets myhostname, and no output of
+ * Postfix here carries the machine's name (a grep over every observation of a
+ * self-comparison found none). Orders Postfix does not keep from run to run are not the
+ * normaliser's business: harness/compare/canonical.ts lists those.
  */
 import type { MaillogEvent } from './events.ts';
 import { QUEUE_ID_SOURCE, isQueueId } from './queueid.ts';
@@ -22,6 +48,19 @@ export interface NormaliserOptions {
   hostnames?: string[];
   /** Literal replacements applied first, e.g. { '/tmp/twinpost-abc': '<dir>' }. */
   replace?: Record<string, string>;
+  /**
+   * Mask times by their shape (digits, day and month names), keeping the time zone as written,
+   * instead of "<time>": what the comparison of two runs uses, so a different date format or
+   * time zone still shows (default false).
+   */
+  timeShapes?: boolean;
+  /**
+   * IDs that look like queue IDs but are not the mail system's (a capture peer's "queued as"
+   * IDs): never learned, so they take no Q number (default: none).
+   */
+  foreign?: (id: string) => boolean;
+  /** Queue ID names given by an earlier normaliser (raw ID → Q1…), e.g. the scenario run's. */
+  names?: Record<string, string>;
 }
 
 export interface Normaliser {
@@ -33,6 +72,8 @@ export interface Normaliser {
   event(e: MaillogEvent): MaillogEvent;
   /** Normalise any JSON-like value: strings as text(), ID fields as id(), time/pid fields masked. */
   value<T>(v: T): T;
+  /** The queue ID names given so far (raw ID → Q1…). */
+  names(): Record<string, string>;
 }
 
 const QID = QUEUE_ID_SOURCE;
@@ -50,11 +91,43 @@ const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
 const HMS = '\\d\\d:\\d\\d:\\d\\d';
 const TIMES: RegExp[] = [
   new RegExp(`\\b${DAY} ${MONTH} [ \\d]\\d ${HMS} \\d{4}\\b`, 'g'), // asctime (postcat)
-  new RegExp(`\\b(?:${DAY}, )?\\d{1,2} ${MONTH} \\d{4} ${HMS}(?: [+-]\\d{4})?(?: \\([A-Z]{2,5}\\))?`, 'g'), // RFC 5322
-  new RegExp(`\\b\\d{4}-\\d\\d-\\d\\dT${HMS}(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?`, 'g'), // ISO 8601
+  // RFC 5322 and mail_date(): the day may be space-padded ("Mon,  7 Dec"), the zone abbreviation
+  // is whatever strftime's %Z gives ("CET", "NDT", "+04", even empty)
+  new RegExp(`\\b(?:${DAY},\\s+)?\\d{1,2} ${MONTH} \\d{4} ${HMS}(?<zone>(?: [+-]\\d{4})?(?: \\([A-Za-z0-9+-]*\\))?)`, 'g'),
+  new RegExp(`\\b\\d{4}-\\d\\d-\\d\\dT${HMS}(?:\\.\\d+)?(?<zone>(?:Z|[+-]\\d\\d:?\\d\\d)?)`, 'g'), // ISO 8601
   new RegExp(`\\b${MONTH} [ \\d]\\d ${HMS}(?:\\.\\d+)?`, 'g'), // syslog
   /\b\d{14}(?=\.)/g, // YYYYMMDDhhmmss in Message-IDs Postfix generates
+  /(?<=[0-9A-Za-z]\.)\d{9,11}(?=\/)/g, // seconds since 1970 in bounce(8)'s MIME boundary "QID.seconds/host"
 ];
+
+/**
+ * A time's shape: digits become "n", day and month names "Ddd" and "Mmm", the rest (padding,
+ * separators) stays, e.g. "Mon,  7 Dec 2026 15:25:37" → "<Ddd,  n Mmm nnnn nn:nn:nn>".
+ */
+function timeShape(t: string): string {
+  return `<${t.replace(/\d/g, 'n').replace(new RegExp(MONTH, 'g'), 'Mmm').replace(new RegExp(`\\b${DAY}\\b`, 'g'), 'Ddd')}>`;
+}
+
+/** One masked time: "<time>", or with `shapes` its shape followed by its time zone as written. */
+function maskTime(shapes: boolean, match: string, groups: { zone?: string } | undefined): string {
+  if (!shapes) return '<time>';
+  const zone = groups?.zone ?? '';
+  return timeShape(match.slice(0, match.length - zone.length)) + zone;
+}
+
+/** The named groups of a replace() callback's arguments (the last one, when the pattern has any). */
+function namedGroups(args: unknown[]): { zone?: string } | undefined {
+  const last = args[args.length - 1];
+  return typeof last === 'object' && last !== null ? (last as { zone?: string }) : undefined;
+}
+
+/**
+ * A postqueue -j entry of the maildrop queue: showq reports the file's size there (postdrop
+ * writes no size record), and that counts the arrival time's microseconds in decimal.
+ */
+function isMaildropEntry(v: object): boolean {
+  return (v as { queue_name?: unknown }).queue_name === 'maildrop';
+}
 
 /** Keys of objects whose values are masked regardless of content. */
 const MASKED_NUMBERS = new Set(['pid', 'arrival_time', 'delay']);
@@ -65,7 +138,7 @@ function escapeRe(s: string): string {
 }
 
 export function createNormaliser(opts: NormaliserOptions = {}): Normaliser {
-  const ids = new Map<string, string>();
+  const ids = new Map<string, string>(Object.entries(opts.names ?? {}));
   const msgIds = new Map<string, string>();
   let idPattern: RegExp | undefined;
   const hostPattern = opts.hostnames?.length
@@ -87,7 +160,7 @@ export function createNormaliser(opts: NormaliserOptions = {}): Normaliser {
     const found: [number, string][] = [];
     for (const re of LEARN) for (const m of s.matchAll(re)) found.push([m.index + m[0].indexOf(m[1]), m[1]]);
     found.sort((a, b) => a[0] - b[0]);
-    for (const [, qid] of found) id(qid);
+    for (const [, qid] of found) if (!opts.foreign?.(qid)) id(qid);
   }
 
   function replaceIds(s: string): string {
@@ -113,12 +186,15 @@ export function createNormaliser(opts: NormaliserOptions = {}): Normaliser {
     if (opts.messageIds) s = replaceMessageIds(s);
     learn(s);
     s = replaceIds(s);
-    for (const re of TIMES) s = s.replace(re, '<time>');
+    for (const re of TIMES) s = s.replace(re, (...args: unknown[]) => maskTime(opts.timeShapes === true, args[0] as string, namedGroups(args)));
     s = s
       .replace(/\bdelay=\d+(?:\.\d+)?/g, 'delay=<delay>')
       .replace(/\bdelays=[\d.]+\/[\d.]+\/[\d.]+\/[\d.]+/g, 'delays=<delay>')
       .replace(/([\w/.-]+)\[\d+\](?=:)/g, '$1[<pid>]')
       .replace(/\bpid \d+\b/g, 'pid <pid>')
+      .replace(/\b((?:log_)?(?:client|server)_port=)\d+/g, '$1<port>')
+      .replace(/^(message_size: +\d+ +)\d+/gm, '$1<offset>')
+      .replace(/^offset=\d+$/gm, 'offset=<offset>')
       .replace(/(\b\d{1,3}(?:\.\d{1,3}){3}\]?):(\d{4,5})\b/g, (m, addr: string, port: string) => (Number(port) >= 1024 ? `${addr}:<port>` : m));
     if (hostPattern) s = s.replace(hostPattern, '<host>');
     return s;
@@ -148,7 +224,7 @@ export function createNormaliser(opts: NormaliserOptions = {}): Normaliser {
       // ID fields first, so an object's own ID is named before any ID its text mentions.
       const entries = Object.entries(v as Record<string, unknown>);
       for (const [k, x] of entries) if (ID_KEYS.has(k) && typeof x === 'string' && isQueueId(x)) id(x);
-      for (const [k, x] of entries) out[k] = walk(x, k);
+      for (const [k, x] of entries) out[k] = k === 'message_size' && isMaildropEntry(v) ? 0 : walk(x, k);
       return out;
     }
     return v;
@@ -159,5 +235,6 @@ export function createNormaliser(opts: NormaliserOptions = {}): Normaliser {
     text,
     event: (e) => value(e),
     value,
+    names: () => Object.fromEntries(ids),
   };
 }

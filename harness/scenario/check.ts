@@ -2,7 +2,7 @@
  * Checks a scenario's expectations against an observation. Each failure carries the
  * expectation in words and a diff: what was expected next to what was observed.
  */
-import type { DeliveryExpect, EventMatch, Match, QueueExpect, Scenario } from './types.ts';
+import { ABSENT, type DeliveryExpect, type EventMatch, type Match, type QueueExpect, type Scenario } from './types.ts';
 import type { Observation } from './run.ts';
 import type { QueueEntry } from '../observe/postqueue.ts';
 import type { SinkTransaction } from '../sink/types.ts';
@@ -109,6 +109,10 @@ function headerDiff(want: Record<string, Match | true>, absent: string[], header
   const d: string[] = [];
   for (const [name, m] of Object.entries(want)) {
     const vals = headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+    if (m === ABSENT) {
+      if (vals.length) d.push(`header ${name}: must be absent, observed ${vals.map((v) => JSON.stringify(v)).join(' | ')}`);
+      continue;
+    }
     if (!vals.length) d.push(`header ${name}: missing (headers: ${headers.map(([n]) => n).join(', ')})`);
     else if (m !== true && !vals.some((v) => matches(m, v))) d.push(`header ${name}: expected ${showMatch(m)}, observed ${vals.map((v) => JSON.stringify(v)).join(' | ')}`);
   }
@@ -126,7 +130,7 @@ export function queueDiff(want: QueueExpect, q: QueueEntry[]): string | undefine
     const hit = q.some((e) => {
       if (w.queue_name !== undefined && !matches(w.queue_name, e.queue_name)) return false;
       if (w.sender !== undefined && !matches(w.sender, e.sender)) return false;
-      return (w.recipients ?? []).every((r) => e.recipients.some((x) => matches(r.address, x.address) && (r.delay_reason === undefined || matches(r.delay_reason, x.delay_reason ?? ''))));
+      return (w.recipients ?? []).every((r) => e.recipients.some((x) => matches(r.address, x.address) && (r.delay_reason === undefined || matches(r.delay_reason, r.delay_reason === ABSENT ? x.delay_reason : (x.delay_reason ?? '')))));
     });
     if (!hit) d.push(`queue entry #${i + 1} ${JSON.stringify(w, (_k, v) => (v instanceof RegExp ? v.toString() : v))} not found`);
   }

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { ScenarioOutcome } from './run.ts';
 import type { TargetName } from '../targets/types.ts';
+import type { KnownDivergence } from './types.ts';
 import type { Comparison, RunResult, ScenarioResult } from '../report/types.ts';
 import { writeJunitXml, writeResultsJson } from '../report/index.ts';
 import { reportConfig, writeHtmlReport } from '../report/html/index.ts';
@@ -21,16 +22,21 @@ export function toRunResult(run: RunSummary): RunResult {
     id: o.scenario.id,
     title: o.scenario.title,
     file: o.file,
-    target: o.target,
+    target: o.label ?? o.target,
     status: o.status,
     comparison: o.comparison,
     durationMs: o.durationMs,
     failures: o.failures,
     error: o.error,
     observations: o.observation ? { ...JSON.parse(JSON.stringify(o.observation, bufferAsText)), config: reportConfig(o.scenario.config) } : undefined,
-    knownDivergences: (o.scenario.knownDivergences ?? []).filter((k) => k.target === o.target).map((k) => `${k.what}: ${k.reason}`),
+    knownDivergences: (o.scenario.knownDivergences ?? []).filter((k) => k.target === o.target && (o.label ?? o.target) === o.target).map(describeDivergence),
   }));
   return { startedAt: run.startedAt, durationMs: run.durationMs, targets: run.targets, scenarios };
+}
+
+/** A known divergence in one line: the item, the lines it covers, why. */
+function describeDivergence(k: KnownDivergence): string {
+  return `${k.item}${k.what === undefined ? '' : ` (lines with ${k.what instanceof RegExp ? k.what.toString() : JSON.stringify(k.what)})`}: ${k.reason}`;
 }
 
 /** Buffers (message bytes at sinks) become text in the JSON; RegExps their source. */

@@ -8,9 +8,10 @@ import type { Target, TargetName } from '../targets/types.ts';
 import type { MaillogEvent } from '../observe/events.ts';
 import type { QueueEntry } from '../observe/postqueue.ts';
 import type { SinkConnection } from '../sink/types.ts';
-import { createSink, type Sink } from '../sink/sink.ts';
+import { copyConnections, createSink, type Sink } from '../sink/sink.ts';
 import { SmtpDialog } from '../smtp/dialog.ts';
-import { createNormaliser } from '../observe/normalise.ts';
+import { createNormaliser, type Normaliser } from '../observe/normalise.ts';
+import { readQueueFiles, readSpool, type QueueFile, type SpoolFile } from '../observe/leftovers.ts';
 import { createTarget } from '../targets/index.ts';
 import { fieldDiff, matchesFields } from '../compare/match.ts';
 import { replyDiff } from '../compare/match.ts';
@@ -26,19 +27,45 @@ export interface TranscriptLine {
 }
 
 export interface Observation {
+  /** Normalised SMTP sessions; a server close is the line SERVER_CLOSED at the point it came. */
   transcripts: { name: string; lines: TranscriptLine[] }[];
   /** Normalised maillog events (queue IDs Q1, Q2…, times and pids masked). */
   events: MaillogEvent[];
-  /** The raw maillog, for reports. */
+  /** The raw maillog, for reports and the comparison. */
   maillog: string;
   sinks: Record<string, SinkConnection[]>;
+  /** The queue listing at the end (postqueue -j shape), normalised. */
   queue: QueueEntry[];
+  /** The mailboxes the expectations name, raw. */
   mailboxes: Record<string, string>;
+  /** Every file below the mail spool (mailboxes, maildirs, the drop directory), raw. */
+  spool: SpoolFile[];
+  /** Every queue file left at the end (postcat -e) and every per-recipient log, raw. */
+  queueFiles: QueueFile[];
+  /** The queue ID names the run gave (raw ID → Q1, Q2…), so the comparison names IDs the same. */
+  queueIds: Record<string, string>;
+  /** The instance's temporary root: it differs between runs. */
+  root: string;
+  /** Why the queue could not be listed at the end (the target was down): a scenario error. */
+  queueError?: string;
+  /**
+   * The smtpd lines of smtp-until attempts that were retried, as indexes of the maillog's
+   * non-blank lines (= of the target's events): waiting, not behaviour (how many attempts a
+   * time limit takes depends on timing), so they are left out of the comparison as the
+   * attempts' transcripts are. (Indexes, not texts: one smtpd process can log the same line
+   * text for two sessions within one second.)
+   */
+  retriedLines: number[];
 }
+
+/** The transcript line that marks where the server closed the connection. */
+export const SERVER_CLOSED = '(the server closed the connection)';
 
 export interface ScenarioOutcome {
   scenario: Scenario;
   target: TargetName;
+  /** The run's name in progress lines and reports when it differs from the target's ("postfix#2"). */
+  label?: string;
   status: 'passed' | 'failed' | 'error';
   failures: Failure[];
   error?: string;
@@ -55,6 +82,10 @@ export interface RunOptions {
   /** Called with one-line progress messages. */
   progress?: (msg: string) => void;
   timeoutMs?: number;
+  /** A name for this run other than the target's, e.g. "postfix#2" for a second run of postfix. */
+  label?: string;
+  /** Makes the target (default: targets/index.ts's createTarget); tests wrap a real one. */
+  makeTarget?: typeof createTarget;
 }
 
 export async function runScenario(scenario: Scenario, targetName: TargetName, opts: RunOptions = {}): Promise<ScenarioOutcome> {
@@ -63,10 +94,12 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
   let target: Target | undefined;
   const failures: Failure[] = [];
   const transcripts: Observation['transcripts'] = [];
-  const norm = createNormaliser();
+  // The peers' own "queued as" IDs are not the mail system's: they take no Q number.
+  const norm = createNormaliser({ foreign: (id) => Object.values(sinks).some((s) => s.issued(id)) });
   let observation: Observation | undefined;
   let pg: PrivatePostgres | undefined;
   const open = new Map<string, SmtpDialog>();
+  const retriedLines: number[] = [];
   try {
     const vars: Record<string, string> = {};
     for (const [name, o] of Object.entries(scenario.sinks ?? {})) {
@@ -81,26 +114,30 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
       await pg.sql(substitute(scenario.postgres.sql, vars));
       Object.assign(vars, { 'pg:host': pg.host, 'pg:port': String(pg.port), 'pg:socket': pg.socketDir, 'pg:user': pg.user, 'pg:dbname': pg.dbname });
     }
-    target = createTarget(targetName, { vars, timeoutMs: opts.timeoutMs });
+    target = (opts.makeTarget ?? createTarget)(targetName, { vars, timeoutMs: opts.timeoutMs });
     await target.start(scenario.config);
-    const ctx: StepContext = { target, sinks, transcripts, failures, norm, timeoutMs: opts.timeoutMs ?? 20_000, open };
+    const ctx: StepContext = { target, sinks, transcripts, failures, norm, timeoutMs: opts.timeoutMs ?? 20_000, open, retriedLines };
     for (const [i, step] of scenario.steps.entries()) {
       await runStep(ctx, step, i + 1);
     }
     await expectedEventsLogged(ctx, scenario.expect.events ?? []);
-    observation = await observe(target, sinks, scenario, transcripts, norm);
+    await settled(target, sinks);
+    observation = await observe(target, sinks, scenario, transcripts, norm, retriedLines);
+    if (observation.queueError !== undefined) {
+      throw new Error(`the queue could not be listed at the end: ${observation.queueError} (a scenario that stops or crashes the mail system restarts it before it ends)`);
+    }
     failures.push(...checkExpectations(scenario, observation));
-    return { scenario, target: targetName, status: failures.length ? 'failed' : 'passed', failures, durationMs: Date.now() - started, observation };
+    return { scenario, target: targetName, ...labelOf(opts), status: failures.length ? 'failed' : 'passed', failures, durationMs: Date.now() - started, observation };
   } catch (err) {
     if (target && !observation) {
       try {
-        observation = await observe(target, sinks, scenario, transcripts, norm);
+        observation = await observe(target, sinks, scenario, transcripts, norm, retriedLines);
       } catch {
         /* keep the original error */
       }
     }
     const e = err as Error;
-    return { scenario, target: targetName, status: 'error', failures, error: e.stack ?? String(e), durationMs: Date.now() - started, observation };
+    return { scenario, target: targetName, ...labelOf(opts), status: 'error', failures, error: e.stack ?? String(e), durationMs: Date.now() - started, observation };
   } finally {
     for (const d of open.values()) await d.close();
     await target?.dispose();
@@ -109,15 +146,21 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
   }
 }
 
+function labelOf(opts: RunOptions): { label?: string } {
+  return opts.label === undefined ? {} : { label: opts.label };
+}
+
 interface StepContext {
   target: Target;
   sinks: Record<string, Sink>;
   transcripts: Observation['transcripts'];
   failures: Failure[];
-  norm: ReturnType<typeof createNormaliser>;
+  norm: Normaliser;
   timeoutMs: number;
   /** Sessions opened by smtp-open, by name. */
   open: Map<string, SmtpDialog>;
+  /** See Observation.retriedLines. */
+  retriedLines: number[];
 }
 
 async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
@@ -135,6 +178,9 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
       if (!d) throw new Error(`${where}: no open session "${step.name}"`);
       ctx.open.delete(step.name);
       await d.quit().catch(() => undefined);
+      // The session's transcript was taken when it was opened; it now has its end too.
+      const entry = [...ctx.transcripts].reverse().find((t) => t.name === step.name);
+      if (entry) entry.lines = normalisedTranscript(ctx, d);
       return;
     }
     case 'smtp-until': {
@@ -142,6 +188,7 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
       for (;;) {
         const attempt: Failure[] = [];
         const before = ctx.transcripts.length;
+        const logFrom = ctx.target.events().length;
         await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting, failures: attempt }).catch((e: Error) =>
           attempt.push({ expectation: `${where}: session completes`, diff: e.message }),
         );
@@ -150,6 +197,7 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
         // An attempt that is retried was waiting, not behaviour: only the last attempt's
         // transcript is kept (how many retries a target needs depends on timing).
         ctx.transcripts.splice(before);
+        ctx.retriedLines.push(...(await attemptLines(ctx, logFrom)));
         await new Promise((r) => setTimeout(r, step.intervalMs ?? 250));
       }
     }
@@ -224,6 +272,28 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
   }
 }
 
+/** smtpd's last line of a session. */
+const SESSION_END = new Set(['disconnect', 'lost-connection', 'too-many-errors', 'timeout']);
+
+/**
+ * The smtpd lines one retried smtp-until attempt caused (their event indexes): its session's, from the first
+ * "connect from" logged after the attempt started to that smtpd process's end of the session
+ * (each waited for, up to 2 s: smtpd logs "disconnect" just after the close). Lines of an
+ * earlier session that come late are another process's and stay.
+ */
+async function attemptLines(ctx: StepContext, from: number): Promise<number[]> {
+  const smtpd = (kinds: Set<string>, pid?: number) => (e: MaillogEvent) => e.service === 'smtpd' && kinds.has(e.kind) && (pid === undefined || e.pid === pid);
+  const connect = await ctx.target.waitForEvent(smtpd(new Set(['connect'])), 2000, from).catch(() => undefined);
+  if (!connect) return [];
+  const start = ctx.target.events().indexOf(connect);
+  const end = await ctx.target.waitForEvent(smtpd(SESSION_END, connect.pid), 2000, start).catch(() => undefined);
+  const events = ctx.target.events();
+  const to = end ? events.indexOf(end) + 1 : events.length;
+  const lines: number[] = [];
+  for (let i = start; i < to; i++) if (events[i]!.service === 'smtpd' && events[i]!.pid === connect.pid) lines.push(i);
+  return lines;
+}
+
 function needSink(ctx: StepContext, name: string): Sink {
   const s = ctx.sinks[name];
   if (!s) throw new Error(`scenario names an unknown sink "${name}"`);
@@ -269,9 +339,35 @@ async function runDialog(ctx: StepContext, dialog: DialogLine[], name: string, w
     kept = o.keepOpen === true;
     return kept ? s : undefined;
   } finally {
-    if (!kept) await s.quit().catch(() => undefined);
-    ctx.transcripts.push({ name, lines: s.transcript.map((l) => ({ dir: l.dir, text: ctx.norm.text(l.text) })) });
+    if (!kept) await endSession(s, ctx.timeoutMs);
+    ctx.transcripts.push({ name, lines: normalisedTranscript(ctx, s) });
   }
+}
+
+function normalisedTranscript(ctx: StepContext, s: SmtpDialog): TranscriptLine[] {
+  return transcriptOf(s).map((l) => ({ dir: l.dir, text: ctx.norm.text(l.text) }));
+}
+
+/**
+ * QUIT a session the scenario left open. After a 221 or 421 the server is closing already:
+ * the harness waits for that close instead of racing it with a QUIT of its own (which would
+ * show in the transcript or not depending on timing).
+ */
+async function endSession(s: SmtpDialog, timeoutMs: number): Promise<void> {
+  const last = [...s.transcript].reverse().find((l) => l.dir === 'S');
+  if (last && /^(?:221|421)[ -]/.test(last.text)) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([s.closed, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+  await s.quit().catch(() => undefined);
+}
+
+/** The session's transcript with the server's close, if it closed, as a line where it came. */
+function transcriptOf(s: SmtpDialog): TranscriptLine[] {
+  const lines: TranscriptLine[] = [...s.transcript];
+  if (s.serverClosedAt !== undefined) lines.splice(s.serverClosedAt, 0, { dir: 'S', text: SERVER_CLOSED });
+  return lines;
 }
 
 /** How long the end of a scenario waits for expected events still missing from the maillog. */
@@ -293,18 +389,55 @@ async function expectedEventsLogged(ctx: StepContext, wants: NonNullable<Scenari
   await ctx.target.waitForEvent(() => logged(), LATE_EVENT_GRACE_MS).catch(() => undefined);
 }
 
-async function observe(target: Target, sinks: Record<string, Sink>, scenario: Scenario, transcripts: Observation['transcripts'], norm: ReturnType<typeof createNormaliser>): Promise<Observation> {
+/** How long the maillog and the peers must stay unchanged before the end is observed, and the most to wait. */
+const QUIET_MS = 300;
+const SETTLE_MAX_MS = 3000;
+
+/**
+ * Wait until nothing happens any more: no new maillog line, no new command at a peer, no
+ * connection closing, for QUIET_MS (at most SETTLE_MAX_MS). An smtp(8) client QUITs, and a
+ * daemon logs its last line, a moment after the event a scenario waited for; observing in
+ * that moment would make two identical runs differ.
+ */
+async function settled(target: Target, sinks: Record<string, Sink>): Promise<void> {
+  const state = () => `${target.maillog().length} ${Object.values(sinks).map((s) => s.connections().map((c) => `${c.commands.length}${c.closedBy ?? ''}`).join(',')).join(';')}`;
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  let last = state();
+  let since = Date.now();
+  while (Date.now() - since < QUIET_MS && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = state();
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+}
+
+async function observe(target: Target, sinks: Record<string, Sink>, scenario: Scenario, transcripts: Observation['transcripts'], norm: Normaliser, retriedLines: number[]): Promise<Observation> {
   const events = target.events().map((e) => norm.event(e));
   const users = new Set((scenario.expect.mailboxes ?? []).map((m) => m.user));
   const mailboxes: Record<string, string> = {};
   for (const u of users) mailboxes[u] = await target.mailbox(u);
   let queue: QueueEntry[] = [];
+  let queueError: string | undefined;
   try {
     queue = (await target.queue()).map((e) => norm.value(e) as QueueEntry);
-  } catch {
-    /* a crashed target has no showq; the expectation will say so */
+  } catch (err) {
+    queueError = (err as Error).message;
   }
+  const queueFiles = await readQueueFiles(target.queueDir, target.configDir);
   const sinkObs: Record<string, SinkConnection[]> = {};
-  for (const [name, s] of Object.entries(sinks)) sinkObs[name] = s.connections();
-  return { transcripts, events, maillog: target.maillog(), sinks: sinkObs, queue, mailboxes };
+  for (const [name, s] of Object.entries(sinks)) sinkObs[name] = copyConnections(s.connections());
+  return {
+    transcripts,
+    events,
+    maillog: target.maillog(),
+    sinks: sinkObs,
+    queue,
+    mailboxes,
+    spool: readSpool(target.mailDir),
+    queueFiles,
+    queueIds: norm.names(),
+    root: dirname(target.configDir),
+    retriedLines: [...retriedLines],
+    ...(queueError === undefined ? {} : { queueError }),
+  };
 }

@@ -11,8 +11,14 @@ import type { SinkFault, SinkOptions } from '../sink/types.ts';
 import type { EventKind } from '../observe/events.ts';
 import type { ProxymapRequest, ProxymapService } from '../clients/proxymap.ts';
 
-/** A value matcher: exact string/number, or a regular expression for strings. */
-export type Match = string | number | boolean | RegExp;
+/**
+ * The matcher for "this field must not be there": e.g. `origTo: ABSENT` for a delivery line
+ * without orig_to=. (A field left out of a matcher is not checked at all.)
+ */
+export const ABSENT: unique symbol = Symbol('absent');
+
+/** A value matcher: exact string/number, a regular expression for strings, or ABSENT. */
+export type Match = string | number | boolean | RegExp | typeof ABSENT;
 
 /** What an SMTP reply must look like: "250", 250, "5.7.1", or fields. */
 export type ReplyExpect = number | string | { code: number; enhanced?: string; text?: Match };
@@ -64,8 +70,11 @@ export type Step =
   | { kind: 'crash' }
   | { kind: 'restart' };
 
-/** Matches a maillog event: its kind plus any fields (after normalisation: queue IDs are Q1, Q2…). */
-export type EventMatch = { kind: EventKind } & Record<string, Match | undefined>;
+/**
+ * Matches a maillog event: its kind plus any fields (after normalisation: queue IDs are Q1, Q2…).
+ * A field that must be missing is written `field: ABSENT`; `undefined` is not a matcher.
+ */
+export type EventMatch = { kind: EventKind } & Record<string, Match>;
 
 export type QueueExpect =
   | 'empty'
@@ -109,10 +118,17 @@ export interface Expectations {
   queue?: QueueExpect;
 }
 
-/** A known, explained difference between targets: reported, not failed. */
+/**
+ * A known, explained difference between a target and real Postfix: reported, not failed. It
+ * covers the differences of one compared item (as a difference names it: "maillog Q1",
+ * "sink remote connection 1 message 1", "file nobody"; a trailing "*" covers every item whose
+ * name starts with the rest), and, with `what`, only when every changed line — removed
+ * (Postfix's) and added (the target's) alike — contains that text or matches that expression.
+ */
 export interface KnownDivergence {
   target: TargetName;
-  what: string;
+  item: string;
+  what?: string | RegExp;
   reason: string;
 }
 

@@ -23,6 +23,8 @@ export interface Sink {
   connections(): SinkConnection[];
   /** Accepted transactions (2xx after DATA) over all connections, in order. */
   transactions(): SinkTransaction[];
+  /** True when `id` is one this sink gave in a "queued as" reply (it is not the mail system's). */
+  issued(id: string): boolean;
   /** Resolves with the accepted transactions once there are at least `n`. */
   waitForTransactions(n: number, timeoutMs?: number): Promise<SinkTransaction[]>;
   /** Resolves with the connections once at least `n` have been opened. */
@@ -47,6 +49,7 @@ class SmtpSink implements Sink {
   private readonly faults: FaultBook;
   private readonly events = new EventEmitter();
   private queueSeq = 0;
+  private readonly issuedIds = new Set<string>();
 
   constructor(private readonly opts: SinkOptions) {
     this.endpoint = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };
@@ -147,7 +150,13 @@ class SmtpSink implements Sink {
   /** Queue IDs look like Postfix's (hex) and differ between sinks on different ports. */
   private nextQueueId(): string {
     this.queueSeq++;
-    return (this.endpoint.port.toString(16).padStart(4, '0') + this.queueSeq.toString(16).padStart(6, '0')).toUpperCase();
+    const id = (this.endpoint.port.toString(16).padStart(4, '0') + this.queueSeq.toString(16).padStart(6, '0')).toUpperCase();
+    this.issuedIds.add(id);
+    return id;
+  }
+
+  issued(id: string): boolean {
+    return this.issuedIds.has(id);
   }
 
   private dropAll(): Promise<void> {
@@ -203,4 +212,20 @@ export async function createSink(opts: SinkOptions = {}): Promise<Sink> {
   await sink.up();
   if (opts.down) await sink.down();
   return sink;
+}
+
+/** A copy of connection records as they are now (a sink keeps changing its own while sessions end). */
+export function copyConnections(conns: SinkConnection[]): SinkConnection[] {
+  return conns.map((c) => ({
+    ...c,
+    commands: [...c.commands],
+    ...(c.commandBatches ? { commandBatches: c.commandBatches.map((b) => [...b]) } : {}),
+    transactions: c.transactions.map((t) => ({
+      ...t,
+      mailParams: [...t.mailParams],
+      rcptTo: [...t.rcptTo],
+      rejectedRcpts: t.rejectedRcpts.map((r) => ({ ...r })),
+      ...(t.data ? { data: Buffer.from(t.data) } : {}),
+    })),
+  }));
 }

@@ -90,6 +90,11 @@ export class SmtpDialog {
   readonly transcript: TranscriptEntry[] = [];
   /** Resolves when the connection has closed, whoever closed it. */
   readonly closed: Promise<void>;
+  /**
+   * When the server closed its side (FIN or reset): the transcript's length at that moment,
+   * i.e. the close came after transcript[serverClosedAt - 1]. Undefined while it has not.
+   */
+  serverClosedAt?: number;
 
   private socket: net.Socket;
   private readonly parser = new ReplyParser();
@@ -99,8 +104,12 @@ export class SmtpDialog {
   private readonly timeoutMs: number;
   private readonly onData = (chunk: Buffer) => this.received(chunk);
   private readonly onClose = () => this.socketClosed();
-  private readonly onError = () => {
-    /* 'close' follows every error; the waiters are rejected there. */
+  private readonly onEnd = () => {
+    this.serverClosedAt ??= this.transcript.length;
+  };
+  private readonly onError = (err: NodeJS.ErrnoException) => {
+    /* 'close' follows every error; the waiters are rejected there. A reset is the server closing. */
+    if (err.code === 'ECONNRESET') this.onEnd();
   };
 
   private constructor(socket: net.Socket, timeoutMs: number) {
@@ -222,6 +231,7 @@ export class SmtpDialog {
     const plain = this.socket;
     plain.off('data', this.onData);
     plain.off('close', this.onClose);
+    plain.off('end', this.onEnd);
     plain.off('error', this.onError);
     const leftover = this.parser.discard();
     if (leftover) this.transcript.push({ dir: 'S', text: `[discarded after STARTTLS] ${leftover}` });
@@ -263,6 +273,7 @@ export class SmtpDialog {
   private attach(socket: net.Socket): void {
     socket.on('data', this.onData);
     socket.on('close', this.onClose);
+    socket.on('end', this.onEnd);
     socket.on('error', this.onError);
   }
 

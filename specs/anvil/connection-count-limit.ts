@@ -31,5 +31,13 @@ const scenario: Scenario = {
     events: [{ kind: 'warning', text: 'Connection concurrency limit exceeded: 3 from localhost[127.0.0.1] for service 127.0.0.1:<port>' }],
     queue: 'empty',
   },
+  knownDivergences: [
+    {
+      target: 'reference',
+      item: 'maillog postfix/smtpd',
+      what: /: disconnect from localhost\[127\.0\.0\.1\] ehlo=1 quit=1 commands=2$/,
+      reason: 'real Postfix runs one smtpd process per open session, and the comparison keeps each process\'s lines together (harness/compare/canonical.ts, episodeOrder); the reference logs every service of its one Node process under one pid, so the lines of the two sessions that are open at once cannot be told apart and their "disconnect" lines land in another place',
+    },
+  ],
 };
 export default scenario;

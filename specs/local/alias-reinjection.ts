@@ -1,4 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
+import { ABSENT, type Scenario } from '../../harness/scenario/types.ts';
 
 /**
  * local(8) expands an alias. The local member is delivered to its mailbox; the remote member
@@ -52,7 +52,7 @@ const scenario: Scenario = {
     events: [
       { kind: 'delivery', queueId: 'Q1', to: 'nobody@mx.twinpost.test', origTo: 'team@mx.twinpost.test', relay: 'local', status: 'sent', text: 'delivered to mailbox' },
       // local logs the forwarding under the alias itself (to = orig_to, so no orig_to field)
-      { kind: 'delivery', queueId: 'Q1', to: 'team@mx.twinpost.test', origTo: undefined, relay: 'local', status: 'sent', forwardedAs: 'Q2' },
+      { kind: 'delivery', queueId: 'Q1', to: 'team@mx.twinpost.test', origTo: ABSENT, relay: 'local', status: 'sent', forwardedAs: 'Q2' },
       { kind: 'queue-active', queueId: 'Q2', from: 'alice@client.example', nrcpt: 1 },
       // the new message keeps the original recipient
       { kind: 'delivery', queueId: 'Q2', to: 'carol@remote.example', origTo: 'team@mx.twinpost.test', status: 'sent', relay: /^127\.0\.0\.1\[127\.0\.0\.1\]:/ },

@@ -25,24 +25,30 @@ export function backlogConfig(extra: Record<string, string> = {}): MailConfig {
 }
 
 /**
- * Submit n messages (one SMTP session), wait until all are deferred, bring the peer up, flush.
+ * Submit n messages, one SMTP session each, each deferred before the next comes: the first
+ * delivery attempt finds the peer down and marks the destination dead, so every later message
+ * is deferred by qmgr through the retry service ("delivery temporarily suspended") — the same
+ * way in every run (submitted in one session, which message smtp(8) tried first and how many it
+ * tried depended on timing). Then the peer comes up and `postqueue -f` puts them all in the
+ * active queue at once.
  * Observed on real Postfix: qmgr hands the first flushed message to smtp(8) before the rest
  * of the backlog has reached the active queue, so that first delivery is not asked to cache
  * its connection (no CONN_STORE); the remaining n-1 see a backlog.
  */
 export function backlogSteps(n = BACKLOG): Step[] {
-  const dialog: DialogLine[] = [{ command: 'EHLO client.example', expect: 250 }];
+  const submit: Step[] = [];
   for (let i = 1; i <= n; i++) {
-    dialog.push(
+    const dialog: DialogLine[] = [
+      { command: 'EHLO client.example', expect: 250 },
       { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
       { command: `RCPT TO:<user${i}@remote.example>`, expect: 250 },
       { data: `Subject: backlog ${i}\r\n\r\nmessage ${i}\r\n`, expect: 250 },
-    );
+      { command: 'QUIT', expect: 221 },
+    ];
+    submit.push({ kind: 'smtp', name: `backlog message ${i}`, dialog }, { kind: 'wait', event: { kind: 'delivery', status: 'deferred' }, count: i });
   }
-  dialog.push({ command: 'QUIT', expect: 221 });
   return [
-    { kind: 'smtp', name: 'build the backlog', dialog },
-    { kind: 'wait', event: { kind: 'delivery', status: 'deferred' }, count: n },
+    ...submit,
     // Every message must have reached the deferred queue (not just been logged as deferred)
     // before the flush, or one still in active/ would miss it.
     { kind: 'queue', expect: { count: n, entries: Array.from({ length: n }, (_v, i) => ({ queue_name: 'deferred', recipients: [{ address: `user${i + 1}@remote.example` }] })) } },

@@ -45,6 +45,8 @@ const scenario: Scenario = {
         { command: 'QUIT', expect: 221 },
       ],
     },
+    // The session's last maillog line is in before the restart (else it races the stop).
+    { kind: 'wait', event: { kind: 'disconnect', raw: /rcpt=1 quit=1 commands=4$/ } },
     { kind: 'restart' },
     {
       kind: 'proxymap',
@@ -71,5 +73,19 @@ const scenario: Scenario = {
     ],
     queue: 'empty',
   },
+  knownDivergences: [
+    {
+      target: 'reference',
+      item: 'maillog postfix/master',
+      what: /: terminating on signal 15$/,
+      reason: "Postfix's master signals its children, postlogd among them, before it logs this line, so with maillog_file it never reaches the file; the reference's master writes it (twinpost mta stop and its tests wait for it)",
+    },
+    {
+      target: 'reference',
+      item: 'maillog postfix/verify',
+      what: /: cache \S+ full cleanup: retained=\d+ dropped=\d+ entries$/,
+      reason: 'verify(8) starts a cleanup pass over its cache soon after it starts (address_verify_cache_cleanup_interval) and logs the result; the reference verify has no cleanup pass',
+    },
+  ],
 };
 export default scenario;

@@ -1,4 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
+import type { Scenario, Step } from '../../harness/scenario/types.ts';
 
 /**
  * reject_unverified_recipient: smtpd asks verify(8) about the recipient; the first time the
@@ -9,6 +9,21 @@ import type { Scenario } from '../../harness/scenario/types.ts';
  * result: 250 for the address the peer accepted, 550 (unverified_recipient_reject_code) for
  * the one it refused. verify(8), smtpd(8) reject_unverified_recipient, ADDRESS_VERIFICATION_README.
  */
+/** A session whose one RCPT gets 450 while verify(8) probes the address. */
+function firstAttempt(user: string): Step {
+  const rcpt = `${user}@verify.example`;
+  return {
+    kind: 'smtp',
+    name: `first attempt, ${user}`,
+    dialog: [
+      { command: 'EHLO client.example', expect: 250 },
+      { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
+      { command: `RCPT TO:<${rcpt}>`, expect: { code: 450, text: `4.1.1 <${rcpt}>: Recipient address rejected: unverified address: Address verification in progress` } },
+      { command: 'QUIT', expect: 221 },
+    ],
+  };
+}
+
 const scenario: Scenario = {
   id: 'verify/reject-unverified-recipient',
   title: 'reject_unverified_recipient: 450 while probing, then 250 / 550 from the cache',
@@ -25,18 +40,13 @@ const scenario: Scenario = {
     maps: [{ name: 'transport', content: 'verify.example smtp:{{sink:remote}}\n' }],
   },
   steps: [
-    {
-      kind: 'smtp',
-      name: 'first attempt',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<good@verify.example>', expect: { code: 450, text: '4.1.1 <good@verify.example>: Recipient address rejected: unverified address: Address verification in progress' } },
-        { command: 'RCPT TO:<bad@verify.example>', expect: { code: 450, text: '4.1.1 <bad@verify.example>: Recipient address rejected: unverified address: Address verification in progress' } },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    // One address, and so one probe, at a time: two probes in flight at once make real Postfix
+    // keep the second probe's session in scache or not, depending on timing (qmgr caches only
+    // back-to-back deliveries of one destination).
+    firstAttempt('good'),
     { kind: 'wait', event: { kind: 'delivery', to: 'good@verify.example', status: 'deliverable' } },
+    { kind: 'wait', event: { kind: 'removed' }, count: 1 },
+    firstAttempt('bad'),
     { kind: 'wait', event: { kind: 'delivery', to: 'bad@verify.example', status: 'undeliverable' } },
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
     {
@@ -54,7 +64,7 @@ const scenario: Scenario = {
         { command: 'QUIT', expect: 221 },
       ],
     },
-    { kind: 'wait', event: { kind: 'disconnect' }, count: 2 },
+    { kind: 'wait', event: { kind: 'disconnect' }, count: 3 },
   ],
   expect: {
     sinkMessages: { remote: 0 },
@@ -69,5 +79,13 @@ const scenario: Scenario = {
     noEvents: [{ kind: 'delivery', status: 'sent' }],
     queue: 'empty',
   },
+  knownDivergences: [
+    {
+      target: 'reference',
+      item: 'maillog postfix/verify',
+      what: /: cache \S+ full cleanup: retained=\d+ dropped=\d+ entries$/,
+      reason: 'verify(8) starts a cleanup pass over its cache soon after it starts (address_verify_cache_cleanup_interval) and logs the result; the reference verify has no cleanup pass',
+    },
+  ],
 };
 export default scenario;
