@@ -24,9 +24,15 @@ function plant(o: Observation, change: (c: Observation) => void): Observation {
 }
 
 /** Change the bytes of every message the peers received. */
+/** Edit every message a peer received; its SIZE= follows the length, as the sender's would. */
 function everyMessage(o: Observation, edit: (text: string) => string): void {
   for (const conns of Object.values(o.sinks)) {
-    for (const t of conns.flatMap((c) => c.transactions)) if (t.data) t.data = Buffer.from(edit(t.data.toString('latin1')), 'latin1');
+    for (const t of conns.flatMap((c) => c.transactions)) {
+      if (!t.data) continue;
+      const before = t.data.length;
+      t.data = Buffer.from(edit(t.data.toString('latin1')), 'latin1');
+      t.mailParams = t.mailParams.map((p) => p.replace(/^SIZE=(\d+)$/i, (_, n: string) => `SIZE=${Number(n) + t.data!.length - before}`));
+    }
   }
 }
 
@@ -85,7 +91,24 @@ describe('a planted difference is reported with its item and the changed line', 
   it('an ESMTP parameter of the envelope a peer received', () => {
     const b = plant(alias2, (o) => (o.sinks.remote![0]!.transactions[0]!.mailParams = ['SIZE=508', 'BODY=8BITMIME']));
     const d = only(compare(alias1, b), 'sink remote message Q2');
-    expect(d).toContain('\n-MAIL FROM:<alice@client.example> SIZE=508\n+MAIL FROM:<alice@client.example> SIZE=508 BODY=8BITMIME\n');
+    const size = /SIZE=<bytes received [-+] \d+>/.exec(d)?.[0];
+    expect(size).toBeDefined();
+    expect(d).toContain(`\n-MAIL FROM:<alice@client.example> ${size}\n+MAIL FROM:<alice@client.example> ${size} BODY=8BITMIME\n`);
+  });
+
+  it('a SIZE= that differs from the message length as Postfix does (not the absolute figure)', () => {
+    const t = (o: Observation) => o.sinks.remote![0]!.transactions[0]!;
+    const length = t(alias2).data!.length;
+    const declared = Number(/^SIZE=(\d+)$/.exec(t(alias2).mailParams[0]!)![1]);
+    // A longer queue ID in a Received: header: two more bytes of message, two more of SIZE.
+    const longer = plant(alias2, (o) => {
+      const data = Buffer.concat([Buffer.from('X-Pad: ab\r\n'), t(o).data!]);
+      t(o).data = data;
+      t(o).mailParams = [`SIZE=${declared + (data.length - length)}`];
+    });
+    expect(compare(alias1, longer).filter((x) => x.item === 'sink remote message Q2').map((x) => x.diff).join('')).not.toContain('SIZE');
+    const offByOne = plant(alias2, (o) => (t(o).mailParams = [`SIZE=${declared + 1}`]));
+    expect(only(compare(alias1, offByOne), 'sink remote message Q2')).toMatch(/\n-MAIL FROM:<alice@client\.example> SIZE=<bytes received [-+] \d+>\n\+MAIL FROM:<alice@client\.example> SIZE=<bytes received [-+] \d+>\n/);
   });
 
   it('a header value', () => {

@@ -96,8 +96,21 @@ function messageBytes(t: SinkTransaction): string {
   return Buffer.from(t.data as Uint8Array).toString('latin1');
 }
 
+/**
+ * SIZE= relative to the bytes the peer received: the size counts the queue IDs in Received:
+ * headers, and the length of a Postfix queue ID varies with the queue file's inode number (a
+ * new file system gives other lengths), so the absolute figure differs between two runs of
+ * Postfix itself while its difference from the message's length does not.
+ */
+function mailParam(p: string, t: SinkTransaction): string {
+  const size = /^SIZE=(\d+)$/i.exec(p);
+  if (!size || t.data === undefined) return p;
+  const d = Number(size[1]) - t.data.length;
+  return `SIZE=<bytes received${d < 0 ? ` - ${-d}` : ` + ${d}`}>`;
+}
+
 function transactionLines(t: SinkTransaction, norm: Normaliser): string[] {
-  const out = [`MAIL FROM:<${t.mailFrom}>${t.mailParams.map((p) => ` ${p}`).join('')}`];
+  const out = [`MAIL FROM:<${t.mailFrom}>${t.mailParams.map((p) => ` ${mailParam(p, t)}`).join('')}`];
   for (const r of t.rcptTo) out.push(`RCPT TO:<${r}>`);
   for (const r of t.rejectedRcpts) out.push(`RCPT TO:<${r.address}> refused: ${r.reply}`);
   out.push(`end of DATA: ${t.dataReply ?? '(no reply)'}`, `accepted: ${t.accepted}`);
