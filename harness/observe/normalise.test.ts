@@ -72,7 +72,7 @@ describe('createNormaliser on literal text', () => {
     // Once learned, an ID is replaced anywhere.
     expect(n.text('see 4EA1E20C107 and 4jcLXy1SsnzJ9b5')).toBe('see Q1 and Q2');
     // Hex-looking text that was never announced stays.
-    expect(n.text('size=123456 ABCDEF1234')).toBe('size=123456 ABCDEF1234');
+    expect(n.text('size=123456 ABCDEF1234')).toBe('size=<size> ABCDEF1234');
     expect(n.id('ABCDEF1234')).toBe('Q3');
     expect(n.text('ABCDEF1234: removed')).toBe('Q3: removed');
   });
@@ -122,7 +122,7 @@ describe('createNormaliser on literal text', () => {
     };
     const out = n.value({ queue: [entry], note: 'queued as 57BDD20C3A1' });
     expect(out).toEqual({
-      queue: [{ ...entry, queue_id: 'Q1', arrival_time: 0, recipients: [{ address: 'g@down.test', delay_reason: 'connect to 127.0.0.1[127.0.0.1]:<port>: Connection refused' }] }],
+      queue: [{ ...entry, queue_id: 'Q1', arrival_time: 0, message_size: 0, recipients: [{ address: 'g@down.test', delay_reason: 'connect to 127.0.0.1[127.0.0.1]:<port>: Connection refused' }] }],
       note: 'queued as Q1',
     });
     expect(entry.queue_id).toBe('57BDD20C3A1');
@@ -144,10 +144,13 @@ describe('createNormaliser for comparing two runs', () => {
     expect(createNormaliser({ names: { '4F1A220C3A1': 'Q1' } }).text('boundary="4F1A220C3A1.1796657851/mx.twinpost.test"')).toBe('boundary="Q1.<time>/mx.twinpost.test"');
   });
 
-  it('masks the ports and record offsets of queue files and defer logs', () => {
+  it('masks the ports, record offsets and message sizes of queue files and defer logs', () => {
     const n = createNormaliser();
     expect(n.text('named_attribute: log_client_port=47892\nnamed_attribute: server_port=37601')).toBe('named_attribute: log_client_port=<port>\nnamed_attribute: server_port=<port>');
-    expect(n.text('message_size:             312             939               4')).toBe('message_size:             312             <offset>               4');
+    expect(n.text('message_size:             312             939               4               0             312               0'))
+      .toBe('message_size: <size> <offset> 4 0 <size>               0');
+    expect(n.text('Q: from=<a@b>, size=340, nrcpt=1 (queue active)')).toBe('Q: from=<a@b>, size=<size>, nrcpt=1 (queue active)');
+    expect(n.text('message_size_limit=10240000')).toBe('message_size_limit=10240000');
     expect(n.text('recipient=a@b\noffset=730\nstatus=4.3.0')).toBe('recipient=a@b\noffset=<offset>\nstatus=4.3.0');
   });
 
@@ -161,10 +164,10 @@ describe('createNormaliser for comparing two runs', () => {
 });
 
 describe('createNormaliser on postqueue -j entries', () => {
-  it('masks the size of a maildrop file only', () => {
+  it('masks the size of every postqueue -j entry (a maildrop file\'s is its file size)', () => {
     const n = createNormaliser();
     const entry = { queue_name: 'maildrop', queue_id: 'A1B2C3D4E5', arrival_time: 1, message_size: 125, sender: 'a@b', recipients: [] };
     expect(n.value(entry)).toEqual({ ...entry, queue_id: 'Q1', arrival_time: 0, message_size: 0 });
-    expect(n.value({ ...entry, queue_name: 'deferred' })).toEqual({ ...entry, queue_name: 'deferred', queue_id: 'Q1', arrival_time: 0 });
+    expect(n.value({ ...entry, queue_name: 'deferred' })).toEqual({ ...entry, queue_name: 'deferred', queue_id: 'Q1', arrival_time: 0, message_size: 0 });
   });
 });

@@ -28,6 +28,12 @@
  *    ("<offset>") and a maildrop file's message_size in postqueue -j (0; showq gives the file
  *    size there): they count bytes of time records (arrival and create time, with
  *    microseconds) written in decimal of varying length;
+ *  - message sizes: qmgr's size= ("size=<size>"), the content size and length in postcat's
+ *    message_size record ("<size>") and message_size in postqueue -j (0): they count the
+ *    queue IDs in Received: headers, and a short queue ID's length varies with its file's
+ *    inode number (a fresh file system crossing 0xFFFF gave Postfix 340 bytes and the
+ *    reference 342 for the same message). The bytes themselves are compared in full (queue
+ *    file contents, what peers received; their SIZE= is shown relative to those bytes);
  *  - in values (events, postqueue -j entries): the fields pid, arrival_time, delay (0),
  *    delays (each 0) and time ("<time>");
  *  - on request only: Message-IDs (<M1>…), given host names ("<host>") and literal strings
@@ -121,14 +127,6 @@ function namedGroups(args: unknown[]): { zone?: string } | undefined {
   return typeof last === 'object' && last !== null ? (last as { zone?: string }) : undefined;
 }
 
-/**
- * A postqueue -j entry of the maildrop queue: showq reports the file's size there (postdrop
- * writes no size record), and that counts the arrival time's microseconds in decimal.
- */
-function isMaildropEntry(v: object): boolean {
-  return (v as { queue_name?: unknown }).queue_name === 'maildrop';
-}
-
 /** Keys of objects whose values are masked regardless of content. */
 const MASKED_NUMBERS = new Set(['pid', 'arrival_time', 'delay']);
 const ID_KEYS = new Set(['queueId', 'queue_id', 'notificationId', 'forwardedAs']);
@@ -193,7 +191,8 @@ export function createNormaliser(opts: NormaliserOptions = {}): Normaliser {
       .replace(/([\w/.-]+)\[\d+\](?=:)/g, '$1[<pid>]')
       .replace(/\bpid \d+\b/g, 'pid <pid>')
       .replace(/\b((?:log_)?(?:client|server)_port=)\d+/g, '$1<port>')
-      .replace(/^(message_size: +\d+ +)\d+/gm, '$1<offset>')
+      .replace(/^message_size: +\d+ +\d+ +(\d+) +(\d+) +\d+/gm, 'message_size: <size> <offset> $1 $2 <size>')
+      .replace(/\bsize=\d+\b/g, 'size=<size>')
       .replace(/^offset=\d+$/gm, 'offset=<offset>')
       .replace(/(\b\d{1,3}(?:\.\d{1,3}){3}\]?):(\d{4,5})\b/g, (m, addr: string, port: string) => (Number(port) >= 1024 ? `${addr}:<port>` : m));
     if (hostPattern) s = s.replace(hostPattern, '<host>');
@@ -224,7 +223,7 @@ export function createNormaliser(opts: NormaliserOptions = {}): Normaliser {
       // ID fields first, so an object's own ID is named before any ID its text mentions.
       const entries = Object.entries(v as Record<string, unknown>);
       for (const [k, x] of entries) if (ID_KEYS.has(k) && typeof x === 'string' && isQueueId(x)) id(x);
-      for (const [k, x] of entries) out[k] = k === 'message_size' && isMaildropEntry(v) ? 0 : walk(x, k);
+      for (const [k, x] of entries) out[k] = k === 'message_size' ? 0 : walk(x, k);
       return out;
     }
     return v;
