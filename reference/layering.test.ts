@@ -2,7 +2,8 @@
  * The reference's one layering rule (DESIGN.md §4): nothing under reference/ imports from the
  * harness (or from specs/, property/ or anything else outside reference/) — the harness depends
  * on the reference, never the reverse. Tests (*.test.ts) may use the harness's helpers; every
- * other file, test helpers included, must resolve each relative import inside reference/.
+ * other file, test helpers included, must resolve each relative import inside reference/. And
+ * global/ (what several daemons share) imports no daemon folder, only services/contracts.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -39,6 +40,16 @@ describe('reference layering', () => {
   it('no non-test file under reference/ imports from outside it (harness/, specs/, property/)', () => {
     const offenders = sourceFiles(REFERENCE).flatMap((file) =>
       importsLeavingReference(file, readFileSync(file, 'utf8')).map((spec) => `${relative(REFERENCE, file)}: ${spec}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('global/ imports nothing from a daemon folder, only the shared types of services/contracts.ts', () => {
+    const global = join(REFERENCE, 'global');
+    const offenders = sourceFiles(global).flatMap((file) => importSpecifiers(readFileSync(file, 'utf8'))
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => relative(REFERENCE, resolve(dirname(file), spec)).split(sep).join('/'))
+      .filter((target) => target.startsWith('services/') && target !== 'services/contracts.ts')
+      .map((target) => `${relative(REFERENCE, file)}: ${target}`));
     expect(offenders).toEqual([]);
   });
 

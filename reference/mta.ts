@@ -33,7 +33,7 @@ function runningPid(configDir: string): number | undefined {
     process.kill(pid, 0);
     return pid;
   } catch {
-    return undefined;
+    return undefined; // no such process (a stale pid file)
   }
 }
 

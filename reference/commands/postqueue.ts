@@ -31,7 +31,7 @@ export function masterPid(queueDir: string): number | undefined {
     process.kill(pid, 0);
     return pid;
   } catch {
-    return undefined;
+    return undefined; // no pid file, or no such process: the mail system is down
   }
 }
 

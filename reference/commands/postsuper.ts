@@ -51,7 +51,7 @@ async function findReady(layout: QueueLayout, queues: string[], id: string): Pro
     try {
       const st = await stat(layout.pathOf(q, id));
       if (st.isFile() && isReadyMode(st.mode)) return q;
-    } catch { /* not in this queue */ }
+    } catch { /* not in this queue (or gone meanwhile): try the next */ }
   }
   return undefined;
 }
@@ -66,7 +66,9 @@ async function one(opts: PostsuperOptions, action: PostsuperAction, id: string):
   if (!queue) return false;
   switch (action) {
     case 'delete':
-      for (const lq of LOG_QUEUES) await unlink(layout.pathOf(lq, id)).catch(() => undefined);
+      for (const lq of LOG_QUEUES) {
+        await layout.remove(lq, id).catch((err: Error) => logger?.warning(SERVICE, `remove file ${layout.pathOf(lq, id)}: ${err.message}`));
+      }
       await unlink(layout.pathOf(queue, id));
       logger?.info(SERVICE, `${id}: removed`);
       return true;

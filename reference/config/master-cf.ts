@@ -135,7 +135,7 @@ function compatLevelBelow1(config: MainConfig): boolean {
   try {
     return parseCompatLevel(config.get('compatibility_level'))[0] < 1;
   } catch {
-    return false;
+    return false; // a compatibility_level that does not parse: the current defaults apply
   }
 }
 

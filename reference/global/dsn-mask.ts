@@ -1,7 +1,11 @@
 /**
  * DSN NOTIFY bits (dsn_mask.h) and their words: RCPT TO NOTIFY= in smtpd and smtp, sendmail -N,
- * and the `notify_flags` attribute of queue files and bounce logs.
+ * and the `notify_flags` attribute of queue files and bounce logs; the RET= values as the
+ * `ret_flags` attribute holds them.
  */
+
+export const DSN_RET_FULL = 1 << 0;
+export const DSN_RET_HDRS = 1 << 1;
 
 export const DSN_NOTIFY_NEVER = 1 << 0;
 export const DSN_NOTIFY_SUCCESS = 1 << 1;

@@ -46,7 +46,7 @@ export function referenceTables(options: OpenTableOptions = {}): OpenTable {
     opened.then((t) => (table = t), () => {}); // an open error is reported by lookup()
     const lookup = (key: string): Promise<string | null> => (table ? table.lookup(key) : opened.then((t) => t.lookup(key)));
     const now = (key: string): string | null | undefined => (table?.lookupNow ? table.lookupNow(key) : undefined);
-    const close = () => opened.then((t) => t.close(), () => undefined);
+    const close = () => opened.then((t) => t.close(), () => undefined); // never opened: nothing to close
     if (TEXT_TYPES.has(typeOf(spec))) return { fixed, lookup, now, close };
     // File-backed tables hold bytes (one char per byte); keys and values here are text.
     const toBytes = (key: string) => (ASCII_ONLY.test(key) ? key : Buffer.from(key, 'utf8').toString('latin1'));
@@ -104,7 +104,8 @@ export class Maps {
         const now = table.now?.(k);
         value = now !== undefined ? now : await table.lookup(k);
       } catch (e) {
-        throw new TableLookupError(`${spec} lookup error for "${key}": ${(e as Error).message}`);
+        // maps_find()'s warning text, which the caller logs; the table's own error is the cause.
+        throw new TableLookupError(`${spec} lookup error for "${key}"`, { cause: e });
       }
       if (value === '') throw new TableLookupError(`${this.title} lookup of ${key} returns an empty string result`);
       if (value !== null) return value;

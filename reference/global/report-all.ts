@@ -5,7 +5,7 @@
  * agents that decide without delivering: error (bounce or defer) and discard (sent).
  */
 import type { DeliveryRequest, DeliveryResult, Logger, RecipientStatus } from '../services/contracts.ts';
-import { formatDeliveryLine } from '../services/postlogd/delivery-log.ts';
+import { formatDeliveryLine } from './log-adhoc.ts';
 import { deliveryStatusWord } from './deliver-request.ts';
 
 export interface SimpleAgentOptions {

@@ -106,6 +106,8 @@ function readTzif(path: string): TzifZone | undefined {
   try {
     return parseTzif(readFileSync(path));
   } catch {
+    // No such zone file, or not TZif: the caller falls back as glibc's tzset() does (the TZ
+    // value as a POSIX rule, else UTC).
     return undefined;
   }
 }

@@ -118,6 +118,11 @@ export function decodeAttrs(buf: Buffer, encoding: AttrEncoding = 'attr0'): Attr
   return lists;
 }
 
+/** The names of a list, comma-separated: what a STRICT request parser compares with the names it wants, in order. */
+export function attrNames(list: AttrList): string {
+  return list.map(([n]) => n).join(',');
+}
+
 /** First value of an attribute in a list, or undefined. */
 export function attrGet(list: AttrList, name: string): string | undefined {
   return list.find(([n]) => n === name)?.[1];

@@ -7,7 +7,7 @@
  * Every reference service that touches queue files (cleanup, qmgr, bounce, showq, and the
  * commands) goes through a QueueLayout so paths match what real postcat/postqueue expect.
  */
-import { mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashDirs, isValidQueueId } from './queue-id.ts';
 
@@ -91,13 +91,24 @@ export class QueueLayout {
     return out.sort();
   }
 
-  /** Whether the file exists in `queue`. */
+  /** Whether the file exists in `queue` (one that cannot be stat()ed counts as absent). */
   async exists(queue: string, id: string): Promise<boolean> {
     try {
       await stat(this.pathOf(queue, id));
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /** Remove a queue file or log file (mail_queue_remove): false when it was not there; other errors are thrown. */
+  async remove(queue: string, id: string): Promise<boolean> {
+    try {
+      await unlink(this.pathOf(queue, id));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
     }
   }
 }

@@ -69,6 +69,7 @@ export class QueueFileWriter {
         const dir = await layout.ensureDirOf(queue, id);
         const target = join(dir, id);
         // Refuse to clobber an existing file: a short ID can repeat within a second.
+        // (A target that cannot be opened is not there: no clash.)
         const clash = await open(target, 'r').then(async (h) => { await h.close(); return true; }, () => false);
         if (clash) {
           await fh.close();
@@ -79,6 +80,7 @@ export class QueueFileWriter {
         await rename(tmp, target);
         return new QueueFileWriter(id, target, fh);
       } catch (err) {
+        // Best-effort clean-up of the temporary file; the error that stopped us is thrown.
         await fh.close().catch(() => undefined);
         await unlink(tmp).catch(() => undefined);
         throw err;
@@ -136,7 +138,10 @@ export class QueueFileWriter {
     this.closed = true;
   }
 
-  /** Give up: close and remove the file. */
+  /**
+   * Give up: close and remove the file, best effort — an unfinished file (mode 0600) is never
+   * taken by qmgr, so one that cannot be removed harms nothing; the caller reports why it gave up.
+   */
   async abort(): Promise<void> {
     if (!this.closed) {
       this.closed = true;

@@ -125,7 +125,7 @@ export interface DeliveryResult {
 /**
  * A delivery agent as qmgr sees it. The agent reads the message from req.queueFile, logs one
  * status line per recipient ("QID: to=<..>, relay=.., delay=.., dsn=.., status=.. (text)",
- * postlogd/delivery-log.ts) and returns the outcomes; it neither marks recipients done nor
+ * global/log-adhoc.ts) and returns the outcomes; it neither marks recipients done nor
  * writes defer/ or bounce/ logs — qmgr does both from the result. With DEL_REQ_FLAG_USR_VRFY in
  * req.flags (sendmail -bv) it delivers nothing: no mailbox, file or command write, no
  * re-injection, no DATA; it logs deliverable/undeliverable (deliveryStatusWord) instead.

@@ -43,7 +43,7 @@ export async function serveAttrProtocol(path: string, service: AttrService): Pro
       try {
         lists = decoder.push(chunk);
       } catch {
-        conn.destroy();
+        conn.destroy(); // bytes that are not the attribute protocol: the client is dropped, as Postfix's attr_scan does
         return;
       }
       for (const list of lists) {
@@ -53,7 +53,7 @@ export async function serveAttrProtocol(path: string, service: AttrService): Pro
           try {
             reply = await service.handle(list, conn);
           } catch {
-            reply = null;
+            reply = null; // a handler's fault drops that one client (reference/README.md, errors rule 4)
           }
           if (reply === null) conn.destroy();
           else conn.write(encodeAttrs(reply, encoding));

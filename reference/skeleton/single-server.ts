@@ -14,7 +14,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DeliveryAgent } from '../services/contracts.ts';
-import type { Daemon, DaemonContext } from './daemon.ts';
+import { logServiceName, type Daemon, type DaemonContext } from './daemon.ts';
 
 export interface SingleServer {
   server: Server;
@@ -103,8 +103,11 @@ export function inetDaemon<S>(open: (ctx: DaemonContext<S>) => InetService): Dae
 
 /** What a delivery agent daemon needs from master: a place to register with qmgr. */
 export interface AgentServices {
-  /** Make `agent` qmgr's agent for its transport; `release` runs once qmgr has stopped. */
-  registerAgent(agent: DeliveryAgent, release?: () => Promise<void>): void;
+  /**
+   * Make `agent` qmgr's agent for its transport; `release` runs once qmgr has stopped;
+   * `logService` is what the agent logs as (its program, with a syslog_name override).
+   */
+  registerAgent(agent: DeliveryAgent, release?: () => Promise<void>, logService?: string): void;
 }
 
 /** A delivery agent made for one master.cf entry, with what it holds (caches, tables). */
@@ -122,7 +125,7 @@ export function deliveryAgentDaemon<S extends AgentServices>(create: (ctx: Daemo
     types: ['unix'],
     async start(ctx) {
       const { agent, release } = create(ctx);
-      ctx.services.registerAgent(agent, release);
+      ctx.services.registerAgent(agent, release, logServiceName(ctx.config, ctx.entry.command));
       return { close: async () => {} };
     },
   };

@@ -25,7 +25,7 @@ export function sendTrigger(socketPath: string, bytes = 'W', timeoutMs = 10_000)
       sock.end(Buffer.from(`${bytes}\0`, 'latin1'));
     });
     sock.on('data', () => undefined);
-    sock.on('error', () => undefined);
+    sock.on('error', () => undefined); // a connect error leaves `sent` false for the caller; a later one changes nothing
     sock.on('close', () => {
       clearTimeout(timer);
       resolve(sent);

@@ -117,6 +117,7 @@ export class PgConnection {
   /** Run one simple query; its rows, every field as text (Latin-1 bytes) or null. */
   query(sql: string): Promise<PgRow[]> {
     const run = this.busy.then(() => this.simpleQuery(sql));
+    // The caller gets this query's error through `run`; the next query waits only for it to end.
     this.busy = run.catch(() => undefined);
     return run;
   }

@@ -15,7 +15,7 @@ export function passwdLine(name: string, passwdFile = '/etc/passwd'): string | u
   try {
     text = readFileSync(passwdFile, 'utf8');
   } catch {
-    return undefined;
+    return undefined; // no readable password file: getpwnam(3) finds nobody either
   }
   return text.split('\n').find((line) => line.split(':').length >= 7 && line.split(':')[0] === name);
 }

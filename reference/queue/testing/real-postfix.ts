@@ -60,7 +60,7 @@ export async function startRealPostfix(extraMain: Record<string, string> = {}): 
   const deadPort = await freePort();
   let started = false;
   const stop = async () => {
-    if (started) await run('postfix', ['-c', etcDir, 'stop']).catch(() => undefined);
+    if (started) await run('postfix', ['-c', etcDir, 'stop']).catch(() => undefined); // best effort: the directory goes anyway
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -88,7 +88,7 @@ export async function startRealPostfix(extraMain: Record<string, string> = {}): 
     await stop();
     throw err;
   }
-  const maillog = () => readFile(join(dir, 'maillog'), 'utf8').catch(() => '');
+  const maillog = () => readFile(join(dir, 'maillog'), 'utf8').catch(() => ''); // not written yet
   return {
     dir, etcDir, queueDir, smtpPort, maillog, stop,
     waitForLog: (re, timeoutMs) => waitFor(`maillog ${re}`, async () => (await maillog()).match(re) ?? undefined, timeoutMs),

@@ -17,6 +17,11 @@
  */
 import type { Socket } from 'node:net';
 import { attrGet, attrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
+import {
+  ANVIL_ATTR_AUTH, ANVIL_ATTR_COUNT, ANVIL_ATTR_IDENT, ANVIL_ATTR_MAIL, ANVIL_ATTR_NTLS, ANVIL_ATTR_RATE, ANVIL_ATTR_RCPT, ANVIL_REQ_AUTH,
+  ANVIL_REQ_CONN, ANVIL_REQ_DISC, ANVIL_REQ_LOOKUP, ANVIL_REQ_MAIL, ANVIL_REQ_NTLS, ANVIL_REQ_NTLS_STAT, ANVIL_REQ_RCPT, MAIL_ATTR_REQ,
+  MAIL_ATTR_STATUS,
+} from '../../global/mail-proto.ts';
 import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
 
 export const ANVIL_STAT_OK = 0;
@@ -166,32 +171,36 @@ export function createAnvil(opts: AnvilOptions = {}): Anvil {
   };
 }
 
+/** Each reply field with its attribute, in anvil's attribute order. */
+const REPLY_ATTRS: readonly [keyof AnvilCounts | 'status', string][] = [
+  ['status', MAIL_ATTR_STATUS], ['count', ANVIL_ATTR_COUNT], ['rate', ANVIL_ATTR_RATE], ['mail', ANVIL_ATTR_MAIL],
+  ['rcpt', ANVIL_ATTR_RCPT], ['newtls', ANVIL_ATTR_NTLS], ['auth', ANVIL_ATTR_AUTH],
+];
+
+/** A reply's fields as attributes, in anvil's order. */
+function anvilReply(r: { status: number } & Partial<AnvilCounts>): AttrList {
+  return REPLY_ATTRS.flatMap(([field, attr]): AttrList => (r[field] === undefined ? [] : [[attr, attrInt(r[field])]]));
+}
+
+/** What each request kind asks of the session. */
+const REQUESTS: Readonly<Record<string, (s: AnvilSession, ident: string) => { status: number } & Partial<AnvilCounts>>> = {
+  [ANVIL_REQ_CONN]: (s, ident) => s.connect(ident),
+  [ANVIL_REQ_DISC]: (s, ident) => s.disconnect(ident),
+  [ANVIL_REQ_MAIL]: (s, ident) => s.message(ident),
+  [ANVIL_REQ_RCPT]: (s, ident) => s.recipient(ident),
+  [ANVIL_REQ_NTLS]: (s, ident) => s.newtls(ident),
+  [ANVIL_REQ_NTLS_STAT]: (s, ident) => s.newtlsStatus(ident),
+  [ANVIL_REQ_AUTH]: (s, ident) => s.auth(ident),
+  [ANVIL_REQ_LOOKUP]: (s, ident) => s.lookup(ident),
+};
+
 /** The wire reply list for one request, in anvil's attribute order; null = malformed request. */
 export function anvilRequest(session: AnvilSession, request: AttrList): AttrList | null {
   const names = request.map(([n]) => n);
-  if (names.length !== 2 || names[0] !== 'request' || names[1] !== 'ident') return null;
-  const ident = attrGet(request, 'ident')!;
-  const out = (r: object): AttrList => Object.entries(r as Record<string, number>).map(([k, v]) => [k, attrInt(v)]);
-  switch (attrGet(request, 'request')) {
-    case 'connect':
-      return out(session.connect(ident));
-    case 'disconnect':
-      return out(session.disconnect(ident));
-    case 'message':
-      return out(session.message(ident));
-    case 'recipient':
-      return out(session.recipient(ident));
-    case 'newtls':
-      return out(session.newtls(ident));
-    case 'newtls_status':
-      return out(session.newtlsStatus(ident));
-    case 'auth':
-      return out(session.auth(ident));
-    case 'lookup':
-      return out(session.lookup(ident));
-    default:
-      return out({ status: ANVIL_STAT_FAIL });
-  }
+  if (names.length !== 2 || names[0] !== MAIL_ATTR_REQ || names[1] !== ANVIL_ATTR_IDENT) return null;
+  const kind = attrGet(request, MAIL_ATTR_REQ)!;
+  const handle = Object.hasOwn(REQUESTS, kind) ? REQUESTS[kind] : undefined;
+  return anvilReply(handle ? handle(session, attrGet(request, ANVIL_ATTR_IDENT)!) : { status: ANVIL_STAT_FAIL });
 }
 
 /** Serve anvil on a Unix socket (plain encoding), one AnvilSession per client connection. */

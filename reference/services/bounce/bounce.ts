@@ -17,7 +17,6 @@
  * with a null sender gets no notification. Unless the original was 7bit, the notification is
  * queued with encoding=8bit (sent with BODY=8BITMIME). Follows bounce(8), bounce_notify_util.c.
  */
-import { unlink } from 'node:fs/promises';
 import type { CleanupClient, Logger } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueMessage } from '../../queue/queue-file.ts';
@@ -192,12 +191,17 @@ export function createBounce(deps: BounceDeps): BounceService {
     return reply.queueId;
   }
 
+  /** Remove a log that has served; one that was never written is fine, and a failure is logged, not fatal. */
+  async function removeLog(kind: LogKind, queueId: string): Promise<void> {
+    await deps.layout.remove(kind, queueId).catch((err: Error) => deps.logger.warning('bounce', `remove ${kind}/${queueId}: ${err.message}`));
+  }
+
   return {
     append: (kind, queueId, r, d) => appendLog(deps.layout, kind, queueId, r, d),
     async notify(queueId, msg, from) {
       const entries = await readLog(deps.layout, from, queueId);
       const id = await send(queueId, msg, entries, 'failure');
-      await unlink(deps.layout.pathOf(from, queueId)).catch(() => undefined);
+      await removeLog(from, queueId);
       return id;
     },
     async warn(queueId, msg) {
@@ -205,12 +209,12 @@ export function createBounce(deps: BounceDeps): BounceService {
     },
     async trace(queueId, msg) {
       const id = await send(queueId, msg, await readLog(deps.layout, 'trace', queueId), 'trace');
-      await unlink(deps.layout.pathOf('trace', queueId)).catch(() => undefined);
+      await removeLog('trace', queueId);
       return id;
     },
     async removeLogs(queueId) {
       for (const kind of ['bounce', 'defer', 'trace'] as const) {
-        await unlink(deps.layout.pathOf(kind, queueId)).catch(() => undefined);
+        await removeLog(kind, queueId);
       }
     },
   };

@@ -9,6 +9,7 @@ import { decodeRecords } from '../../queue/records.ts';
 import { readFile } from 'node:fs/promises';
 import { queueFixture, submitMessage, type QueueFixture } from './testing.ts';
 import { mailDate } from '../../global/mail-date.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 
 const run = promisify(execFile);
 let fx: QueueFixture | undefined;
@@ -73,6 +74,20 @@ describe('cleanup', () => {
       ['list@v.test', 'a@v.test'], ['list@v.test', 'c@remote.test'], ['list@v.test', 'b@v.test'],
     ]);
     expect(msg.warnTime?.value).toBe(Math.floor(msg.arrivalTime / 1000) + 4 * 3600);
+  });
+
+  it('reports a table that fails with real Postfix\'s two warnings and does not accept the message', async () => {
+    // Seen on Postfix 3.7.11 with a proxy:pgsql: canonical_maps whose server is down: maps_find's
+    // warning (key as given), then cleanup's; smtpd answers "451 4.3.0 Error: queue file write error".
+    fx = await queueFixture({ canonical_maps: 'texthash:/nonexistent/canonical' });
+    const h = await fx.cleanup.open('smtpd');
+    const reply = await h.submit({ source: 'smtpd', sender: 'Alice@Client.test', recipients: [{ address: 'bob@remote.test' }], content: Buffer.from('Subject: x\n\nb\n') });
+    expect(reply).toEqual({ status: CLEANUP_STAT.WRITE, queueId: h.queueId, reason: '4.3.0 Error: queue file write error' });
+    expect(fx.logger.lines).toEqual([
+      'cleanup: warning: texthash:/nonexistent/canonical lookup error for "Alice@Client.test"',
+      `cleanup: warning: ${h.queueId}: canonical_maps map lookup problem for Alice@Client.test -- message not accepted, try again later`,
+    ]);
+    await expect(stat(fx.layout.pathOf('incoming', h.queueId))).rejects.toThrow();
   });
 
   it('abort removes the incoming file', async () => {

@@ -39,7 +39,7 @@ import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueClock } from '../../queue/queue-id.ts';
 import { REC } from '../../queue/records.ts';
 import { referenceTables, type OpenTable } from '../../global/maps.ts';
-import { AddressMaps, AliasExpansionError } from './address-maps.ts';
+import { AddressMaps, AliasExpansionError, MapLookupProblem } from './address-maps.ts';
 import { headerPass } from './headers.ts';
 import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
@@ -70,12 +70,14 @@ export interface CleanupDeps {
 }
 
 const SERVICE = 'cleanup';
+/** The reason of a CLEANUP_STAT_WRITE answer; smtpd turns it into "451 4.3.0 Error: queue file write error". */
+const WRITE_ERROR = '4.3.0 Error: queue file write error';
 
 export function createCleanup(deps: CleanupDeps): CleanupClient {
   const cfg = deps.config;
   const clock = deps.clock ?? Date.now;
   const maps = new AddressMaps({
-    get: (n) => cfg.get(n), list: (n) => cfg.list(n), int: (n) => cfg.int(n),
+    get: (n) => cfg.get(n), list: (n) => cfg.list(n), int: (n) => cfg.int(n), utf8: cfg.bool('smtputf8_enable'),
     openTable: deps.openTable ?? referenceTables(), rewrite: deps.rewrite,
     warn: (t) => deps.logger.warning(SERVICE, t),
   });
@@ -100,13 +102,15 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
             if (err instanceof AliasExpansionError) {
               return { status: CLEANUP_STAT.DEFER, queueId: writer.queueId, reason: err.message };
             }
+            // A table failed; address-maps.ts logged it as Postfix's cleanup does.
+            if (err instanceof MapLookupProblem) return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: WRITE_ERROR };
             // trivial-rewrite throttled by master: Postfix's cleanup would wait for it without a
             // word; here the caller gets a temporary error and keeps the message (pickup: in maildrop/).
             if (err instanceof ServiceUnavailable) {
               return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: `4.3.0 Error: ${err.service} service unavailable` };
             }
             deps.logger.warning(SERVICE, `${writer.queueId}: ${(err as Error).message}`);
-            return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: '4.3.0 Error: queue file write error' };
+            return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: WRITE_ERROR };
           }
         },
         abort: async () => {
@@ -139,7 +143,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     if (req.source !== 'local-forward' && req.source !== 'bounce') w.add(REC.ATTR, `rewrite_context=${context}`);
     if (fullName) w.add(REC.FULL, fullName);
     let sender = req.sender;
-    if (sender) sender = await maps.canonical('sender', (await deps.rewrite.rewrite(context, sender)).address);
+    if (sender) sender = await maps.canonical(id, 'sender', (await deps.rewrite.rewrite(context, sender)).address);
     w.add(REC.FROM, sender);
     for (const [name, value] of Object.entries(attrs)) w.add(REC.ATTR, `${name}=${value}`);
 
@@ -153,8 +157,8 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     let nrcpt = 0;
     for (const r of req.recipients) {
       let addr = (await deps.rewrite.rewrite(context, r.address)).address;
-      addr = await maps.canonical('recipient', addr);
-      const expanded = req.flags?.virtualAliasExpansion === false ? [addr] : await maps.virtual(addr);
+      addr = await maps.canonical(id, 'recipient', addr);
+      const expanded = req.flags?.virtualAliasExpansion === false ? [addr] : await maps.virtual(id, addr);
       const orig = r.origTo ?? r.address;
       const notify = r.dsnNotify ?? 0;
       for (const rcpt of expanded) {

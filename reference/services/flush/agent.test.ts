@@ -15,9 +15,24 @@ describe('withFastFlush', () => {
       }),
     };
     const req = { queueId: 'ABC', recipients: [{ offset: 1, address: 'a@Example.NET', origTo: '' }, { offset: 2, address: 'b@other.example', origTo: '' }] } as unknown as DeliveryRequest;
-    const wrapped = withFastFlush(agent, flush);
+    const warnings: string[] = [];
+    const wrapped = withFastFlush(agent, flush, (t) => warnings.push(t));
     expect(wrapped.transport).toBe('smtp');
     expect((await wrapped.deliver(req)).recipients.map((r) => r.outcome)).toEqual(['deferred', 'sent']);
     expect(added).toEqual(['Example.NET ABC']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('logs a flush failure as defer_append() does and keeps the delivery result', async () => {
+    const flush: FlushClient = { add: async () => { throw new Error('disk full'); }, sendSite: async () => 0, sendFile: async () => 0, refresh: async () => 0, purge: async () => 0 };
+    const agent: DeliveryAgent = {
+      transport: 'smtp',
+      deliver: async (req) => ({ recipients: req.recipients.map((r) => ({ offset: r.offset, address: r.address, outcome: 'deferred', dsn: '4.4.1', text: 't', relay: 'none' })) }),
+    };
+    const warnings: string[] = [];
+    const req = { queueId: 'ABC', recipients: [{ offset: 1, address: 'a@example.net', origTo: '' }] } as unknown as DeliveryRequest;
+    const result = await withFastFlush(agent, flush, (t) => warnings.push(t)).deliver(req);
+    expect(result.recipients.map((r) => r.outcome)).toEqual(['deferred']);
+    expect(warnings).toEqual(['unable to talk to fast flush service']);
   });
 });

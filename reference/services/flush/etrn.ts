@@ -43,7 +43,7 @@ export async function etrnCommand(args: string, st: EtrnState, flush: FlushClien
   try {
     status = await flush.sendSite(site);
   } catch {
-    status = -1;
+    status = -1; // the flush service failed: "unable to talk to fast flush service" below
   }
   if (status === FLUSH_STAT_OK) return { reply: '250 Queuing started', ok: true };
   if (status === FLUSH_STAT_DENY) {

@@ -18,7 +18,11 @@ import { appendFile, chmod, mkdir, open, readdir, stat, truncate, unlink, utimes
 import { join } from 'node:path';
 import type { MainConfig } from '../../config/index.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
-import { attrGet, attrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
+import { attrGet, attrInt, attrNames, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
+import {
+  FLUSH_REQ_ADD, FLUSH_REQ_PURGE, FLUSH_REQ_REFRESH, FLUSH_REQ_SEND_FILE, FLUSH_REQ_SEND_SITE, MAIL_ATTR_QUEUEID, MAIL_ATTR_REQ, MAIL_ATTR_SITE,
+  MAIL_ATTR_STATUS,
+} from '../../global/mail-proto.ts';
 import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
 import { MatchList, referenceTables } from '../../global/maps.ts';
 
@@ -74,7 +78,7 @@ export function createFlush(deps: FlushDeps): FlushClient {
     try {
       return (await domains.match(site)) ? undefined : FLUSH_STAT_DENY;
     } catch {
-      return FLUSH_STAT_FAIL;
+      return FLUSH_STAT_FAIL; // fast_flush_domains could not be matched: the client logs the failure
     }
   };
 
@@ -86,14 +90,16 @@ export function createFlush(deps: FlushDeps): FlushClient {
       try {
         await utimes(path, now, now);
       } catch {
+        // Not in this queue (delivered, or moved on since it was logged): look in the next one.
         if (queue === 'incoming') return false;
         continue;
       }
       if (how & UNTHROTTLE_AFTER) {
-        const st = await stat(path).catch(() => undefined);
+        const st = await stat(path).catch(() => undefined); // gone meanwhile: nothing to flush
         if (!st || (st.mode & READY) !== READY) return false;
         await chmod(path, (st.mode & 0o7777) | MODE_UNTHROTTLE);
       }
+      // A file qmgr took meanwhile is being delivered anyway: the move is best effort, as flush_one_file's.
       if (queue === 'deferred') await layout.move(id, 'deferred', 'incoming').catch(() => undefined);
       return true;
     }
@@ -125,21 +131,21 @@ export function createFlush(deps: FlushDeps): FlushClient {
       await handle.close();
     }
     const now = new Date(clock());
-    await utimes(file, now, now).catch(() => undefined);
+    await utimes(file, now, now).catch(() => undefined); // best effort: it only dates the log's last flush
     if (count > 0) deps.trigger('I');
     return FLUSH_STAT_OK;
   };
 
   const refreshAll = async (maxAgeSec: number): Promise<number> => {
     const purgeSec = config.time('fast_flush_purge_time');
-    const names = await readdir(flushDir).catch(() => [] as string[]);
+    const names = await readdir(flushDir).catch(() => [] as string[]); // no flush/ yet: no logs
     for (const name of names) {
       if (!queueIdOk(name)) continue;
-      const st = await stat(join(flushDir, name)).catch(() => undefined);
+      const st = await stat(join(flushDir, name)).catch(() => undefined); // removed meanwhile
       if (!st) continue;
       const now = clock();
       if (st.size === 0) {
-        if (st.mtimeMs + purgeSec * 1000 < now) await unlink(join(flushDir, name)).catch(() => undefined);
+        if (st.mtimeMs + purgeSec * 1000 < now) await unlink(join(flushDir, name)).catch(() => undefined); // best effort: an empty log
       } else if (maxAgeSec === 0 || st.atimeMs + maxAgeSec * 1000 < now) {
         // purge (maxAgeSec 0) flushes every non-empty log, however recently it was read.
         await sendPath(name, 0);
@@ -173,23 +179,30 @@ export function createFlush(deps: FlushDeps): FlushClient {
   };
 }
 
+/** The attributes each request must carry, in this order. */
+const ADD_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_SITE, MAIL_ATTR_QUEUEID].join(',');
+const SEND_SITE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_SITE].join(',');
+const SEND_FILE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_QUEUEID].join(',');
+const BARE_REQUEST = MAIL_ATTR_REQ;
+
 /** One flush request list → reply list (null: no reply, as flush(8) gives an unknown request). */
 export async function flushRequest(flush: FlushClient, request: AttrList): Promise<AttrList | null> {
-  const names = request.map(([n]) => n).join(',');
-  const status = (n: number): AttrList => [['status', attrInt(n)]];
-  switch (attrGet(request, 'request')) {
-    case 'add':
-      return names === 'request,site,queue_id' ? status(await flush.add(attrGet(request, 'site')!, attrGet(request, 'queue_id')!)) : null;
-    case 'send_site':
-      return names === 'request,site' ? status(await flush.sendSite(attrGet(request, 'site')!)) : null;
-    case 'send_file':
-      return names === 'request,queue_id' ? status(await flush.sendFile(attrGet(request, 'queue_id')!)) : null;
-    case 'rfrsh':
-      if (names !== 'request') return null;
+  const names = attrNames(request);
+  const get = (n: string) => attrGet(request, n)!;
+  const status = (n: number): AttrList => [[MAIL_ATTR_STATUS, attrInt(n)]];
+  switch (get(MAIL_ATTR_REQ)) {
+    case FLUSH_REQ_ADD:
+      return names === ADD_REQUEST ? status(await flush.add(get(MAIL_ATTR_SITE), get(MAIL_ATTR_QUEUEID))) : null;
+    case FLUSH_REQ_SEND_SITE:
+      return names === SEND_SITE_REQUEST ? status(await flush.sendSite(get(MAIL_ATTR_SITE))) : null;
+    case FLUSH_REQ_SEND_FILE:
+      return names === SEND_FILE_REQUEST ? status(await flush.sendFile(get(MAIL_ATTR_QUEUEID))) : null;
+    case FLUSH_REQ_REFRESH:
+      if (names !== BARE_REQUEST) return null;
       void flush.refresh(); // flush(8) answers first, then does the work
       return status(FLUSH_STAT_OK);
-    case 'purge':
-      if (names !== 'request') return null;
+    case FLUSH_REQ_PURGE:
+      if (names !== BARE_REQUEST) return null;
       void flush.purge();
       return status(FLUSH_STAT_OK);
     default:

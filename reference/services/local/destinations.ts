@@ -199,7 +199,7 @@ export function createDestinations(d: DestinationSettings, deps: { logger: Logge
     for (const entry of d.forwardPath ?? ['$home/.forward${recipient_delimiter}${extension}', '$home/.forward']) {
       const path = localExpand(entry, vars(fexp, u), filter);
       if (path === undefined || path === '') continue;
-      const st = await lstat(path).catch(() => undefined);
+      const st = await lstat(path).catch(() => undefined); // no .forward here: try the next name
       if (!st) continue;
       if (req.done.has(`forward ${path}`)) return undefined; // recursive: the user's own mailbox
       req.done.add(`forward ${path}`);

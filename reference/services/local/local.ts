@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
 import type { CleanupClient, DeliveryAgent, DeliveryRecipient, DeliveryRequest, DeliveryResult, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
-import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
+import { formatDeliveryLine } from '../../global/log-adhoc.ts';
 import { mailDate } from '../../global/mail-date.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { bareAddress, includeItems, splitAliasItems, unquoteItem } from './alias-items.ts';
@@ -82,7 +82,8 @@ interface Context {
 }
 
 const MAX_LEVEL = 100;
-
+/** An alias table lookup failed: the recipient is deferred (alias.c). */
+const aliasDatabaseUnavailable = (): Outcome => ({ outcome: 'deferred', dsn: '4.3.0', text: 'alias database unavailable' });
 
 export function deliveredToSet(content: Buffer): Set<string> {
   const set = new Set<string>();
@@ -174,8 +175,8 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
         if (expansion !== undefined) aliasName = localPart;
       }
       expansion ??= await deps.aliasLookup(user);
-    } catch (err) {
-      log(ctx, address, { outcome: 'deferred', dsn: '4.3.0', text: `alias database unavailable` });
+    } catch {
+      log(ctx, address, aliasDatabaseUnavailable());
       return;
     }
     if (expansion !== undefined) {
@@ -184,7 +185,14 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       if (!selfNamed) {
         let next: Expansion = { ...exp, type: 'alias', privs: undefined, rcpt: splitRecipient(address, s.recipientDelimiter) };
         if (s.ownerRequestSpecial) {
-          const owner = await deps.aliasLookup(`owner-${aliasName}`).catch(() => undefined);
+          let owner: string | undefined;
+          try {
+            owner = await deps.aliasLookup(`owner-${aliasName}`);
+          } catch {
+            // alias.c: a failed owner- lookup leaves the table error set, and the alias is deferred.
+            log(ctx, address, aliasDatabaseUnavailable());
+            return;
+          }
           if (owner !== undefined) {
             // A list with an owner: the owner becomes the envelope sender, the original
             // recipient and ORCPT are reset, and local members are forwarded too (alias.c).

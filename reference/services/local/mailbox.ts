@@ -59,16 +59,29 @@ export interface Owner {
   gid: number;
 }
 
+/**
+ * Give a new mailbox file or directory to its user, as Postfix's local(8), which writes as the
+ * user, has it. Only root may: run without root privileges (EPERM) it keeps the reference's
+ * owner, a known limit; any other failure is the delivery's (thrown).
+ */
+async function giveToOwner(chownIt: () => Promise<void>): Promise<void> {
+  try {
+    await chownIt();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+  }
+}
+
 /** Append to an mbox file; on a failed write the file is truncated back. */
 export async function appendMbox(path: string, data: Buffer, owner?: Owner): Promise<void> {
   const fh = await open(path, 'a', 0o600);
   const before = (await fh.stat()).size;
   try {
-    if (owner && before === 0) await fh.chown(owner.uid, owner.gid).catch(() => undefined);
+    if (owner && before === 0) await giveToOwner(() => fh.chown(owner.uid, owner.gid));
     await fh.write(data);
     await fh.sync();
   } catch (err) {
-    await fh.truncate(before).catch(() => undefined);
+    await fh.truncate(before).catch(() => undefined); // best effort: the write's own error is reported
     throw err;
   } finally {
     await fh.close();
@@ -80,7 +93,7 @@ let seq = 0;
 export async function writeMaildir(dir: string, data: Buffer, now: number, owner?: Owner): Promise<string> {
   for (const sub of ['', 'tmp', 'new', 'cur']) {
     await mkdir(join(dir, sub), { recursive: true, mode: 0o700 });
-    if (owner) await chown(join(dir, sub), owner.uid, owner.gid).catch(() => undefined);
+    if (owner) await giveToOwner(() => chown(join(dir, sub), owner.uid, owner.gid));
   }
   const host = hostname().split('.')[0];
   const sec = Math.floor(now / 1000);
@@ -89,7 +102,7 @@ export async function writeMaildir(dir: string, data: Buffer, now: number, owner
   try {
     await fh.write(data);
     await fh.sync();
-    if (owner) await fh.chown(owner.uid, owner.gid).catch(() => undefined);
+    if (owner) await giveToOwner(() => fh.chown(owner.uid, owner.gid));
   } finally {
     await fh.close();
   }

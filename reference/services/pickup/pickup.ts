@@ -74,7 +74,7 @@ export async function uidOf(name: string): Promise<number | undefined> {
     const line = (await readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.split(':')[0] === name);
     return line ? Number(line.split(':')[2]) : undefined;
   } catch {
-    return undefined;
+    return undefined; // no readable password file: no such user either
   }
 }
 
@@ -94,7 +94,7 @@ export function createPickup(deps: PickupDeps): Pickup {
     try {
       st = await stat(path);
     } catch {
-      return undefined;
+      return undefined; // gone since the directory was listed (another pickup, postsuper): nothing to do
     }
     if (!st.isFile() || !isReadyMode(st.mode)) return undefined;
     const msg = parseQueueFile(await readFile(path), path);

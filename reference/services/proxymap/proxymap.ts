@@ -26,7 +26,11 @@ import {
   isPatternType, openTable, PROXY_STAT_BAD, PROXY_STAT_CONFIG, PROXY_STAT_DENY, PROXY_STAT_NOKEY, PROXY_STAT_OK, PROXY_STAT_RETRY,
   type Table,
 } from '../../tables/index.ts';
-import { attrGet, attrInt, parseAttrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
+import { attrGet, attrInt, attrNames, parseAttrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
+import {
+  MAIL_ATTR_FLAGS, MAIL_ATTR_FUNC, MAIL_ATTR_KEY, MAIL_ATTR_REQ, MAIL_ATTR_STATUS, MAIL_ATTR_TABLE, MAIL_ATTR_VALUE, PROXY_REQ_DELETE,
+  PROXY_REQ_LOOKUP, PROXY_REQ_OPEN, PROXY_REQ_SEQUENCE, PROXY_REQ_UPDATE,
+} from '../../global/mail-proto.ts';
 import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
 import type { Logger } from '../contracts.ts';
 
@@ -153,6 +157,8 @@ export function createProxymap(deps: ProxymapDeps): Proxymap {
     let t = opened.get(table);
     if (!t) {
       t = openTable(table, { config, foldCase: (flags & DICT_FLAG_FOLD_FIX) !== 0 });
+      // An open error reaches every request that awaits the table (a surrogate's flags, RETRY);
+      // this only keeps it from being an unhandled rejection until the first one does.
       t.catch(() => undefined);
       opened.set(table, t);
     }
@@ -169,7 +175,7 @@ export function createProxymap(deps: ProxymapDeps): Proxymap {
         await readTable(f.table, flags);
         return { status: PROXY_STAT_OK, flags: openFlags(f.type) };
       } catch {
-        return { status: PROXY_STAT_OK, flags: DICT_FLAG_PATTERN };
+        return { status: PROXY_STAT_OK, flags: DICT_FLAG_PATTERN }; // cannot be opened: Postfix's surrogate table
       }
     },
     async lookup(table, flags, key) {
@@ -184,7 +190,7 @@ export function createProxymap(deps: ProxymapDeps): Proxymap {
         const v = await (await readTable(f.table, flags)).lookup(k);
         return v === null ? { status: PROXY_STAT_NOKEY, value: '' } : { status: PROXY_STAT_OK, value: v };
       } catch {
-        return { status: PROXY_STAT_RETRY, value: '' };
+        return { status: PROXY_STAT_RETRY, value: '' }; // the table failed: the client is to try again
       }
     },
     async update(table, flags, key, value) {
@@ -221,6 +227,7 @@ export function createProxymap(deps: ProxymapDeps): Proxymap {
       return e ? { status: PROXY_STAT_OK, key: e[0], value: e[1] } : { status: PROXY_STAT_NOKEY, key: '', value: '' };
     },
     async close() {
+      // Best-effort close on stop or reload; a table that never opened has nothing to close.
       for (const t of opened.values()) await t.then((x) => x.close()).catch(() => undefined);
       opened.clear();
     },
@@ -246,37 +253,53 @@ function sequenceEntries(type: string, name: string): [string, string][] {
   return out;
 }
 
+/** The attributes each request must carry, in this order (STRICT parsing). */
+const OPEN_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_TABLE, MAIL_ATTR_FLAGS].join(',');
+const LOOKUP_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_TABLE, MAIL_ATTR_FLAGS, MAIL_ATTR_KEY].join(',');
+const UPDATE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_TABLE, MAIL_ATTR_FLAGS, MAIL_ATTR_KEY, MAIL_ATTR_VALUE].join(',');
+const DELETE_REQUEST = LOOKUP_REQUEST;
+const SEQUENCE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_TABLE, MAIL_ATTR_FLAGS, MAIL_ATTR_FUNC].join(',');
+
+/** The reply attribute of each ProxymapReply field; status and flags are numbers. */
+const REPLY_ATTR = { status: MAIL_ATTR_STATUS, flags: MAIL_ATTR_FLAGS, key: MAIL_ATTR_KEY, value: MAIL_ATTR_VALUE } as const;
+type ReplyField = keyof typeof REPLY_ATTR;
+
+function proxymapReply(r: ProxymapReply, fields: ReplyField[]): AttrList {
+  return fields.map((f) => [REPLY_ATTR[f], f === 'status' || f === 'flags' ? attrInt(r[f] ?? 0) : (r[f] ?? '')]);
+}
+
 /** One request list → reply list, strictly in the 3.7 attribute order; null = close the connection. */
 export async function proxymapRequest(pm: Proxymap, request: AttrList): Promise<AttrList | null> {
-  const names = request.map(([n]) => n).join(',');
+  const names = attrNames(request);
   const get = (n: string) => attrGet(request, n)!;
   const int = (n: string): number | undefined => {
     try {
       return parseAttrInt(get(n));
     } catch {
-      return undefined;
+      return undefined; // not a number: the request is malformed (BAD)
     }
   };
-  const reply = (r: ProxymapReply, fields: ('status' | 'flags' | 'key' | 'value')[]): AttrList =>
-    fields.map((f) => [f, f === 'status' || f === 'flags' ? attrInt(r[f] ?? 0) : (r[f] ?? '')]);
+  const flags = int(MAIL_ATTR_FLAGS);
+  const table = get(MAIL_ATTR_TABLE);
   const bad = { status: PROXY_STAT_BAD, flags: 0, key: '', value: '' };
-  switch (get('request')) {
-    case 'open':
-      return reply(names === 'request,table,flags' && int('flags') !== undefined ? await pm.open(get('table'), int('flags')!) : bad, ['status', 'flags']);
-    case 'lookup':
-      return reply(names === 'request,table,flags,key' && int('flags') !== undefined ? await pm.lookup(get('table'), int('flags')!, get('key')) : bad, ['status', 'value']);
-    case 'update':
-      return reply(names === 'request,table,flags,key,value' && int('flags') !== undefined ? await pm.update(get('table'), int('flags')!, get('key'), get('value')) : bad, ['status']);
-    case 'delete':
-      return reply(names === 'request,table,flags,key' && int('flags') !== undefined ? await pm.delete(get('table'), int('flags')!, get('key')) : bad, ['status']);
-    case 'sequence': {
-      const fn = int('function');
-      if (names !== 'request,table,flags,function' || int('flags') === undefined || (fn !== 0 && fn !== 1)) return reply(bad, ['status', 'key', 'value']);
-      const r = await pm.sequence(get('table'), int('flags')!, fn === 0);
-      return r ? reply(r, ['status', 'key', 'value']) : null;
+  const wellFormed = (wanted: string) => names === wanted && flags !== undefined;
+  switch (get(MAIL_ATTR_REQ)) {
+    case PROXY_REQ_OPEN:
+      return proxymapReply(wellFormed(OPEN_REQUEST) ? await pm.open(table, flags!) : bad, ['status', 'flags']);
+    case PROXY_REQ_LOOKUP:
+      return proxymapReply(wellFormed(LOOKUP_REQUEST) ? await pm.lookup(table, flags!, get(MAIL_ATTR_KEY)) : bad, ['status', 'value']);
+    case PROXY_REQ_UPDATE:
+      return proxymapReply(wellFormed(UPDATE_REQUEST) ? await pm.update(table, flags!, get(MAIL_ATTR_KEY), get(MAIL_ATTR_VALUE)) : bad, ['status']);
+    case PROXY_REQ_DELETE:
+      return proxymapReply(wellFormed(DELETE_REQUEST) ? await pm.delete(table, flags!, get(MAIL_ATTR_KEY)) : bad, ['status']);
+    case PROXY_REQ_SEQUENCE: {
+      const fn = int(MAIL_ATTR_FUNC);
+      if (!wellFormed(SEQUENCE_REQUEST) || (fn !== 0 && fn !== 1)) return proxymapReply(bad, ['status', 'key', 'value']);
+      const r = await pm.sequence(table, flags!, fn === 0);
+      return r ? proxymapReply(r, ['status', 'key', 'value']) : null;
     }
     default:
-      return [['status', attrInt(PROXY_STAT_BAD)]];
+      return [[MAIL_ATTR_STATUS, attrInt(PROXY_STAT_BAD)]];
   }
 }
 

@@ -5,7 +5,8 @@ import type { DeliveryAgent, DeliveryOutcome, DeliveryRequest } from '../contrac
 import { readQueueFile } from '../../queue/queue-file.ts';
 import { createBounce } from '../bounce/bounce.ts';
 import { queueFixture, submitMessage, type QueueFixture } from '../cleanup/testing.ts';
-import { createQmgr, deliveryOrder, type Qmgr } from './qmgr.ts';
+import { createQmgr, type Qmgr } from './qmgr.ts';
+import { deliveryOrder } from './resolve.ts';
 
 let fx: QueueFixture | undefined;
 let qmgr: Qmgr | undefined;

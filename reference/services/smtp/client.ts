@@ -71,6 +71,14 @@ export class SmtpConnection {
     return { code, text, lines: lines.map((l) => l.slice(4)) };
   }
 
+  /**
+   * Read a reply that no longer matters — to RSET or QUIT once every recipient is decided: a
+   * peer that times out or goes away then changes nothing, so the failure is not reported.
+   */
+  async readIgnoringFailure(): Promise<void> {
+    await this.read().catch(() => undefined);
+  }
+
   close(): void {
     this.socket.end();
     this.socket.destroy();

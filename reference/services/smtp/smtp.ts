@@ -18,7 +18,7 @@ import { readQueueFile } from '../../queue/queue-file.ts';
 import type { DeliveryAgent, DeliveryRequest, DeliveryResult, DeliveryRecipient, Logger, RecipientStatus } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
 import { dsnNotifyWords } from '../../global/dsn-mask.ts';
-import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
+import { formatDeliveryLine } from '../../global/log-adhoc.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from './client.ts';
 import { parseNexthop } from './nexthop.ts';
 import type { ReusableSession, SmtpReuse } from '../scache/smtp-reuse.ts';
@@ -86,11 +86,11 @@ export function dataBytes(content: Buffer, lineLimit: number): string {
 async function quit(conn: SmtpConnection, abort: boolean, pipelining: boolean): Promise<void> {
   if (abort && !pipelining) {
     conn.write('RSET\r\n');
-    await conn.read().catch(() => undefined);
+    await conn.readIgnoringFailure();
   }
   conn.write(`${abort && pipelining ? 'RSET\r\n' : ''}QUIT\r\n`);
-  if (abort && pipelining) await conn.read().catch(() => undefined);
-  await conn.read().catch(() => undefined);
+  if (abort && pipelining) await conn.readIgnoringFailure();
+  await conn.readIgnoringFailure();
 }
 
 export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
@@ -104,6 +104,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       const { address } = await dns.lookup(host, { family: 4 });
       return { name: host, addr: address, port };
     } catch {
+      // Not found (or the lookup failed): the recipients are deferred with this text, as smtp(8) does.
       return `Host or domain name not found. Name service error for name=${host} type=A: Host not found`;
     }
   }
@@ -136,7 +137,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       let reused = opts.reuse?.take(req);
       if (reused) {
         reused.conn.write('RSET\r\n');
-        const ok = await reused.conn.read().then((r) => r.code === 250, () => false);
+        const ok = await reused.conn.read().then((r) => r.code === 250, () => false); // a dead cached session: connect anew
         if (!ok) {
           reused.conn.close();
           reused = undefined;
@@ -269,7 +270,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           }
         }
         if (probeQuits) {
-          await conn.read().catch(() => undefined);
+          await conn.readIgnoringFailure();
         } else {
           cached = opts.reuse?.keep(req, session, now()) ?? false;
           if (!cached) await quit(conn, !verifyOnly && !contentSent, pipelining);

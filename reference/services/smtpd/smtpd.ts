@@ -34,7 +34,7 @@ export async function lookupClientName(addr: string): Promise<string> {
     const forward = await dns.lookup(hostname, { all: true });
     return forward.some((f) => f.address === addr) ? hostname : 'unknown';
   } catch {
-    return 'unknown';
+    return 'unknown'; // a lookup failed: Postfix's name for the client is "unknown" then too
   }
 }
 

@@ -9,14 +9,12 @@
  * Postfix's STRICT parsing does.
  */
 import type { ResolveReply, TrivialRewriteClient } from '../contracts.ts';
-import { attrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
+import { attrInt, attrNames, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
 import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
 import {
   MAIL_ATTR_ADDR, MAIL_ATTR_FLAGS, MAIL_ATTR_NEXTHOP, MAIL_ATTR_RECIP, MAIL_ATTR_REQ, MAIL_ATTR_RULE, MAIL_ATTR_RWR_LOCAL,
   MAIL_ATTR_RWR_REMOTE, MAIL_ATTR_SENDER, MAIL_ATTR_TRANSPORT, RESOLVE_REGULAR, RESOLVE_VERIFY, REWRITE_ADDR,
 } from '../../global/mail-proto.ts';
-
-const names = (list: AttrList) => list.map(([n]) => n).join(',');
 
 /** The attribute names each request must carry, in this order (STRICT parsing). */
 const REWRITE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_RULE, MAIL_ATTR_ADDR].join(',');
@@ -32,13 +30,13 @@ function resolveReply(r: ResolveReply): AttrList {
 
 export async function handleRewriteRequest(impl: TrivialRewriteClient, req: AttrList): Promise<AttrList | null> {
   const kind = req[0]?.[0] === MAIL_ATTR_REQ ? req[0][1] : undefined;
-  if (kind === REWRITE_ADDR && names(req) === REWRITE_REQUEST) {
+  if (kind === REWRITE_ADDR && attrNames(req) === REWRITE_REQUEST) {
     const rule = req[1][1];
     if (rule !== MAIL_ATTR_RWR_LOCAL && rule !== MAIL_ATTR_RWR_REMOTE) return null;
     const { address } = await impl.rewrite(rule, req[2][1]);
     return [[MAIL_ATTR_FLAGS, '0'], [MAIL_ATTR_ADDR, address]];
   }
-  if ((kind === RESOLVE_REGULAR || kind === RESOLVE_VERIFY) && names(req) === RESOLVE_REQUEST) {
+  if ((kind === RESOLVE_REGULAR || kind === RESOLVE_VERIFY) && attrNames(req) === RESOLVE_REQUEST) {
     const sender = req[1][1];
     const address = req[2][1];
     if (kind === RESOLVE_VERIFY) {

@@ -13,7 +13,7 @@
  */
 import { readQueueFile } from '../../queue/queue-file.ts';
 import type { DeliveryAgent, DeliveryRecipient, DeliveryRequest, Logger, RecipientStatus } from '../contracts.ts';
-import { formatDeliveryLine } from '../postlogd/delivery-log.ts';
+import { formatDeliveryLine } from '../../global/log-adhoc.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from '../smtp/client.ts';
 import { parseNexthop } from '../smtp/nexthop.ts';
 import { DEL_RCPT_STAT_BOUNCE, DEL_RCPT_STAT_DEFER, DEL_RCPT_STAT_OK, type VerifyClient } from './verify.ts';
@@ -85,7 +85,7 @@ export function withAddressProbes(agent: DeliveryAgent, o: ProbeOptions): Delive
       if (!pipelining) conn.write('RSET\r\n');
       await conn.read();
       if (!pipelining) conn.write('QUIT\r\n');
-      await conn.read().catch(() => undefined);
+      await conn.readIgnoringFailure();
     } catch (err) {
       const done = new Set(out.map((x) => x.offset));
       for (const r of req.recipients) if (!done.has(r.offset)) await report(r, false, '4.4.2', `lost connection with ${hop.host}[${hop.host}] while probing: ${(err as Error).message}`);

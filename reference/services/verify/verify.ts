@@ -15,7 +15,10 @@
  *
  * serveVerify() puts it on $queue_directory/private/verify (attr0).
  */
-import { attrGet, attrInt, parseAttrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
+import { attrGet, attrInt, attrNames, parseAttrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
+import {
+  MAIL_ATTR_ADDR, MAIL_ATTR_ADDR_STATUS, MAIL_ATTR_REQ, MAIL_ATTR_STATUS, MAIL_ATTR_WHY, VRFY_REQ_QUERY, VRFY_REQ_UPDATE,
+} from '../../global/mail-proto.ts';
 import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
 
 export const VRFY_STAT_OK = 0;
@@ -135,27 +138,32 @@ export function createVerify(deps: VerifyDeps): VerifyClient {
   };
 }
 
+/** The attributes each request must carry, in this order. */
+const QUERY_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_ADDR].join(',');
+const UPDATE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_ADDR, MAIL_ATTR_ADDR_STATUS, MAIL_ATTR_WHY].join(',');
+
 /** One verify request list → reply list (null: malformed, the connection is dropped). */
 export async function verifyRequest(verify: VerifyClient, request: AttrList): Promise<AttrList | null> {
-  const names = request.map(([n]) => n).join(',');
-  switch (attrGet(request, 'request')) {
-    case 'query': {
-      if (names !== 'request,address') return null;
-      const r = await verify.query(attrGet(request, 'address')!);
-      return [['status', attrInt(r.status)], ['recipient_status', attrInt(r.recipientStatus)], ['reason', r.reason]];
+  const names = attrNames(request);
+  const get = (n: string) => attrGet(request, n)!;
+  switch (get(MAIL_ATTR_REQ)) {
+    case VRFY_REQ_QUERY: {
+      if (names !== QUERY_REQUEST) return null;
+      const r = await verify.query(get(MAIL_ATTR_ADDR));
+      return [[MAIL_ATTR_STATUS, attrInt(r.status)], [MAIL_ATTR_ADDR_STATUS, attrInt(r.recipientStatus)], [MAIL_ATTR_WHY, r.reason]];
     }
-    case 'update': {
-      if (names !== 'request,address,recipient_status,reason') return null;
+    case VRFY_REQ_UPDATE: {
+      if (names !== UPDATE_REQUEST) return null;
       let st: number;
       try {
-        st = parseAttrInt(attrGet(request, 'recipient_status')!);
+        st = parseAttrInt(get(MAIL_ATTR_ADDR_STATUS));
       } catch {
-        return null;
+        return null; // not a number: a malformed request
       }
-      return [['status', attrInt(await verify.update(attrGet(request, 'address')!, st, attrGet(request, 'reason')!))]];
+      return [[MAIL_ATTR_STATUS, attrInt(await verify.update(get(MAIL_ATTR_ADDR), st, get(MAIL_ATTR_WHY)))]];
     }
     default:
-      return [['status', attrInt(VRFY_STAT_BAD)]];
+      return [[MAIL_ATTR_STATUS, attrInt(VRFY_STAT_BAD)]];
   }
 }
 

@@ -1,12 +1,13 @@
 /**
- * The per-recipient delivery status line every delivery agent (and qmgr, bounce) logs, as
- * Postfix's log_adhoc() writes it:
+ * The per-recipient delivery status line (log_adhoc.c), in one place for everyone who logs
+ * one: the delivery agents (smtp, local, error, discard, the verify probe agent), qmgr's own
+ * deferrals and report-all.ts. As Postfix's log_adhoc() writes it:
  *
  *   QID: to=<rcpt>, orig_to=<orig>, relay=R, delay=D, delays=a/b/c/d, dsn=X.Y.Z, status=S (text)
  *
  * orig_to appears only when it differs from to (case-insensitively). Delays are formatted like
  * Postfix's format_tv(): two significant digits, at most delay_logging_resolution_limit
- * decimals, large values rounded to whole seconds.
+ * decimals, large values rounded to whole seconds. The caller logs the line through postlogd.
  */
 
 /** Format a duration in seconds like Postfix (sig = 2 significant digits, maxDecimals = 2). */

@@ -1,0 +1,100 @@
+/**
+ * qmgr(8) delivery scheduling for one message (qmgr_message_assign() in qmgr_message.c,
+ * qmgr_deliver.c): the sorted recipients (resolve.ts) are grouped per (transport, destination)
+ * in batches of at most <transport>_destination_recipient_limit (postconf(5)); every batch is
+ * handed to its transport's delivery agent as one delivery request, all batches at once, each
+ * when its destination's concurrency allows (destinations.ts). A batch that cannot go now —
+ * no agent for the transport, the transport in defer_transports, a dead destination — is
+ * deferred without an attempt (defer.ts). An agent that could not reach the destination at all
+ * marks it dead. Called by createQmgr's per-message pipeline (qmgr.ts), which records the
+ * statuses returned (results.ts); agents are registered by master (registerAgent).
+ */
+import type { DeliveryAgent, DeliveryRecipient, RecipientStatus } from '../contracts.ts';
+import type { QueueMessage } from '../../queue/queue-file.ts';
+import type { QmgrContext } from './context.ts';
+import { deferAllByRetry } from './defer.ts';
+import type { DestinationQueues } from './destinations.ts';
+import type { Resolved } from './resolve.ts';
+
+/** Recipients of one message that go to one (transport, destination) in one delivery request. */
+export interface Batch {
+  transport: string;
+  destination: string;
+  nexthop: string;
+  recipients: DeliveryRecipient[];
+}
+
+/** What deliveries need beyond the context: the agents by transport and the destination queues. */
+export interface Dispatch {
+  ctx: QmgrContext;
+  agents: ReadonlyMap<string, DeliveryAgent>;
+  queues: DestinationQueues;
+}
+
+/** One message being delivered. */
+export interface MessageJob {
+  id: string;
+  msg: QueueMessage;
+  /** The queue file in active/. */
+  path: string;
+  /** When qmgr took the message (delays=a/b/c/d). */
+  activeTime: number;
+  /** DEL_REQ_FLAG_* every request of this message carries (sendmail -bv: USR_VRFY). */
+  traceFlags: number;
+}
+
+/**
+ * Group recipients, already in deliveryOrder, per (transport, destination); a batch that is full
+ * (destination_recipient_limit, 0 = no limit) is followed by a new one for the same pair.
+ */
+export function assignBatches(sorted: Resolved[]): Batch[] {
+  const batches: Batch[] = [];
+  const open = new Map<string, Batch>();
+  for (const { transport, destination, nexthop, limit, rcpt } of sorted) {
+    const key = `${transport}\0${destination}`;
+    let b = open.get(key);
+    if (!b || (limit > 0 && b.recipients.length >= limit)) {
+      b = { transport, destination, nexthop, recipients: [] };
+      batches.push(b);
+      open.set(key, b);
+    }
+    b.recipients.push(rcpt);
+  }
+  return batches;
+}
+
+/** Deliver every batch at once; the statuses in batch order. */
+export async function deliverBatches(d: Dispatch, job: MessageJob, batches: Batch[]): Promise<RecipientStatus[]> {
+  return (await Promise.all(batches.map((b) => deliverBatch(d, job, b)))).flat();
+}
+
+/** One batch: deferred at once, or delivered by its agent when the destination allows. */
+async function deliverBatch(d: Dispatch, job: MessageJob, batch: Batch): Promise<RecipientStatus[]> {
+  const key = `${batch.transport}/${batch.destination}`;
+  const agent = d.agents.get(batch.transport);
+  if (!agent) return deferBatch(d, job, batch, ['4.3.0', 'mail transport unavailable']);
+  const notNow = whyNotNow(d, batch.transport, key);
+  if (notNow) return deferBatch(d, job, batch, notNow);
+  const result = await d.queues.deliver(key, batch.transport, (connectionFlags) => agent.deliver({
+    queueId: job.id, queueFile: job.path, transport: batch.transport, nexthop: batch.nexthop, sender: job.msg.sender,
+    recipients: batch.recipients, arrivalTime: job.msg.arrivalTime, activeTime: job.activeTime, flags: connectionFlags | job.traceFlags,
+  }));
+  if (result.destinationFailed) {
+    d.queues.markDead(key, result.recipients.find((r) => r.outcome === 'deferred')?.text ?? 'destination failed');
+  }
+  return result.recipients;
+}
+
+/** A deferral without a delivery attempt: DSN status and text. */
+type Deferral = readonly [dsn: string, text: string];
+
+/** Why a batch whose transport has an agent is deferred instead of delivered; undefined: deliver it. */
+function whyNotNow(d: Dispatch, transport: string, key: string): Deferral | undefined {
+  if (d.ctx.cfg.list('defer_transports').includes(transport)) return ['4.3.2', 'deferred transport'];
+  const dead = d.queues.deadReason(key);
+  return dead === undefined ? undefined : ['4.4.1', `delivery temporarily suspended: ${dead}`];
+}
+
+function deferBatch(d: Dispatch, job: MessageJob, batch: Batch, [dsn, text]: Deferral): Promise<RecipientStatus[]> {
+  return deferAllByRetry(d.ctx, job.id, job.msg, batch.recipients, dsn, text);
+}

@@ -1,0 +1,115 @@
+/**
+ * qmgr(8) result handling for one message, once every recipient has been tried
+ * (qmgr_deliver_update() in qmgr_deliver.c, qmgr_bounce.c, qmgr_defer.c, qmgr_active_done() in
+ * qmgr_active.c):
+ *   record   per recipient: sent → its R record marked done in place; bounced → bounce log, done;
+ *            deferred → defer log; under sendmail -bv every answer goes to the trace log and the
+ *            recipient is done;
+ *   notify   a bounce notice when anything bounced; the delivery status report (trace) for
+ *            sendmail -bv when nothing is left to try;
+ *   dispose  nothing deferred → "QID: removed"; otherwise expire after maximal_queue_lifetime
+ *            (bounce_queue_lifetime for a null sender; at once when postsuper -e forced it) with
+ *            "status=expired, returned to sender" and a non-delivery notice, or send a delay
+ *            warning when the W time has passed, and back off: move the file to deferred/ with
+ *            mtime = now + clamp(age, minimal_backoff_time, maximal_backoff_time), the mtime
+ *            being the next-attempt time.
+ * Called by createQmgr's per-message pipeline (qmgr.ts) with the statuses resolve.ts and
+ * deliver.ts returned. Follows qmgr(8) and postconf(5) for the parameters named.
+ */
+import { unlink, utimes } from 'node:fs/promises';
+import type { RecipientStatus } from '../contracts.ts';
+import { markRecipientDone, updateWarnTime, type QueuedRecipient, type QueueMessage } from '../../queue/queue-file.ts';
+import { SERVICE, type QmgrContext } from './context.ts';
+import type { MessageJob } from './deliver.ts';
+
+/** What the recorded statuses leave to do. */
+export interface Outcome {
+  /** Some recipient is to be tried again: the message stays queued. */
+  deferred: boolean;
+  /** Some recipient bounced: the sender gets a non-delivery notice. */
+  bounced: boolean;
+}
+
+/** Record every status in the queue file and the bounce/defer/trace logs, in the order given. */
+export async function recordResults(ctx: QmgrContext, job: MessageJob, todo: QueuedRecipient[], statuses: RecipientStatus[], verifyOnly: boolean): Promise<Outcome> {
+  const byOffset = new Map(todo.map((r) => [r.offset, r]));
+  const outcome: Outcome = { deferred: false, bounced: false };
+  for (const s of statuses) {
+    const done = await recordOne(ctx, job, byOffset.get(s.offset), s, verifyOnly);
+    if (done === 'bounced') outcome.bounced = true;
+    if (done === 'deferred') outcome.deferred = true;
+  }
+  return outcome;
+}
+
+/** One recipient's status; returns what it adds to the message's outcome. */
+async function recordOne(ctx: QmgrContext, job: MessageJob, r: QueuedRecipient | undefined, s: RecipientStatus, verifyOnly: boolean): Promise<'bounced' | 'deferred' | undefined> {
+  const logRcpt = { address: r?.address ?? s.address, origTo: r?.origTo, offset: s.offset, dsnOrcpt: r?.dsnOrcpt, dsnNotify: r?.dsnNotify };
+  const dsn = { status: s.dsn, reason: s.text, diagType: s.diagType, diagText: s.diagText, mtaType: s.mtaType, mtaName: s.mtaName };
+  // qmgr's own deferrals (no agent, defer_transports, dead destination) are reported too.
+  if (verifyOnly) {
+    const action = s.outcome === 'sent' ? 'deliverable' : 'undeliverable';
+    await ctx.bounce.append('trace', job.id, logRcpt, { ...dsn, reason: s.relay === 'none' ? s.text : `delivery via ${s.relay}: ${s.text}`, action });
+    await markRecipientDone(job.path, s.offset);
+    return undefined;
+  }
+  if (s.outcome === 'sent') {
+    await markRecipientDone(job.path, s.offset);
+    return undefined;
+  }
+  if (s.outcome === 'bounced') {
+    await ctx.bounce.append('bounce', job.id, logRcpt, { ...dsn, action: s.action ?? 'failed' });
+    await markRecipientDone(job.path, s.offset);
+    return 'bounced';
+  }
+  await ctx.bounce.append('defer', job.id, logRcpt, { ...dsn, action: s.action ?? 'delayed' });
+  return 'deferred';
+}
+
+/** The notices the recorded outcome calls for (qmgr_active_done's bounce flush; trace for -bv). */
+export async function notifySender(ctx: QmgrContext, job: MessageJob, outcome: Outcome, verifyOnly: boolean): Promise<void> {
+  if (outcome.bounced) await ctx.bounce.notify(job.id, job.msg, 'bounce');
+  if (verifyOnly && !outcome.deferred) await ctx.bounce.trace(job.id, job.msg);
+}
+
+/** The message after its attempt: removed, expired, or deferred with a back-off (qmgr_active_done). */
+export async function disposeMessage(ctx: QmgrContext, job: MessageJob, deferred: boolean, forcedExpire: boolean): Promise<void> {
+  if (!deferred) return removeMessage(ctx, job);
+  const now = ctx.clock();
+  const ageSec = now / 1000 - job.msg.createTime;
+  if (forcedExpire || ageSec >= lifetimeOf(ctx, job.msg)) return expireMessage(ctx, job);
+  await warnIfDue(ctx, job, now);
+  await backOff(ctx, job, ageSec, now);
+}
+
+/** maximal_queue_lifetime, or bounce_queue_lifetime for a notice (null sender), in seconds. */
+const lifetimeOf = (ctx: QmgrContext, msg: QueueMessage): number => ctx.cfg.time(msg.sender ? 'maximal_queue_lifetime' : 'bounce_queue_lifetime');
+
+async function removeMessage(ctx: QmgrContext, job: MessageJob): Promise<void> {
+  await ctx.bounce.removeLogs(job.id);
+  await unlink(job.path);
+  ctx.logger.info(SERVICE, `${job.id}: removed`);
+}
+
+/** Too old to try again: return it to the sender with the defer log as the reason. */
+async function expireMessage(ctx: QmgrContext, job: MessageJob): Promise<void> {
+  ctx.logger.info(SERVICE, `${job.id}: from=<${job.msg.sender}>, status=expired, returned to sender`);
+  await ctx.bounce.notify(job.id, job.msg, 'defer');
+  await removeMessage(ctx, job);
+}
+
+/** A delay warning once the W record's time has passed; the W record is then zeroed in place. */
+async function warnIfDue(ctx: QmgrContext, job: MessageJob, now: number): Promise<void> {
+  const warn = job.msg.warnTime;
+  if (!warn || warn.value <= 0 || warn.value > now / 1000) return;
+  await ctx.bounce.warn(job.id, job.msg);
+  await updateWarnTime(job.path, warn.offset, 0);
+}
+
+/** Into deferred/, due again after clamp(age, minimal_backoff_time, maximal_backoff_time). */
+async function backOff(ctx: QmgrContext, job: MessageJob, ageSec: number, now: number): Promise<void> {
+  const delay = Math.min(Math.max(ageSec, ctx.cfg.time('minimal_backoff_time')), ctx.cfg.time('maximal_backoff_time'));
+  const next = (now / 1000) + delay;
+  await utimes(job.path, next, next);
+  await ctx.layout.move(job.id, 'active', 'deferred');
+}
