@@ -86,11 +86,19 @@ let toolDir: string | undefined;
 export function makeToolConfigDir(): string {
   const dir = mkdtempSync(join(tmpdir(), `twinpost-scratch-${process.pid}-postfix-tools-`));
   chmodSync(dir, 0o755);
-  const main = { compatibility_level: '3.6', ...metaParameters(dir) };
-  writeFileSync(join(dir, 'main.cf'), Object.entries(main).map(([k, v]) => `${k} = ${v}\n`).join(''));
+  writePrivateConfig(dir, 'compatibility_level = 3.6\n');
+  return dir;
+}
+
+/**
+ * Fill `dir` as a configuration directory of its own: main.cf is `mainCf` plus meta_directory
+ * naming `dir`, master.cf the stock one, and the meta files.
+ */
+export function writePrivateConfig(dir: string, mainCf: string): void {
+  const meta = Object.entries(metaParameters(dir)).map(([k, v]) => `${k} = ${v}\n`).join('');
+  writeFileSync(join(dir, 'main.cf'), mainCf + (mainCf === '' || mainCf.endsWith('\n') ? '' : '\n') + meta);
   writeFileSync(join(dir, 'master.cf'), stockMasterCf());
   writeMetaFiles(dir);
-  return dir;
 }
 
 /**

@@ -4,10 +4,10 @@
  * holding a main.cf and Debian's stock master.cf (never the system's /etc/postfix).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { metaParameters, stockMasterCf, writeMetaFiles } from './installed-postfix.ts';
+import { writePrivateConfig } from './installed-postfix.ts';
 
 export { STOCK_MASTER_CF } from './installed-postfix.ts';
 
@@ -44,10 +44,7 @@ export function collapse(value: string): string {
  */
 export function scratchConfigDir(mainCf: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'twinpost-config-'));
-  const meta = Object.entries(metaParameters(dir)).map(([k, v]) => `${k} = ${v}\n`).join('');
-  writeFileSync(join(dir, 'main.cf'), mainCf + (mainCf === '' || mainCf.endsWith('\n') ? '' : '\n') + meta);
-  writeFileSync(join(dir, 'master.cf'), stockMasterCf());
-  writeMetaFiles(dir);
+  writePrivateConfig(dir, mainCf);
   return dir;
 }
 
