@@ -12,7 +12,7 @@ import { QueueLayout } from './layout.ts';
 import { QueueFileWriter, markRecipientDone, readQueueFile, isReadyMode } from './queue-file.ts';
 import { hashDirs, longQueueId, shortQueueId, isLongQueueId } from './queue-id.ts';
 import { REC, decodeRecords, encodeLength, encodeRecord } from './records.ts';
-import { startRealPostfix, swaksSend, type RealPostfix } from './testing/real-postfix.ts';
+import { startRealPostfix, swaksSend, type RealPostfix } from '../../harness/util/real-postfix.ts';
 
 const run = promisify(execFile);
 const cleanups: (() => Promise<void>)[] = [];

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePostqueueJson } from '../../../harness/observe/postqueue.ts';
 import { QueueLayout } from '../../queue/layout.ts';
-import { startRealPostfix, swaksSend, waitFor, type RealPostfix } from '../../queue/testing/real-postfix.ts';
+import { startRealPostfix, swaksSend, waitFor, type RealPostfix } from '../../../harness/util/real-postfix.ts';
 import { formatJson, formatText, messageSize, showq } from './showq.ts';
 
 const run = promisify(execFile);

@@ -7,25 +7,13 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { makeQueueDirectories, metaParameters, stockMasterCf, writeMetaFiles } from '../../config/installed-postfix.ts';
+import { freePort } from './free-port.ts';
+import { makeQueueDirectories, metaParameters, stockMasterCf, writeMetaFiles } from '../../reference/config/installed-postfix.ts';
 
 const run = promisify(execFile);
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Wait until `check` returns a value (polled every 50 ms), or fail after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
