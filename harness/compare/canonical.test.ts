@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalDsn, connectionOrder, episodeOrder, isClockNoise, queueIdOrder, splitConnUse } from './canonical.ts';
+import { canonicalDsn, connectionOrder, episodeOrder, isClockNoise, programOrder, queueIdOrder, splitConnUse } from './canonical.ts';
 
 const T = '<Mmm nn nn:nn:nn> mx';
 
@@ -47,6 +47,25 @@ describe('episodeOrder', () => {
       smtpd('connect from localhost[127.0.0.1]'),
       smtpd('disconnect from localhost[127.0.0.1] ehlo=1 commands=1'),
     ]);
+  });
+});
+
+describe('programOrder', () => {
+  const local = (text: string) => `${T} postfix/local[<pid>]: ${text}`;
+  const smtpd = (text: string) => `${T} postfix/smtpd[<pid>]: ${text}`;
+  it('puts the lines of parallel delivery agent processes in text order', () => {
+    const lines = [
+      { text: local('warning: required alias not found: mailer-daemon'), process: 'postfix/local[21]' },
+      { text: local('warning: alias database loop for deep25'), process: 'postfix/local[20]' },
+    ];
+    expect(programOrder('postfix/local', lines)).toEqual([local('warning: alias database loop for deep25'), local('warning: required alias not found: mailer-daemon')]);
+  });
+  it('keeps the episodes of other programs in their order', () => {
+    const lines = [
+      { text: smtpd('connect from b[127.0.0.1]'), process: 'postfix/smtpd[10]' },
+      { text: smtpd('connect from a[127.0.0.1]'), process: 'postfix/smtpd[11]' },
+    ];
+    expect(programOrder('postfix/smtpd', lines)).toEqual([smtpd('connect from b[127.0.0.1]'), smtpd('connect from a[127.0.0.1]')]);
   });
 });
 

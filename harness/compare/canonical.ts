@@ -71,6 +71,20 @@ export function episodeOrder(lines: ProcessLine[]): string[] {
   return episodes.flat();
 }
 
+/** Delivery agents: qmgr runs several processes of each at once. */
+const DELIVERY_AGENT = /\/(?:local|virtual|pipe|smtp|lmtp|error|discard|retry)$/;
+
+/**
+ * A program's lines without a queue ID in a stable order: episodeOrder(), except for delivery
+ * agents. Their processes run in parallel (one local(8) per recipient by default), so the
+ * warnings two of them log without a queue ID ("alias database loop for …", "required alias
+ * not found: …" in local/alias-loops) come in either order from run to run: those lines are
+ * compared in text order.
+ */
+export function programOrder(program: string, lines: ProcessLine[]): string[] {
+  return DELIVERY_AGENT.test(program) ? lines.map((l) => l.text).sort(byText) : episodeOrder(lines);
+}
+
 /** smtp(8)'s "conn_use=N, " of a delivery over a cached connection. */
 const CONN_USE = /\bconn_use=(\d+), /;
 

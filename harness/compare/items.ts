@@ -31,7 +31,7 @@ import type { Observation } from '../scenario/run.ts';
 import type { SinkConnection, SinkTransaction } from '../sink/types.ts';
 import { createNormaliser, type Normaliser } from '../observe/normalise.ts';
 import { isQueueId } from '../observe/queueid.ts';
-import { LOG_LINE, byText, canonicalDsn, connectionOrder, episodeOrder, isClockNoise, queueIdOrder, splitConnUse, type ProcessLine } from './canonical.ts';
+import { LOG_LINE, byText, canonicalDsn, connectionOrder, isClockNoise, programOrder, queueIdOrder, splitConnUse, type ProcessLine } from './canonical.ts';
 
 export interface Item {
   name: string;
@@ -156,7 +156,7 @@ const RAW_PROCESS = /(?:^|\s)([^\s[]+\[\d+\]):/;
 /**
  * The maillog: one item per queue ID (in queueIdOrder(), conn_use taken out), one per program
  * for lines without a queue ID (connect, disconnect, NOQUEUE rejects, warnings; in
- * episodeOrder()), and the conn_use values of all lines as one sorted item.
+ * programOrder()), and the conn_use values of all lines as one sorted item.
  */
 function maillogItems(o: Observation, norm: Normaliser): Item[] {
   const groups = new Map<string, ProcessLine[]>();
@@ -174,7 +174,7 @@ function maillogItems(o: Observation, norm: Normaliser): Item[] {
   const uses: string[] = [];
   for (const [key, lines] of groups) {
     if (!/^Q\d+$/.test(key)) {
-      items.push({ name: `maillog ${key}`, lines: episodeOrder(lines) });
+      items.push({ name: `maillog ${key}`, lines: programOrder(key, lines) });
       continue;
     }
     const split = splitConnUse(queueIdOrder(lines.map((l) => l.text)));

@@ -22,10 +22,13 @@ import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueMessage } from '../../queue/queue-file.ts';
 import { mailDate } from '../../global/mail-date.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
+import { DSN_RET_HDRS } from '../../global/dsn-mask.ts';
+import { MAIL_ATTR_DSN_RET } from '../../global/mail-proto.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 
 export interface BounceParams {
   get(name: string): string;
+  int(name: string): number;
   time(name: string): number;
 }
 
@@ -95,6 +98,36 @@ const SUBJECT: Record<Kind, string> = {
 const BODY: Record<Kind, string[]> = { failure: FAILURE_BODY, delay: DELAY_BODY, trace: TRACE_BODY };
 const LOGGED: Record<Kind, string> = { failure: 'non-delivery', delay: 'delay', trace: 'delivery status' };
 
+/** Seconds per time unit suffix of a template parameter ($delay_warning_time_hours). */
+const TIME_UNITS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400, weeks: 604800 };
+/** The time parameters a template may show in a unit. */
+const TIME_PARAMETERS = ['delay_warning_time', 'maximal_queue_lifetime'];
+
+/**
+ * A template's time value in the unit its name asks for ("delay_warning_time_hours"), as
+ * bounce_template.c converts it: rounded down, with bounce(5)'s three-line warning when the
+ * result is 0 for a non-zero time, or above 999 in a unit smaller than a day.
+ */
+function templateTime(key: string, seconds: (param: string) => number, warn: (text: string) => void, templateClass: string): string | undefined {
+  const param = TIME_PARAMETERS.find((p) => key.startsWith(`${p}_`));
+  if (!param) return undefined;
+  const unit = key.slice(param.length + 1);
+  const divisor = TIME_UNITS[unit];
+  if (!divisor) return undefined;
+  const value = seconds(param);
+  const result = Math.floor(value / divisor);
+  if (result > 999 && divisor < TIME_UNITS.days) {
+    warn(`[built-in]: excessive result "${result}" in ${templateClass} template conversion of parameter "${key}"`);
+    warn(`please increase time unit "${unit}" of "${key}" in ${templateClass} template`);
+    warn('for instructions see the bounce(5) manual');
+  } else if (result === 0 && value > 0 && divisor > 1) {
+    warn(`[built-in]: zero result in ${templateClass} template conversion of parameter "${key}"`);
+    warn(`please reduce time unit "${unit}" of "${key}" in ${templateClass} template`);
+    warn('for instructions see the bounce(5) manual');
+  }
+  return String(result);
+}
+
 /** The primary header block of a message (up to and including its last header line). */
 function headerBlock(content: Buffer): Buffer {
   const text = content.toString('latin1');
@@ -118,6 +151,17 @@ export function lineWrap(text: string, width = 79, indent = 4): string[] {
   }
   out.push(pad + rest);
   return out;
+}
+
+/**
+ * bounce_original()'s choice: the original's headers only for delay warnings and delivery
+ * reports, for a failure when the sender asked RET=HDRS, and whenever the message is larger
+ * than bounce_size_limit (so a truncated copy cannot break the MIME structure).
+ */
+function returnsHeadersOnly(kind: Kind, msg: QueueMessage, bounceSizeLimit: number): boolean {
+  if (bounceSizeLimit > 0 && (msg.size.messageSize <= 0 || msg.size.messageSize > bounceSizeLimit)) return true;
+  if (kind !== 'failure') return true;
+  return (Number(msg.attributes[MAIL_ATTR_DSN_RET] ?? 0) & DSN_RET_HDRS) !== 0;
 }
 
 export function createBounce(deps: BounceDeps): BounceService {
@@ -145,12 +189,9 @@ export function createBounce(deps: BounceDeps): BounceService {
     L.push(`--${boundary}`, 'Content-Description: Notification', `Content-Type: text/plain; charset=${eightBit ? 'utf-8' : 'us-ascii'}`);
     if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
     L.push('');
-    const vars: Record<string, string> = {
-      myhostname: host,
-      delay_warning_time_hours: String(Math.floor(cfg.time('delay_warning_time') / 3600)),
-      maximal_queue_lifetime_days: String(Math.floor(cfg.time('maximal_queue_lifetime') / 86400)),
-    };
-    for (const line of BODY[kind]) L.push(line.replace(/\$(\w+)/g, (_, n: string) => vars[n] ?? ''));
+    const lookup = (name: string): string => name === 'myhostname' ? host
+      : templateTime(name, (p) => cfg.time(p), (t) => deps.logger.warning('bounce', t), kind) ?? '';
+    for (const line of BODY[kind]) L.push(line.replace(/\$(\w+)/g, (_, n: string) => lookup(n)));
     for (const e of entries) {
       L.push('');
       const head = e.origTo ? `<${e.address}> (expanded from <${e.origTo}>): ${e.reason}` : `<${e.address}>: ${e.reason}`;
@@ -169,13 +210,14 @@ export function createBounce(deps: BounceDeps): BounceService {
       else L.push(...lineWrap(`Diagnostic-Code: X-Postfix; ${e.reason}`));
       if (delay) L.push(`Will-Retry-Until: ${mailDate(Math.floor(msg.arrivalTime / 1000) + cfg.time('maximal_queue_lifetime'))}`);
     }
-    L.push('', `--${boundary}`, `Content-Description: ${kind === 'trace' ? 'Message Headers' : 'Undelivered Message'}`);
-    L.push(`Content-Type: ${kind === 'trace' ? 'text/rfc822-headers' : 'message/rfc822'}`);
+    const headersOnly = returnsHeadersOnly(kind, msg, cfg.int('bounce_size_limit'));
+    L.push('', `--${boundary}`, `Content-Description: ${kind === 'trace' ? '' : 'Undelivered '}${headersOnly ? 'Message Headers' : 'Message'}`);
+    L.push(`Content-Type: ${headersOnly ? 'text/rfc822-headers' : 'message/rfc822'}`);
     if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
     L.push('', `Return-Path: <${msg.sender}>`);
     const content = Buffer.concat([
       Buffer.from(L.join('\n') + '\n', 'latin1'),
-      kind === 'trace' ? headerBlock(msg.content) : msg.content,
+      headersOnly ? headerBlock(msg.content) : msg.content,
       Buffer.from(`\n--${boundary}--\n`, 'latin1'),
     ]);
     const reply = await handle.submit({

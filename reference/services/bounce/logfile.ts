@@ -62,7 +62,8 @@ export function parseLog(text: string): LogEntry[] {
     const e: Partial<LogEntry> & { offset: number } = { offset: 0 };
     let any = false;
     for (const line of block.split('\n')) {
-      const m = /^([a-z_]+)=(.*)$/.exec(line);
+      // bounce_log_read(): "name = value", blanks around name and value dropped (split_nameval).
+      const m = /^([a-z_]+)[ \t]*=[ \t]*(.*?)[ \t]*$/.exec(line);
       if (!m) continue;
       any = true;
       const [, k, v] = m;

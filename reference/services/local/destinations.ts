@@ -82,6 +82,8 @@ export interface Expansion {
   type?: 'alias' | 'include' | 'forward';
   privs?: UserAttrs;
   rcpt?: RecipientParts;
+  /** The local name whose alias, .forward or :include: file gave these items (exp_from): not expanded again. */
+  expandedFrom?: string;
 }
 
 export interface DestinationRequest {

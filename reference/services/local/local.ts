@@ -3,8 +3,9 @@
  *
  * Serves: DeliveryRequests from qmgr for transport "local". Per recipient (recipient.c,
  * alias.c, token.c, mailbox.c, forward.c): the Delivered-To loop check, alias_maps expansion
- * (user+ext then user; owner-<name> changes the envelope sender; :include: files; an alias
- * that names itself goes to the mailbox), addresses resolving to this transport are delivered
+ * (user+ext then user; owner-<name> changes the envelope sender; :include: files; a name in
+ * the expansion of its own alias, .forward or :include: file is not expanded again, so
+ * "self: self, other" delivers to self's mailbox and to other), addresses resolving to this transport are delivered
  * recursively, all others are re-injected through cleanup as a NEW message (logged "forwarded
  * as NEWQID"), users from /etc/passwd get mailbox delivery (mbox under
  * $mail_spool_directory, or maildir when home_mailbox ends in "/"), and unknown users bounce
@@ -12,6 +13,13 @@
  * sendmail -bv (DEL_REQ_FLAG_USR_VRFY): the same expansion, but nothing is written or re-injected;
  * the outcome is logged as status=deliverable ("delivers to mailbox", "forwards to X") or undeliverable.
  * .forward files (forward_path), |command and /file items: see destinations.ts.
+ *
+ * Nesting and duplicates as local(8) counts them: every step of a delivery is one level —
+ * recipient, switch, alias (or .forward, :include:), resolve — so one alias hop costs four
+ * levels, and an alias met past level 100 bounces "alias database loop for NAME" (5.4.6, with a
+ * warning); within one delivery request a recipient seen again at the same level, and a
+ * mailbox seen again at any level, is skipped without a log line (been_here() in recipient.c
+ * and mailbox.c; local/alias-loops shows both).
  *
  * Differs from Postfix (none of these is in a scenario yet):
  *   - the alias database is always taken as root-owned: commands and files of aliases run with
@@ -30,6 +38,7 @@ import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
 import type { CleanupClient, DeliveryAgent, DeliveryRecipient, DeliveryRequest, DeliveryResult, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
+import { checkedFailureDsn } from '../../global/dsn-split.ts';
 import { mailDate } from '../../global/mail-date.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { bareAddress, includeItems, splitAliasItems, unquoteItem } from './alias-items.ts';
@@ -81,6 +90,7 @@ interface Context {
   done: Set<string>;
 }
 
+/** alias.c: past this nesting level an alias is taken for a loop. */
 const MAX_LEVEL = 100;
 /** An alias table lookup failed: the recipient is deferred (alias.c). */
 const aliasDatabaseUnavailable = (): Outcome => ({ outcome: 'deferred', dsn: '4.3.0', text: 'alias database unavailable' });
@@ -102,7 +112,8 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
   const dest = createDestinations(s.destinations ?? {}, { logger: deps.logger, logService: s.logService, recipientDelimiter: s.recipientDelimiter, getUser, now });
   const destReq = (ctx: Context) => ({ msg: ctx.msg, topAddress: ctx.top.address, originalRecipient: s.enableOriginalRecipient, done: ctx.done });
 
-  const log = (ctx: Context, to: string, o: Outcome): void => {
+  const log = (ctx: Context, to: string, given: Outcome): void => {
+    const o = given.outcome === 'sent' ? given : { ...given, dsn: checkedFailureDsn(given.outcome, given.dsn, (t) => deps.logger.warning(s.logService, t)) };
     deps.logger.info(s.logService, formatDeliveryLine({
       queueId: ctx.req.queueId, to, origTo: ctx.top.origTo, relay: 'local', dsn: o.dsn, status: deliveryStatusWord(ctx.req.flags, o.outcome), text: o.text,
       times: { arrival: ctx.req.arrivalTime, active: ctx.req.activeTime, handoff: ctx.handoff, done: now() },
@@ -142,8 +153,25 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     }
   }
 
+  /**
+   * The per-request duplicate filter (been_here()): true when `key` was seen before in this
+   * request; the same set remembers files, commands and .forward files (destinations.ts).
+   */
+  const seenBefore = (ctx: Context, key: string): boolean => {
+    if (ctx.done.has(key)) return true;
+    ctx.done.add(key);
+    return false;
+  };
+
+  /**
+   * deliver_recipient(): one address at the caller's nesting `level`. Duplicates at the same
+   * level end here silently; then the Delivered-To loop check, aliases, .forward, the mailbox.
+   */
   async function deliverRecipient(ctx: Context, address: string, exp: Expansion, level: number): Promise<void> {
     const sender = exp.sender;
+    const atRecipient = level + 1;
+    if (seenBefore(ctx, `recipient ${atRecipient} ${address.toLowerCase()}`)) return;
+    const atSwitch = atRecipient + 1;
     if (ctx.delivered.has(address.toLowerCase())) {
       log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `mail forwarding loop for ${address}` });
       return;
@@ -163,54 +191,19 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       log(ctx, address, { outcome: 'bounced', dsn: '5.1.3', text: 'null username' });
       return;
     }
-    if (level > MAX_LEVEL) {
-      log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `alias database loop for ${user}` });
-      return;
-    }
-    let expansion: string | undefined;
-    let aliasName = user;
-    try {
-      if (extension) {
-        expansion = await deps.aliasLookup(localPart);
-        if (expansion !== undefined) aliasName = localPart;
-      }
-      expansion ??= await deps.aliasLookup(user);
-    } catch {
-      log(ctx, address, aliasDatabaseUnavailable());
-      return;
-    }
-    if (expansion !== undefined) {
-      const items = splitAliasItems(expansion);
-      const selfNamed = items.some((i) => bareAddress(i).toLowerCase() === aliasName);
-      if (!selfNamed) {
-        let next: Expansion = { ...exp, type: 'alias', privs: undefined, rcpt: splitRecipient(address, s.recipientDelimiter) };
-        if (s.ownerRequestSpecial) {
-          let owner: string | undefined;
-          try {
-            owner = await deps.aliasLookup(`owner-${aliasName}`);
-          } catch {
-            // alias.c: a failed owner- lookup leaves the table error set, and the alias is deferred.
-            log(ctx, address, aliasDatabaseUnavailable());
-            return;
-          }
-          if (owner !== undefined) {
-            // A list with an owner: the owner becomes the envelope sender, the original
-            // recipient and ORCPT are reset, and local members are forwarded too (alias.c).
-            const canon = (await deps.rewrite.rewrite('local', `owner-${aliasName}`)).address;
-            next = { ...next, sender: canon, owned: true, origTo: '', dsnOrcpt: undefined, include: false };
-          }
-        }
-        await expandItems(ctx, items, next, level + 1, address);
-        return;
-      }
-    }
+    if (extension && (await deliverAlias(ctx, address, localPart, exp, atSwitch + 1))) return;
+    if (await deliverAlias(ctx, address, user, exp, atSwitch + 1)) return;
     const pw = getUser(user);
     if (pw) {
       const forward = await dest.dotForward(destReq(ctx), pw, { ...exp, rcpt: splitRecipient(address, s.recipientDelimiter) });
       if (forward) {
-        await expandItems(ctx, forward.items, forward.exp, level + 1, address);
+        await expandItems(ctx, forward.items, { ...forward.exp, expandedFrom: localPart }, atSwitch + 1, address);
         return;
       }
+    }
+    // mailbox.c: one visit per mailbox and request, whether or not the user exists.
+    if (seenBefore(ctx, `mailbox ${localPart}`)) return;
+    if (pw) {
       log(ctx, address, await mailbox(ctx, address, pw, sender));
       return;
     }
@@ -222,6 +215,52 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     log(ctx, address, { outcome: 'bounced', dsn: '5.1.1', text: `unknown user: "${user}"` });
   }
 
+  /**
+   * deliver_alias() for `name` at nesting level `atAlias`: false when `name` is no alias here
+   * (not in alias_maps, or the name whose expansion is being delivered), true when the
+   * recipient was handled (expanded, bounced as a loop, or deferred on a table error).
+   */
+  async function deliverAlias(ctx: Context, address: string, name: string, exp: Expansion, atAlias: number): Promise<boolean> {
+    if (exp.expandedFrom !== undefined && exp.expandedFrom.toLowerCase() === name) return false;
+    if (atAlias > MAX_LEVEL) {
+      deps.logger.warning(s.logService, `alias database loop for ${name}`);
+      log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `alias database loop for ${name}` });
+      return true;
+    }
+    let expansion: string | undefined;
+    try {
+      expansion = await deps.aliasLookup(name);
+    } catch {
+      log(ctx, address, aliasDatabaseUnavailable());
+      return true;
+    }
+    if (expansion === undefined) return false;
+    let next: Expansion = { ...exp, type: 'alias', privs: undefined, rcpt: splitRecipient(address, s.recipientDelimiter), expandedFrom: name };
+    if (s.ownerRequestSpecial) {
+      let owner: string | undefined;
+      try {
+        owner = await deps.aliasLookup(`owner-${name}`);
+      } catch {
+        // alias.c: a failed owner- lookup leaves the table error set, and the alias is deferred.
+        log(ctx, address, aliasDatabaseUnavailable());
+        return true;
+      }
+      if (owner !== undefined) {
+        // A list with an owner: the owner becomes the envelope sender, the original
+        // recipient and ORCPT are reset, and local members are forwarded too (alias.c).
+        const canon = (await deps.rewrite.rewrite('local', `owner-${name}`)).address;
+        next = { ...next, sender: canon, owned: true, origTo: '', dsnOrcpt: undefined, include: false };
+      }
+    }
+    await expandItems(ctx, splitAliasItems(expansion), next, atAlias, address);
+    return true;
+  }
+
+  /**
+   * The items of an alias, .forward or :include: expanded at nesting `level`: files and
+   * commands delivered, :include: files read one level down, addresses resolved one level
+   * down and delivered here (local ones) or forwarded.
+   */
   async function expandItems(ctx: Context, items: string[], exp: Expansion, level: number, parent: string): Promise<void> {
     const sender = exp.sender;
     for (const raw of items) {
@@ -235,7 +274,8 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
           log(ctx, parent, { outcome: 'deferred', dsn: '4.3.0', text: `cannot open include file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}` });
           continue;
         }
-        await expandItems(ctx, includeItems(text), { ...exp, include: true, type: 'include' }, level + 1, parent);
+        const local = parent.slice(0, parent.lastIndexOf('@') < 0 ? parent.length : parent.lastIndexOf('@')).toLowerCase();
+        await expandItems(ctx, includeItems(text), { ...exp, include: true, type: 'include', expandedFrom: local }, level + 1, parent);
         continue;
       }
       if (item.startsWith('|') || item.startsWith('/') || item.startsWith('~/')) {
@@ -251,7 +291,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       // Local results are delivered here, except members of :include: files and of lists
       // with an owner- alias, which always go through cleanup (recipient.c).
       if (resolved.transport === s.transport && !exp.include && !exp.owned) {
-        await deliverRecipient(ctx, resolved.recipient, exp, level);
+        await deliverRecipient(ctx, resolved.recipient, exp, level + 1);
       } else {
         const list = ctx.forwards.get(sender) ?? [];
         list.push({ address: canon, origTo: exp.origTo, dsnOrcpt: exp.dsnOrcpt });

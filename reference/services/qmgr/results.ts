@@ -98,10 +98,13 @@ async function expireMessage(ctx: QmgrContext, job: MessageJob): Promise<void> {
   await removeMessage(ctx, job);
 }
 
-/** A delay warning once the W record's time has passed; the W record is then zeroed in place. */
+/**
+ * A delay warning once the W record's time has come, give or take the second qmgr_active.c
+ * allows (event time >= warn time - 1, in whole seconds); the W record is then zeroed in place.
+ */
 async function warnIfDue(ctx: QmgrContext, job: MessageJob, now: number): Promise<void> {
   const warn = job.msg.warnTime;
-  if (!warn || warn.value <= 0 || warn.value > now / 1000) return;
+  if (!warn || warn.value <= 0 || Math.floor(now / 1000) < warn.value - 1) return;
   await ctx.bounce.warn(job.id, job.msg);
   await updateWarnTime(job.path, warn.offset, 0);
 }
