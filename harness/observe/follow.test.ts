@@ -37,6 +37,24 @@ describe('MaillogFollower', () => {
     expect(follower.raw()).toBe(CONNECT);
   });
 
+  it('keeps file order when a waiter reads the log from its predicate while lines arrive', async () => {
+    const line = (n: number) => `Nov 28 19:50:49 mx postfix/qmgr[9876]: A327C20C51${n}: removed\n`;
+    fs.writeFileSync(file, line(0));
+    follower.start();
+    // When line 1 is seen, line 3 reaches the file and the predicate reads the log (as the
+    // scenario runner's event checks do) while line 2, read with line 1, is not yet added.
+    const waiting = follower.waitFor((e) => {
+      if (e.kind === 'removed' && e.queueId === 'A327C20C511' && !fs.readFileSync(file, 'utf8').includes(line(3))) {
+        fs.appendFileSync(file, line(3));
+        void follower.raw();
+      }
+      return e.kind === 'removed' && e.queueId === 'A327C20C513';
+    }, 5000);
+    fs.appendFileSync(file, line(1) + line(2));
+    await waiting;
+    expect(follower.raw()).toBe([0, 1, 2, 3].map(line).join(''));
+  });
+
   it('parses only complete lines', async () => {
     follower.start();
     fs.writeFileSync(file, CONNECT + REMOVED.slice(0, 30));

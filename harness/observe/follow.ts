@@ -9,7 +9,11 @@
  * its beginning; the events seen so far are kept. Because inode numbers are reused, the first
  * bytes of the file are compared too.
  *
- * waitFor() is the event-driven wait callers use instead of sleeping.
+ * waitFor() is the event-driven wait callers use instead of sleeping. A waiter's predicate runs
+ * while lines are being added and may itself ask for the lines (events(), raw()): such a nested
+ * read returns at once, and the outer one reads on until the file has nothing new, so lines
+ * are kept in file order. (A nested read used to consume the next chunk before the rest of the
+ * current one: qmgr's "removed" could land before its own "queue active".)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +39,8 @@ export class MaillogFollower {
   private watcher?: fs.FSWatcher;
   private poller?: NodeJS.Timeout;
   private waiters: Waiter[] = [];
+  /** A read is in progress (a waiter's predicate may call back into readNew). */
+  private reading = false;
 
   constructor(
     readonly path: string,
@@ -117,13 +123,29 @@ export class MaillogFollower {
     this.watcher = undefined;
   }
 
-  /** Read whatever was appended since the last call; synchronous so callers see a consistent state. */
+  /**
+   * Read whatever was appended since the last call; synchronous so callers see a consistent
+   * state. Not re-entered: a call made from a waiter's predicate during a read returns at once.
+   */
   private readNew(): void {
+    if (this.reading) return;
+    this.reading = true;
+    try {
+      while (this.readChunk()) {
+        // until the file has nothing new
+      }
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** Read and consume what is new in the file; false when there was nothing. */
+  private readChunk(): boolean {
     let fd: number;
     try {
       fd = fs.openSync(this.path, 'r');
     } catch {
-      return; // not there (yet, or between rotation and recreation)
+      return false; // not there (yet, or between rotation and recreation)
     }
     try {
       const st = fs.fstatSync(fd);
@@ -134,12 +156,13 @@ export class MaillogFollower {
         this.partial = Buffer.alloc(0);
         this.head = Buffer.alloc(0);
       }
-      if (st.size <= this.offset) return;
+      if (st.size <= this.offset) return false;
       const chunk = Buffer.alloc(st.size - this.offset);
       const n = fs.readSync(fd, chunk, 0, chunk.length, this.offset);
       if (this.offset === 0) this.head = Buffer.from(chunk.subarray(0, Math.min(n, 256)));
       this.offset += n;
       this.consume(chunk.subarray(0, n));
+      return n > 0;
     } finally {
       fs.closeSync(fd);
     }
@@ -152,14 +175,17 @@ export class MaillogFollower {
     return n === now.length && now.equals(this.head);
   }
 
+  /** Split the chunk into complete lines (the rest waits as `partial`), then add them in order. */
   private consume(chunk: Buffer): void {
     let buf = this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk;
+    const complete: string[] = [];
     let nl: number;
     while ((nl = buf.indexOf(0x0a)) >= 0) {
-      this.addLine(buf.subarray(0, nl).toString('utf8').replace(/\r$/, ''));
+      complete.push(buf.subarray(0, nl).toString('utf8').replace(/\r$/, ''));
       buf = buf.subarray(nl + 1);
     }
     this.partial = Buffer.from(buf);
+    for (const line of complete) this.addLine(line);
   }
 
   private addLine(line: string): void {
