@@ -25,7 +25,7 @@ commands:
   gate    test your own Postfix configuration against your own checks (CI gate)
   mta     run the reference MTA from a Postfix configuration directory (like postfix -c)
   crash   kill the mail system (kill -9) during a load, restart, drain: accepted/delivered/lost
-  fuzz    differential fuzzing against real Postfix (fuzz rewrite: trivial-rewrite)
+  fuzz    differential fuzzing against real Postfix (fuzz rewrite: trivial-rewrite; fuzz smtpd: SMTP sessions)
   sendmail   submit a message (stdin) to the reference MTA, as Postfix sendmail(1)
   postqueue  list (-p, -j) or flush (-f) the reference MTA's queue, as Postfix postqueue(1)
 

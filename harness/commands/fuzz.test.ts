@@ -1,4 +1,4 @@
-// `twinpost fuzz rewrite`: usage errors, --help, and a short real campaign against Postfix whose
+// `twinpost fuzz rewrite` and `fuzz smtpd`: usage errors, --help, and a short real campaign against Postfix whose
 // last line gives the cases run, the divergences and the cases per second.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fuzzCommand } from './fuzz.ts';
@@ -18,7 +18,11 @@ describe('twinpost fuzz', () => {
     expect(await fuzzCommand(['--help'])).toBe(0);
     expect(lines.join('\n')).toContain('usage: twinpost fuzz rewrite --runs N');
     expect(await fuzzCommand(['rewrite'])).toBe(2);
-    expect(await fuzzCommand(['smtpd', '--runs', '5'])).toBe(2);
+    expect(await fuzzCommand(['smtpd', '--runs', 'x'])).toBe(2);
+    expect(await fuzzCommand(['smtpd', '--to-spec', 'f.json', '--name', 'x'])).toBe(2);
+    expect(await fuzzCommand(['smtpd', '--seed', '1', '--path', 'a:b'])).toBe(2);
+    expect(await fuzzCommand(['smtpd', '--bogus'])).toBe(2);
+    expect(await fuzzCommand(['nosuch', '--runs', '5'])).toBe(2);
     expect(await fuzzCommand(['rewrite', '--runs', 'x'])).toBe(2);
     expect(await fuzzCommand(['rewrite', '--runs', '5', '--seed', 'abc'])).toBe(2);
   });

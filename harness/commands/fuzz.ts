@@ -1,4 +1,6 @@
 /**
+ * `twinpost fuzz smtpd …`: the smtpd differential fuzzer (harness/fuzz/smtpd-command.ts).
+ *
  * `twinpost fuzz rewrite --runs N [--seed S] [--per-config K] [--save FILE]`: a seeded
  * differential fuzzing campaign of the reference trivial-rewrite against real Postfix
  * (harness/fuzz/campaign.ts, the generators of property/rewrite). Prints a progress line per
@@ -15,8 +17,11 @@ import { describeConfig } from '../fuzz/rewrite-config.ts';
 import { parseSeed } from '../fuzz/seed.ts';
 import { toRegressionCases } from '../fuzz/regressions.ts';
 import { reapStale } from '../util/cleanup.ts';
+import { fuzzSmtpdCommand, SMTPD_HELP } from '../fuzz/smtpd-command.ts';
 
-const HELP = `usage: twinpost fuzz rewrite --runs N [--seed S] [--per-config K] [--save FILE]
+const HELP = `usage: twinpost fuzz rewrite|smtpd ... (twinpost fuzz smtpd --help: the smtpd fuzzer)
+
+usage: twinpost fuzz rewrite --runs N [--seed S] [--per-config K] [--save FILE]
 
 Differential fuzzing of trivial-rewrite: generated configurations (domain classes,
 transport_maps, relayhost, myorigin/mydomain, percent/bang/quoting switches, ...) times
@@ -51,7 +56,7 @@ function parse(argv: string[]): FuzzArgs | 'help' {
   const args = parseArgs(argv, ['runs', 'seed', 'per-config', 'save'], ['help', 'h']);
   if (args.flags.has('help') || args.flags.has('h')) return 'help';
   const [what, ...extra] = args.positionals;
-  if (what !== 'rewrite') throw new UsageError(what ? `unknown fuzz target "${what}" (only "rewrite")` : 'what to fuzz? (rewrite)');
+  if (what !== 'rewrite') throw new UsageError(what ? `unknown fuzz target "${what}" (rewrite or smtpd)` : 'what to fuzz? (rewrite or smtpd)');
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const runs = positiveInt(args.options.runs?.at(-1), 'runs');
   if (runs === undefined) throw new UsageError('--runs is required');
@@ -66,6 +71,15 @@ function parse(argv: string[]): FuzzArgs | 'help' {
 }
 
 export async function fuzzCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'smtpd') {
+    try {
+      return await fuzzSmtpdCommand(argv.slice(1));
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`twinpost fuzz smtpd: ${err.message}\n\n${SMTPD_HELP}`);
+      return 2;
+    }
+  }
   let a: FuzzArgs;
   try {
     const parsed = parse(argv);

@@ -1,0 +1,102 @@
+/**
+ * Found cases of the smtpd fuzzer (smtpd-campaign.ts FoundCase) on disk, and their conversion
+ * into a regression scenario under specs/smtpd-fuzz/: a normal scenario (harness/scenario/types.ts)
+ * with the fuzzer's configuration (smtpd-config.ts), the session's writes as raw `send` lines
+ * expecting Postfix's reply codes, the close where Postfix closed, and a wait for every message
+ * Postfix removed. It runs on both targets, and the conformance comparison then checks every
+ * byte against Postfix as the fuzzer did. Called by `twinpost fuzz smtpd --save-found/--to-spec`.
+ *
+ * Limits of the scenario format, stated in the generated file: `send` takes text written as
+ * UTF-8, so a session whose bytes are not valid UTF-8 cannot become a scenario (replay it with
+ * `twinpost fuzz smtpd --replay FILE`); a session that hung up without QUIT ends with the
+ * runner's QUIT instead.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FoundCase } from './smtpd-campaign.ts';
+import { renderSession } from './smtpd-grammar.ts';
+import { fuzzMailConfig, FUZZ_SINK } from './smtpd-config.ts';
+
+export function saveFound(dir: string, f: FoundCase): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `seed-${f.seed}-path-${f.path.replace(/:/g, '_')}.json`);
+  writeFileSync(file, JSON.stringify(f, null, 2) + '\n');
+  return file;
+}
+
+export function loadFound(file: string): FoundCase {
+  return JSON.parse(readFileSync(file, 'utf8')) as FoundCase;
+}
+
+/** Bytes (one character per byte) as the text whose UTF-8 form they are, or undefined. */
+export function asUtf8Text(bytes: string): string | undefined {
+  const text = Buffer.from(bytes, 'latin1').toString('utf8');
+  return Buffer.from(text, 'utf8').toString('latin1') === bytes ? text : undefined;
+}
+
+const code = (reply: string): number | undefined => (/^\d{3}/.test(reply) ? Number(reply.slice(0, 3)) : undefined);
+
+/** Plain command lines, each ending in CRLF and holding no other CR or LF. */
+function plainLines(bytes: string): string[] | undefined {
+  if (!bytes.endsWith('\r\n')) return undefined;
+  const lines = bytes.slice(0, -2).split('\r\n');
+  return lines.every((l) => !/[\r\n]/.test(l)) ? lines : undefined;
+}
+
+type DialogLine = Record<string, unknown>;
+
+/** The dialog of the scenario: one or more lines per write, expecting Postfix's reply codes. */
+export function regressionDialog(f: FoundCase): DialogLine[] {
+  const writes = renderSession(f.session, f.tag);
+  const out: DialogLine[] = [];
+  for (const [k, w] of writes.entries()) {
+    const text = asUtf8Text(w.bytes);
+    if (text === undefined) throw new Error(`write ${k + 1} is not UTF-8 (${JSON.stringify(w.bytes.slice(0, 60))}): a scenario's send is UTF-8 text; replay the case with twinpost fuzz smtpd --replay`);
+    const codes = (f.replies[k] ?? []).map(code);
+    const lines = plainLines(text);
+    if (lines && lines.length > 1 && lines.length === codes.length && codes.every((c) => c !== undefined)) {
+      out.push({ pipeline: lines, expect: codes });
+    } else {
+      out.push(codes[0] === undefined ? { send: text } : { send: text, expect: codes[0] });
+      // the write's further replies, read one by one (an empty write reads the next reply)
+      for (const c of codes.slice(1)) out.push(c === undefined ? { send: '' } : { send: '', expect: c });
+    }
+    if (f.closedAfterWrite === k) {
+      out.push({ expectClose: true });
+      break;
+    }
+  }
+  return out;
+}
+
+/** The source of a regression scenario for `f`; `rule` is the Postfix rule it shows, in words. */
+export function regressionScenario(f: FoundCase, name: string, rule: string): string {
+  const config = fuzzMailConfig();
+  const steps: unknown[] = [{ kind: 'smtp', name: 'session', dialog: regressionDialog(f) }];
+  if (f.removed > 0) steps.push({ kind: 'wait', event: { kind: 'removed' }, count: f.removed });
+  const scenario = {
+    id: `smtpd-fuzz/${name}`,
+    title: `fuzzer regression: ${f.kind.slice(0, 100)}`,
+    description: rule,
+    sinks: { [FUZZ_SINK]: {} },
+    config,
+    steps,
+    expect: { queue: 'empty', ...(f.removed > 0 ? { events: [{ kind: 'removed', count: f.removed }] } : {}) },
+  };
+  const wrapped = rule.replace(/(.{1,95})(\s+|$)/g, ' * $1\n').trimEnd();
+  return [
+    "import type { Scenario } from '../../harness/scenario/types.ts';",
+    '',
+    '/**',
+    wrapped,
+    ' *',
+    ` * Found by \`twinpost fuzz smtpd --seed ${f.seed}\` (minimal case at path ${f.path}); the session's`,
+    ' * writes are sent as they were, each expecting the reply code real Postfix gave; the',
+    ' * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.',
+    ...(f.session.end === 'hangup' ? [" * (The fuzzed client hung up without QUIT; the scenario runner QUITs instead.)"] : []),
+    ' */',
+    `const scenario: Scenario = ${JSON.stringify(scenario, null, 2).replace(/^(\s*)"([A-Za-z_][A-Za-z0-9_]*)": /gm, '$1$2: ')};`,
+    'export default scenario;',
+    '',
+  ].join('\n');
+}
