@@ -61,6 +61,12 @@ describe('twinpost run', () => {
     expect(r.stderr).toMatch(/unknown target "nonsense"/);
   });
 
+  it('refuses a --spec that matches no scenario in one line, without a stack trace', () => {
+    const r = twinpost(['run', '--spec', 'specs/no-such-folder/*']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['twinpost run: no scenario files match "specs/no-such-folder/*"; give a path or glob below specs/, e.g. --spec \'specs/smtpd/*\'']);
+  });
+
   it('without Postfix installed, refuses in one line instead of reporting uncompared passes', () => {
     const r = twinpostWithoutPostfix(['run', '--report', join(tmpdir(), 'twinpost-never-written')]);
     expect(r.status).toBe(2);

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs, UsageError } from './args.ts';
-import { loadScenarios } from '../scenario/load.ts';
+import { findScenarioFiles, loadScenarios } from '../scenario/load.ts';
 import { runScenario, type ScenarioOutcome } from '../scenario/run.ts';
 import { reapStale } from '../util/cleanup.ts';
 import type { TargetName } from '../targets/types.ts';
@@ -63,7 +63,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
   const chosen = targets.length ? targets : availableTargets();
-  const scenarios = await loadScenarios(args.options.spec?.at(-1));
+  const glob = args.options.spec?.at(-1);
+  if (findScenarioFiles(glob).length === 0) {
+    console.error(`twinpost run: no scenario files match "${glob}"; give a path or glob below specs/, e.g. --spec 'specs/smtpd/*'`);
+    return 2;
+  }
+  const scenarios = await loadScenarios(glob);
   const setupError = missingPostfix(chosen, targets.length > 0, scenarios.map((s) => s.scenario));
   if (setupError) {
     console.error(`twinpost run: ${setupError}`);

@@ -167,7 +167,7 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
   const where = `step ${n} (${step.kind})`;
   switch (step.kind) {
     case 'smtp':
-      return void (await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting }));
+      return void (await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting, preGreeting: step.preGreeting }));
     case 'smtp-open': {
       const d = await runDialog(ctx, step.dialog, step.name, where, { greeting: step.greeting, keepOpen: true });
       if (d) ctx.open.set(step.name, d);
@@ -303,6 +303,8 @@ function needSink(ctx: StepContext, name: string): Sink {
 interface DialogOptions {
   /** Expected greeting (default 220). */
   greeting?: ReplyExpect;
+  /** Bytes the client writes before it reads the greeting. */
+  preGreeting?: string;
   /** Leave the session open and return it (smtp-open). */
   keepOpen?: boolean;
   /** Where reply mismatches go (default: the scenario's failures). */
@@ -310,7 +312,7 @@ interface DialogOptions {
 }
 
 async function runDialog(ctx: StepContext, dialog: DialogLine[], name: string, where: string, o: DialogOptions = {}): Promise<SmtpDialog | undefined> {
-  const s = await SmtpDialog.connect({ ...ctx.target.smtp, timeoutMs: ctx.timeoutMs });
+  const s = await SmtpDialog.connect({ ...ctx.target.smtp, timeoutMs: ctx.timeoutMs, preGreeting: o.preGreeting });
   const failures = o.failures ?? ctx.failures;
   const check = (what: string, want: DialogLine extends never ? never : Parameters<typeof replyDiff>[0] | undefined, got: { code: number; enhanced?: string; text: string }) => {
     if (want === undefined) return;
@@ -331,6 +333,10 @@ async function runDialog(ctx: StepContext, dialog: DialogLine[], name: string, w
         line.expect?.forEach((w, i) => check(line.pipeline[i] ?? `pipelined #${i + 1}`, w, replies[i] ?? { code: 0, text: '(no reply)' }));
       } else if ('data' in line) {
         check('end of DATA', line.expect, await s.data(line.data, { raw: line.raw }));
+      } else if ('reply' in line) {
+        check('next reply', line.reply, await s.readReply());
+      } else if ('disconnect' in line) {
+        await s.close();
       } else {
         const closed = await Promise.race([s.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ctx.timeoutMs))]);
         if (!closed) failures.push({ expectation: `${where} ${name}: server closes the connection`, diff: 'the connection stayed open' });

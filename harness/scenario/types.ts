@@ -33,11 +33,18 @@ export type DialogLine =
   /** DATA, 354, the content (dot-stuffed unless raw), ".", and the final reply. */
   | { data: string; raw?: boolean; expect?: ReplyExpect }
   /** The server must close the connection (after an optional final reply). */
-  | { expectClose: true };
+  | { expectClose: true }
+  /** Read one more reply without writing (e.g. the second reply to a raw write holding two commands). */
+  | { reply: ReplyExpect }
+  /** The client drops the connection at once (no QUIT), e.g. in the middle of DATA or BDAT. */
+  | { disconnect: true };
 
 export type Step =
-  /** An SMTP session with the target's smtpd; `name` labels its transcript in reports. */
-  | { kind: 'smtp'; name?: string; dialog: DialogLine[]; greeting?: ReplyExpect }
+  /**
+   * An SMTP session with the target's smtpd; `name` labels its transcript in reports.
+   * `preGreeting`: bytes written as soon as the connection is up, before the greeting is read.
+   */
+  | { kind: 'smtp'; name?: string; dialog: DialogLine[]; greeting?: ReplyExpect; preGreeting?: string }
   /** Open an SMTP session, play `dialog`, and keep it open until a later `smtp-close` of `name`. */
   | { kind: 'smtp-open'; name: string; dialog: DialogLine[]; greeting?: ReplyExpect }
   /** QUIT and close a session opened by `smtp-open`. */

@@ -16,6 +16,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Local address to connect from (127.0.0.x), to look like a distinct client. */
   localAddress?: string;
+  /** Bytes written as soon as the connection is up, before the greeting is read (a client that talks first). */
+  preGreeting?: string | Buffer;
 }
 
 export interface TranscriptEntry {
@@ -129,6 +131,7 @@ export class SmtpDialog {
       throw err;
     });
     try {
+      if (opts.preGreeting !== undefined) await dialog.send(opts.preGreeting, 'input before the greeting');
       dialog.greeting = await dialog.readReply(timeoutMs, 'the greeting');
     } catch (err) {
       socket.destroy();

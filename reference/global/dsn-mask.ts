@@ -31,6 +31,19 @@ export function dsnNotifyMask(words: readonly string[]): number {
   return mask & DSN_NOTIFY_NEVER && mask !== DSN_NOTIFY_NEVER ? 0 : mask;
 }
 
+/** What separates NOTIFY words (name_mask()'s delimiters: comma and blanks). */
+const NOTIFY_SEPARATORS = /[, \t\r\n]+/;
+
+/**
+ * RCPT TO's NOTIFY= value as smtpd reads it (dsn_notify_mask()): its mask, 0 when it is empty
+ * or combines NEVER with another word; or the first unknown word (Postfix logs a warning).
+ */
+export function dsnNotifyParse(value: string): { mask: number } | { unknown: string } {
+  const words = value.split(NOTIFY_SEPARATORS).filter((w) => w !== '');
+  const unknown = words.find((w) => !NOTIFY_WORDS.some(([, known]) => known === w.toUpperCase()));
+  return unknown !== undefined ? { unknown } : { mask: dsnNotifyMask(words) };
+}
+
 /** The words of a mask, e.g. ["SUCCESS", "FAILURE"]. */
 export function dsnNotifyWords(mask: number): string[] {
   return NOTIFY_WORDS.filter(([bit]) => mask & bit).map(([, word]) => word);

@@ -91,6 +91,9 @@ export const MAIL_ATTR_RWR_CONTEXT = 'rewrite_context';
 export const MAIL_ATTR_ENCODING = 'encoding';
 export const MAIL_ATTR_ENC_8BIT = '8bit';
 export const MAIL_ATTR_ENC_7BIT = '7bit';
+export const MAIL_ATTR_SASL_SENDER = 'sasl_sender';
+/** SMTPUTF8_FLAG_REQUESTED (smtputf8.h), in the size record: the sender asked for SMTPUTF8 (MAIL FROM ... SMTPUTF8). */
+export const SMTPUTF8_FLAG_REQUESTED = 1 << 0;
 export const MAIL_ATTR_DSN_ENVID = 'envelope_id';
 export const MAIL_ATTR_DSN_RET = 'ret_flags';
 export const MAIL_ATTR_DSN_NOTIFY = 'notify_flags';

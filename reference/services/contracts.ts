@@ -55,7 +55,7 @@ export interface CleanupRequest {
   /** Arrival time in ms since the epoch (injectable clock). */
   arrivalTime?: number;
   /** Flags as in cleanup_user.h: bit values are not needed by callers beyond these. */
-  flags?: { bounceOnError?: boolean; virtualAliasExpansion?: boolean };
+  flags?: { bounceOnError?: boolean; virtualAliasExpansion?: boolean; smtputf8?: boolean };
 }
 
 export interface CleanupReply {

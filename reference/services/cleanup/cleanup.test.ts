@@ -19,7 +19,8 @@ afterEach(async () => {
 });
 
 const SMTPD_ATTRS = { rewrite_context: 'remote', log_client_name: 'localhost', log_client_address: '127.0.0.1', protocol_name: 'ESMTP' };
-const MSG = 'Received: from vm (localhost [127.0.0.1])\r\n\tby mx.twinpost.test (Postfix) with ESMTP id X\r\nSubject: hi\r\nReturn-Path: <junk@x>\r\n\r\nbody line\r\n';
+// Content as cleanup's producers hand it over: one record per line, each ended by LF.
+const MSG = 'Received: from vm (localhost [127.0.0.1])\n\tby mx.twinpost.test (Postfix) with ESMTP id X\nSubject: hi\nReturn-Path: <junk@x>\n\nbody line\n';
 
 describe('cleanup', () => {
   it('writes an smtpd message in Postfix record order, logs message-id=<>, wakes qmgr', async () => {

@@ -15,7 +15,11 @@
  *      sender is not null;
  *   3. per recipient: rewrite, recipient_canonical_maps/canonical_maps, virtual_alias_maps
  *      (recursive), duplicate suppression; each result as [A notify_flags] A dsn_orig_rcpt O R;
- *   4. M, then the content: addresses in From/To/Cc/... headers rewritten in the header
+ *   4. M, then the content: the primary header block read as Postfix's MIME reader does
+ *      (header-block.ts: records of line_length_limit bytes, each cut at a NUL byte, "Name :"
+ *      normalised, at most header_size_limit bytes per header); a message with hopcount_limit
+ *      Received: headers is refused (CLEANUP_STAT_HOPS, "too many hops");
+ *      addresses in From/To/Cc/... headers rewritten in the header
  *      rewrite context (header-addresses.ts), Return-Path & co. dropped (message_drop_headers), missing
  *      Message-Id/Date/From appended after the headers when there is a header rewrite context
  *      (local; remote only with remote_header_rewrite_domain) or always_add_missing_headers;
@@ -41,9 +45,11 @@ import { REC } from '../../queue/records.ts';
 import { referenceTables, type OpenTable } from '../../global/maps.ts';
 import { AddressMaps, AliasExpansionError, MapLookupProblem } from './address-maps.ts';
 import { headerPass } from './headers.ts';
+import { primaryHeaderBlock } from './header-block.ts';
 import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
-import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
+import { CLEANUP_STAT, cleanupStatDetail } from '../../global/cleanup-user.ts';
+import { SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
 
 /** The main.cf view cleanup needs (reference/config MainConfig satisfies it). */
 export interface CleanupParams {
@@ -99,6 +105,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
             return { status: CLEANUP_STAT.OK, queueId: writer.queueId };
           } catch (err) {
             await writer.abort();
+            if (err instanceof MessageRefused) return { status: err.status, queueId: writer.queueId, reason: err.message };
             if (err instanceof AliasExpansionError) {
               return { status: CLEANUP_STAT.DEFER, queueId: writer.queueId, reason: err.message };
             }
@@ -144,6 +151,11 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     if (fullName) w.add(REC.FULL, fullName);
     let sender = req.sender;
     if (sender) sender = await maps.canonical(id, 'sender', (await deps.rewrite.rewrite(context, sender)).address);
+    // The AUTH= sender and DSN envelope attributes come before the sender record, where smtpd sends them.
+    for (const name of ATTRS_BEFORE_SENDER) {
+      if (attrs[name] !== undefined) w.add(REC.ATTR, `${name}=${attrs[name]}`);
+      delete attrs[name];
+    }
     w.add(REC.FROM, sender);
     for (const [name, value] of Object.entries(attrs)) w.add(REC.ATTR, `${name}=${value}`);
 
@@ -155,6 +167,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     const seen = new Set<string>();
     const useOrcpt = cfg.bool('enable_original_recipient');
     let nrcpt = 0;
+    let notifyAny = 0;
     for (const r of req.recipients) {
       let addr = (await deps.rewrite.rewrite(context, r.address)).address;
       addr = await maps.canonical(id, 'recipient', addr);
@@ -167,6 +180,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
         if (seen.has(key)) continue;
         seen.add(key);
         if (notify) w.add(REC.ATTR, `notify_flags=${notify}`);
+        notifyAny |= notify;
         w.add(REC.ATTR, `dsn_orig_rcpt=${dsnOrcpt}`);
         if (useOrcpt) w.add(REC.ORCP, orig);
         w.add(REC.RCPT, rcpt);
@@ -177,28 +191,65 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     w.add(REC.MESG);
     const dataOffset = w.offset;
     const hdrContext = context === 'local' || cfg.get('remote_header_rewrite_domain') !== '';
-    let lines = contentLines(req.content);
-    if (hdrContext) lines = await rewriteHeaderAddresses(lines, async (a) => (await deps.rewrite.rewrite(context, a)).address);
-    const { headers, body } = headerPass({
+    const limit = cfg.int('line_length_limit');
+    const headerSizeLimit = cfg.int('header_size_limit');
+    let lines = primaryHeaderBlock(contentLines(req.content, cfg.bool('cleanup_replace_stray_cr_lf')), { lineLengthLimit: limit, headerSizeLimit });
+    if (hdrContext) {
+      lines = await rewriteHeaderAddresses(lines, async (a) => (await deps.rewrite.rewrite(context, a)).address,
+        cfg.int('header_address_token_limit'));
+    }
+    const { headers, body, tooManyHops } = headerPass({
       lines, queueId: id, sender, fullName, arrivalSec, createSec,
       myhostname: cfg.get('myhostname'), longQueueIds: cfg.bool('enable_long_queue_ids'),
       addMissing: hdrContext || cfg.bool('always_add_missing_headers'),
       dropHeaders: cfg.list('message_drop_headers'),
+      headerSizeLimit, hopcountLimit: cfg.int('hopcount_limit'), stopAtError: req.source === 'smtpd',
       log: (t) => deps.logger.info(SERVICE, t),
+      warn: (t) => deps.logger.warning(SERVICE, t),
     });
-    const limit = cfg.int('line_length_limit');
+    if (tooManyHops) throw new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON);
     for (const line of [...headers, ...body]) writeLine(w, Buffer.from(line, 'latin1'), limit);
     const xtra = w.add(REC.XTRA);
     w.add(REC.END);
+    // message_size_limit caps the whole queue file (Postfix: a file size rlimit, EFBIG on write).
+    const sizeLimit = cfg.int('message_size_limit');
+    if (sizeLimit > 0 && w.offset > sizeLimit) {
+      deps.logger.warning(SERVICE, `${id}: queue file size limit exceeded`);
+      throw new MessageRefused(CLEANUP_STAT.SIZE, 'message file too big');
+    }
     const size = xtra - dataOffset;
-    await w.finish({ messageSize: size, dataOffset, recipientCount: nrcpt, qmgrFlags: 0, contentLength: size, smtputf8: 0 });
+    await w.finish({ messageSize: size, dataOffset, recipientCount: nrcpt, qmgrFlags: qmgrFlagsFromDsn(notifyAny), contentLength: size, smtputf8: req.flags?.smtputf8 ? SMTPUTF8_FLAG_REQUESTED : 0 });
   }
 }
 
-/** Split content into lines (LF or CRLF endings; a final line without LF counts too). Latin-1 keeps bytes. */
-export function contentLines(content: Buffer): string[] {
+/** The reason of a CLEANUP_STAT_HOPS answer: its DSN status and text. */
+const HOPS_REASON = `${cleanupStatDetail(CLEANUP_STAT.HOPS).dsn} ${cleanupStatDetail(CLEANUP_STAT.HOPS).text}`;
+
+/** The message content breaks one of cleanup's rules: an answer with this status, no queue file. */
+class MessageRefused extends Error {
+  constructor(readonly status: number, reason: string) {
+    super(reason);
+  }
+}
+
+/** MAIL_ATTR_SASL_SENDER, MAIL_ATTR_DSN_ENVID and MAIL_ATTR_DSN_RET: written before the sender record. */
+const ATTRS_BEFORE_SENDER = ['sasl_sender', 'envelope_id', 'ret_flags'] as const;
+
+/** QMGR_READ_FLAG_FROM_DSN(): the size record's qmgr flags carry every recipient's NOTIFY bits, shifted by one. */
+const qmgrFlagsFromDsn = (notify: number): number => notify << 1;
+
+/**
+ * Split content into lines: the records its producer (smtpd, pickup, local, bounce) gave, one
+ * per LF (a final line without LF counts too); Latin-1 keeps bytes. A CR is content here, as
+ * in Postfix's records: with cleanup_replace_stray_cr_lf (default yes in 3.7.11) each one
+ * becomes a space, as cleanup_message_headerbody() does to each record, so a bare CR can
+ * neither reach a mailbox nor be relayed to a next hop that would take it for a line end
+ * (SMTP smuggling; smtpd-security/smuggling-default, smuggling-normalize).
+ */
+export function contentLines(content: Buffer, replaceStrayCr: boolean): string[] {
   const text = content.toString('latin1');
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  let lines = text.split('\n');
+  if (replaceStrayCr) lines = lines.map((l) => l.replaceAll('\r', ' '));
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

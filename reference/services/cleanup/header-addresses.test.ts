@@ -46,3 +46,16 @@ describe('rewriteHeaderAddresses', () => {
     expect(await rewriteHeaderAddresses(lines, local)).toEqual(lines);
   });
 });
+
+describe('header_address_token_limit', () => {
+  it('rebuilds a rewritten header from its first tokens only (seen with Postfix 3.7.11, limit 5)', async () => {
+    expect(await rewriteHeaderAddresses(['To: anna, bert, cleo, dora'], local, 5)).toEqual([
+      'To: anna@mx.twinpost.test, bert@mx.twinpost.test,', '\tcleo@mx.twinpost.test',
+    ]);
+  });
+
+  it('keeps a header whose parsed addresses need no change byte for byte, tokens past the limit too', async () => {
+    const lines = ['To: a@x.example, b@x.example, c@x.example'];
+    expect(await rewriteHeaderAddresses(lines, local, 3)).toEqual(lines);
+  });
+});

@@ -13,7 +13,9 @@
  * Parsing follows Postfix's lenient rules: the right-most <...> of an expression is its
  * address; without angle brackets the words are the address and comments move behind it; two
  * adjacent words without an operator between them are two addresses (a comma is inserted);
- * "name: a, b;" is a group.
+ * "name: a, b;" is a group. Only the first header_address_token_limit tokens of a header are
+ * parsed: when an address among them changes, the rebuilt header ends with them (the rest of
+ * the header is lost, as in Postfix's tok822_parse_limit()).
  * Not done here: canonical maps and masquerading of header addresses.
  */
 import { externalize, scan, type Tok } from '../../global/tok822.ts';
@@ -31,8 +33,11 @@ type Item = { tok: Tok } | { addr: Tok[] };
 
 export type RewriteFn = (address: string) => Promise<string>;
 
+/** header_address_token_limit when the caller gives none: no limit. */
+const NO_TOKEN_LIMIT = 0;
+
 /** Rewrite the address headers among content lines; the body lines are returned unchanged. */
-export async function rewriteHeaderAddresses(lines: string[], rewrite: RewriteFn): Promise<string[]> {
+export async function rewriteHeaderAddresses(lines: string[], rewrite: RewriteFn, tokenLimit = NO_TOKEN_LIMIT): Promise<string[]> {
   const { headers, body } = splitHeaders(lines);
   const out: string[] = [];
   for (const h of headers) {
@@ -40,17 +45,18 @@ export async function rewriteHeaderAddresses(lines: string[], rewrite: RewriteFn
       out.push(...h);
       continue;
     }
-    out.push(...(await rewriteHeader(h, rewrite)));
+    out.push(...(await rewriteHeader(h, rewrite, tokenLimit)));
   }
   return [...out, ...body];
 }
 
 /** One header (its folded lines); the same lines when no address changed. */
-export async function rewriteHeader(h: string[], rewrite: RewriteFn): Promise<string[]> {
+export async function rewriteHeader(h: string[], rewrite: RewriteFn, tokenLimit = NO_TOKEN_LIMIT): Promise<string[]> {
   const text = h.join('\n');
   const colon = text.indexOf(':');
   const name = text.slice(0, colon).replace(/[ \t]+$/, '');
-  const items = parseAddressList(scan(text.slice(colon + 1)));
+  const toks = scan(text.slice(colon + 1));
+  const items = parseAddressList(tokenLimit > 0 ? toks.slice(0, tokenLimit) : toks);
   let changed = false;
   for (const item of items) {
     if (!('addr' in item)) continue;

@@ -2,9 +2,14 @@
  * cleanup's message header pass (cleanup_message.c): splits the content into header and body
  * lines, drops the headers named in message_drop_headers, notes which of Message-Id, Date and
  * From are present, and builds the headers cleanup appends when they are missing (only with a
- * header rewrite context or always_add_missing_headers = yes). Also logs the message-id.
+ * header rewrite context or always_add_missing_headers = yes). Also logs the message-id, cuts
+ * each header to header_size_limit (header-block.ts) and counts the Received: headers against
+ * hopcount_limit: from the hopcount_limit-th one on, each logs "message rejected: hopcount
+ * exceeded" and the message is refused (CLEANUP_STAT_HOPS); nothing is added then, and for a
+ * caller that cannot bounce (smtpd) nothing after that header is looked at.
  */
 import { gmtStamp, mailDate } from '../../global/mail-date.ts';
+import { cutHeader } from './header-block.ts';
 
 export interface HeaderPassInput {
   lines: string[];
@@ -19,13 +24,25 @@ export interface HeaderPassInput {
   /** Add missing headers (header rewrite context set, or always_add_missing_headers). */
   addMissing: boolean;
   dropHeaders: string[];
+  /** header_size_limit: bytes written per header. */
+  headerSizeLimit: number;
+  /** hopcount_limit: Received: headers that make the message loop. */
+  hopcountLimit: number;
+  /**
+   * The caller cannot have the message bounced (smtpd: Postfix's cleanup without
+   * CLEANUP_FLAG_BOUNCE): after the first error cleanup reads the rest without looking at it.
+   */
+  stopAtError: boolean;
   log: (text: string) => void;
+  warn: (text: string) => void;
 }
 
 export interface HeaderPassOutput {
   /** Header lines to write (folded lines stay separate, as they were received). */
   headers: string[];
   body: string[];
+  /** hopcount_limit was reached: the message must be refused (CLEANUP_STAT_HOPS). */
+  tooManyHops: boolean;
 }
 
 const HEADER_START = /^([!-9;-~]+)[ \t]*:/;
@@ -57,15 +74,25 @@ export function headerPass(input: HeaderPassInput): HeaderPassOutput {
   const drop = new Set(input.dropHeaders.map((h) => h.toLowerCase()));
   const seen = new Set<string>();
   const out: string[] = [];
+  let hops = 0;
+  let tooManyHops = false;
   for (const h of headers) {
     const name = headerName(h);
     // Postfix notes a header (and logs its message-id) before it decides to drop it.
     seen.add(name);
     if (name === 'message-id') input.log(`${input.queueId}: message-id=${headerValue(h)}`);
     else if (name === 'resent-message-id') input.log(`${input.queueId}: resent-message-id=${headerValue(h)}`);
+    else if (name === 'received' && ++hops >= input.hopcountLimit) {
+      // RFC 5321 section 6.3: a message with too many Received: lines is looping.
+      input.warn(`${input.queueId}: message rejected: hopcount exceeded`);
+      tooManyHops = true;
+      if (input.stopAtError) break;
+    }
     if (drop.has(name)) continue;
-    out.push(...h);
+    out.push(...cutHeader(h, input.headerSizeLimit));
   }
+  // Once the message is refused, cleanup writes nothing more, and adds no header.
+  if (tooManyHops) return { headers: out, body, tooManyHops };
   // A Resent-* header (HDR_OPT_RR, also a dropped one) makes the added headers Resent- ones.
   const resent = [...seen].some((n) => RESENT.has(n)) ? 'Resent-' : '';
   const has = (name: string) => seen.has(resent ? `resent-${name}` : name);
@@ -82,8 +109,8 @@ export function headerPass(input: HeaderPassInput): HeaderPassOutput {
   // A body that does not start with the empty separator line (the header block ended at a
   // line that is not a header) gets one, as Postfix's cleanup writes it: the queue file
   // always separates header and body.
-  if (body.length > 0 && body[0] !== '') return { headers: out, body: ['', ...body] };
-  return { headers: out, body };
+  if (body.length > 0 && body[0] !== '') return { headers: out, body: ['', ...body], tooManyHops };
+  return { headers: out, body, tooManyHops };
 }
 
 /** Headers with HDR_OPT_RR in Postfix's header_opts table. */

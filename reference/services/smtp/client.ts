@@ -1,14 +1,15 @@
 /**
  * A minimal SMTP client connection for smtp(8): connect with a timeout, read (multi-line)
- * replies, write commands. Reply text is kept as Postfix's smtp client keeps it for logging:
- * the lines joined with a space.
+ * replies each with its own time limit, write commands. Reply text is kept as Postfix's smtp
+ * client keeps it for logging and bounces: the lines as received, codes included, joined with
+ * a space ("550-5.1.1 first 550 5.1.1 last"; smtp/peer-faults).
  */
 import { connect, type Socket } from 'node:net';
 import { SocketInput } from '../../global/socket-input.ts';
 
 export interface SmtpReply {
   code: number;
-  /** "250 2.0.0 Ok" (multi-line replies: lines joined with " ", codes of later lines dropped). */
+  /** "250 2.0.0 Ok" (multi-line replies: the whole lines joined with " "). */
   text: string;
   /** The continuation lines' keywords (EHLO). */
   lines: string[];
@@ -52,14 +53,14 @@ export class SmtpConnection {
     if (!this.input.ended) this.socket.write(text, 'latin1');
   }
 
-  /** Read one reply; throws on timeout or a lost connection. */
-  async read(): Promise<SmtpReply> {
+  /** Read one reply within timeoutMs (default: the connect timeout); throws on timeout or a lost connection. */
+  async read(timeoutMs = this.timeoutMs): Promise<SmtpReply> {
     const lines: string[] = [];
     for (;;) {
       const nl = this.input.buf.indexOf(0x0a);
       if (nl < 0) {
         if (this.input.ended) throw new Error('lost connection');
-        if (!(await this.input.wait(this.timeoutMs))) throw new Error('conversation timed out');
+        if (!(await this.input.wait(timeoutMs))) throw new Error('conversation timed out');
         continue;
       }
       const line = this.input.take(nl, 1).replace(/\r$/, '');
@@ -67,7 +68,7 @@ export class SmtpConnection {
       if (!/^\d{3}-/.test(line)) break;
     }
     const code = Number(lines[0].slice(0, 3)) || 0;
-    const text = [lines[0].replace(/^(\d{3})-/, '$1 '), ...lines.slice(1).map((l) => l.slice(4))].join(' ');
+    const text = lines.join(' ');
     return { code, text, lines: lines.map((l) => l.slice(4)) };
   }
 
@@ -75,8 +76,8 @@ export class SmtpConnection {
    * Read a reply that no longer matters — to RSET or QUIT once every recipient is decided: a
    * peer that times out or goes away then changes nothing, so the failure is not reported.
    */
-  async readIgnoringFailure(): Promise<void> {
-    await this.read().catch(() => undefined);
+  async readIgnoringFailure(timeoutMs = this.timeoutMs): Promise<void> {
+    await this.read(timeoutMs).catch(() => undefined);
   }
 
   close(): void {

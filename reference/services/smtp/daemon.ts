@@ -10,7 +10,7 @@ import type { ReferenceDaemon } from '../master/shared.ts';
 import { createSmtpReuse } from '../scache/smtp-reuse.ts';
 import { withAddressProbes } from '../verify/probe-agent.ts';
 import type { SmtpConnection } from './client.ts';
-import { createSmtpAgent } from './smtp.ts';
+import { REPLY_TIMEOUT_PARAMETERS, createSmtpAgent } from './smtp.ts';
 
 export const smtpDaemon: ReferenceDaemon = deliveryAgentDaemon(({ entry, config: cfg, services: s }) => {
   const reuse = createSmtpReuse<SmtpConnection>({
@@ -21,7 +21,8 @@ export const smtpDaemon: ReferenceDaemon = deliveryAgentDaemon(({ entry, config:
   const logService = logServiceName(cfg, 'smtp');
   const agent = createSmtpAgent({
     transport: entry.service, logger: s.logger, logService, heloName: cfg.get('smtp_helo_name'),
-    connectTimeoutMs: cfg.time('smtp_connect_timeout') * 1000, replyTimeoutMs: cfg.time('smtp_data_done_timeout') * 1000,
+    connectTimeoutMs: cfg.time('smtp_connect_timeout') * 1000,
+    replyTimeoutsMs: Object.fromEntries(Object.entries(REPLY_TIMEOUT_PARAMETERS).map(([wait, param]) => [wait, cfg.time(param) * 1000])),
     lineLengthLimit: cfg.int('smtp_line_length_limit'), reuse,
   });
   const probing = withAddressProbes(agent, { logger: s.logger, logService, heloName: cfg.get('smtp_helo_name'), verify: s.verify });

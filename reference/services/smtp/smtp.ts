@@ -17,7 +17,9 @@ import { isIP } from 'node:net';
 import { readQueueFile } from '../../queue/queue-file.ts';
 import type { DeliveryAgent, DeliveryRequest, DeliveryResult, DeliveryRecipient, Logger, RecipientStatus } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
-import { dsnNotifyWords } from '../../global/dsn-mask.ts';
+import { DSN_RET_FULL, dsnNotifyWords } from '../../global/dsn-mask.ts';
+import { MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
+import { uxtextQuote, xtextQuote } from '../../global/xtext.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from './client.ts';
 import { parseNexthop } from './nexthop.ts';
@@ -32,6 +34,8 @@ export interface SmtpAgentOptions {
   /** smtp_helo_name (default $myhostname). */
   heloName: string;
   connectTimeoutMs?: number;
+  /** The time limit for each reply (smtp_helo_timeout, smtp_mail_timeout …); replyTimeoutMs for the others. */
+  replyTimeoutsMs?: Partial<Record<ReplyWait, number>>;
   replyTimeoutMs?: number;
   /** smtp_line_length_limit (998). */
   lineLengthLimit?: number;
@@ -46,12 +50,36 @@ interface Endpoint {
   port: number;
 }
 
+/** The parameter that limits the wait for each reply smtp(8) reads (postconf(5)). */
+export const REPLY_TIMEOUT_PARAMETERS = {
+  greeting: 'smtp_helo_timeout',
+  helo: 'smtp_helo_timeout',
+  mail: 'smtp_mail_timeout',
+  rcpt: 'smtp_rcpt_timeout',
+  data: 'smtp_data_init_timeout',
+  dot: 'smtp_data_done_timeout',
+  rset: 'smtp_rset_timeout',
+  quit: 'smtp_quit_timeout',
+} as const;
+export type ReplyWait = keyof typeof REPLY_TIMEOUT_PARAMETERS;
+
 type Stage = 'MAIL FROM' | 'RCPT TO' | 'DATA' | 'end of DATA' | 'initial greeting' | 'EHLO' | 'HELO';
 
+/** A command with UTF-8 addresses as the byte string (latin1) the connection writes. */
+const wireBytes = (command: string): string => Buffer.from(command, 'utf8').toString('latin1');
 
-/** RFC 3461 xtext encoding for ORCPT. */
-function xtext(s: string): string {
-  return s.replace(/[^\x21-\x7e]|[+=]/g, (c) => '+' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+/** "utf-8" ORCPT type (RFC 6533): the address is uxtext, not xtext. */
+const UTF8_ORCPT = /^utf-8;/i;
+
+/**
+ * The ORCPT= value of a recipient (smtp_proto.c): the stored "type;address" encoded whole, in
+ * uxtext for type utf-8 and xtext otherwise, "=" escaped too; without one, the original
+ * recipient as rfc822. RFC 3461 section 4.2.
+ */
+function orcptParam(r: DeliveryRecipient): string | undefined {
+  const stored = r.dsnOrcpt || (r.origTo ? `rfc822;${r.origTo}` : '');
+  if (stored === '') return undefined;
+  return UTF8_ORCPT.test(stored) ? uxtextQuote(stored, '+=') : xtextQuote(stored, '=');
 }
 
 function dsnOf(reply: SmtpReply): string {
@@ -83,20 +111,21 @@ export function dataBytes(content: Buffer, lineLimit: number): string {
  * message content (MAIL or every RCPT refused, DATA refused): smtp_proto.c's ABORT state. With
  * PIPELINING the two go in one write.
  */
-async function quit(conn: SmtpConnection, abort: boolean, pipelining: boolean): Promise<void> {
+async function quit(conn: SmtpConnection, abort: boolean, pipelining: boolean, limit: (w: ReplyWait) => number): Promise<void> {
   if (abort && !pipelining) {
     conn.write('RSET\r\n');
-    await conn.readIgnoringFailure();
+    await conn.readIgnoringFailure(limit('rset'));
   }
   conn.write(`${abort && pipelining ? 'RSET\r\n' : ''}QUIT\r\n`);
-  if (abort && pipelining) await conn.readIgnoringFailure();
-  await conn.readIgnoringFailure();
+  if (abort && pipelining) await conn.readIgnoringFailure(limit('rset'));
+  await conn.readIgnoringFailure(limit('quit'));
 }
 
 export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
   const now = opts.now ?? Date.now;
   const connectTimeout = opts.connectTimeoutMs ?? 30_000;
   const replyTimeout = opts.replyTimeoutMs ?? 300_000;
+  const limit = (w: ReplyWait): number => opts.replyTimeoutsMs?.[w] ?? replyTimeout;
 
   async function resolveEndpoint(host: string, port: number): Promise<Endpoint | string> {
     if (isIP(host)) return { name: host, addr: host, port };
@@ -137,7 +166,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       let reused = opts.reuse?.take(req);
       if (reused) {
         reused.conn.write('RSET\r\n');
-        const ok = await reused.conn.read().then((r) => r.code === 250, () => false); // a dead cached session: connect anew
+        const ok = await reused.conn.read(limit('rset')).then((r) => r.code === 250, () => false); // a dead cached session: connect anew
         if (!ok) {
           reused.conn.close();
           reused = undefined;
@@ -172,20 +201,20 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         let features = session.features;
         if (!reused) {
         where = 'receiving the initial server greeting';
-        const greeting = await conn.read();
+        const greeting = await conn.read(limit('greeting'));
         if (greeting.code !== 220) {
           failAll(pending, dsnOf(greeting), `host ${ep.name}[${ep.addr}] refused to talk to me: ${greeting.text}`);
           return { recipients: results, destinationFailed: true };
         }
         conn.write(`EHLO ${opts.heloName}\r\n`);
         where = 'performing the EHLO handshake';
-        let ehlo = await conn.read();
+        let ehlo = await conn.read(limit('helo'));
         if (ehlo.code === 250) {
           features = new Set(ehlo.lines.slice(1).map((l) => l.split(' ')[0].toUpperCase()));
         } else {
           conn.write(`HELO ${opts.heloName}\r\n`);
           where = 'performing the HELO handshake';
-          ehlo = await conn.read();
+          ehlo = await conn.read(limit('helo'));
           if (ehlo.code !== 250) {
             failAll(pending, dsnOf(ehlo), said(ehlo, 'HELO'), ehlo);
             return { recipients: results, destinationFailed: true };
@@ -198,16 +227,19 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         const dsn = features.has('DSN');
         let mail = `MAIL FROM:<${req.sender}>`;
         if (features.has('SIZE')) mail += ` SIZE=${msg.size.messageSize}`;
-        if (features.has('8BITMIME') && msg.attributes.encoding === '8bit') mail += ' BODY=8BITMIME';
-        if (dsn && msg.attributes.ret_flags) mail += ` RET=${msg.attributes.ret_flags === '1' ? 'FULL' : 'HDRS'}`;
-        if (dsn && msg.attributes.envelope_id) mail += ` ENVID=${xtext(msg.attributes.envelope_id)}`;
+        if (features.has('8BITMIME') && msg.attributes.encoding === MAIL_ATTR_ENC_8BIT) mail += ' BODY=8BITMIME';
+        else if (features.has('8BITMIME') && msg.attributes.encoding === MAIL_ATTR_ENC_7BIT) mail += ' BODY=7BIT';
+        // ENVID before RET, as smtp_proto.c writes them; ENVID xtext with "+" and "=" escaped.
+        if (dsn && msg.attributes.envelope_id) mail += ` ENVID=${xtextQuote(msg.attributes.envelope_id, '+=')}`;
+        if (dsn && msg.attributes.ret_flags) mail += ` RET=${Number(msg.attributes.ret_flags) === DSN_RET_FULL ? 'FULL' : 'HDRS'}`;
+        // RFC 6531 section 3.4: SMTPUTF8 passed on when the sender asked for it and the next hop offers it.
+        if (features.has('SMTPUTF8') && msg.size.smtputf8 & SMTPUTF8_FLAG_REQUESTED) mail += ' SMTPUTF8';
+        mail = wireBytes(mail);
         const rcptCommands = req.recipients.map((r) => {
-          let c = `RCPT TO:<${r.address}>`;
+          let c = wireBytes(`RCPT TO:<${r.address}>`);
+          const orcpt = dsn ? orcptParam(r) : undefined;
+          if (orcpt) c += ` ORCPT=${orcpt}`;
           if (dsn && r.dsnNotify) c += ` NOTIFY=${dsnNotifyWords(r.dsnNotify).join(',')}`;
-          if (dsn) {
-            if (r.dsnOrcpt) c += ` ORCPT=${r.dsnOrcpt}`;
-            else if (r.origTo) c += ` ORCPT=rfc822;${xtext(r.origTo)}`;
-          }
           return c;
         });
         const pipelining = features.has('PIPELINING');
@@ -222,7 +254,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         if (pipelining) conn.write([mail, ...rcptCommands, ...probeEnd].map((c) => c + '\r\n').join(''));
         else conn.write(mail + '\r\n');
         where = 'sending MAIL FROM';
-        const mailReply = await conn.read();
+        const mailReply = await conn.read(limit('mail'));
         if (mailReply.code !== 250) {
           failAll(pending, dsnOf(mailReply), said(mailReply, 'MAIL FROM'), mailReply);
           pending = [];
@@ -233,7 +265,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
             conn.write(rcptCommands[i] + '\r\n');
           }
           where = 'sending RCPT TO';
-          const rr = await conn.read();
+          const rr = await conn.read(limit('rcpt'));
           if (pending.length === 0) continue;
           const r = req.recipients[i];
           lastRcpt.set(r.offset, rr);
@@ -247,12 +279,12 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           pending = [];
           if (!pipelining) conn.write('RSET\r\n');
           where = 'sending RSET';
-          await conn.read();
+          await conn.read(limit('rset'));
         }
         if (!verifyOnly && !pipelining && pending.length > 0) conn.write('DATA\r\n');
         if (!verifyOnly && (pipelining || pending.length > 0)) {
           where = 'sending DATA command';
-          const dataReply = await conn.read();
+          const dataReply = await conn.read(limit('data'));
           if (pending.length > 0) {
             if (dataReply.code !== 354) {
               failAll(pending, dsnOf(dataReply), said(dataReply, 'DATA'), dataReply);
@@ -261,7 +293,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
               contentSent = true;
               conn.write(dataBytes(msg.content, opts.lineLengthLimit ?? 998));
               where = 'sending end of data -- message may be sent more than once';
-              const done = await conn.read();
+              const done = await conn.read(limit('dot'));
               const list = pending;
               pending = [];
               if (done.code >= 200 && done.code < 300) for (const r of list) report(r, 'sent', dsnOf(done), done.text, done);
@@ -270,10 +302,10 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           }
         }
         if (probeQuits) {
-          await conn.readIgnoringFailure();
+          await conn.readIgnoringFailure(limit('quit'));
         } else {
           cached = opts.reuse?.keep(req, session, now()) ?? false;
-          if (!cached) await quit(conn, !verifyOnly && !contentSent, pipelining);
+          if (!cached) await quit(conn, !verifyOnly && !contentSent, pipelining, limit);
         }
       } catch (err) {
         // smtp_stream_except(): the remaining recipients are deferred with where it happened.

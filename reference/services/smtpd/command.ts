@@ -3,8 +3,40 @@
  * address of MAIL FROM / RCPT TO / VRFY (extract_addr in smtpd.c: `<>` quoting optional, as
  * with strict_rfc821_envelopes = no), the "non-SMTP command" test for
  * smtpd_forbidden_commands, and the escape() used when logging raw client bytes.
+ *
+ * Command lines are byte strings (latin1: one char per byte) until commandText() has checked
+ * them; blanks are the C locale's isspace() set, never Unicode spaces such as U+00A0.
  */
+import { isUtf8 } from 'node:buffer';
 import { internalize, quoteLocal, scan } from '../../global/tok822.ts';
+
+/** isspace() in the C locale: what smtpd_token() splits on. */
+const BLANKS = ' \t\n\v\f\r';
+const BLANK = new RegExp(`[${BLANKS}]`);
+const BLANK_RUN = new RegExp(`[${BLANKS}]+`, 'g');
+const BLANK_START = new RegExp(`^[${BLANKS}]`);
+
+/**
+ * The command a received line (bytes as latin1) holds, or why there is none. With
+ * smtputf8_enable the whole line must be valid UTF-8 ("500 5.5.2 Error: bad UTF-8 syntax", the
+ * check of smtpd_proto()); then the line is read as a C string, so it ends at its first NUL
+ * (smtpd_token() never sees what follows), and is decoded from UTF-8 when smtputf8_enable is on.
+ */
+export function commandText(line: string, smtputf8Enable: boolean): string | 'bad-utf8' {
+  const bytes = Buffer.from(line, 'latin1');
+  if (smtputf8Enable && !isUtf8(bytes)) return 'bad-utf8';
+  const nul = bytes.indexOf(0);
+  const text = nul < 0 ? bytes : bytes.subarray(0, nul);
+  return text.toString(smtputf8Enable ? 'utf8' : 'latin1');
+}
+
+/** Split a command into verb and arguments (blanks around them removed); undefined for an empty line. */
+export function splitCommand(text: string): { verb: string; args: string } | undefined {
+  const words = text.replace(new RegExp(`^[${BLANKS}]+|[${BLANKS}]+$`, 'g'), '');
+  if (words === '') return undefined;
+  const m = new RegExp(`^([^${BLANKS}]+)(?:[${BLANKS}]+([^]*))?$`).exec(words)!;
+  return { verb: m[1]!, args: m[2] ?? '' };
+}
 
 export interface ParsedPath {
   /**
@@ -44,7 +76,7 @@ export function parseAddressArg(text: string): ParsedPath | 'token' {
     given = text.slice(1, end);
     tail = text.slice(end + 1);
     token = text.slice(0, end + 1);
-    if (tail !== '' && !/^\s/.test(tail)) return 'token';
+    if (tail !== '' && !BLANK_START.test(tail)) return 'token';
   } else {
     const sp = firstBlankOutsideQuotes(text);
     given = sp < 0 ? text : text.slice(0, sp);
@@ -54,10 +86,11 @@ export function parseAddressArg(text: string): ParsedPath | 'token' {
   // Source routes "@a,@b:user@dom" are stripped as Postfix does.
   const route = /^@[^:"]*:(.*)$/.exec(given);
   if (route) given = route[1];
-  const bad = /[\s<>]/.test(withoutQuotedStrings(given));
+  const bad = /[<>]/.test(withoutQuotedStrings(given)) || BLANK.test(withoutQuotedStrings(given));
   const internal = bad ? given : internalize(scan(given));
   const address = bad || internal === '' ? given : quoteLocal(internal);
-  return { address, internal, token, bad, params: tail.trim() === '' ? [] : tail.trim().split(/\s+/) };
+  const words = tail.split(BLANK_RUN).filter((w) => w !== '');
+  return { address, internal, token, bad, params: words };
 }
 
 /** The text with every quoted string (and its backslash escapes) left out. */
@@ -78,11 +111,14 @@ function findOutsideQuotes(text: string, from: number, stop: (c: string) => bool
 }
 
 const findClose = (text: string) => findOutsideQuotes(text, 1, (c) => c === '>');
-const firstBlankOutsideQuotes = (text: string) => findOutsideQuotes(text, 0, (c) => /\s/.test(c));
+const firstBlankOutsideQuotes = (text: string) => findOutsideQuotes(text, 0, (c) => BLANK.test(c));
 
-/** A "Header-Name:" token (is_header()): printable non-space, non-colon chars then ':' at the end. */
+/**
+ * A verb that starts like a header (is_header()): one or more printable ASCII characters other
+ * than ':' and then ':' ("Subject:", "Subject:x"); what follows the colon does not matter.
+ */
 export function isHeaderToken(token: string): boolean {
-  return /^[\x21-\x39\x3b-\x7e]+:$/.test(token);
+  return /^[\x21-\x39\x3b-\x7e]+:/.test(token);
 }
 
 /**
@@ -99,17 +135,20 @@ export function isForbiddenCommand(verb: string, forbidden: string[]): boolean {
   return false;
 }
 
-/** Postfix escape(): printable ASCII kept, \r \n \t and others written as C escapes. */
+/** The C escapes escape() writes for control characters; any other non-printable byte is octal. */
+const C_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
+
+/**
+ * Postfix escape() of raw client bytes (a latin1 string): printable ASCII kept (a backslash
+ * doubled), \a \b \f \n \r \t \v as C escapes, every other byte (NUL, 8-bit) as \ooo octal.
+ */
 export function escapeBytes(data: string): string {
   let out = '';
   for (const ch of data) {
     const c = ch.charCodeAt(0);
     if (ch === '\\') out += '\\\\';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\' + c.toString(8).padStart(3, '0');
-    else out += ch;
+    else if (c >= 0x20 && c < 0x7f) out += ch;
+    else out += C_ESCAPES[ch] ?? '\\' + (c & 0xff).toString(8).padStart(3, '0');
   }
   return out;
 }

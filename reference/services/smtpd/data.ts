@@ -1,23 +1,90 @@
 /**
- * smtpd(8) receiving the message content after "354" (the reading part of data_cmd() in
- * smtpd.c): lines up to the lone "." are read without a length limit, dot-unstuffed, a UNIX
- * From_ line at the start becomes an X-Mailbox-Line: header, and a first line that begins with
- * white space gets an empty line before it (so that it does not continue smtpd's own Received:
- * header). Past message_size_limit the content is read to its end but not kept
- * ("queue file size limit exceeded"); with smtpd_forbid_bare_newline (postconf(5)) only
- * CRLF.CRLF ends the content, and "reject" marks content that had a bare LF. Called by
- * session.ts's DATA handler, which answers.
+ * smtpd(8) receiving the message content after "354" (receive_data_message() in smtpd.c), and
+ * the store both DATA and BDAT (bdat.ts) put content records into. Called by session.ts's DATA
+ * handler, which answers.
+ *
+ * Content is read as smtp_get() reads it (stream.ts), in records of at most line_length_limit
+ * bytes: a longer line comes in pieces (continuation records) and is passed on whole, never
+ * cut. Only a record that starts a line is looked at: a lone "." ends the content and a
+ * leading "." is removed (RFC 5321 §4.5.2); UNIX From_ lines at the start become
+ * X-Mailbox-Line: headers (every one of them, as sendmail permits); a first line that begins
+ * with white space gets an empty line before it, so that it does not continue smtpd's own
+ * Received: header. With smtpd_forbid_bare_newline set (postconf(5)) a lone "." next to a
+ * bare LF is dropped instead of ending the content (only CRLF.CRLF ends it), and "reject"
+ * marks content that had a bare LF.
+ *
+ * message_size_limit counts each stored record plus 2 (smtpd's act_size); past it the content
+ * is read to its end but nothing more is kept ("queue file size limit exceeded").
  */
 import type { LineStream } from './stream.ts';
 import type { SmtpdSettings } from './session.ts';
 
+/** Bytes of one storage block: content is kept in blocks, not one object per line. */
+const BLOCK = 64 * 1024;
+
+/**
+ * Content records as cleanup receives them: each line ends in LF; a continuation record
+ * (a piece of a longer line) is stored without one, so the pieces join into the line again.
+ */
+export class ContentStore {
+  private readonly blocks: Buffer[] = [];
+  private used = BLOCK;
+  /** smtpd's act_size: every stored record plus 2. */
+  size = 0;
+  /** message_size_limit was passed: nothing more is stored. */
+  tooBig = false;
+  /** The last stored record was a continuation (its line goes on). */
+  private open = false;
+
+  /** Store a record without counting it (smtpd's own X-Mailbox-Line: and empty-line records). */
+  put(bytes: Buffer | string, complete: boolean): void {
+    this.append(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+    if (complete) this.append(NEWLINE);
+    this.open = !complete;
+  }
+
+  /**
+   * Store a record counted against message_size_limit (0: no limit); false (and tooBig) the
+   * first time it does not fit.
+   */
+  add(bytes: Buffer, complete: boolean, messageSizeLimit: number): boolean {
+    if (this.tooBig) return false;
+    if (messageSizeLimit > 0 && messageSizeLimit - this.size < bytes.length + 2) {
+      this.tooBig = true;
+      return false;
+    }
+    this.size += bytes.length + 2;
+    this.put(bytes, complete);
+    return true;
+  }
+
+  /** The stored content (a line left open gets its LF). */
+  toBuffer(): Buffer {
+    if (this.open) this.put('', true);
+    const last = this.blocks.length - 1;
+    return Buffer.concat(this.blocks.map((b, i) => (i === last ? b.subarray(0, this.used) : b)));
+  }
+
+  private append(bytes: Buffer): void {
+    let at = 0;
+    while (at < bytes.length) {
+      if (this.used === BLOCK) {
+        this.blocks.push(Buffer.allocUnsafe(BLOCK));
+        this.used = 0;
+      }
+      const n = bytes.copy(this.blocks[this.blocks.length - 1]!, this.used, at);
+      this.used += n;
+      at += n;
+    }
+  }
+}
+
+const NEWLINE = Buffer.from('\n');
+const DOT = 0x2e;
+
 /** The content as received. */
 export interface Content {
-  lines: string[];
-  /** Bytes counted against message_size_limit (each kept line plus CRLF). */
-  size: number;
-  /** message_size_limit was passed: lines after that were not kept. */
-  tooBig: boolean;
+  store: ContentStore;
   /** A line ended in a bare LF while smtpd_forbid_bare_newline = reject. */
   bareLf: boolean;
 }
@@ -30,6 +97,7 @@ export interface Interrupted {
 
 export interface ContentOptions {
   timeoutMs: number;
+  lineLengthLimit: number;
   messageSizeLimit: number;
   /** This client's bare-newline handling. */
   bareLf: SmtpdSettings['forbidBareNewline'];
@@ -37,49 +105,41 @@ export interface ContentOptions {
   tooBig: () => void;
 }
 
+const FROM_LINE = /^>*From /;
+
 export async function receiveContent(input: LineStream, o: ContentOptions): Promise<Content | Interrupted> {
-  const c: Content = { lines: [], size: 0, tooBig: false, bareLf: false };
+  const c: Content = { store: new ContentStore(), bareLf: false };
+  const detectBareLf = o.bareLf !== 'no';
+  let first = true;
+  let prevComplete = true;
   let prevBareLf = false;
-  for (let first = true; ; first = false) {
-    const got = await input.readLine(0, o.timeoutMs);
-    if (got === 'eof' || got === 'timeout') return { interrupted: got, size: c.size };
+  for (;;) {
+    const got = await input.readLine(o.lineLengthLimit, o.timeoutMs, { skip: false, detectBareLf });
+    if (got === 'eof' || got === 'timeout') return { interrupted: got, size: c.store.size };
+    const startsLine = prevComplete;
     const afterBareLf = prevBareLf;
+    prevComplete = got.complete;
     prevBareLf = got.bareLf;
     if (got.bareLf && o.bareLf === 'reject') c.bareLf = true;
-    if (first && /^>*From /.test(got.text)) {
-      // A UNIX-style From_ line at the start becomes a header, as sendmail allows.
-      c.lines.push(`X-Mailbox-Line: ${got.text}`);
-      continue;
+    let bytes = got.bytes;
+    if (first) {
+      if (FROM_LINE.test(bytes.toString('latin1', 0, Math.min(bytes.length, 1024)))) {
+        // A UNIX-style From_ line at the start becomes a header, as sendmail allows; not counted.
+        c.store.put(Buffer.concat([Buffer.from('X-Mailbox-Line: '), bytes]), got.complete);
+        continue;
+      }
+      first = false;
+      if (bytes.length > 0 && (bytes[0] === 0x20 || bytes[0] === 0x09)) c.store.put('', true);
     }
-    if (first && /^[ \t]/.test(got.text)) c.lines.push(''); // keep it out of our Received: header
-    const text = unstuff(got.text, o.bareLf !== 'no' && (got.bareLf || afterBareLf));
-    if (text === END) break;
-    if (text !== SKIP) keep(c, text, o);
+    if (startsLine && bytes[0] === DOT) {
+      // A lone "." next to a bare LF is not content and does not end it when bare newlines are guarded.
+      if (bytes.length === 1 && detectBareLf && (got.bareLf || afterBareLf)) continue;
+      bytes = bytes.subarray(1);
+      if (bytes.length === 0) return c;
+    }
+    // After a size or bare-LF error the rest is read but not kept (smtpd's state->err).
+    if (c.store.tooBig || c.bareLf) continue;
+    c.store.add(bytes, got.complete, o.messageSizeLimit);
+    if (c.store.tooBig) o.tooBig();
   }
-  return c;
-}
-
-const END = Symbol('end of content');
-const SKIP = Symbol('not content');
-
-/**
- * A line without its stuffed dot; END for the lone "."; SKIP for a lone "." next to a bare LF
- * when bare-newline protection is on (only CRLF.CRLF ends the message; other dots are dropped).
- */
-function unstuff(text: string, nextToBareLf: boolean): string | typeof END | typeof SKIP {
-  if (!text.startsWith('.')) return text;
-  if (text === '.' && nextToBareLf) return SKIP;
-  return text === '.' ? END : text.slice(1);
-}
-
-/** Keep a line, unless the content has passed message_size_limit. */
-function keep(c: Content, text: string, o: ContentOptions): void {
-  if (c.tooBig) return;
-  if (o.messageSizeLimit > 0 && o.messageSizeLimit - c.size < text.length + 2) {
-    c.tooBig = true;
-    o.tooBig();
-    return;
-  }
-  c.size += text.length + 2;
-  c.lines.push(text);
 }

@@ -2,64 +2,142 @@
  * smtpd(8) ESMTP parameters of MAIL FROM (SIZE, BODY, SMTPUTF8, RET, ENVID: RFC 1870, 6152,
  * 6531, 3461) and RCPT TO (NOTIFY, ORCPT: RFC 3461), checked as mail_cmd() and rcpt_cmd() in
  * smtpd.c check them: each parameter either taken or refused with Postfix 3.7.11's reply.
- * Called by session.ts's MAIL and RCPT handlers.
+ * ENVID and the address of ORCPT are stored decoded (xtext, or uxtext for an ORCPT of type
+ * "utf-8"), as Postfix stores them; smtp(8) encodes them again. Called by session.ts's MAIL
+ * and RCPT handlers.
  */
-import { dsnNotifyMask } from '../../global/dsn-mask.ts';
+import { dsnNotifyParse } from '../../global/dsn-mask.ts';
+import { uxtextUnquote, xtextUnquote } from '../../global/xtext.ts';
 import { reply, type SmtpReply } from './reply.ts';
 
 /** The MAIL FROM parameters a transaction keeps. */
 export interface MailParams {
   ret?: string;
+  /** ENVID, xtext-decoded. */
   envid?: string;
   body?: string;
   smtputf8?: boolean;
+  /** AUTH= (RFC 4954 section 5) other than "<>", non-printable characters as "?". */
+  authSender?: string;
 }
 
-/** What MAIL FROM's parameters gave, or the reply that refuses one of them; with the SIZE seen before either. */
-export type MailParamsResult = { size?: number } & ({ params: MailParams } | { refuse: SmtpReply });
+/**
+ * What MAIL FROM's parameters gave, or the reply that refuses one of them; with the SIZE and
+ * AUTH= seen before either (Postfix keeps both in its session state even when MAIL fails).
+ */
+export type MailParamsResult = { size?: number; authSender?: string } & ({ params: MailParams } | { refuse: SmtpReply });
 
 const unsupported = (param: string) => reply(555, '5.5.4', `Unsupported option: ${param}`);
 
-/** MAIL FROM's parameters; SIZE is returned apart (it outlives a refused MAIL, as in Postfix). */
-export function mailParams(given: readonly string[], smtputf8Enable: boolean): MailParamsResult {
+/** RET= values (dsn_ret_code(): either case). */
+const RET_VALUES = new Set(['FULL', 'HDRS']);
+
+/** The largest SIZE= Postfix can hold (off_t); a larger one is "552 5.3.4 ... file system imposed limit". */
+const MAX_OFF_T = 2n ** 63n - 1n;
+
+/** AUTH=<>: no sender identity, nothing kept. */
+const NULL_AUTH = '<>';
+
+/** printable(..., '?'): control characters become "?". */
+const printable = (text: string): string => text.replace(/[\x00-\x1f\x7f]/g, '?');
+
+/** Printable ASCII, at least one character (allprint()): what a decoded ENVID must be. */
+const ALL_PRINT = /^[\x20-\x7e]+$/;
+
+/** The value after "NAME=" when `param` is that parameter (any case), else undefined. */
+function valueOf(param: string, name: string): string | undefined {
+  return param.slice(0, name.length + 1).toUpperCase() === `${name}=` ? param.slice(name.length + 1) : undefined;
+}
+
+/** SIZE=: digits only (RFC 1870 section 6), within what an off_t holds. */
+function sizeValue(value: string): number | SmtpReply {
+  if (!/^\d+$/.test(value)) return reply(501, '5.5.4', 'Bad message size syntax');
+  if (BigInt(value) > MAX_OFF_T) return reply(552, '5.3.4', 'Message size exceeds file system imposed limit');
+  return Number(value);
+}
+
+/**
+ * MAIL FROM's parameters, in the order given; the first bad one refuses the command. SIZE is
+ * returned apart: Postfix keeps a SIZE it has parsed even when the MAIL command then fails.
+ */
+export function mailParams(given: readonly string[], smtputf8Enable: boolean, authBefore?: string): MailParamsResult {
   const params: MailParams = {};
   let size: number | undefined;
+  let authSender = authBefore;
+  const refuse = (r: SmtpReply): MailParamsResult => ({ refuse: r, size, authSender });
   for (const param of given) {
     const up = param.toUpperCase();
+    const auth = valueOf(param, 'AUTH');
+    const sizeText = valueOf(param, 'SIZE');
+    const ret = valueOf(param, 'RET');
+    const envid = valueOf(param, 'ENVID');
     if (up === 'BODY=8BITMIME' || up === 'BODY=7BIT') params.body = up.slice(5);
-    else if (up.startsWith('SIZE=')) {
-      if (!/^\d+$/.test(param.slice(5))) return { refuse: reply(501, '5.5.4', 'Bad message size syntax'), size };
-      size = Number(param.slice(5));
+    else if (sizeText !== undefined) {
+      const parsed = sizeValue(sizeText);
+      if (typeof parsed !== 'number') return refuse(parsed);
+      size = parsed;
     } else if (up === 'SMTPUTF8' && smtputf8Enable) params.smtputf8 = true;
-    else if (up.startsWith('RET=') && (up === 'RET=FULL' || up === 'RET=HDRS') && !params.ret) params.ret = up.slice(4);
-    else if (up.startsWith('ENVID=') && !params.envid) params.envid = param.slice(6);
-    else return { refuse: unsupported(param), size };
+    else if (auth !== undefined) {
+      // Taken even where AUTH is not enabled (smtpd_sasl_mail_opt()); a second identity is refused.
+      if (authSender !== undefined) return refuse(reply(503, '5.5.4', 'Error: multiple AUTH= options'));
+      if (auth !== NULL_AUTH) authSender = printable(auth);
+    }
+    else if (ret !== undefined) {
+      // RFC 3461 section 4.3: once, FULL or HDRS.
+      if (params.ret !== undefined || !RET_VALUES.has(ret.toUpperCase())) return refuse(reply(501, '5.5.4', 'Bad RET parameter syntax'));
+      params.ret = ret.toUpperCase();
+    } else if (envid !== undefined) {
+      // RFC 3461 section 4.4: once, xtext of printable ASCII.
+      const decoded = xtextUnquote(envid);
+      if (params.envid !== undefined || decoded === undefined || !ALL_PRINT.test(decoded)) {
+        return refuse(reply(501, '5.5.4', 'Bad ENVID parameter syntax'));
+      }
+      params.envid = decoded;
+    } else return refuse(unsupported(param));
   }
-  return { params, size };
+  if (authSender !== undefined) params.authSender = authSender;
+  return { params, size, authSender };
 }
 
 /** The DSN fields of one recipient. */
 export interface RcptDsn {
   dsnNotify?: number;
+  /** "type;address", the address decoded. */
   dsnOrcpt: string;
 }
 
-/** RCPT TO's parameters for the recipient `address` (external form), or the reply that refuses one. */
-export function rcptParams(given: readonly string[], address: string): RcptDsn | { refuse: SmtpReply } {
-  const dsn: RcptDsn = { dsnOrcpt: `rfc822;${address}` };
-  let orcptGiven = false;
+/** An ORCPT= value "addr-type;xtext" (RFC 3461 section 4.2) decoded, or undefined when malformed. */
+function orcptValue(value: string): string | undefined {
+  const semi = value.indexOf(';');
+  if (semi <= 0) return undefined;
+  const type = value.slice(0, semi);
+  const addr = type.toLowerCase() === 'utf-8' ? uxtextUnquote(value.slice(semi + 1)) : xtextUnquote(value.slice(semi + 1));
+  return addr === undefined ? undefined : `${type};${addr}`;
+}
+
+/**
+ * RCPT TO's parameters for the recipient `token` (the address argument as sent, "<>" removed,
+ * what ORCPT defaults to), or the reply that refuses one. `warn` logs what Postfix warns about
+ * (an unknown NOTIFY word).
+ */
+export function rcptParams(given: readonly string[], token: string, warn: (text: string) => void): RcptDsn | { refuse: SmtpReply } {
+  let notify: number | undefined;
+  let orcpt: string | undefined;
   for (const param of given) {
-    const up = param.toUpperCase();
-    if (up.startsWith('NOTIFY=') && dsn.dsnNotify === undefined) {
-      const mask = dsnNotifyMask(up.slice(7).split(','));
-      if (mask === 0) return { refuse: reply(501, '5.5.4', 'Error: Bad NOTIFY parameter syntax') };
-      dsn.dsnNotify = mask;
-    } else if (up.startsWith('ORCPT=') && !orcptGiven) {
-      orcptGiven = true;
-      dsn.dsnOrcpt = param.slice(6);
+    const notifyText = valueOf(param, 'NOTIFY');
+    const orcptText = valueOf(param, 'ORCPT');
+    if (notifyText !== undefined) {
+      const parsed = notify === undefined ? dsnNotifyParse(notifyText) : { mask: 0 };
+      if ('unknown' in parsed) warn(`unknown DSN NOTIFY command value "${parsed.unknown}" in "${notifyText}"`);
+      if (!('mask' in parsed) || parsed.mask === 0) return { refuse: reply(501, '5.5.4', 'Error: Bad NOTIFY parameter syntax') };
+      notify = parsed.mask;
+    } else if (orcptText !== undefined) {
+      const decoded = orcpt === undefined ? orcptValue(orcptText) : undefined;
+      if (decoded === undefined) return { refuse: reply(501, '5.5.4', 'Error: Bad ORCPT parameter syntax') };
+      orcpt = decoded;
     } else {
       return { refuse: unsupported(param) };
     }
   }
-  return dsn;
+  return { ...(notify !== undefined ? { dsnNotify: notify } : {}), dsnOrcpt: orcpt ?? `rfc822;${token}` };
 }

@@ -6,9 +6,14 @@
  * reject, defer, reject_unauth_destination, defer_unauth_destination,
  * permit_auth_destination, reject_unlisted_recipient, reject_non_fqdn_recipient.
  * Destination classes come from trivial-rewrite (rewrite "local", then resolve).
+ *
+ * A routed recipient (trivial-rewrite's RESOLVE_FLAG_ROUTED: "@", "!" or "%" left in the local
+ * part of the resolved address, e.g. user%other@relay.example) is never an authorized
+ * destination unless allow_untrusted_routing = yes, whatever its class, local ones included
+ * (smtpd_check.c permit_auth_destination; postconf(5) allow_untrusted_routing).
  */
 import type { ResolveReply, TrivialRewriteClient } from '../contracts.ts';
-import { RESOLVE_CLASS_FINAL, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY } from '../../global/resolve-clnt.ts';
+import { RESOLVE_CLASS_FINAL, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY, RESOLVE_FLAG_ROUTED } from '../../global/resolve-clnt.ts';
 
 /** Result of a local recipient lookup: unknown = the table does not list it. */
 export type RecipientLookup = 'known' | 'unknown' | 'no-table' | 'error';
@@ -20,6 +25,8 @@ export interface RestrictionSettings {
   /** smtpd_reject_unlisted_recipient code for local users (unknown_local_recipient_reject_code). */
   unknownLocalRecipientRejectCode: number;
   relayDomainsRejectCode: number;
+  /** allow_untrusted_routing; left out = "no", Postfix's default. */
+  allowUntrustedRouting?: boolean;
   isMyNetwork: (clientAddr: string) => boolean;
   /** local_recipient_maps lookup for a local-class address. */
   lookupLocalRecipient: (address: string) => Promise<RecipientLookup>;
@@ -78,12 +85,12 @@ export class RecipientChecker {
       case 'permit_sasl_authenticated': return 'dunno';
       case 'reject_unauth_destination':
       case 'defer_unauth_destination': {
-        if (authorizedDestination(await resolved())) return 'dunno';
+        if (this.authorizedDestination(await resolved())) return 'dunno';
         return name === 'reject_unauth_destination'
           ? { reply: `${this.settings.relayDomainsRejectCode} 5.7.1 ${rcpt}: Relay access denied` }
           : { reply: `454 4.7.1 ${rcpt}: Relay access denied` };
       }
-      case 'permit_auth_destination': return authorizedDestination(await resolved()) ? 'permit' : 'dunno';
+      case 'permit_auth_destination': return this.authorizedDestination(await resolved()) ? 'permit' : 'dunno';
       case 'reject_unlisted_recipient': return (await this.unlisted(ctx, await resolved())) ?? 'dunno';
       case 'reject_non_fqdn_recipient': {
         const at = ctx.recipient.lastIndexOf('@');
@@ -114,10 +121,14 @@ export class RecipientChecker {
     if (found === 'error') return { reply: `451 4.3.0 ${rcpt}: Temporary lookup failure` };
     return undefined;
   }
-}
 
-function authorizedDestination(reply: ResolveReply): boolean {
-  if (reply.flags & RESOLVE_CLASS_FINAL) return true;
-  if (reply.flags & RESOLVE_CLASS_RELAY) return true;
-  return false;
+  /**
+   * permit_auth_destination's test: a final (local, virtual alias, virtual mailbox) or
+   * relay_domains destination, unless the address is source-routed and routing from untrusted
+   * clients is not allowed: the next hop might honour the route and relay further.
+   */
+  private authorizedDestination(reply: ResolveReply): boolean {
+    if (!this.settings.allowUntrustedRouting && (reply.flags & RESOLVE_FLAG_ROUTED)) return false;
+    return (reply.flags & (RESOLVE_CLASS_FINAL | RESOLVE_CLASS_RELAY)) !== 0;
+  }
 }

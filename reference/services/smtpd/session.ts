@@ -3,7 +3,7 @@
  *
  * Commands: HELO, EHLO, MAIL (SIZE, BODY, SMTPUTF8, RET, ENVID), RCPT (NOTIFY, ORCPT), DATA,
  * RSET, NOOP, VRFY, ETRN (with a flush service), XCLIENT and XFORWARD (never authorized), AUTH
- * (not enabled), QUIT; STARTTLS and BDAT are "502 5.5.1 Error: command not implemented";
+ * (not enabled), BDAT (RFC 3030, bdat.ts), QUIT; STARTTLS is "502 5.5.1 Error: command not implemented";
  * anything else is "500 5.5.2 Error: command not recognized", and a header-like or forbidden
  * verb ends the session ("221 2.7.0 Error: I can break rules, too. Goodbye.").
  *
@@ -16,14 +16,17 @@
  * "QID: client=", "reject: ...", "improper command pipelining after ...", "request longer than
  * ...", "lost connection after ...", "disconnect from ... <counts>".
  *
- * Differs from Postfix: CHUNKING is announced though BDAT is not implemented (issue 21, item 7);
- * a verb with a colon inside it ("Subject:x hello") is an unknown command, where Postfix takes
- * it for a header and says goodbye; the "non-SMTP command" warning shows 8-bit bytes as they
- * are, not as Postfix's octal escapes (both left out of smtpd/header-as-command).
+ * A command line is checked as UTF-8 (smtputf8_enable) and cut at its first NUL before it is
+ * parsed (command.ts's commandText()), as smtpd_proto() does.
+ *
+ * Differs from Postfix: with smtputf8_enable = no, 8-bit bytes in commands are read as latin1
+ * characters, so log lines show them UTF-8 encoded where Postfix writes the raw bytes. The
+ * content reaches cleanup at the end of DATA / BDAT LAST, not as it arrives, so an abandoned
+ * transaction leaves none of cleanup's log lines (message-id=, "close error").
  */
 import type { Socket } from 'node:net';
 import type { CleanupClient, CleanupReply, Logger } from '../contracts.ts';
-import { escapeBytes, isForbiddenCommand, isHeaderToken, parseAddressArg, parsePath, type ParsedPath } from './command.ts';
+import { commandText, escapeBytes, isForbiddenCommand, isHeaderToken, parseAddressArg, parsePath, splitCommand, type ParsedPath } from './command.ts';
 import { LineStream } from './stream.ts';
 import { receivedHeader } from './received.ts';
 import type { RecipientChecker } from './restrictions.ts';
@@ -32,8 +35,10 @@ import type { FlushClient } from '../flush/flush.ts';
 import { checkConnectLimits, type ConnectLimits } from '../anvil/smtpd-limits.ts';
 import type { AnvilSession } from '../anvil/anvil.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
+import { cleanupReply } from './cleanup-reply.ts';
 import { queueFileAttributes } from './attributes.ts';
-import { receiveContent } from './data.ts';
+import { receiveContent, type ContentStore } from './data.ts';
+import { ChunkReader, parseBdat, printable, skipChunk } from './bdat.ts';
 import { mailParams, rcptParams, type MailParams } from './params.ts';
 import { formatReply, isPositive, parseReply, plainReply, reply, replyText, type SmtpReply } from './reply.ts';
 import { CommandStats, isVerb, type Verb } from './stats.ts';
@@ -45,6 +50,8 @@ export interface SmtpdSettings {
   messageSizeLimit: number;
   lineLengthLimit: number;
   recipientLimit: number;
+  /** smtpd_recipient_overshoot_limit. */
+  recipientOvershootLimit: number;
   softErrorLimit: number;
   hardErrorLimit: number;
   junkCommandLimit: number;
@@ -82,11 +89,17 @@ export interface SmtpdDeps {
 
 /** Commands after which pending client input counts as improper pipelining. */
 const LAST_IN_GROUP = new Set<Verb>(['HELO', 'EHLO', 'DATA', 'NOOP', 'VRFY']);
+/** Replies after which smtpd hangs up (smtpd_chat_reply: 421 and 521). */
+const HANGUP_CODES = new Set([421, 521]);
 /** Commands that count toward smtpd_junk_command_limit. */
 const JUNK_LIMITED = new Set<Verb>(['HELO', 'EHLO', 'RSET', 'NOOP', 'VRFY', 'ETRN']);
 
-/** A command handler: the verb's arguments in, its reply out. */
-type Handler = (args: string) => Promise<SmtpReply>;
+/**
+ * A command handler: the verb's arguments in, its reply out; `ok` where Postfix counts the
+ * command as a success (or not) whatever the reply code (a recipient over the limit).
+ */
+type Answer = SmtpReply & { ok?: boolean };
+type Handler = (args: string) => Promise<Answer>;
 
 interface Transaction {
   /** External form (for cleanup and log lines); `senderInternal` (quotes removed) is what replies and checks use, as in Postfix. */
@@ -95,6 +108,8 @@ interface Transaction {
   arrival: number;
   params: MailParams;
   recipients: { address: string; dsnNotify?: number; dsnOrcpt?: string }[];
+  /** RCPT commands refused for smtpd_recipient_limit so far. */
+  overshoot: number;
   open?: Awaited<ReturnType<CleanupClient['open']>>;
 }
 
@@ -111,8 +126,14 @@ export class SmtpdSession {
   private heloName?: string;
   private protocol = 'SMTP';
   private tx?: Transaction;
+  /** BDAT state of the transaction (smtpd's bdat_state): taking chunks, or skipping them after an error. */
+  private bdatState?: { skipping: true } | { skipping: false; reader: ChunkReader };
+  /** The command line being handled, as received (for log lines that quote it). */
+  private line = '';
   /** SIZE= value; like Postfix it survives a failed MAIL and is reset with the transaction. */
   private msgSize = 0;
+  /** MAIL FROM's AUTH= identity; like SIZE it survives a failed MAIL and is reset with the transaction. */
+  private authSender?: string;
   private errorCount = 0;
   private junk = 0;
   private where = 'CONNECT';
@@ -132,7 +153,7 @@ export class SmtpdSession {
     MAIL: (a) => this.mail(a),
     RCPT: (a) => this.rcpt(a),
     DATA: (a) => this.data(a),
-    BDAT: () => this.notImplemented(),
+    BDAT: (a) => this.bdat(a),
     RSET: (a) => this.rset(a),
     NOOP: () => this.noop(),
     VRFY: (a) => this.vrfy(a),
@@ -192,6 +213,11 @@ export class SmtpdSession {
 
   /** The connection limits (anvil), then the banner; false when the client is turned away. */
   private async greet(): Promise<boolean> {
+    // Input before the greeting is improper pipelining too (smtpd_proto()).
+    if (this.flagIllPipelining('CONNECT') && this.s.forbidUnauthPipelining) {
+      await this.send(reply(554, '5.5.0', 'Error: SMTP protocol synchronization'));
+      return false;
+    }
     const limit = this.deps.limits ? checkConnectLimits(this.deps.limits, this.addr, this.namaddr) : {};
     this.anvilSession = limit.session;
     if (limit.refuse) {
@@ -220,7 +246,7 @@ export class SmtpdSession {
         await this.send(reply(421, '4.7.0', `${this.s.myhostname} Error: too many errors`));
         return 'too many errors';
       }
-      const got = await this.input.readLine(this.s.lineLengthLimit, this.s.timeoutMs);
+      const got = await this.input.readLine(this.s.lineLengthLimit, this.s.timeoutMs, { skip: true, detectBareLf: this.bareLf !== 'no' });
       if (got === 'eof') return 'lost connection';
       if (got === 'timeout') {
         await this.send(this.timeoutReply());
@@ -231,28 +257,29 @@ export class SmtpdSession {
         await this.send(this.bareLfReply());
         return undefined;
       }
-      if (got.overflow) {
-        this.warn(`${this.namaddr}: request longer than ${this.s.lineLengthLimit}: ${got.text.slice(0, 30)}...`);
+      this.line = got.bytes.toString('latin1');
+      if (!got.complete) {
+        this.warn(`${this.namaddr}: request longer than ${this.s.lineLengthLimit}: ${printable(this.line.slice(0, 30))}...`);
       }
-      if (await this.command(got.text)) return undefined;
+      if (await this.command(this.line)) return undefined;
     }
   }
 
   /** One command line: split, checked, handled, answered and counted. True when the session ends. */
   private async command(line: string): Promise<boolean> {
-    const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line.replace(/^[ \t]+/, ''));
-    if (!m) {
-      await this.send(reply(500, '5.5.2', 'Error: bad syntax'));
+    const text = commandText(line, this.s.smtputf8Enable);
+    const cmd = text === 'bad-utf8' ? undefined : splitCommand(text);
+    if (!cmd) {
+      await this.send(reply(500, '5.5.2', text === 'bad-utf8' ? 'Error: bad UTF-8 syntax' : 'Error: bad syntax'));
       this.errorCount++;
       return false;
     }
-    const verb = m[1]!;
-    const args = (m[2] ?? '').replace(/[ \t]+$/, '');
+    const { verb, args } = cmd;
     const upper = verb.toUpperCase();
     if (!isVerb(upper)) return this.unknownCommand(verb, line);
     this.where = upper;
     if (await this.improperPipelining(upper)) return true;
-    let r: SmtpReply;
+    let r: Answer;
     try {
       r = await this.handlers[upper](args);
     } catch (err) {
@@ -260,11 +287,11 @@ export class SmtpdSession {
       throw err;
     }
     await this.send(r);
-    const ok = isPositive(r);
+    const ok = r.ok ?? isPositive(r);
     this.stats.count(upper, ok);
     if (!ok) this.errorCount++;
     if (JUNK_LIMITED.has(upper) && this.junk++ > this.s.junkCommandLimit) this.errorCount++;
-    return upper === 'QUIT';
+    return upper === 'QUIT' || HANGUP_CODES.has(r.code);
   }
 
   /** Not a command Postfix knows: "command not recognized", or the end for a header or forbidden verb. */
@@ -287,11 +314,17 @@ export class SmtpdSession {
    * ends the session for it.
    */
   private async improperPipelining(verb: Verb): Promise<boolean> {
-    if ((this.protocol === 'ESMTP' && !LAST_IN_GROUP.has(verb)) || this.illPipelining || this.input.pending().length === 0) return false;
-    this.illPipelining = true;
-    this.log(`improper command pipelining after ${verb} from ${this.namaddr}: ${escapeBytes(this.input.pending().slice(0, 100))}`);
-    if (!this.s.forbidUnauthPipelining) return false;
+    if (this.protocol === 'ESMTP' && !LAST_IN_GROUP.has(verb)) return false;
+    if (!this.flagIllPipelining(verb) || !this.s.forbidUnauthPipelining) return false;
     await this.send(reply(554, '5.5.0', 'Error: SMTP protocol synchronization'));
+    return true;
+  }
+
+  /** Input is waiting after `where` (smtpd_flag_ill_pipelining): logged once per session; true when flagged now. */
+  private flagIllPipelining(where: string): boolean {
+    if (this.illPipelining || this.input.pending().length === 0) return false;
+    this.illPipelining = true;
+    this.log(`improper command pipelining after ${where} from ${this.namaddr}: ${escapeBytes(this.input.pending().slice(0, 100))}`);
     return true;
   }
 
@@ -337,31 +370,37 @@ export class SmtpdSession {
   private async mail(args: string): Promise<SmtpReply> {
     if (this.s.heloRequired && this.heloName === undefined) return reply(503, '5.5.1', 'Error: send HELO/EHLO first');
     if (this.tx) return reply(503, '5.5.1', 'Error: nested MAIL command');
+    if (this.bdatState) return reply(503, '5.5.1', 'Error: MAIL after BDAT');
     const p = this.pathArgument(args, 'FROM');
     if (isReply(p)) return p;
-    const given = mailParams(p.params, this.s.smtputf8Enable);
+    const given = mailParams(p.params, this.s.smtputf8Enable, this.authSender);
     if (given.size !== undefined) this.msgSize = given.size;
+    this.authSender = given.authSender;
     if ('refuse' in given) return given.refuse;
     if (this.s.messageSizeLimit > 0 && this.msgSize > this.s.messageSizeLimit) {
       return this.reject('MAIL', reply(552, '5.3.4', 'Message size exceeds fixed limit'), { from: p.address });
     }
-    this.tx = { sender: p.address, senderInternal: p.internal, arrival: this.now(), params: given.params, recipients: [] };
+    this.tx = { sender: p.address, senderInternal: p.internal, arrival: this.now(), params: given.params, recipients: [], overshoot: 0 };
     return reply(250, '2.1.0', 'Ok');
   }
 
-  private async rcpt(args: string): Promise<SmtpReply> {
+  private async rcpt(args: string): Promise<Answer> {
     const tx = this.tx;
     if (!tx) return reply(503, '5.5.1', 'Error: need MAIL command');
+    if (this.bdatState) return reply(503, '5.5.1', 'Error: RCPT after BDAT');
     const p = this.pathArgument(args, 'TO');
     if (isReply(p)) return p;
-    const dsn = rcptParams(p.params, p.address);
+    const dsn = rcptParams(p.params, p.token.replace(/^<([^]*)>$/, '$1'), (t) => this.warn(t));
     if ('refuse' in dsn) return dsn.refuse;
-    if (this.s.recipientLimit > 0 && tx.recipients.length >= this.s.recipientLimit) return reply(452, '4.5.3', 'Error: too many recipients');
+    if (this.s.recipientLimit > 0 && tx.recipients.length >= this.s.recipientLimit) {
+      // smtpd_recipient_overshoot_limit: until then the 452 does not count as an error.
+      return { ...reply(452, '4.5.3', 'Error: too many recipients'), ok: tx.overshoot++ < this.s.recipientOvershootLimit };
+    }
     const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: tx.senderInternal, recipient: p.internal });
     if (rejected) return this.reject('RCPT', parseReply(rejected.reply), { from: tx.sender, to: p.address });
     if (!tx.open) {
       tx.open = await this.deps.cleanup.open('smtpd');
-      this.log(`${tx.open.queueId}: client=${this.namaddr}`);
+      this.log(`${tx.open.queueId}: client=${this.namaddr}${tx.params.authSender !== undefined ? `, sasl_sender=${tx.params.authSender}` : ''}`);
     }
     tx.recipients.push({ address: p.address, ...dsn });
     return reply(250, '2.1.5', 'Ok');
@@ -372,58 +411,128 @@ export class SmtpdSession {
     const mail = keyword === 'FROM';
     const p = parsePath(args, keyword);
     if (p === 'syntax') return reply(501, '5.5.4', `Syntax: ${mail ? 'MAIL FROM' : 'RCPT TO'}:<address>`);
-    if (p === 'token' || this.illegalAddress(p, mail ? 'MAIL' : 'RCPT', mail)) {
+    const smtputf8 = mail ? this.s.smtputf8Enable && p !== 'token' && p.params.some((w) => w.toUpperCase() === 'SMTPUTF8') : this.tx?.params.smtputf8 === true;
+    if (p === 'token' || this.illegalAddress(p, mail ? 'MAIL' : 'RCPT', mail, smtputf8)) {
       return mail ? reply(501, '5.1.7', 'Bad sender address syntax') : reply(501, '5.1.3', 'Bad recipient address syntax');
     }
     return p;
   }
 
   private async data(args: string): Promise<SmtpReply> {
+    if (this.bdatState) return reply(503, '5.5.1', 'Error: DATA after BDAT'); // RFC 3030 §3: no mixing
     const tx = this.tx;
     if (!tx) return reply(503, '5.5.1', 'Error: need RCPT command');
     if (tx.recipients.length === 0) return reply(554, '5.5.1', 'Error: no valid recipients');
     if (args !== '') return reply(501, '5.5.4', 'Syntax: DATA');
     await this.send(plainReply(354, 'End data with <CR><LF>.<CR><LF>'));
     const content = await receiveContent(this.input, {
-      timeoutMs: this.s.timeoutMs, messageSizeLimit: this.s.messageSizeLimit, bareLf: this.bareLf,
+      timeoutMs: this.s.timeoutMs, lineLengthLimit: this.s.lineLengthLimit, messageSizeLimit: this.s.messageSizeLimit, bareLf: this.bareLf,
       tooBig: () => this.warn(`${tx.open?.queueId ?? 'NOQUEUE'}: queue file size limit exceeded`),
     });
-    if ('interrupted' in content) return this.hangupInData(content.interrupted, content.size);
+    if ('interrupted' in content) return this.hangupInData(content.interrupted, `DATA (${content.size} bytes)`);
+    return this.endOfMessage(tx, content.store, content.bareLf, false);
+  }
+
+  /** The end of DATA or BDAT LAST (common_post_message_handling): the error found, or cleanup's answer. */
+  private async endOfMessage(tx: Transaction, store: ContentStore, bareLf: boolean, bdat: boolean): Promise<SmtpReply> {
     this.where = 'END-OF-MESSAGE';
-    if (content.bareLf) {
+    if (bareLf) {
       this.logWhatsup('reject', 'bare <LF> received');
       await this.resetTransaction();
       return this.bareLfReply();
     }
-    if (content.tooBig) {
+    if (store.tooBig) {
       await this.resetTransaction();
       return reply(552, '5.3.4', 'Error: message file too big');
     }
-    return this.queueMessage(tx, content.lines);
+    return this.queueMessage(tx, store, bdat);
   }
 
-  /** The client went away or timed out inside DATA: the transaction is dropped and the session ends. */
-  private async hangupInData(why: 'eof' | 'timeout', size: number): Promise<never> {
-    this.where = `DATA (${size} bytes)`;
+  /**
+   * BDAT (RFC 3030, bdat_cmd()): the chunk's bytes are always read before the reply, so that
+   * they are never taken for commands; after a failed chunk the rest of the transaction's
+   * chunks are read and dropped until BDAT LAST or RSET.
+   */
+  private async bdat(args: string): Promise<SmtpReply> {
+    const qid = this.tx?.open?.queueId ?? 'NOQUEUE';
+    const cmd = parseBdat(args);
+    if (!cmd) {
+      this.warn(`${qid}: malformed BDAT command syntax from ${this.namaddr}: ${printable(this.line.slice(0, 100))}`);
+      return reply(521, '5.5.4', 'Syntax: BDAT count [LAST]');
+    }
+    if (cmd.size === 0 && !cmd.last) {
+      this.warn(`${qid}: null BDAT request from ${this.namaddr}`);
+      return this.skipBdat(cmd, reply(551, '5.7.1', 'Null BDAT request'));
+    }
+    if (this.bdatState?.skipping) return this.skipBdat(cmd, reply(551, '5.0.0', `Discarded ${cmd.size} bytes after earlier error`));
+    const tx = this.tx;
+    if (!this.bdatState) {
+      if (!tx) return this.skipBdat(cmd, reply(503, '5.5.1', 'Error: need RCPT command'));
+      if (tx.recipients.length === 0) return this.skipBdat(cmd, reply(554, '5.5.1', 'Error: no valid recipients'));
+    }
+    const reader = this.bdatState?.reader ?? this.chunkReader(qid);
+    // message_size_limit is checked on the announced chunk before it is read.
+    if (this.s.messageSizeLimit > 0 && reader.store.size > this.s.messageSizeLimit - cmd.size) {
+      this.warn(`${qid}: BDAT request from ${this.namaddr} exceeds message size limit`);
+      return this.skipBdat(cmd, reply(552, '5.3.4', 'Chunk exceeds message size limit'));
+    }
+    this.bdatState = { skipping: false, reader };
+    this.where = 'BDAT content';
+    const stopped = await reader.read(this.input, cmd.size, cmd.last);
+    if (stopped) {
+      // Postfix counts what its I/O buffer holds: the unfinished fragment, or after a timeout the 421 reply text.
+      const held = stopped.interrupted === 'eof' ? stopped.received : formatReply(this.timeoutReply()).length - 2;
+      return this.hangupInData(stopped.interrupted, `BDAT (${stopped.stored + held} bytes)`);
+    }
+    if (cmd.last) return this.endOfMessage(tx!, reader.store, reader.bareLf, true);
+    if (!reader.failed) return reply(250, '2.0.0', `Ok: ${cmd.size} bytes`);
+    const r = await this.endOfMessage(tx!, reader.store, reader.bareLf, true);
+    this.bdatState = { skipping: true };
+    return r;
+  }
+
+  private chunkReader(qid: string): ChunkReader {
+    return new ChunkReader({
+      timeoutMs: this.s.timeoutMs, lineLengthLimit: this.s.lineLengthLimit, messageSizeLimit: this.s.messageSizeLimit,
+      detectBareLf: this.bareLf !== 'no', rejectBareLf: this.bareLf === 'reject',
+      tooBig: () => this.warn(`${qid}: queue file size limit exceeded`),
+    });
+  }
+
+  /** Read and drop a chunk, then answer with `r` (skip_bdat()); a failed last chunk ends the transaction. */
+  private async skipBdat(cmd: { size: number; last: boolean }, r: SmtpReply): Promise<SmtpReply> {
+    const stopped = await skipChunk(this.input, cmd.size, this.s.timeoutMs);
+    if (stopped) return this.hangupInData(stopped, undefined);
+    if (cmd.last) await this.resetTransaction();
+    else this.bdatState = { skipping: true };
+    return r;
+  }
+
+  /**
+   * The client went away or timed out inside DATA or a BDAT chunk: the transaction is dropped
+   * and the session ends. `where` says how far it got ("DATA (n bytes)"); undefined keeps the command's name.
+   */
+  private async hangupInData(why: 'eof' | 'timeout', where: string | undefined): Promise<never> {
+    if (where !== undefined) this.where = where;
     await this.resetTransaction();
     if (why === 'timeout') await this.send(this.timeoutReply());
     throw new HangupError(why === 'eof' ? 'lost connection' : 'timeout');
   }
 
   /** Hand the message, behind smtpd's Received: header, to cleanup; its answer is the reply. */
-  private async queueMessage(tx: Transaction, lines: string[]): Promise<SmtpReply> {
+  private async queueMessage(tx: Transaction, store: ContentStore, bdat: boolean): Promise<SmtpReply> {
     const open = tx.open!;
     const recipients = tx.recipients;
     const header = receivedHeader({
       heloName: this.heloName, clientName: this.name, clientAddr: this.addr, myhostname: this.s.myhostname,
-      mailName: this.s.mailName, protocol: this.protocol, queueId: open.queueId,
+      mailName: this.s.mailName, protocol: this.protocol, smtputf8: tx.params.smtputf8, queueId: open.queueId,
       singleRecipient: recipients.length === 1 ? recipients[0]!.address : undefined, arrivalTime: tx.arrival,
     });
-    const content = Buffer.from([...header, ...lines].join('\n') + '\n', 'latin1');
+    const content = Buffer.concat([Buffer.from(header.join('\n') + '\n', 'latin1'), store.toBuffer()]);
     let result: CleanupReply;
     try {
       result = await open.submit({
-        source: 'smtpd', sender: tx.sender, recipients, content, arrivalTime: tx.arrival,
+        source: 'smtpd', sender: tx.sender, recipients, content, arrivalTime: tx.arrival, flags: { smtputf8: tx.params.smtputf8 },
         attributes: queueFileAttributes({
           name: this.name, addr: this.addr, port: this.port, namaddr: this.namaddr, helo: this.heloName, protocol: this.protocol,
           serverAddr: this.socket.localAddress?.replace(/^::ffff:/i, '') ?? '', serverPort: this.socket.localPort ?? 0,
@@ -432,13 +541,15 @@ export class SmtpdSession {
       });
     } catch (err) {
       // cleanup failed (a fault, not an answer): the client is told to try again.
-      result = { status: CLEANUP_STAT.BAD, queueId: open.queueId, reason: `4.3.0 ${(err as Error).message}` };
+      this.warn(`${open.queueId}: cleanup: ${(err as Error).message}`);
+      result = { status: CLEANUP_STAT.WRITE, queueId: open.queueId };
     }
     tx.open = undefined;
     await this.resetTransaction();
-    if (result.status === CLEANUP_STAT.OK) return reply(250, '2.0.0', `Ok: queued as ${result.queueId}`);
-    if (result.reason && /^[45]\.\d/.test(result.reason)) return parseReply(`${result.reason.startsWith('5') ? 550 : 451} ${result.reason}`);
-    return reply(451, '4.3.0', 'Error: queue file write error');
+    if (result.status === CLEANUP_STAT.OK) {
+      return reply(250, '2.0.0', bdat ? `Ok: ${store.size} bytes queued as ${result.queueId}` : `Ok: queued as ${result.queueId}`);
+    }
+    return cleanupReply(result.status, result.reason);
   }
 
   private async rset(args: string): Promise<SmtpReply> {
@@ -458,7 +569,7 @@ export class SmtpdSession {
     if (this.s.smtputf8Enable && /\s+SMTPUTF8$/i.test(a)) a = a.replace(/\s+SMTPUTF8$/i, '');
     if (a === '' || /^SMTPUTF8$/i.test(a)) return reply(501, '5.5.4', `Syntax: VRFY address${this.s.smtputf8Enable ? ' [SMTPUTF8]' : ''}`);
     const p = parseAddressArg(a.replace(/\s+/g, ' '));
-    if (p === 'token' || this.illegalAddress(p, 'VRFY', false)) return reply(501, '5.1.3', 'Bad recipient address syntax');
+    if (p === 'token' || this.illegalAddress(p, 'VRFY', false, a !== args)) return reply(501, '5.1.3', 'Bad recipient address syntax');
     const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: this.tx?.senderInternal ?? '', recipient: p.internal });
     if (rejected) return this.reject('VRFY', parseReply(rejected.reply), { from: this.tx?.sender, to: p.address });
     return reply(252, '2.0.0', a);
@@ -514,8 +625,10 @@ export class SmtpdSession {
   }
 
   /** extract_addr()'s checks after tokenizing; logs Postfix's warning when they fail. */
-  private illegalAddress(p: ParsedPath, where: string, allowEmpty: boolean): boolean {
-    if (!p.bad && (allowEmpty || p.address !== '')) return false;
+  private illegalAddress(p: ParsedPath, where: string, allowEmpty: boolean, smtputf8: boolean): boolean {
+    // smtpd_check_addr(): without SMTPUTF8 a domain must be ASCII (a localpart need not be).
+    const asciiOrUtf8 = smtputf8 || /^[\x00-\x7f]*$/.test(p.internal.slice(p.internal.lastIndexOf('@') + 1));
+    if (!p.bad && (allowEmpty || p.address !== '') && (p.internal === '' || !p.internal.includes('@') || asciiOrUtf8)) return false;
     this.warn(`Illegal address syntax from ${this.namaddr} in ${where} command: ${p.token}`);
     return true;
   }
@@ -523,7 +636,9 @@ export class SmtpdSession {
   private async resetTransaction(): Promise<void> {
     const open = this.tx?.open;
     this.tx = undefined;
+    this.bdatState = undefined;
     this.msgSize = 0;
+    this.authSender = undefined;
     // Best-effort removal of the unfinished queue file (mode 0600: qmgr never takes it); what
     // cleanup cannot remove it leaves, as Postfix's cleanup does.
     if (open) await open.abort().catch(() => undefined);

@@ -25,6 +25,7 @@ export function smtpdSettings(config: MainConfig): SmtpdSettings {
     messageSizeLimit: config.int('message_size_limit'),
     lineLengthLimit: config.int('line_length_limit'),
     recipientLimit: config.int('smtpd_recipient_limit'),
+    recipientOvershootLimit: config.int('smtpd_recipient_overshoot_limit'),
     softErrorLimit: config.int('smtpd_soft_error_limit'),
     hardErrorLimit: config.int('smtpd_hard_error_limit'),
     junkCommandLimit: config.int('smtpd_junk_command_limit'),
@@ -92,6 +93,7 @@ export function restrictionSettings(config: MainConfig, localRecipients: Maps): 
     rejectUnlistedRecipient: config.bool('smtpd_reject_unlisted_recipient'),
     unknownLocalRecipientRejectCode: config.int('unknown_local_recipient_reject_code'),
     relayDomainsRejectCode: config.int('relay_domains_reject_code'),
+    allowUntrustedRouting: config.bool('allow_untrusted_routing'),
     isMyNetwork: networkMatcher(config.list('mynetworks')),
     async lookupLocalRecipient(address: string): Promise<RecipientLookup> {
       if (localRecipients.empty) return 'no-table';

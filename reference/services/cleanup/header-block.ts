@@ -1,0 +1,120 @@
+/**
+ * How cleanup(8) reads the primary header block of a message and writes each header back, as
+ * Postfix 3.7.11's MIME reader (mime_state.c) and header output (cleanup_out.c) do. Called by
+ * cleanup.ts before the address rewriting and the header pass (headers.ts).
+ *
+ * Reading (primaryHeaderBlock):
+ *   - the content arrives as records of at most line_length_limit bytes (smtpd(8) and
+ *     sendmail(1) cut longer lines there); a record that begins with a header name and a colon
+ *     starts a header, one that begins with a space or TAB continues it, a record that ended
+ *     without a line end is continued by the next one; anything else (an empty line, a
+ *     "From " line, a line without a colon) ends the block, and a separating empty line is
+ *     written before the body when the block did not end with one;
+ *   - "Name : value" is stored as "Name: value" (white space before the colon is dropped,
+ *     RFC 5322 section 4.5.1 obsolete syntax);
+ *   - each record is kept up to its first NUL byte: the rest of that record is lost (the NUL
+ *     itself never reaches the queue file's header part); body lines keep their NUL bytes;
+ *   - once a header holds header_size_limit bytes, further records of it are dropped without a
+ *     word (cleanup does not ask the reader to report the truncation).
+ * Writing (cutHeader): a header longer than header_size_limit is cut at the last line boundary
+ * when that keeps at least 90% of the limit, else inside the line at exactly the limit.
+ */
+
+/** The parameters the header reader follows (main.cf names in the comments). */
+export interface HeaderBlockLimits {
+  /** line_length_limit: the record size the content was cut into. */
+  lineLengthLimit: number;
+  /** header_size_limit: bytes kept per header, its line breaks included. */
+  headerSizeLimit: number;
+}
+
+/** The share of header_size_limit a cut at a line boundary must keep ("nice cut"). */
+const NICE_CUT_SHARE = 0.9;
+
+/**
+ * The length of the header name at the start of a record (0: not a header): printable ASCII
+ * without ":" up to optional blanks and a colon (Postfix's is_header()).
+ */
+export function headerNameLength(record: string): number {
+  const m = /^([!-9;-~]+)[ \t]*:/.exec(record);
+  return m ? m[1].length : 0;
+}
+
+/** A record as the header buffer keeps it: up to its first NUL. */
+function upToNul(record: string): string {
+  const nul = record.indexOf('\0');
+  return nul < 0 ? record : record.slice(0, nul);
+}
+
+/** A line as the records it arrived in (an empty line is one empty record). */
+function records(line: string, limit: number): string[] {
+  if (line.length <= limit) return [line];
+  const out: string[] = [];
+  for (let at = 0; at < line.length; at += limit) out.push(line.slice(at, at + limit));
+  return out;
+}
+
+/**
+ * The content lines with the primary header block as cleanup keeps it: normalised, cut at NUL
+ * bytes and header_size_limit, and always followed by an empty line when a body follows.
+ */
+export function primaryHeaderBlock(lines: string[], limits: HeaderBlockLimits): string[] {
+  const out: string[] = [];
+  let header: string[] | null = null;
+  let size = 0;
+  const flush = () => {
+    if (header) out.push(...header);
+    header = null;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const recs = records(lines[i], limits.lineLengthLimit);
+    for (let r = 0; r < recs.length; r++) {
+      const rec = recs[r];
+      if (header && r > 0) {
+        // The rest of a line that was longer than one record.
+        if (size < limits.headerSizeLimit) {
+          const kept = upToNul(rec);
+          header[header.length - 1] += kept;
+          size += kept.length;
+        }
+        continue;
+      }
+      if (header && (rec.startsWith(' ') || rec.startsWith('\t'))) {
+        if (size < limits.headerSizeLimit) {
+          const kept = upToNul(rec);
+          header.push(kept);
+          size += 1 + kept.length;
+        }
+        continue;
+      }
+      flush();
+      const nameLength = headerNameLength(rec);
+      if (nameLength === 0) {
+        // Not a header: the block ends here; the body gets its separating empty line.
+        if (lines[i] !== '') out.push('');
+        return [...out, ...lines.slice(i)];
+      }
+      const first = rec.slice(0, nameLength) + upToNul(rec.slice(nameLength).replace(/^[ \t]+/, ''));
+      header = [first];
+      size = first.length;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** One header's lines as written to the queue file: cut to header_size_limit bytes. */
+export function cutHeader(lines: string[], headerSizeLimit: number): string[] {
+  const out: string[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    if (offset + line.length > headerSizeLimit) {
+      if (offset > NICE_CUT_SHARE * headerSizeLimit) break;
+      out.push(line.slice(0, headerSizeLimit - offset));
+      break;
+    }
+    out.push(line);
+    offset += line.length + 1;
+  }
+  return out;
+}
