@@ -8,7 +8,9 @@
  * CLIENT_* / SASL_* attributes, each value censored with command_expansion_filter) and gets
  * the message on standard input. Up to 4096 bytes of its output are kept for the reason.
  * Exit status 0 is "sent"; "D.S.N text" output, <sysexits.h> codes (75 EX_TEMPFAIL → deferred)
- * or "Command died with status N" decide the other outcomes, with Postfix's exact texts.
+ * or "Command died with status N" decide the other outcomes, with Postfix's exact texts. Past
+ * command_time_limit the command's process group is killed and the caller logs pipe_command()'s
+ * warning: the write of the message or the read of the output ran out of time.
  */
 import { spawn } from 'node:child_process';
 
@@ -35,7 +37,13 @@ export interface CommandOutcome {
   /** A failure's diagnostic for the bounce/defer log (pipe_command()'s dsb_unix(): type x-unix). */
   diagType?: 'x-unix';
   diagText?: string;
+  /** A warning local(8) logs on the way (pipe_command()'s time limit: which side was waiting). */
+  warning?: string;
 }
+
+/** pipe_command(): what it logs when the time limit ends the write of the message or the read of the output. */
+const WRITE_TIME_LIMIT = 'pipe_command_write: write time limit exceeded';
+const READ_TIME_LIMIT = 'pipe_command_read: read time limit exceeded';
 
 /** <sysexits.h> codes 64..78: DSN and text as Postfix's sys_exits table gives them. */
 const SYS_EXITS: Record<number, [string, string]> = {
@@ -123,6 +131,9 @@ export function runCommand(run: CommandRun): Promise<CommandOutcome> {
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);
       let timedOut = false;
+      let inputWritten = false;
+      /** Which side was waiting when the time limit struck. */
+      let timeLimitWarning: string | undefined;
       let settled = false;
       const finish = (o: CommandOutcome | undefined) => {
         if (settled) return;
@@ -132,6 +143,7 @@ export function runCommand(run: CommandRun): Promise<CommandOutcome> {
       };
       const timer = setTimeout(() => {
         timedOut = true;
+        timeLimitWarning = inputWritten ? READ_TIME_LIMIT : WRITE_TIME_LIMIT;
         try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
       }, run.timeLimitMs);
       child.on('error', (err: NodeJS.ErrnoException) => {
@@ -142,10 +154,12 @@ export function runCommand(run: CommandRun): Promise<CommandOutcome> {
         } else finish({ outcome: 'deferred', dsn: '4.3.0', text: `Delivery failed: ${err.message}` });
       });
       child.stdin.on('error', () => undefined); // the command may stop reading early (EPIPE)
+      child.stdin.on('finish', () => { inputWritten = true; });
       child.stdin.end(run.input);
       child.on('close', (code, signal) => {
         const output = printableOutput(Buffer.concat(chunks));
-        finish(commandOutcome(run.command, code, signal, signal ? SIGNALS[signal] ?? 0 : 0, output, timedOut));
+        const outcome = commandOutcome(run.command, code, signal, signal ? SIGNALS[signal] ?? 0 : 0, output, timedOut);
+        finish(timeLimitWarning ? { ...outcome, warning: timeLimitWarning } : outcome);
       });
     };
     start(argv, argv[0] !== '/bin/sh' && !argv[0].includes('/') && !run.shell.trim());

@@ -35,6 +35,9 @@ export function localSettings(config: MainConfig, transport: string): LocalSetti
     recipientDelimiter: config.get('recipient_delimiter'),
     enableOriginalRecipient: config.bool('enable_original_recipient'),
     ownerRequestSpecial: config.bool('owner_request_special'),
+    dotLock: config.list('mailbox_delivery_lock').includes('dotlock')
+      ? { attempts: config.int('deliver_lock_attempts'), delayMs: config.time('deliver_lock_delay') * 1000, staleSec: config.time('stale_lock_time') }
+      : undefined,
     destinations: {
       allowMailToCommands: config.list('allow_mail_to_commands'),
       allowMailToFiles: config.list('allow_mail_to_files'),

@@ -164,12 +164,14 @@ export function createDestinations(d: DestinationSettings, deps: { logger: Logge
       }
       if (dir) cwd = dir;
     }
-    return runCommand({
+    const { warning, ...outcome } = await runCommand({
       command, uid: u.uid, gid: u.gid,
       env,
       exportNames: d.exportEnvironment ?? ['TZ', 'MAIL_CONFIG', 'LANG'], imported: d.importedEnvironment, shell: d.localCommandShell ?? '', cwd,
       timeLimitMs: (d.commandTimeLimit ?? 1000) * 1000, input: commandEntry(envelope(req, exp, 'command'), req.msg.content, deps.now()),
     });
+    if (warning) deps.logger.warning(deps.logService, warning);
+    return outcome;
   }
 
   async function file(req: DestinationRequest, exp: Expansion, path: string): Promise<DestinationOutcome | undefined> {

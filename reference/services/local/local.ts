@@ -8,7 +8,8 @@
  * "self: self, other" delivers to self's mailbox and to other), addresses resolving to this transport are delivered
  * recursively, all others are re-injected through cleanup as a NEW message (logged "forwarded
  * as NEWQID"), users from /etc/passwd get mailbox delivery (mbox under
- * $mail_spool_directory, or maildir when home_mailbox ends in "/"), and unknown users bounce
+ * $mail_spool_directory or $home/$home_mailbox, dot-locked as mailbox_delivery_lock says, or
+ * maildir when home_mailbox ends in "/"), and unknown users bounce
  * (5.1.1 unknown user). Every outcome is logged as Postfix's local(8) does.
  * sendmail -bv (DEL_REQ_FLAG_USR_VRFY): the same expansion, but nothing is written or re-injected;
  * the outcome is logged as status=deliverable ("delivers to mailbox", "forwards to X") or undeliverable.
@@ -43,7 +44,8 @@ import { mailDate } from '../../global/mail-date.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { bareAddress, includeItems, splitAliasItems, unquoteItem } from './alias-items.ts';
 import { createDestinations, splitRecipient, type DestinationSettings, type Expansion } from './destinations.ts';
-import { appendMbox, maildirEntry, mboxEntry, writeMaildir, type Envelope } from './mailbox.ts';
+import { appendMbox, dotLock, DotLockError, maildirEntry, mboxDsn, mboxEntry, writeMaildir, type DotLockSettings, type Envelope } from './mailbox.ts';
+import { strerror } from './strerror.ts';
 import { lookupUser, type PasswdEntry } from './users.ts';
 
 export interface LocalSettings {
@@ -58,6 +60,8 @@ export interface LocalSettings {
   recipientDelimiter: string;
   enableOriginalRecipient: boolean;
   ownerRequestSpecial: boolean;
+  /** Dot-locking of mbox files (mailbox_delivery_lock names "dotlock"); undefined = none. */
+  dotLock?: DotLockSettings;
   /** .forward, command and file settings (Postfix's defaults when absent). */
   destinations?: DestinationSettings;
 }
@@ -92,6 +96,16 @@ interface Context {
 
 /** alias.c: past this nesting level an alias is taken for a loop. */
 const MAX_LEVEL = 100;
+/**
+ * mbox_open(): a lock file that cannot be created. A lock another process keeps holding is a
+ * temporary failure (as EAGAIN); other errors take mbox_dsn()'s code, 5.2.0 by default, and the
+ * class of the code decides between bounce and deferral (mailbox.c).
+ */
+function lockFailure(failed: string, err: DotLockError): Outcome {
+  const dsn = mboxDsn(err.code === 'EEXIST' ? 'EAGAIN' : err.code, '5.2.0');
+  return { outcome: dsn.startsWith('4') ? 'deferred' : 'bounced', dsn, text: `${failed} ${err.message}: ${strerror(err.error)}` };
+}
+
 /** An alias table lookup failed: the recipient is deferred (alias.c). */
 const aliasDatabaseUnavailable = (): Outcome => ({ outcome: 'deferred', dsn: '4.3.0', text: 'alias database unavailable' });
 
@@ -134,22 +148,28 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     }
     const t = now();
     const owner = { uid: user.uid, gid: user.gid };
+    // mailbox.c: $home/$home_mailbox when set, else the user's file in the spool
+    const mailboxPath = s.homeMailbox ? join(user.home, s.homeMailbox) : join(s.mailSpoolDirectory, user.name);
     try {
       if (s.homeMailbox.endsWith('/')) {
-        await writeMaildir(join(user.home, s.homeMailbox), maildirEntry(env, ctx.msg.content), t, owner);
+        await writeMaildir(mailboxPath, maildirEntry(env, ctx.msg.content), t, owner);
         return { outcome: 'sent', dsn: '2.0.0', text: 'delivered to maildir' };
       }
-      if (s.homeMailbox) {
-        await appendMbox(join(user.home, s.homeMailbox), mboxEntry(env, ctx.msg.content, t), owner);
-      } else if (s.mailSpoolDirectory.endsWith('/')) {
-        await writeMaildir(join(s.mailSpoolDirectory, user.name), maildirEntry(env, ctx.msg.content), t, owner);
+      if (!s.homeMailbox && s.mailSpoolDirectory.endsWith('/')) {
+        await writeMaildir(mailboxPath, maildirEntry(env, ctx.msg.content), t, owner);
         return { outcome: 'sent', dsn: '2.0.0', text: 'delivered to maildir' };
-      } else {
-        await appendMbox(join(s.mailSpoolDirectory, user.name), mboxEntry(env, ctx.msg.content, t), owner);
+      }
+      const unlock = s.dotLock ? await dotLock(mailboxPath, s.dotLock, now) : undefined;
+      try {
+        await appendMbox(mailboxPath, mboxEntry(env, ctx.msg.content, t), owner);
+      } finally {
+        await unlock?.();
       }
       return { outcome: 'sent', dsn: '2.0.0', text: 'delivered to mailbox' };
     } catch (err) {
-      return { outcome: 'deferred', dsn: '4.2.0', text: `cannot update mailbox ${join(s.mailSpoolDirectory, user.name)} for user ${user.name}. ${(err as Error).message}` };
+      const failed = `cannot update mailbox ${mailboxPath} for user ${user.name}.`;
+      if (err instanceof DotLockError) return lockFailure(failed, err);
+      return { outcome: 'deferred', dsn: '4.2.0', text: `${failed} ${(err as Error).message}` };
     }
   }
 
@@ -335,7 +355,10 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       const delivered = deliveredToSet(msg.content);
       const statuses: RecipientStatus[] = [];
       const done = new Set<string>();
-      for (const top of req.recipients) {
+      for (const given of req.recipients) {
+        // without an original recipient record (enable_original_recipient = no) the request's
+        // recipient stands in for it: expansions log it as orig_to=, as Postfix's local(8) does
+        const top = { ...given, origTo: given.origTo || given.address };
         const ctx: Context = { req, msg, handoff, top, delivered, forwards: new Map(), results: [], done };
         await deliverRecipient(ctx, top.address, { sender: req.sender, owned: false, include: false, origTo: top.origTo, dsnOrcpt: top.dsnOrcpt }, 0);
         await flushForwards(ctx);

@@ -8,10 +8,14 @@
  *   command: the From_ line, Return-Path, X-Original-To, Delivered-To, the message as is
  *            (no >From quoting, no empty line after it).
  *
- * Writing: mbox appends to $mail_spool_directory/<user> (created 0600, owned by the user);
- * maildir writes tmp/<unique> and renames it into new/.
+ * Writing: mbox appends to $mail_spool_directory/<user> or $home/$home_mailbox (created 0600,
+ * owned by the user), under a <mailbox>.lock file when mailbox_delivery_lock names dotlock
+ * (dot_lockfile.c: created exclusively, tried deliver_lock_attempts times deliver_lock_delay
+ * apart, a lock older than stale_lock_time is removed); maildir writes tmp/<unique> and
+ * renames it into new/.
  */
-import { chown, mkdir, open, rename, stat } from 'node:fs/promises';
+import { chown, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { asctime } from '../../global/mail-date.ts';
@@ -86,6 +90,64 @@ export async function appendMbox(path: string, data: Buffer, owner?: Owner): Pro
   } finally {
     await fh.close();
   }
+}
+
+/** How dot_lockfile() tries: deliver_lock_attempts, deliver_lock_delay, stale_lock_time. */
+export interface DotLockSettings {
+  attempts: number;
+  delayMs: number;
+  staleSec: number;
+}
+
+/** A lock file that could not be created: `code` is the errno name of the last attempt. */
+export class DotLockError extends Error {
+  constructor(readonly lockFile: string, readonly code: string, readonly error: NodeJS.ErrnoException) {
+    super(`unable to create lock file ${lockFile}`);
+  }
+}
+
+/** Remove a lock older than stale_lock_time; false when it is fresh or cannot be removed. */
+async function brokeStaleLock(lockFile: string, staleSec: number, now: number): Promise<boolean> {
+  try {
+    const st = await stat(lockFile);
+    if (now / 1000 <= st.ctimeMs / 1000 + staleSec) return true;
+    await unlink(lockFile);
+    return true;
+  } catch (err) {
+    // the holder removed it meanwhile: try again; any other error ends the attempts
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/**
+ * dot_lockfile(): create `<path>.lock` exclusively; returns the function that removes it.
+ * Only "file exists" is worth another attempt; any other error gives up at once.
+ */
+export async function dotLock(path: string, s: DotLockSettings, now: () => number = Date.now): Promise<() => Promise<void>> {
+  const lockFile = `${path}.lock`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await (await open(lockFile, 'wx', 0)).close();
+      return () => unlink(lockFile).catch(() => undefined); // best effort, as dot_unlockfile()
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (attempt >= s.attempts || e.code !== 'EEXIST' || !(await brokeStaleLock(lockFile, s.staleSec, now()))) {
+        throw new DotLockError(lockFile, e.code ?? '', e);
+      }
+    }
+    await sleep(s.delayMs);
+  }
+}
+
+/**
+ * mbox_dsn(): the status code a mailbox error gets: EAGAIN and ESTALE 4.2.0 (try again), ENOSPC
+ * 4.3.0 (system full), EDQUOT and EFBIG 5.2.2 (mailbox full), anything else `defaultDsn`.
+ */
+export function mboxDsn(code: string, defaultDsn: string): string {
+  if (code === 'EAGAIN' || code === 'ESTALE') return '4.2.0';
+  if (code === 'ENOSPC') return '4.3.0';
+  if (code === 'EDQUOT' || code === 'EFBIG') return '5.2.2';
+  return defaultDsn;
 }
 
 let seq = 0;

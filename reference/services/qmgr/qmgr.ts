@@ -32,7 +32,7 @@ import { assignBatches, deliverBatches, type Dispatch, type MessageJob } from '.
 import { DestinationQueues } from './destinations.ts';
 import { beginAttempt, isVerifyOnly, readActiveMessage } from './message.ts';
 import { deliveryOrder, resolveRecipients } from './resolve.ts';
-import { disposeMessage, notifySender, recordResults } from './results.ts';
+import { checkQueueLifetimes, disposeMessage, notifySender, recordResults } from './results.ts';
 import { recoverActive, scanQueue, type ActiveQueue, type ScannedQueue } from './scan.ts';
 
 export type { QmgrDeps, QmgrParams } from './context.ts';
@@ -119,6 +119,7 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     },
     async start() {
       running = true;
+      checkQueueLifetimes(ctx);
       await recoverActive(ctx);
       schedule(() => scan('incoming', false));
       schedule(() => scan('deferred', false));

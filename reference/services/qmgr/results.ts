@@ -8,7 +8,8 @@
  *   notify   a bounce notice when anything bounced; the delivery status report (trace) for
  *            sendmail -bv when nothing is left to try;
  *   dispose  nothing deferred → "QID: removed"; otherwise expire after maximal_queue_lifetime
- *            (bounce_queue_lifetime for a null sender; at once when postsuper -e forced it) with
+ *            (bounce_queue_lifetime for a null sender, never longer than maximal_queue_lifetime —
+ *            qmgr warns at start when it is; at once when postsuper -e forced it) with
  *            "status=expired, returned to sender" and a non-delivery notice, or send a delay
  *            warning when the W time has passed, and back off: move the file to deferred/ with
  *            mtime = now + clamp(age, minimal_backoff_time, maximal_backoff_time), the mtime
@@ -83,7 +84,19 @@ export async function disposeMessage(ctx: QmgrContext, job: MessageJob, deferred
 }
 
 /** maximal_queue_lifetime, or bounce_queue_lifetime for a notice (null sender), in seconds. */
-const lifetimeOf = (ctx: QmgrContext, msg: QueueMessage): number => ctx.cfg.time(msg.sender ? 'maximal_queue_lifetime' : 'bounce_queue_lifetime');
+const lifetimeOf = (ctx: QmgrContext, msg: QueueMessage): number => (msg.sender ? ctx.cfg.time('maximal_queue_lifetime') : bounceQueueLifetime(ctx));
+
+/** bounce_queue_lifetime, never longer than maximal_queue_lifetime (qmgr.c's start-up check). */
+export function bounceQueueLifetime(ctx: QmgrContext): number {
+  return Math.min(ctx.cfg.time('bounce_queue_lifetime'), ctx.cfg.time('maximal_queue_lifetime'));
+}
+
+/** qmgr.c at start-up: a bounce_queue_lifetime longer than maximal_queue_lifetime is cut, with a warning. */
+export function checkQueueLifetimes(ctx: QmgrContext): void {
+  if (ctx.cfg.time('bounce_queue_lifetime') > ctx.cfg.time('maximal_queue_lifetime')) {
+    ctx.logger.warning(SERVICE, 'bounce_queue_lifetime is larger than maximal_queue_lifetime - adjusting bounce_queue_lifetime');
+  }
+}
 
 async function removeMessage(ctx: QmgrContext, job: MessageJob): Promise<void> {
   await ctx.bounce.removeLogs(job.id);

@@ -49,8 +49,26 @@ describe('address probes', () => {
     const check = { verify, pollCount: 1, pollDelayMs: 0, rejectCode: 550, deferCode: 450 };
     expect(await checkUnverified(check, 'good@v.example', 'Recipient')).toBe('dunno');
     expect(await checkUnverified(check, 'bad@v.example', 'Recipient')).toEqual({ reply: `550 5.1.1 <bad@v.example>: Recipient address rejected: undeliverable address: ${bad.reason}` });
-    expect(await checkUnverified({ ...check, rejectCode: 450 }, 'bad@v.example', 'Sender')).toEqual({ reply: `450 4.1.1 <bad@v.example>: Sender address rejected: undeliverable address: ${bad.reason}` });
+    // a 4xx reject code words it as "unverified" (real Postfix: specs/verify/probe-sender)
+    expect(await checkUnverified({ ...check, rejectCode: 450 }, 'bad@v.example', 'Recipient')).toEqual({ reply: `450 4.1.1 <bad@v.example>: Recipient address rejected: unverified address: ${bad.reason}` });
+    // a 2xx code lets the address pass
+    expect(await checkUnverified({ ...check, rejectCode: 250 }, 'bad@v.example', 'Recipient')).toBe('dunno');
     expect(await checkUnverified(check, 'new@v.example', 'Recipient')).toEqual({ reply: '450 4.1.1 <new@v.example>: Recipient address rejected: unverified address: Address verification in progress' });
+  });
+
+  it('with address_verify_negative_cache = no, a failed probe is logged but not cached', async () => {
+    const lines: string[] = [];
+    const logger = { info: (_s: string, t: string) => void lines.push(t), warning: () => undefined, fatal: () => undefined };
+    const verify = createVerify({ params, store: memoryStore(), sendProbe: () => undefined });
+    const inner: DeliveryAgent = { transport: 'smtp', deliver: async () => { throw new Error('must not deliver a probe'); } };
+    const agent = withAddressProbes(inner, { logger, logService: 'smtp', heloName: 'mx.example', verify, negativeCache: false });
+    const req = await writeTestQueueFile(dir, { sender: 'double-bounce@mx.example', recipients: [{ address: 'good@v.example' }, { address: 'bad@v.example' }], content: '', attributes: { trace_flags: String(DEL_REQ_FLAG_MTA_VRFY) } }, 'smtp', sink.relay);
+    await agent.deliver(req);
+    expect(lines[0]).toMatch(/status=deliverable \(250 /);
+    expect(lines[1]).toMatch(/dsn=5\.1\.1, status=undeliverable-but-not-cached \(host 127\.0\.0\.1\[127\.0\.0\.1\] said: 550 /);
+    expect((await verify.query('good@v.example')).recipientStatus).toBe(0);
+    // never reported: still unknown, so the next query starts another probe
+    expect((await verify.query('bad@v.example')).recipientStatus).toBe(3);
   });
 
   it('passes ordinary mail to the wrapped agent', async () => {

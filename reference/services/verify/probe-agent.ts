@@ -5,7 +5,9 @@
  * session, sends EHLO, MAIL FROM and RCPT TO, then RSET and QUIT — no DATA — and logs each
  * recipient as smtp(8) does in verify mode: status=deliverable (the RCPT reply) or
  * undeliverable ("host … said: … (in reply to RCPT TO command)"); the result goes to verify(8)
- * with update. qmgr then sees the recipients as done and removes the probe. Used by the
+ * with update — unless address_verify_negative_cache = no, when a failed probe is logged as
+ * "undeliverable-but-not-cached" and not reported (verify_append()). qmgr then sees the
+ * recipients as done and removes the probe. Used by the
  * reference master around its smtp agents; any other request goes to the wrapped agent.
  *
  * Differs from Postfix: a probe's SMTP session is never left in the connection cache (Postfix
@@ -25,6 +27,12 @@ export interface ProbeOptions {
   logService: string;
   heloName: string;
   verify: VerifyClient;
+  /**
+   * address_verify_negative_cache (default: the verify client's, else yes). When off, a failed
+   * probe is not reported to verify(8) and is logged "undeliverable-but-not-cached"
+   * (verify_append() in Postfix's agents).
+   */
+  negativeCache?: boolean;
   connectTimeoutMs?: number;
   now?: () => number;
 }
@@ -39,9 +47,10 @@ export function withAddressProbes(agent: DeliveryAgent, o: ProbeOptions): Delive
     let relay = 'none';
     const out: RecipientStatus[] = [];
     const report = async (r: DeliveryRecipient, ok: boolean, dsn: string, text: string) => {
-      const status = ok ? 'deliverable' : 'undeliverable';
+      const cached = ok || (o.negativeCache ?? o.verify.negativeCache ?? true);
+      const status = ok ? 'deliverable' : cached ? 'undeliverable' : 'undeliverable-but-not-cached';
+      if (cached) await o.verify.update(r.address, ok ? DEL_RCPT_STAT_OK : dsn.startsWith('5') ? DEL_RCPT_STAT_BOUNCE : DEL_RCPT_STAT_DEFER, text);
       o.logger.info(o.logService, formatDeliveryLine({ queueId: req.queueId, to: r.address, origTo: r.origTo, relay, dsn, status, text, times: { arrival: req.arrivalTime, active: req.activeTime, handoff, connected, done: now() } }));
-      await o.verify.update(r.address, ok ? DEL_RCPT_STAT_OK : dsn.startsWith('5') ? DEL_RCPT_STAT_BOUNCE : DEL_RCPT_STAT_DEFER, text);
       out.push({ offset: r.offset, address: r.address, outcome: 'sent', dsn, text, relay });
     };
     const hop = parseNexthop(req.nexthop);

@@ -67,5 +67,7 @@ export async function startVerifyService(opts: {
   };
   const verify = createVerify({ params: verifyParams(opts.config), store: verifyStore(opts.config, opts.writable), sendProbe });
   const server: RunningServer | undefined = (opts.listen ?? true) ? await serveVerify(privateSocket(opts.queueDirectory, 'verify'), verify) : undefined;
-  return { verify, close: async () => void (await server?.close()) };
+  // the agents' client carries the setting verify_append() reads on their side
+  const client: VerifyClient = { query: verify.query, update: verify.update, negativeCache: opts.config.bool('address_verify_negative_cache') };
+  return { verify: client, close: async () => void (await server?.close()) };
 }

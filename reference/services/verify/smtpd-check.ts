@@ -5,7 +5,7 @@
  * Returns "dunno" when the address is deliverable. Called by reference/services/smtpd's
  * restriction evaluation.
  */
-import { DEL_RCPT_STAT_OK, DEL_RCPT_STAT_TODO, type VerifyClient } from './verify.ts';
+import { DEL_RCPT_STAT_BOUNCE, DEL_RCPT_STAT_OK, DEL_RCPT_STAT_TODO, type VerifyClient } from './verify.ts';
 
 export interface UnverifiedSettings {
   verify: VerifyClient;
@@ -25,10 +25,13 @@ export async function checkUnverified(s: UnverifiedSettings, address: string, ro
   }
   if (r.status !== 0) return { reply: `450 4.1.1 <${address}>: ${role} address rejected: unverified address: Address verification failed` };
   if (r.recipientStatus === DEL_RCPT_STAT_OK) return 'dunno';
-  if (r.recipientStatus === DEL_RCPT_STAT_TODO) return { reply: `${s.deferCode} 4.1.1 <${address}>: ${role} address rejected: unverified address: ${r.reason}` };
-  const code = s.rejectCode;
-  const dsn = String(code).startsWith('4') ? '4.1.1' : '5.1.1';
-  return { reply: `${code} ${dsn} <${address}>: ${role} address rejected: undeliverable address: ${r.reason}` };
+  // in progress or deferred: the defer code; bounced: the reject code (smtpd_check.c)
+  const code = r.recipientStatus === DEL_RCPT_STAT_BOUNCE ? s.rejectCode : s.deferCode;
+  // the code's class picks the wording: a 4xx reply says "unverified", a 5xx "undeliverable";
+  // a 2xx code lets the address pass
+  if (Math.floor(code / 100) === 2) return 'dunno';
+  if (Math.floor(code / 100) === 4) return { reply: `${code} 4.1.1 <${address}>: ${role} address rejected: unverified address: ${r.reason}` };
+  return { reply: `${code} 5.1.1 <${address}>: ${role} address rejected: undeliverable address: ${r.reason}` };
 }
 
 /** The restriction hook as the master builds it from main.cf. */

@@ -51,6 +51,11 @@ export function memoryStore(): VerifyStore {
 export interface VerifyClient {
   query(address: string): Promise<{ status: number; recipientStatus: number; reason: string }>;
   update(address: string, recipientStatus: number, reason: string): Promise<number>;
+  /**
+   * address_verify_negative_cache as the client side reads it: Postfix's delivery agents decide
+   * in verify_append() (global/verify.c) whether a failed probe is reported at all. Absent = yes.
+   */
+  readonly negativeCache?: boolean;
 }
 
 export interface VerifyParams {

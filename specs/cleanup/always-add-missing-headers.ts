@@ -1,0 +1,47 @@
+import type { Scenario } from '../../harness/scenario/types.ts';
+
+/**
+ * cleanup(8) and headers a message lacks (postconf(5) always_add_missing_headers,
+ * local_header_rewrite_clients). A message from a client outside local_header_rewrite_clients
+ * normally goes on without the From:, Date: and Message-ID: it lacks; with
+ * always_add_missing_headers = yes cleanup adds them anyway: Date: from the arrival time,
+ * Message-Id: from the queue ID and $myhostname, From: the envelope sender. No To: is added
+ * (undisclosed_recipients_header is empty by default).
+ */
+const scenario: Scenario = {
+  id: 'cleanup/always-add-missing-headers',
+  title: 'always_add_missing_headers = yes for a remote client',
+  description: 'The SMTP client is not a local header-rewrite client; its message has only a Subject:, and arrives at the sink with From:, Date: and Message-Id: added, and still no To:.',
+  sinks: { remote: {} },
+  config: {
+    main: {
+      transport_maps: 'texthash:$config_directory/transport',
+      local_header_rewrite_clients: '',
+      always_add_missing_headers: 'yes',
+    },
+    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
+  },
+  steps: [
+    {
+      kind: 'smtp',
+      dialog: [
+        { command: 'EHLO client.example', expect: 250 },
+        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
+        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
+        { data: 'Subject: bare\r\n\r\nno other headers\r\n', expect: 250 },
+        { command: 'QUIT', expect: 221 },
+      ],
+    },
+    { kind: 'wait-sink', sink: 'remote', messages: 1 },
+    { kind: 'wait', event: { kind: 'removed' } },
+  ],
+  expect: {
+    deliveries: [{
+      sink: 'remote', from: 'alice@client.example', to: ['bob@remote.example'],
+      headers: { Subject: 'bare', From: 'alice@client.example', Date: true, 'Message-Id': /@mx\.twinpost\.test>$/ },
+      noHeaders: ['To'],
+    }],
+    queue: 'empty',
+  },
+};
+export default scenario;
