@@ -4,11 +4,12 @@
  * parsing. Waits on maillog events, never on sleeps.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMta } from './mta.ts';
 import { inetEndpoint } from './skeleton/single-server.ts';
 import { MaillogFollower } from '../harness/observe/follow.ts';
+import { writeMtaConfig } from '../harness/util/mta-config.ts';
 import { freePort } from '../harness/util/free-port.ts';
 import { SmtpDialog } from '../harness/smtp/dialog.ts';
 import { scratchDir } from '../harness/util/cleanup.ts';
@@ -33,18 +34,8 @@ describe('twinpost mta', () => {
   it('starts in the background, reports status, reloads and stops', async () => {
     const root = scratchDir('mta');
     cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-    const etc = join(root, 'etc');
-    mkdirSync(etc);
     const port = await freePort();
-    writeFileSync(join(etc, 'main.cf'), [
-      'compatibility_level = 3.6', `queue_directory = ${root}/spool`, `data_directory = ${root}/data`,
-      `maillog_file = ${root}/maillog`, 'myhostname = mx.twinpost.test', 'inet_interfaces = 127.0.0.1', 'alias_maps =',
-      `mail_spool_directory = ${root}/mail`, '',
-    ].join('\n'));
-    writeFileSync(join(etc, 'master.cf'), [
-      `127.0.0.1:${port} inet n - n - - smtpd`, 'cleanup unix n - n - 0 cleanup', 'qmgr unix n - n 300 1 qmgr',
-      'smtp unix - - n - - smtp', 'local unix - n n - - local', 'error unix - - n - - error', '',
-    ].join('\n'));
+    const etc = writeMtaConfig(root, port, ['smtp', 'local', 'error']);
     const log = new MaillogFollower(join(root, 'maillog'), 50);
     log.start();
     cleanups.push(() => log.stop());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalDsn, connectionOrder, episodeOrder, isClockNoise, programOrder, queueIdOrder, splitConnUse } from './canonical.ts';
+import { canonicalDsn, connectionOrder, episodeOrder, isClockNoise, mboxMessageOrder, programOrder, queueIdOrder, splitConnUse } from './canonical.ts';
 
 const T = '<Mmm nn nn:nn:nn> mx';
 
@@ -110,5 +110,20 @@ describe('canonicalDsn', () => {
 describe('connectionOrder', () => {
   it('orders connections by what was seen on them', () => {
     expect(connectionOrder([['C: MAIL FROM:…', 'closed by sink'], ['C: EHLO x', 'closed by client']])).toEqual([['C: EHLO x', 'closed by client'], ['C: MAIL FROM:…', 'closed by sink']]);
+  });
+});
+
+describe('mboxMessageOrder', () => {
+  const a = 'From a@x  Mon Dec  7 18:00:00 2026\nSubject: a\n\n>From me\nbody a\n\n';
+  const b = 'From b@x  Mon Dec  7 18:00:00 2026\nSubject: b\n\nbody b\n\n';
+  it('gives the same text for the same messages in either order, keeping each message whole', () => {
+    expect(mboxMessageOrder(b + a)).toBe(mboxMessageOrder(a + b));
+    expect(mboxMessageOrder(b + a)).toContain('>From me\nbody a\n');
+  });
+  it('still tells different messages apart', () => {
+    expect(mboxMessageOrder(a + b)).not.toBe(mboxMessageOrder(a + a));
+  });
+  it('leaves a file that is not an mbox alone', () => {
+    expect(mboxMessageOrder('x\nFrom y\n')).toBe('x\nFrom y\n');
   });
 });

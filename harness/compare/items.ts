@@ -31,7 +31,7 @@ import type { Observation } from '../scenario/run.ts';
 import type { SinkConnection, SinkTransaction } from '../sink/types.ts';
 import { createNormaliser, type Normaliser } from '../observe/normalise.ts';
 import { isQueueId } from '../observe/queueid.ts';
-import { LOG_LINE, byText, canonicalDsn, connectionOrder, isClockNoise, programOrder, queueIdOrder, splitConnUse, type ProcessLine } from './canonical.ts';
+import { LOG_LINE, byText, canonicalDsn, connectionOrder, isClockNoise, mboxMessageOrder, programOrder, queueIdOrder, splitConnUse, type ProcessLine } from './canonical.ts';
 
 export interface Item {
   name: string;
@@ -188,7 +188,7 @@ function maillogItems(o: Observation, norm: Normaliser): Item[] {
 function spoolItems(o: Observation, norm: Normaliser): Item[] {
   return o.spool.map((f) => ({
     name: `file ${norm.text(f.path)}`,
-    lines: [`mode ${f.mode.toString(8).padStart(4, '0')}, uid ${f.uid}, gid ${f.gid}`, ...canonicalDsn(byteLines(norm.text(f.content), '\n'))],
+    lines: [`mode ${f.mode.toString(8).padStart(4, '0')}, uid ${f.uid}, gid ${f.gid}`, ...canonicalDsn(byteLines(mboxMessageOrder(norm.text(f.content)), '\n'))],
   }));
 }
 

@@ -1,6 +1,6 @@
 /** bounce: the status logfile format (compared with a defer log written by real Postfix 3.7.11) and line wrapping. */
 import { describe, expect, it } from 'vitest';
-import { lineWrap } from './bounce.ts';
+import { lineWrap } from '../../global/line-wrap.ts';
 import { formatLogEntry, parseLog } from './logfile.ts';
 
 // defer/D/DE1BF20C3A9 as written by real Postfix 3.7.11 (smtp: connection refused, two recipients).

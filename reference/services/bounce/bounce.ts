@@ -21,6 +21,7 @@ import type { CleanupClient, Logger } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueMessage } from '../../queue/queue-file.ts';
 import { mailDate } from '../../global/mail-date.ts';
+import { lineWrap } from '../../global/line-wrap.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { DSN_RET_HDRS } from '../../global/dsn-mask.ts';
 import { MAIL_ATTR_DSN_RET } from '../../global/mail-proto.ts';
@@ -133,24 +134,6 @@ function headerBlock(content: Buffer): Buffer {
   const text = content.toString('latin1');
   const end = text.startsWith('\n') ? 0 : text.indexOf('\n\n');
   return end < 0 ? content : content.subarray(0, end + (end === 0 ? 0 : 1));
-}
-
-/** line_wrap(): break at blanks so lines fit in `width`; continuation lines indented. */
-export function lineWrap(text: string, width = 79, indent = 4): string[] {
-  const out: string[] = [];
-  let rest = text;
-  let pad = '';
-  while (pad.length + rest.length > width) {
-    const room = width - pad.length;
-    let cut = rest.lastIndexOf(' ', room);
-    if (cut <= 0) cut = rest.indexOf(' ', room);
-    if (cut <= 0) break;
-    out.push(pad + rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^ +/, '');
-    pad = ' '.repeat(indent);
-  }
-  out.push(pad + rest);
-  return out;
 }
 
 /**

@@ -7,6 +7,7 @@
  * cleanup has answered a transaction that was not accepted.
  */
 import { CLEANUP_STAT, cleanupStatDetail } from '../../global/cleanup-user.ts';
+import { MAIL_ERROR } from '../../global/mail-error.ts';
 import { parseReply, reply, type SmtpReply } from './reply.ts';
 
 /** IS_SMTP_REJECT(): a 4xx or 5xx reply code, then a blank. */
@@ -34,4 +35,20 @@ export function cleanupReply(status: number, why = ''): SmtpReply {
     return fromTable(bit);
   }
   return fromTable(CLEANUP_STAT.BAD, `internal error ${status}`);
+}
+
+/**
+ * The class of the error a non-zero cleanup status is (for postmaster notices, chat-notify.ts),
+ * as smtpd.c classifies it in the same order as the reply: a whole reply or a deferral or a
+ * content rejection is policy, an internal error software, size and hop limits bounce, a write
+ * error resource.
+ */
+export function cleanupErrorClass(status: number, why = ''): number {
+  if (status === CLEANUP_STAT.OK) return 0;
+  if (SMTP_REJECT.test(why) || status & CLEANUP_STAT.DEFER) return MAIL_ERROR.POLICY;
+  if (status & CLEANUP_STAT.BAD) return MAIL_ERROR.SOFTWARE;
+  if (status & (CLEANUP_STAT.SIZE | CLEANUP_STAT.HOPS)) return MAIL_ERROR.BOUNCE;
+  if (status & CLEANUP_STAT.CONT) return MAIL_ERROR.POLICY;
+  if (status & CLEANUP_STAT.WRITE) return MAIL_ERROR.RESOURCE;
+  return MAIL_ERROR.SOFTWARE;
 }

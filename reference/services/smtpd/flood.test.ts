@@ -9,10 +9,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMta } from '../../mta.ts';
 import { MaillogFollower } from '../../../harness/observe/follow.ts';
+import { writeMtaConfig } from '../../../harness/util/mta-config.ts';
 import { freePort } from '../../../harness/util/free-port.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
 import { startRealPostfix, type RealPostfix } from '../../../harness/util/real-postfix.ts';
@@ -116,18 +117,8 @@ function rssOf(pid: number): number {
 
 /** The reference MTA as a daemonized `twinpost mta`; its master pid and SMTP port. */
 async function startReference(root: string): Promise<{ pid: number; port: number; stop: () => Promise<void> }> {
-  const etc = join(root, 'etc');
-  mkdirSync(etc);
   const port = await freePort();
-  writeFileSync(join(etc, 'main.cf'), [
-    'compatibility_level = 3.6', `queue_directory = ${root}/spool`, `data_directory = ${root}/data`,
-    `maillog_file = ${root}/maillog`, 'myhostname = mx.twinpost.test', 'inet_interfaces = 127.0.0.1', 'alias_maps =',
-    `mail_spool_directory = ${root}/mail`, '',
-  ].join('\n'));
-  writeFileSync(join(etc, 'master.cf'), [
-    `127.0.0.1:${port} inet n - n - - smtpd`, 'cleanup unix n - n - 0 cleanup', 'qmgr unix n - n 300 1 qmgr',
-    'local unix - n n - - local', 'error unix - - n - - error', '',
-  ].join('\n'));
+  const etc = writeMtaConfig(root, port, ['local', 'error']);
   const log = new MaillogFollower(join(root, 'maillog'), 50);
   log.start();
   const pidFile = join(root, 'spool', 'pid', 'master.pid');

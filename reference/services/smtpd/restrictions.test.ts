@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RecipientChecker, type RestrictionSettings } from './restrictions.ts';
+import { RESTRICTIONS, RecipientChecker, type RestrictionSettings } from './restrictions.ts';
 import type { TrivialRewriteClient } from '../contracts.ts';
 import { RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY, RESOLVE_FLAG_ROUTED } from '../../global/resolve-clnt.ts';
+import { MAIL_ERROR } from '../../global/mail-error.ts';
 
 /** A resolver that answers each recipient with the flags the test gives it. */
 function rewriteWith(flags: Record<string, number>): TrivialRewriteClient {
@@ -40,5 +41,32 @@ describe('permit_auth_destination and reject_unauth_destination (allow_untrusted
     expect(await c.check(ctx('u%o.example@relay.example'))).toBeUndefined();
     const strict = checker(FLAGS, ['permit_auth_destination', 'reject'], false);
     expect(await strict.check(ctx('u%o.example@relay.example'))).toEqual({ reply: '554 5.7.1 <u%o.example@relay.example>: Recipient address rejected: Access denied' });
+  });
+});
+
+describe('restriction names', () => {
+  it('answers a name it does not serve as Postfix answers an unknown one: a warning and 451 4.3.5', async () => {
+    const warnings: string[] = [];
+    const settings: RestrictionSettings = {
+      relayRestrictions: ['permit_mynetworks', 'check_nonsense_access'], recipientRestrictions: [], rejectUnlistedRecipient: false,
+      unknownLocalRecipientRejectCode: 550, relayDomainsRejectCode: 554, isMyNetwork: () => false, lookupLocalRecipient: async () => 'known',
+    };
+    const c = new RecipientChecker(settings, rewriteWith(FLAGS), (t) => warnings.push(t));
+    expect(await c.check(ctx('u@relay.example'))).toEqual({ reply: '451 4.3.5 Server configuration error', errorClass: MAIL_ERROR.SOFTWARE });
+    expect(warnings).toEqual(['unknown smtpd restriction: "check_nonsense_access"']);
+  });
+
+  it('serves every name of RESTRICTIONS (none is answered as unknown)', async () => {
+    for (const name of Object.keys(RESTRICTIONS)) {
+      const warnings: string[] = [];
+      const settings: RestrictionSettings = {
+        relayRestrictions: [name], recipientRestrictions: [], rejectUnlistedRecipient: false,
+        unknownLocalRecipientRejectCode: 550, relayDomainsRejectCode: 554, isMyNetwork: () => false, lookupLocalRecipient: async () => 'known',
+        unverified: async () => 'dunno',
+      };
+      await new RecipientChecker(settings, rewriteWith(FLAGS), (t) => warnings.push(t)).check(ctx('u@relay.example'));
+      expect(warnings, name).toEqual([]);
+    }
+    expect(Object.keys(RESTRICTIONS).length).toBeGreaterThanOrEqual(12);
   });
 });

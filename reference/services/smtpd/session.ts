@@ -29,13 +29,16 @@ import type { CleanupClient, CleanupReply, Logger } from '../contracts.ts';
 import { commandText, escapeBytes, isForbiddenCommand, isHeaderToken, parseAddressArg, parsePath, splitCommand, type ParsedPath } from './command.ts';
 import { LineStream } from './stream.ts';
 import { receivedHeader } from './received.ts';
+import { offeredKeywords } from './ehlo-keywords.ts';
+import { ChatHistory, type NotifySettings } from './chat-notify.ts';
+import { MAIL_ERROR } from '../../global/mail-error.ts';
 import type { RecipientChecker } from './restrictions.ts';
 import { etrnCommand } from '../flush/etrn.ts';
 import type { FlushClient } from '../flush/flush.ts';
 import { checkConnectLimits, type ConnectLimits } from '../anvil/smtpd-limits.ts';
 import type { AnvilSession } from '../anvil/anvil.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
-import { cleanupReply } from './cleanup-reply.ts';
+import { cleanupErrorClass, cleanupReply } from './cleanup-reply.ts';
 import { queueFileAttributes } from './attributes.ts';
 import { receiveContent, type ContentStore } from './data.ts';
 import { ChunkReader, parseBdat, printable, skipChunk } from './bdat.ts';
@@ -69,6 +72,8 @@ export interface SmtpdSettings {
   bareNewlineExcluded: (clientAddr: string) => boolean;
   /** local_header_rewrite_clients: does this client get the "local" header rewrite context? */
   localHeaderRewrite: (clientAddr: string) => boolean;
+  /** Postmaster notices (notify_classes and friends); without it no transcript is kept. */
+  notify?: NotifySettings;
   /** Service name for logging ("smtpd", or a syslog_name override "postfix-x/smtpd"). */
   logService: string;
 }
@@ -86,6 +91,15 @@ export interface SmtpdDeps {
   /** Connection count/rate limits through anvil(8). */
   limits?: ConnectLimits;
 }
+
+/**
+ * Verbs Postfix knows that the reference answers "502 5.5.1 Error: command not implemented";
+ * ehlo-keywords.test.ts checks that no offered EHLO keyword depends on one of them.
+ */
+export const UNSERVED_VERBS: ReadonlySet<Verb> = new Set<Verb>(['STARTTLS']);
+
+/** No notify_classes: no transcript. */
+const NO_NOTICES: NotifySettings = { notifyMask: 0, historyThreshold: 0, errorRecipient: '', bounceRecipient: '', doubleBounceSender: '', myhostname: '', mailName: '' };
 
 /** Commands after which pending client input counts as improper pipelining. */
 const LAST_IN_GROUP = new Set<Verb>(['HELO', 'EHLO', 'DATA', 'NOOP', 'VRFY']);
@@ -143,12 +157,17 @@ export class SmtpdSession {
   private readonly stats = new CommandStats();
   private anvilSession?: AnvilSession;
 
+  /** The transcript and error classes for postmaster notices (chat-notify.ts). */
+  private readonly history: ChatHistory;
+  /** A message ended (DATA or BDAT LAST answered): a reset point of the transcript. */
+  private messageEnded = false;
+
   private readonly handlers: Record<Verb, Handler> = {
     HELO: (a) => this.helo(a),
     EHLO: (a) => this.ehlo(a),
     XCLIENT: (a) => this.xclient('XCLIENT', a),
     XFORWARD: (a) => this.xclient('XFORWARD', a),
-    STARTTLS: () => this.notImplemented(),
+    STARTTLS: () => this.notImplemented(), // one of UNSERVED_VERBS
     AUTH: () => this.auth(),
     MAIL: (a) => this.mail(a),
     RCPT: (a) => this.rcpt(a),
@@ -162,6 +181,7 @@ export class SmtpdSession {
   };
 
   constructor(private readonly socket: Socket, private readonly deps: SmtpdDeps) {
+    this.history = new ChatHistory(deps.settings.notify ?? NO_NOTICES, deps.cleanup);
     this.s = deps.settings;
     this.input = new LineStream(socket);
     this.now = deps.now ?? Date.now;
@@ -190,21 +210,29 @@ export class SmtpdSession {
       await new Promise((done) => setTimeout(done, this.s.errorSleepMs));
     }
     if (!this.socket.destroyed && this.socket.writable) this.socket.write(formatReply(r));
+    this.history.replySent(replyText(r).split('\n'));
+  }
+
+  /** A reset point of the transcript (chat_reset()): see chat-notify.ts. */
+  private chatReset(threshold: number, reason?: string): Promise<void> {
+    return this.history.reset(threshold, this.namaddr, (t) => this.warn(t), reason);
   }
 
   /** Run the session to the end; never throws. */
   async run(): Promise<void> {
+    let reason: string | undefined;
     try {
       this.name = await this.deps.clientName(this.addr);
       this.bareLf = this.s.bareNewlineExcluded(this.addr) ? 'no' : this.s.forbidBareNewline;
       this.log(`connect from ${this.namaddr}`);
       if (!(await this.greet())) return;
-      const reason = await this.serve();
+      reason = await this.serve();
       if (reason) this.log(`${reason} after ${this.where} from ${this.namaddr}`);
     } catch (err) {
       this.warn(`${this.namaddr}: ${(err as Error).message}`);
     } finally {
       await this.resetTransaction();
+      await this.chatReset(0, reason);
       this.anvilSession?.close();
       this.log(`disconnect from ${this.namaddr}${this.stats.format()}`);
       this.socket.end();
@@ -258,6 +286,7 @@ export class SmtpdSession {
         return undefined;
       }
       this.line = got.bytes.toString('latin1');
+      this.history.commandRead(this.line);
       if (!got.complete) {
         this.warn(`${this.namaddr}: request longer than ${this.s.lineLengthLimit}: ${printable(this.line.slice(0, 30))}...`);
       }
@@ -287,6 +316,10 @@ export class SmtpdSession {
       throw err;
     }
     await this.send(r);
+    if (this.messageEnded) {
+      this.messageEnded = false;
+      await this.chatReset(this.s.notify?.historyThreshold ?? 0);
+    }
     const ok = r.ok ?? isPositive(r);
     this.stats.count(upper, ok);
     if (!ok) this.errorCount++;
@@ -353,18 +386,14 @@ export class SmtpdSession {
   /** HELO and EHLO: a new start, with the client's name remembered. */
   private async hello(args: string, protocol: 'SMTP' | 'ESMTP'): Promise<void> {
     await this.resetTransaction();
+    await this.chatReset(this.s.notify?.historyThreshold ?? 0);
     this.heloName = args.replace(/\s+/g, ' ');
     this.protocol = protocol;
   }
 
+  /** The keywords of ehlo-keywords.ts that these settings and services offer. */
   private ehloKeywords(): string[] {
-    const words = ['PIPELINING'];
-    words.push(this.s.messageSizeLimit > 0 ? `SIZE ${this.s.messageSizeLimit}` : 'SIZE');
-    if (!this.s.disableVrfy) words.push('VRFY');
-    words.push('ETRN', 'ENHANCEDSTATUSCODES', '8BITMIME', 'DSN');
-    if (this.s.smtputf8Enable) words.push('SMTPUTF8');
-    words.push('CHUNKING');
-    return words;
+    return offeredKeywords(this.s, { flush: this.deps.flush !== undefined });
   }
 
   private async mail(args: string): Promise<SmtpReply> {
@@ -397,7 +426,10 @@ export class SmtpdSession {
       return { ...reply(452, '4.5.3', 'Error: too many recipients'), ok: tx.overshoot++ < this.s.recipientOvershootLimit };
     }
     const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: tx.senderInternal, recipient: p.internal });
-    if (rejected) return this.reject('RCPT', parseReply(rejected.reply), { from: tx.sender, to: p.address });
+    if (rejected) {
+      this.history.error(rejected.errorClass ?? MAIL_ERROR.POLICY);
+      return this.reject('RCPT', parseReply(rejected.reply), { from: tx.sender, to: p.address });
+    }
     if (!tx.open) {
       tx.open = await this.deps.cleanup.open('smtpd');
       this.log(`${tx.open.queueId}: client=${this.namaddr}${tx.params.authSender !== undefined ? `, sasl_sender=${tx.params.authSender}` : ''}`);
@@ -436,6 +468,7 @@ export class SmtpdSession {
   /** The end of DATA or BDAT LAST (common_post_message_handling): the error found, or cleanup's answer. */
   private async endOfMessage(tx: Transaction, store: ContentStore, bareLf: boolean, bdat: boolean): Promise<SmtpReply> {
     this.where = 'END-OF-MESSAGE';
+    this.messageEnded = true;
     if (bareLf) {
       this.logWhatsup('reject', 'bare <LF> received');
       await this.resetTransaction();
@@ -549,11 +582,13 @@ export class SmtpdSession {
     if (result.status === CLEANUP_STAT.OK) {
       return reply(250, '2.0.0', bdat ? `Ok: ${store.size} bytes queued as ${result.queueId}` : `Ok: queued as ${result.queueId}`);
     }
+    this.history.error(cleanupErrorClass(result.status, result.reason));
     return cleanupReply(result.status, result.reason);
   }
 
   private async rset(args: string): Promise<SmtpReply> {
     if (args !== '') return reply(501, '5.5.4', 'Syntax: RSET');
+    await this.chatReset(this.s.notify?.historyThreshold ?? 0);
     await this.resetTransaction();
     return reply(250, '2.0.0', 'Ok');
   }
@@ -571,7 +606,10 @@ export class SmtpdSession {
     const p = parseAddressArg(a.replace(/\s+/g, ' '));
     if (p === 'token' || this.illegalAddress(p, 'VRFY', false, a !== args)) return reply(501, '5.1.3', 'Bad recipient address syntax');
     const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: this.tx?.senderInternal ?? '', recipient: p.internal });
-    if (rejected) return this.reject('VRFY', parseReply(rejected.reply), { from: this.tx?.sender, to: p.address });
+    if (rejected) {
+      this.history.error(rejected.errorClass ?? MAIL_ERROR.POLICY);
+      return this.reject('VRFY', parseReply(rejected.reply), { from: this.tx?.sender, to: p.address });
+    }
     return reply(252, '2.0.0', a);
   }
 

@@ -4,6 +4,7 @@
  * local_header_rewrite_clients. Only the parameters the reference implements are read; their
  * names are Postfix's. Used by daemon.ts.
  */
+import { mailErrorMask } from '../../global/mail-error.ts';
 import type { MainConfig } from '../../config/index.ts';
 import type { Maps } from '../../global/maps.ts';
 import { interfaceAddresses } from '../../global/inet-interfaces.ts';
@@ -40,6 +41,15 @@ export function smtpdSettings(config: MainConfig): SmtpdSettings {
     forbidBareNewlineRejectCode: config.int('smtpd_forbid_bare_newline_reject_code'),
     bareNewlineExcluded: networkMatcher(config.list('smtpd_forbid_bare_newline_exclusions')),
     localHeaderRewrite: localHeaderRewriteClients(config),
+    notify: {
+      notifyMask: mailErrorMask(config.list('notify_classes')),
+      historyThreshold: config.int('smtpd_history_flush_threshold'),
+      errorRecipient: config.get('error_notice_recipient'),
+      bounceRecipient: config.get('bounce_notice_recipient'),
+      doubleBounceSender: config.get('double_bounce_sender'),
+      myhostname: config.get('myhostname'),
+      mailName: config.get('mail_name'),
+    },
     logService: logServiceName(config, 'smtpd'),
   };
 }

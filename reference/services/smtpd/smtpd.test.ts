@@ -8,6 +8,8 @@ import type { SmtpdSettings } from './session.ts';
 import type { RestrictionSettings } from './restrictions.ts';
 import { fakeRewrite, recordingCleanup, type RecordingCleanup } from './testing.ts';
 import { mailDate } from '../../global/mail-date.ts';
+import { EHLO_KEYWORDS } from './ehlo-keywords.ts';
+import { UNSERVED_VERBS } from './session.ts';
 
 const SETTINGS: SmtpdSettings = {
   myhostname: 'mx.twinpost.test', smtpdBanner: 'mx.twinpost.test ESMTP Postfix', mailName: 'Postfix',
@@ -54,7 +56,8 @@ describe('smtpd', () => {
     try {
       expect(d.greeting.raw).toBe('220 mx.twinpost.test ESMTP Postfix\r\n');
       const ehlo = await d.command('EHLO client.example');
-      expect(ehlo.raw).toBe('250-mx.twinpost.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n');
+      // No flush(8) service here, so no ETRN (ehlo-keywords.ts); the master-run smtpd offers it.
+      expect(ehlo.raw).toBe('250-mx.twinpost.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n');
       expect((await d.command('MAIL FROM:<s@client.example> SIZE=100')).raw).toBe('250 2.1.0 Ok\r\n');
       expect((await d.command('RCPT TO:<x@far.example>')).raw).toBe('250 2.1.5 Ok\r\n');
       expect((await d.command('DATA')).raw).toBe('354 End data with <CR><LF>.<CR><LF>\r\n');
@@ -166,5 +169,41 @@ describe('smtpd', () => {
     expect(texts()[1]).toBe('improper command pipelining after EHLO from localhost[127.0.0.1]: MAIL FROM:<s@c>\\r\\nRCPT TO:<nobody@mx.twinpost.test>\\r\\n');
     expect(texts()).toContain('NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 552 5.3.4 Message size exceeds fixed limit; from=<s@c> proto=ESMTP helo=<c>');
     expect(texts().at(-1)).toBe('disconnect from localhost[127.0.0.1] ehlo=1/2 mail=1/4 rcpt=1 rset=1 vrfy=0/1 quit=1 commands=5/10');
+  });
+
+  it('serves every EHLO keyword it offers: the verb has a handler, the parameters are accepted', async () => {
+    const port = await start();
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      const ehlo = await d.command('EHLO client.example');
+      const offered = ehlo.lines.slice(1).map((l) => l.split(' ')[0]);
+      expect(offered.length).toBeGreaterThan(5);
+      for (const word of offered) {
+        const k = EHLO_KEYWORDS.find((e) => e.keyword === word);
+        expect(k, `${word} is offered but not in ehlo-keywords.ts`).toBeDefined();
+        const by = k!.servedBy;
+        if ('verb' in by) {
+          expect(UNSERVED_VERBS.has(by.verb), `${word} depends on ${by.verb}, which is not implemented`).toBe(false);
+          // Out of sequence, so nothing is started: the answer is an error, but not "not implemented".
+          const r = await d.command(by.verb === 'BDAT' ? 'BDAT 0 LAST' : `${by.verb} nobody`);
+          expect([500, 502], `${word}: ${by.verb} answered ${r.raw.trim()}`).not.toContain(r.code);
+        } else if ('mailParams' in by) {
+          for (const param of by.mailParams) {
+            expect((await d.command(`MAIL FROM:<s@client.example> ${param}`)).code, `${word}: MAIL ... ${param}`).toBe(250);
+            for (const rp of by.rcptParams ?? []) {
+              expect((await d.command(`RCPT TO:<nobody@mx.twinpost.test> ${rp}`)).code, `${word}: RCPT ... ${rp}`).toBe(250);
+            }
+            expect((await d.command('RSET')).code).toBe(250);
+          }
+        }
+      }
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('offers no keyword whose verb is not implemented', () => {
+    const needy = EHLO_KEYWORDS.filter((k) => 'verb' in k.servedBy && UNSERVED_VERBS.has(k.servedBy.verb));
+    expect(needy.map((k) => k.keyword)).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ export type SmtpdServer = SingleServer;
 
 /** One SMTP listener's server: a session per connection (single_server model). */
 export function createSmtpd(opts: SmtpdOptions): SmtpdServer {
-  const checker = new RecipientChecker(opts.restrictions, opts.rewrite);
+  const checker = new RecipientChecker(opts.restrictions, opts.rewrite, (text) => opts.logger.warning(opts.settings.logService, text));
   const names = new Map<string, Promise<string>>();
   const clientName = (addr: string): Promise<string> => {
     let p = names.get(addr);
