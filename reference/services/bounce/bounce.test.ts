@@ -1,6 +1,7 @@
 /** bounce: the status logfile format (compared with a defer log written by real Postfix 3.7.11) and line wrapping. */
 import { describe, expect, it } from 'vitest';
 import { lineWrap } from '../../global/line-wrap.ts';
+import { parseTemplateFile } from './bounce.ts';
 import { formatLogEntry, parseLog } from './logfile.ts';
 
 // defer/D/DE1BF20C3A9 as written by real Postfix 3.7.11 (smtp: connection refused, two recipients).
@@ -28,5 +29,15 @@ describe('bounce logfiles', () => {
     // From a real 3.7.11 non-delivery notification.
     expect(lineWrap('<dave@bad.test>: host 127.0.0.1[127.0.0.1] said: 500 5.3.0 Error: command failed (in reply to RCPT TO command)'))
       .toEqual(['<dave@bad.test>: host 127.0.0.1[127.0.0.1] said: 500 5.3.0 Error: command', '    failed (in reply to RCPT TO command)']);
+  });
+});
+
+describe('bounce_template_file', () => {
+  it('reads the here-documents: header values, then the text after the empty line', () => {
+    const t = parseTemplateFile('# comment\nfailure_template = <<EOF\nCharset: us-ascii\nFrom: Robot <MAILER-DAEMON>\nSubject: Back\nPostmaster-Subject: Copy\n\nline one $myhostname\n\nline three\nEOF\n\ndelay_template=<<END\nSubject: Late\n\nlate\nEND\n');
+    expect(t.failure_template).toEqual({ from: 'Robot <MAILER-DAEMON>', subject: 'Back', postmasterSubject: 'Copy', body: ['line one $myhostname', '', 'line three'] });
+    expect(t.delay_template).toMatchObject({ subject: 'Late', body: ['late'] });
+    expect(t.delay_template!.postmasterSubject).toBeUndefined();
+    expect(t.success_template).toBeUndefined();
   });
 });

@@ -25,6 +25,8 @@ import { lineWrap } from '../../global/line-wrap.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { DSN_RET_HDRS } from '../../global/dsn-mask.ts';
 import { MAIL_ATTR_DSN_RET } from '../../global/mail-proto.ts';
+import { readFile } from 'node:fs/promises';
+import { quoteLocal } from '../../global/tok822.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 
 export interface BounceParams {
@@ -91,13 +93,72 @@ const TRACE_BODY = [
 ];
 
 type Kind = 'failure' | 'delay' | 'trace';
-const SUBJECT: Record<Kind, string> = {
-  failure: 'Undelivered Mail Returned to Sender',
-  delay: 'Delayed Mail (still being retried)',
-  trace: 'Mail Delivery Status Report',
+
+/** A notice's template (bounce(5)): the header values and the text with $name expansions. */
+export interface BounceTemplate {
+  from: string;
+  subject: string;
+  /** The Subject: of postmaster copies; the subject when the template has none. */
+  postmasterSubject?: string;
+  body: string[];
+}
+
+/** The built-in templates of bounce_templates.c. */
+const BUILT_IN: Record<Kind, BounceTemplate> = {
+  failure: { from: 'Mail Delivery System <MAILER-DAEMON>', subject: 'Undelivered Mail Returned to Sender', postmasterSubject: 'Postmaster Copy: Undelivered Mail', body: FAILURE_BODY },
+  delay: { from: 'Mail Delivery System <MAILER-DAEMON>', subject: 'Delayed Mail (still being retried)', postmasterSubject: 'Postmaster Warning: Delayed Mail', body: DELAY_BODY },
+  trace: { from: 'Mail Delivery System <MAILER-DAEMON>', subject: 'Mail Delivery Status Report', body: TRACE_BODY },
 };
-const BODY: Record<Kind, string[]> = { failure: FAILURE_BODY, delay: DELAY_BODY, trace: TRACE_BODY };
+/** The name of each kind's template in a bounce_template_file. */
+const TEMPLATE_NAME: Record<Kind, string> = { failure: 'failure_template', delay: 'delay_template', trace: 'verify_template' };
 const LOGGED: Record<Kind, string> = { failure: 'non-delivery', delay: 'delay', trace: 'delivery status' };
+
+/**
+ * A bounce_template_file (bounce(5)): "name = <<MARK" … "MARK" blocks, each a template of
+ * header lines (Charset:, From:, Subject:, Postmaster-Subject:), an empty line and the text.
+ * Templates the file leaves out stay built-in.
+ */
+export function parseTemplateFile(text: string): Record<string, BounceTemplate> {
+  const out: Record<string, BounceTemplate> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*(\w+)\s*=\s*<<\s*(\S+)\s*$/.exec(lines[i]!);
+    if (!m) continue;
+    const block: string[] = [];
+    for (i++; i < lines.length && lines[i]!.trim() !== m[2]; i++) block.push(lines[i]!);
+    out[m[1]!] = parseTemplate(block);
+  }
+  return out;
+}
+
+function parseTemplate(block: string[]): BounceTemplate {
+  const t: BounceTemplate = { from: 'Mail Delivery System <MAILER-DAEMON>', subject: '', body: [] };
+  let i = 0;
+  for (; i < block.length && block[i]!.trim() !== ''; i++) {
+    const m = /^([\w-]+):\s*(.*)$/.exec(block[i]!);
+    if (!m) continue;
+    const name = m[1]!.toLowerCase();
+    if (name === 'from') t.from = m[2]!;
+    else if (name === 'subject') t.subject = m[2]!;
+    else if (name === 'postmaster-subject') t.postmasterSubject = m[2]!;
+  }
+  t.body = block.slice(i + 1);
+  return t;
+}
+
+/** Who a notice goes to: the sender, or a postmaster copy (from double_bounce_sender). */
+interface NoticeTarget {
+  to: string;
+  from: string;
+  postmaster: boolean;
+  /** Return the original's headers only (postmaster copy of a single bounce, delay notices). */
+  headersOnly: boolean;
+}
+
+/** notify_classes words that make bounce(8) send postmaster copies. */
+const NOTIFY_BOUNCE = 'bounce';
+const NOTIFY_2BOUNCE = '2bounce';
+const NOTIFY_DELAY = 'delay';
 
 /** Seconds per time unit suffix of a template parameter ($delay_warning_time_hours). */
 const TIME_UNITS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400, weeks: 604800 };
@@ -141,9 +202,10 @@ function headerBlock(content: Buffer): Buffer {
  * reports, for a failure when the sender asked RET=HDRS, and whenever the message is larger
  * than bounce_size_limit (so a truncated copy cannot break the MIME structure).
  */
-function returnsHeadersOnly(kind: Kind, msg: QueueMessage, bounceSizeLimit: number): boolean {
+function returnsHeadersOnly(kind: Kind, msg: QueueMessage, bounceSizeLimit: number, target?: NoticeTarget): boolean {
   if (bounceSizeLimit > 0 && (msg.size.messageSize <= 0 || msg.size.messageSize > bounceSizeLimit)) return true;
-  if (kind !== 'failure') return true;
+  if (kind !== 'failure' || target?.headersOnly) return true;
+  if (target?.postmaster) return false;
   return (Number(msg.attributes[MAIL_ATTR_DSN_RET] ?? 0) & DSN_RET_HDRS) !== 0;
 }
 
@@ -151,9 +213,37 @@ export function createBounce(deps: BounceDeps): BounceService {
   const cfg = deps.config;
   const clock = deps.clock ?? Date.now;
   const myhostname = () => cfg.get('myhostname');
+  const notifyClasses = () => new Set(cfg.get('notify_classes').toLowerCase().split(/[\s,]+/).filter(Boolean));
+  const doubleBounce = () => `${cfg.get('double_bounce_sender')}@${myhostname()}`;
+  let templates: Record<string, BounceTemplate> | undefined;
 
-  async function send(queueId: string, msg: QueueMessage, entries: LogEntry[], kind: Kind): Promise<string | undefined> {
-    if (!msg.sender || entries.length === 0) return undefined;
+  /** The template of a kind: from bounce_template_file when it has one, else built-in (read once). */
+  async function templateOf(kind: Kind): Promise<BounceTemplate> {
+    const file = cfg.get('bounce_template_file');
+    if (!file) return BUILT_IN[kind];
+    templates ??= parseTemplateFile(await readFile(file, 'utf8'));
+    return templates[TEMPLATE_NAME[kind]] ?? BUILT_IN[kind];
+  }
+
+  /** A template's $name: myhostname, a time in a unit, or any main.cf parameter. */
+  const expandName = (name: string, kind: Kind): string => {
+    if (name === 'myhostname') return myhostname();
+    const t = templateTime(name, (p) => cfg.time(p), (w) => deps.logger.warning('bounce', w), kind);
+    if (t !== undefined) return t;
+    try {
+      return cfg.get(name);
+    } catch {
+      return ''; // not a parameter: expands to nothing, as an unknown $name in main.cf does
+    }
+  };
+
+  async function send(queueId: string, msg: QueueMessage, entries: LogEntry[], kind: Kind, target?: NoticeTarget): Promise<string | undefined> {
+    if ((!target && !msg.sender) || entries.length === 0) return undefined;
+    const to = target?.to ?? msg.sender;
+    const postmaster = target?.postmaster ?? false;
+    const template = await templateOf(kind);
+    // The original's sender as the report shows it; the null sender as MAILER-DAEMON.
+    const origSender = msg.sender || `MAILER-DAEMON@${myhostname()}`;
     const delay = kind === 'delay';
     const now = Math.floor(clock() / 1000);
     const host = myhostname();
@@ -163,25 +253,24 @@ export function createBounce(deps: BounceDeps): BounceService {
     const L: string[] = [];
     L.push(`Received: by ${host} (Postfix)`, `\tid ${handle.queueId}; ${mailDate(now)}`);
     L.push(`Date: ${mailDate(now)}`);
-    L.push(`From: Mail Delivery System <MAILER-DAEMON@${host}>`);
-    L.push(`Subject: ${SUBJECT[kind]}`);
-    L.push(`To: ${msg.sender}`, 'Auto-Submitted: auto-replied', 'MIME-Version: 1.0');
+    L.push(`From: ${template.from}`);
+    L.push(`Subject: ${postmaster && template.postmasterSubject ? template.postmasterSubject : template.subject}`);
+    L.push(`To: ${quoteLocal(to)}`, `Auto-Submitted: ${postmaster ? 'auto-generated' : 'auto-replied'}`, 'MIME-Version: 1.0');
     L.push('Content-Type: multipart/report; report-type=delivery-status;', `\tboundary="${boundary}"`);
     if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
     L.push('', 'This is a MIME-encapsulated message.', '');
     L.push(`--${boundary}`, 'Content-Description: Notification', `Content-Type: text/plain; charset=${eightBit ? 'utf-8' : 'us-ascii'}`);
     if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
     L.push('');
-    const lookup = (name: string): string => name === 'myhostname' ? host
-      : templateTime(name, (p) => cfg.time(p), (t) => deps.logger.warning('bounce', t), kind) ?? '';
-    for (const line of BODY[kind]) L.push(line.replace(/\$(\w+)/g, (_, n: string) => lookup(n)));
+    // Postmaster copies carry the recipients' reasons without the template text.
+    if (!postmaster) for (const line of template.body) L.push(line.replace(/\$(\w+)/g, (_, n: string) => expandName(n, kind)));
     for (const e of entries) {
       L.push('');
       const head = e.origTo ? `<${e.address}> (expanded from <${e.origTo}>): ${e.reason}` : `<${e.address}>: ${e.reason}`;
       L.push(...lineWrap(head));
     }
     L.push('', `--${boundary}`, 'Content-Description: Delivery report', 'Content-Type: message/delivery-status', '');
-    L.push(`Reporting-MTA: dns; ${host}`, `X-Postfix-Queue-ID: ${queueId}`, `X-Postfix-Sender: rfc822; ${msg.sender}`);
+    L.push(`Reporting-MTA: dns; ${host}`, `X-Postfix-Queue-ID: ${queueId}`, `X-Postfix-Sender: rfc822; ${origSender}`);
     if (msg.arrivalTime > 0) L.push(`Arrival-Date: ${mailDate(Math.floor(msg.arrivalTime / 1000))}`);
     for (const e of entries) {
       L.push('', `Final-Recipient: rfc822; ${e.address}`);
@@ -193,26 +282,26 @@ export function createBounce(deps: BounceDeps): BounceService {
       else L.push(...lineWrap(`Diagnostic-Code: X-Postfix; ${e.reason}`));
       if (delay) L.push(`Will-Retry-Until: ${mailDate(Math.floor(msg.arrivalTime / 1000) + cfg.time('maximal_queue_lifetime'))}`);
     }
-    const headersOnly = returnsHeadersOnly(kind, msg, cfg.int('bounce_size_limit'));
+    const headersOnly = returnsHeadersOnly(kind, msg, cfg.int('bounce_size_limit'), target);
     L.push('', `--${boundary}`, `Content-Description: ${kind === 'trace' ? '' : 'Undelivered '}${headersOnly ? 'Message Headers' : 'Message'}`);
     L.push(`Content-Type: ${headersOnly ? 'text/rfc822-headers' : 'message/rfc822'}`);
     if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
-    L.push('', `Return-Path: <${msg.sender}>`);
+    L.push('', `Return-Path: <${origSender}>`);
     const content = Buffer.concat([
       Buffer.from(L.join('\n') + '\n', 'latin1'),
       headersOnly ? headerBlock(msg.content) : msg.content,
       Buffer.from(`\n--${boundary}--\n`, 'latin1'),
     ]);
     const reply = await handle.submit({
-      source: 'bounce', sender: '', content,
-      recipients: [{ address: msg.sender, dsnOrcpt: `rfc822;${msg.sender}` }],
+      source: 'bounce', sender: target?.from ?? '', content,
+      recipients: [{ address: to, dsnOrcpt: `rfc822;${to}` }],
       // the notification declares 8bit parts, so it is queued as 8-bit mail and smtp(8)
       // sends it with BODY=8BITMIME, as Postfix's cleanup marks it
       ...(eightBit ? { attributes: { encoding: '8bit' } } : {}),
       arrivalTime: clock(),
     });
     if (reply.status !== CLEANUP_STAT.OK) throw new Error(`bounce: cleanup status ${reply.status}: ${reply.reason ?? ''}`);
-    deps.logger.info('bounce', `${queueId}: sender ${LOGGED[kind]} notification: ${reply.queueId}`);
+    deps.logger.info('bounce', `${queueId}: ${postmaster ? 'postmaster' : 'sender'} ${LOGGED[kind]} notification: ${reply.queueId}`);
     return reply.queueId;
   }
 
@@ -223,14 +312,39 @@ export function createBounce(deps: BounceDeps): BounceService {
 
   return {
     append: (kind, queueId, r, d) => appendLog(deps.layout, kind, queueId, r, d),
+    // bounce_notify_service(): a notice to the sender and, with "bounce" in notify_classes, a
+    // postmaster copy with the headers only; mail from <> cannot be returned and goes whole to
+    // 2bounce_notice_recipient ("bounce" or "2bounce" in notify_classes); a bounced postmaster
+    // notice is dropped with a warning.
     async notify(queueId, msg, from) {
       const entries = await readLog(deps.layout, from, queueId);
-      const id = await send(queueId, msg, entries, 'failure');
+      const classes = notifyClasses();
+      const pmFrom = doubleBounce();
+      let id: string | undefined;
+      if (msg.sender.toLowerCase() === pmFrom.toLowerCase()) {
+        deps.logger.warning('bounce', `${queueId}: undeliverable postmaster notification discarded`);
+      } else if (!msg.sender) {
+        if (classes.has(NOTIFY_BOUNCE) || classes.has(NOTIFY_2BOUNCE)) {
+          id = await send(queueId, msg, entries, 'failure', { to: cfg.get('2bounce_notice_recipient'), from: pmFrom, postmaster: true, headersOnly: false });
+        }
+      } else {
+        id = await send(queueId, msg, entries, 'failure');
+        if (id !== undefined && classes.has(NOTIFY_BOUNCE)) {
+          await send(queueId, msg, entries, 'failure', { to: cfg.get('bounce_notice_recipient'), from: pmFrom, postmaster: true, headersOnly: true });
+        }
+      }
       await removeLog(from, queueId);
       return id;
     },
+    // bounce_warn_service(): the sender's warning and, with "delay" in notify_classes, a copy
+    // for delay_notice_recipient.
     async warn(queueId, msg) {
-      return send(queueId, msg, await readLog(deps.layout, 'defer', queueId), 'delay');
+      const entries = await readLog(deps.layout, 'defer', queueId);
+      const id = await send(queueId, msg, entries, 'delay');
+      if (id !== undefined && notifyClasses().has(NOTIFY_DELAY)) {
+        await send(queueId, msg, entries, 'delay', { to: cfg.get('delay_notice_recipient'), from: doubleBounce(), postmaster: true, headersOnly: true });
+      }
+      return id;
     },
     async trace(queueId, msg) {
       const id = await send(queueId, msg, await readLog(deps.layout, 'trace', queueId), 'trace');

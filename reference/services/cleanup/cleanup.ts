@@ -9,12 +9,15 @@
  *
  * Flow of submit(), following cleanup_envelope.c / cleanup_message.c / cleanup_final.c:
  *   1. envelope: C placeholder, T (arrival), A create_time, [A log_ident], A rewrite_context,
- *      [F], S — the sender rewritten by trivial-rewrite in the request's context and mapped by
+ *      [F], S — the sender rewritten by trivial-rewrite in the local context and mapped by
  *      sender_canonical_maps/canonical_maps — then the caller's attributes in order;
  *   2. W (delay warning time) before the first recipient, when delay_warning_time > 0 and the
  *      sender is not null;
  *   3. per recipient: rewrite, recipient_canonical_maps/canonical_maps, virtual_alias_maps
- *      (recursive), duplicate suppression; each result as [A notify_flags] A dsn_orig_rcpt O R;
+ *      (recursive), duplicate suppression (duplicate_filter_limit); the sender_bcc_maps,
+ *      recipient_bcc_maps and always_bcc recipients of mail from outside join them (always_bcc
+ *      last, where Postfix writes it after the content: qmgr sorts recipients anyway); each
+ *      result as [A notify_flags] A dsn_orig_rcpt O R;
  *   4. M, then the content: the primary header block read as Postfix's MIME reader does
  *      (header-block.ts: records of line_length_limit bytes, each cut at a NUL byte, "Name :"
  *      normalised, at most header_size_limit bytes per header); a message with hopcount_limit
@@ -24,6 +27,10 @@
  *      Message-Id/Date/From appended after the headers when there is a header rewrite context
  *      (local; remote only with remote_header_rewrite_domain) or always_add_missing_headers;
  *      "QID: message-id=<...>" logged; lines over line_length_limit split into L + N records;
+ *      mail from smtpd and pickup goes through content-checks.ts (message_strip_characters,
+ *      message_reject_characters, header_checks before the header addresses are rewritten,
+ *      body_checks after the header pass): a REJECT refuses it (CLEANUP_STAT_CONT, or DEFER
+ *      for a 4.x.x text), DISCARD removes the file and answers OK, HOLD moves it to hold/;
  *   5. X, E; the C record filled in; fsync; mode 0700 — then qmgr is woken.
  * The Received: header is written by the caller (smtpd, local, bounce, pickup), as in Postfix.
  *
@@ -31,8 +38,6 @@
  *   - addresses are stored in external (quoted) form: sender `<bad` becomes S `"<bad"@domain`,
  *     where Postfix stores the internal form `<bad@domain` and quotes only in log lines; logs
  *     match, only `postcat` of the queue file shows it;
- *   - canonical maps and masquerading are not applied to header addresses (only to the
- *     envelope);
  *   - while master throttles trivial-rewrite, submit() answers WRITE with "4.3.0 Error:
  *     trivial-rewrite service unavailable" at once instead of waiting (pickup then keeps the
  *     file; proxymap/unapproved-table-refused).
@@ -44,7 +49,9 @@ import type { QueueClock } from '../../queue/queue-id.ts';
 import { REC } from '../../queue/records.ts';
 import { referenceTables, type OpenTable } from '../../global/maps.ts';
 import { AddressMaps, AliasExpansionError, MapLookupProblem } from './address-maps.ts';
-import { headerPass } from './headers.ts';
+import { headerPass, splitHeaders } from './headers.ts';
+import { ContentChecks } from './content-checks.ts';
+import { unescape } from '../../global/unescape.ts';
 import { primaryHeaderBlock } from './header-block.ts';
 import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
@@ -100,8 +107,10 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
           if (done) throw new Error(`cleanup: ${writer.queueId} already submitted`);
           done = true;
           try {
-            await writeMessage(writer, { ...req, source: req.source ?? source });
-            deps.wakeQmgr?.();
+            const fate = await writeMessage(writer, { ...req, source: req.source ?? source });
+            if (fate === 'discarded') await writer.abort();
+            else if (fate === 'held') await deps.layout.move(writer.queueId, 'incoming', 'hold');
+            else deps.wakeQmgr?.();
             return { status: CLEANUP_STAT.OK, queueId: writer.queueId };
           } catch (err) {
             await writer.abort();
@@ -128,7 +137,8 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     },
   };
 
-  async function writeMessage(w: QueueFileWriter, req: CleanupRequest): Promise<void> {
+  /** Write the queue file; what became of the message: queued for qmgr, held, or discarded by a content check. */
+  async function writeMessage(w: QueueFileWriter, req: CleanupRequest): Promise<'queued' | 'held' | 'discarded'> {
     const id = w.queueId;
     const arrivalMs = req.arrivalTime ?? clock();
     const arrivalSec = Math.floor(arrivalMs / 1000);
@@ -150,7 +160,9 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     if (req.source !== 'local-forward' && req.source !== 'bounce') w.add(REC.ATTR, `rewrite_context=${context}`);
     if (fullName) w.add(REC.FULL, fullName);
     let sender = req.sender;
-    if (sender) sender = await maps.canonical(id, 'sender', (await deps.rewrite.rewrite(context, sender)).address);
+    // Envelope addresses are always rewritten in the local context (cleanup_addr.c); the
+    // request's context decides only how header addresses are rewritten.
+    if (sender) sender = await maps.canonical(id, 'sender', (await deps.rewrite.rewrite('local', sender)).address);
     // The AUTH= sender and DSN envelope attributes come before the sender record, where smtpd sends them.
     for (const name of ATTRS_BEFORE_SENDER) {
       if (attrs[name] !== undefined) w.add(REC.ATTR, `${name}=${attrs[name]}`);
@@ -165,37 +177,82 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     }
 
     const seen = new Set<string>();
+    const dupLimit = cfg.int('duplicate_filter_limit');
+    let lastRecipient: string | undefined;
     const useOrcpt = cfg.bool('enable_original_recipient');
     let nrcpt = 0;
     let notifyAny = 0;
-    for (const r of req.recipients) {
-      let addr = (await deps.rewrite.rewrite(context, r.address)).address;
-      addr = await maps.canonical(id, 'recipient', addr);
+    /** One envelope recipient after rewriting and canonical mapping: virtual aliases, duplicates, records (cleanup_out_recipient). */
+    const output = async (addr: string, orig: string, dsnOrcpt: string | undefined, notify: number): Promise<void> => {
       const expanded = req.flags?.virtualAliasExpansion === false ? [addr] : await maps.virtual(id, addr);
-      const orig = r.origTo ?? r.address;
-      const notify = r.dsnNotify ?? 0;
       for (const rcpt of expanded) {
-        const dsnOrcpt = r.dsnOrcpt ?? `rfc822;${addr}`;
-        const key = useOrcpt ? `${dsnOrcpt}\n${notify}\n${orig}\n${rcpt}` : rcpt;
+        const key = useOrcpt ? `${dsnOrcpt ?? ''}\n${notify}\n${orig}\n${rcpt}` : rcpt;
         if (seen.has(key)) continue;
-        seen.add(key);
+        // duplicate_filter_limit: how many recipients are remembered (0: no limit).
+        if (dupLimit <= 0 || seen.size < dupLimit) seen.add(key);
         if (notify) w.add(REC.ATTR, `notify_flags=${notify}`);
         notifyAny |= notify;
-        w.add(REC.ATTR, `dsn_orig_rcpt=${dsnOrcpt}`);
+        if (dsnOrcpt) w.add(REC.ATTR, `dsn_orig_rcpt=${dsnOrcpt}`);
         if (useOrcpt) w.add(REC.ORCP, orig);
         w.add(REC.RCPT, rcpt);
         nrcpt++;
       }
+    };
+    // sender_bcc_maps, recipient_bcc_maps and always_bcc add recipients to mail from outside
+    // (Postfix's CLEANUP_FLAG_BCC_OK): rewritten and mapped like any recipient, without DSN
+    // notification flags or original recipient (cleanup_addr_bcc()).
+    const bccOk = EXTERNAL_SOURCES.has(req.source);
+    const addBcc = async (bcc: string): Promise<void> => {
+      const addr = await maps.canonical(id, 'recipient', (await deps.rewrite.rewrite('local', bcc)).address);
+      await output(addr, addr, undefined, 0);
+    };
+    if (bccOk && sender) {
+      const bcc = await maps.lookupValue(id, 'sender_bcc_maps', sender);
+      if (bcc !== undefined) await addBcc(bcc);
     }
+    for (const r of req.recipients) {
+      let addr = (await deps.rewrite.rewrite('local', r.address)).address;
+      addr = await maps.canonical(id, 'recipient', addr);
+      lastRecipient = addr;
+      await output(addr, r.origTo ?? r.address, r.dsnOrcpt ?? `rfc822;${addr}`, r.dsnNotify ?? 0);
+      if (bccOk && addr) {
+        const bcc = await maps.lookupValue(id, 'recipient_bcc_maps', addr);
+        if (bcc !== undefined) await addBcc(bcc);
+      }
+    }
+    const alwaysBcc = cfg.get('always_bcc');
+    if (bccOk && alwaysBcc && lastRecipient !== undefined) await addBcc(alwaysBcc);
 
     w.add(REC.MESG);
     const dataOffset = w.offset;
     const hdrContext = context === 'local' || cfg.get('remote_header_rewrite_domain') !== '';
     const limit = cfg.int('line_length_limit');
     const headerSizeLimit = cfg.int('header_size_limit');
-    let lines = primaryHeaderBlock(contentLines(req.content, cfg.bool('cleanup_replace_stray_cr_lf')), { lineLengthLimit: limit, headerSizeLimit });
+    // Content inspection applies to mail from outside only (Postfix's CLEANUP_FLAG_FILTER).
+    const checks = EXTERNAL_SOURCES.has(req.source) ? new ContentChecks({
+      headerChecks: cfg.list('header_checks'), bodyChecks: cfg.list('body_checks'),
+      rejectCharacters: unescape(cfg.get('message_reject_characters')), stripCharacters: unescape(cfg.get('message_strip_characters')),
+      openTable: deps.openTable ?? referenceTables(), utf8: cfg.bool('smtputf8_enable'),
+      info: (t) => deps.logger.info(SERVICE, t), warn: (t) => deps.logger.warning(SERVICE, t),
+    }, {
+      queueId: id, origin: req.attributes?.log_message_origin ?? 'unknown', sender, recipient: lastRecipient,
+      proto: req.attributes?.log_protocol_name, helo: req.attributes?.log_helo_name,
+    }) : undefined;
+    const inspect = checks?.configured ? checks : undefined;
+    let raw = contentLines(req.content, cfg.bool('cleanup_replace_stray_cr_lf'));
+    if (inspect) raw = raw.map((l) => inspect.strip(l));
+    let lines = primaryHeaderBlock(raw, { lineLengthLimit: limit, headerSizeLimit });
+    if (inspect) {
+      const block = splitHeaders(lines);
+      const checked: string[] = [];
+      for (const h of block.headers) checked.push(...await inspect.checkHeader(h));
+      lines = [...checked, ...block.body];
+      // A rejected or discarded message is not looked at any further (CLEANUP_OUT_OK()).
+      if (inspect.verdict.status) throw new MessageRefused(inspect.verdict.status, inspect.verdict.reason ?? '');
+      if (inspect.verdict.discard) return 'discarded';
+    }
     if (hdrContext) {
-      lines = await rewriteHeaderAddresses(lines, async (a) => (await deps.rewrite.rewrite(context, a)).address,
+      lines = await rewriteHeaderAddresses(lines, async (a, kind) => maps.canonical(id, kind, (await deps.rewrite.rewrite(context, a)).address, 'header'),
         cfg.int('header_address_token_limit'));
     }
     const { headers, body, tooManyHops } = headerPass({
@@ -203,12 +260,20 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
       myhostname: cfg.get('myhostname'), longQueueIds: cfg.bool('enable_long_queue_ids'),
       addMissing: hdrContext || cfg.bool('always_add_missing_headers'),
       dropHeaders: cfg.list('message_drop_headers'),
+      undisclosedRecipientsHeader: cfg.get('undisclosed_recipients_header'),
       headerSizeLimit, hopcountLimit: cfg.int('hopcount_limit'), stopAtError: req.source === 'smtpd',
       log: (t) => deps.logger.info(SERVICE, t),
       warn: (t) => deps.logger.warning(SERVICE, t),
     });
     if (tooManyHops) throw new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON);
-    for (const line of [...headers, ...body]) writeLine(w, Buffer.from(line, 'latin1'), limit);
+    let bodyLines = body;
+    if (inspect) {
+      bodyLines = [];
+      for (const line of body) bodyLines.push(...await inspect.checkBody(line));
+      if (inspect.verdict.status) throw new MessageRefused(inspect.verdict.status, inspect.verdict.reason ?? '');
+      if (inspect.verdict.discard) return 'discarded';
+    }
+    for (const line of [...headers, ...bodyLines]) writeLine(w, Buffer.from(line, 'latin1'), limit);
     const xtra = w.add(REC.XTRA);
     w.add(REC.END);
     // message_size_limit caps the whole queue file (Postfix: a file size rlimit, EFBIG on write).
@@ -219,6 +284,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     }
     const size = xtra - dataOffset;
     await w.finish({ messageSize: size, dataOffset, recipientCount: nrcpt, qmgrFlags: qmgrFlagsFromDsn(notifyAny), contentLength: size, smtputf8: req.flags?.smtputf8 ? SMTPUTF8_FLAG_REQUESTED : 0 });
+    return inspect?.verdict.hold ? 'held' : 'queued';
   }
 }
 
@@ -231,6 +297,9 @@ class MessageRefused extends Error {
     super(reason);
   }
 }
+
+/** The callers whose mail is inspected: header_checks, body_checks and the character lists apply (CLEANUP_FLAG_FILTER). */
+const EXTERNAL_SOURCES = new Set<string>(['smtpd', 'pickup', 'sendmail']);
 
 /** MAIL_ATTR_SASL_SENDER, MAIL_ATTR_DSN_ENVID and MAIL_ATTR_DSN_RET: written before the sender record. */
 const ATTRS_BEFORE_SENDER = ['sasl_sender', 'envelope_id', 'ret_flags'] as const;

@@ -16,7 +16,8 @@
  * "name: a, b;" is a group. Only the first header_address_token_limit tokens of a header are
  * parsed: when an address among them changes, the rebuilt header ends with them (the rest of
  * the header is lost, as in Postfix's tok822_parse_limit()).
- * Not done here: canonical maps and masquerading of header addresses.
+ * The caller's rewrite function also applies canonical maps and masquerading, by the header's
+ * kind (sender or recipient).
  */
 import { externalize, scan, type Tok } from '../../global/tok822.ts';
 import { headerName, splitHeaders } from './headers.ts';
@@ -31,7 +32,19 @@ const ADDRESS_HEADERS = new Set([
 /** One element of a parsed header value: a token kept as is, or an address. */
 type Item = { tok: Tok } | { addr: Tok[] };
 
-export type RewriteFn = (address: string) => Promise<string>;
+/** Rewrites one address of a sender-type or recipient-type header. */
+export type RewriteFn = (address: string, kind: HeaderAddressKind) => Promise<string>;
+
+export type HeaderAddressKind = 'sender' | 'recipient';
+
+/** Headers with HDR_OPT_SENDER in Postfix's header_opts table; the other address headers are recipient-type. */
+const SENDER_HEADERS = new Set([
+  'disposition-notification-to', 'errors-to', 'from', 'mail-followup-to', 'reply-to', 'resent-from',
+  'resent-sender', 'return-path', 'return-receipt-to', 'sender',
+]);
+
+/** Whether a header's addresses are senders or recipients (for canonical maps and masquerading). */
+export const headerAddressKind = (name: string): HeaderAddressKind => (SENDER_HEADERS.has(name.toLowerCase()) ? 'sender' : 'recipient');
 
 /** header_address_token_limit when the caller gives none: no limit. */
 const NO_TOKEN_LIMIT = 0;
@@ -55,13 +68,14 @@ export async function rewriteHeader(h: string[], rewrite: RewriteFn, tokenLimit 
   const text = h.join('\n');
   const colon = text.indexOf(':');
   const name = text.slice(0, colon).replace(/[ \t]+$/, '');
+  const kind = headerAddressKind(name.trim());
   const toks = scan(text.slice(colon + 1));
   const items = parseAddressList(tokenLimit > 0 ? toks.slice(0, tokenLimit) : toks);
   let changed = false;
   for (const item of items) {
     if (!('addr' in item)) continue;
     const before = externalize(item.addr);
-    const after = await rewrite(before);
+    const after = await rewrite(before, kind);
     if (after !== before) {
       changed = true;
       item.addr = scan(after);

@@ -1,7 +1,8 @@
 /**
  * cleanup's message header pass (cleanup_message.c): splits the content into header and body
  * lines, drops the headers named in message_drop_headers, notes which of Message-Id, Date and
- * From are present, and builds the headers cleanup appends when they are missing (only with a
+ * From are present, and builds the headers cleanup appends when they are missing (Message-Id,
+ * Date, From, and undisclosed_recipients_header when no To: or Cc: is there; only with a
  * header rewrite context or always_add_missing_headers = yes). Also logs the message-id, cuts
  * each header to header_size_limit (header-block.ts) and counts the Received: headers against
  * hopcount_limit: from the hopcount_limit-th one on, each logs "message rejected: hopcount
@@ -9,7 +10,7 @@
  * caller that cannot bounce (smtpd) nothing after that header is looked at.
  */
 import { gmtStamp, mailDate } from '../../global/mail-date.ts';
-import { cutHeader } from './header-block.ts';
+import { cutHeader, headerNameLength } from './header-block.ts';
 
 export interface HeaderPassInput {
   lines: string[];
@@ -24,6 +25,8 @@ export interface HeaderPassInput {
   /** Add missing headers (header rewrite context set, or always_add_missing_headers). */
   addMissing: boolean;
   dropHeaders: string[];
+  /** undisclosed_recipients_header: added with the missing headers when there is no To: or Cc:. */
+  undisclosedRecipientsHeader?: string;
   /** header_size_limit: bytes written per header. */
   headerSizeLimit: number;
   /** hopcount_limit: Received: headers that make the message loop. */
@@ -106,12 +109,20 @@ export function headerPass(input: HeaderPassInput): HeaderPassOutput {
   if (!seen.has('message-id') && !(input.addMissing && !resent)) input.log(`${input.queueId}: message-id=<>`);
   if (input.addMissing && !has('date')) out.push(`${resent}Date: ${mailDate(input.arrivalSec)}`);
   if (input.addMissing && !has('from')) out.push(resent + fromHeader(input.sender, input.fullName));
+  const witheld = input.undisclosedRecipientsHeader ?? '';
+  if (input.addMissing && witheld && !VISIBLE_RECIPIENT.some((n) => seen.has(n))) {
+    if (headerNameLength(witheld) > 0) out.push(witheld);
+    else input.warn(`bad undisclosed_recipients_header header text "${witheld}" -- need "headername: headervalue"`);
+  }
   // A body that does not start with the empty separator line (the header block ended at a
   // line that is not a header) gets one, as Postfix's cleanup writes it: the queue file
   // always separates header and body.
   if (body.length > 0 && body[0] !== '') return { headers: out, body: ['', ...body], tooManyHops };
   return { headers: out, body, tooManyHops };
 }
+
+/** The headers that show recipients: without one of them undisclosed_recipients_header is added (Bcc: does not count). */
+const VISIBLE_RECIPIENT = ['to', 'resent-to', 'cc', 'resent-cc'];
 
 /** Headers with HDR_OPT_RR in Postfix's header_opts table. */
 const RESENT = new Set(['resent-bcc', 'resent-cc', 'resent-date', 'resent-from', 'resent-message-id', 'resent-reply-to', 'resent-sender', 'resent-to']);

@@ -33,6 +33,8 @@ export function localSettings(config: MainConfig, transport: string): LocalSetti
     mailSpoolDirectory: config.get('mail_spool_directory'),
     homeMailbox: config.get('home_mailbox'),
     recipientDelimiter: config.get('recipient_delimiter'),
+    mailboxSizeLimit: config.int('mailbox_size_limit'),
+    luserRelay: config.get('luser_relay'),
     enableOriginalRecipient: config.bool('enable_original_recipient'),
     ownerRequestSpecial: config.bool('owner_request_special'),
     dotLock: config.list('mailbox_delivery_lock').includes('dotlock')

@@ -4,13 +4,14 @@
  * $recipient_delimiter, $mailbox; `${name?text}` (text when name has a value), `${name:text}`
  * (text when it has none). An entry that names an attribute without a value is skipped
  * (undefined is returned), so "$home/.forward${recipient_delimiter}${extension}" only applies
- * to addresses with an extension. Values are censored with the expansion filter.
+ * to addresses with an extension (luser_relay asks for an empty expansion instead). Values are
+ * censored with the expansion filter, when there is one (none for luser_relay).
  */
 import { censor } from './command.ts';
 
 export type ExpandVars = Record<string, string | undefined>;
 
-export function localExpand(pattern: string, vars: ExpandVars, filter: string): string | undefined {
+export function localExpand(pattern: string, vars: ExpandVars, filter: string | undefined, emptyWhenUnset = false): string | undefined {
   let undef = false;
   const value = (name: string): string | undefined => {
     const v = vars[name];
@@ -26,7 +27,7 @@ export function localExpand(pattern: string, vars: ExpandVars, filter: string): 
         undef = true;
         return '';
       }
-      return censor(v, filter);
+      return filter === undefined ? v : censor(v, filter);
     });
-  return undef ? undefined : out;
+  return undef && !emptyWhenUnset ? undefined : out;
 }

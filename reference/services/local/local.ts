@@ -9,7 +9,8 @@
  * recursively, all others are re-injected through cleanup as a NEW message (logged "forwarded
  * as NEWQID"), users from /etc/passwd get mailbox delivery (mbox under
  * $mail_spool_directory or $home/$home_mailbox, dot-locked as mailbox_delivery_lock says, or
- * maildir when home_mailbox ends in "/"), and unknown users bounce
+ * maildir when home_mailbox ends in "/"; an mbox may not grow past mailbox_size_limit: 5.2.2
+ * "File too large"), and unknown users go to luser_relay when it is set, else bounce
  * (5.1.1 unknown user). Every outcome is logged as Postfix's local(8) does.
  * sendmail -bv (DEL_REQ_FLAG_USR_VRFY): the same expansion, but nothing is written or re-injected;
  * the outcome is logged as status=deliverable ("delivers to mailbox", "forwards to X") or undeliverable.
@@ -44,8 +45,9 @@ import { mailDate } from '../../global/mail-date.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { bareAddress, includeItems, splitAliasItems, unquoteItem } from './alias-items.ts';
 import { createDestinations, splitRecipient, type DestinationSettings, type Expansion } from './destinations.ts';
-import { appendMbox, dotLock, DotLockError, maildirEntry, mboxDsn, mboxEntry, writeMaildir, type DotLockSettings, type Envelope } from './mailbox.ts';
+import { appendMbox, dotLock, DotLockError, FileTooLarge, maildirEntry, mboxDsn, mboxEntry, writeMaildir, type DotLockSettings, type Envelope } from './mailbox.ts';
 import { strerror } from './strerror.ts';
+import { localExpand } from './forward-path.ts';
 import { lookupUser, type PasswdEntry } from './users.ts';
 
 export interface LocalSettings {
@@ -58,6 +60,10 @@ export interface LocalSettings {
   mailSpoolDirectory: string;
   homeMailbox: string;
   recipientDelimiter: string;
+  /** mailbox_size_limit (0: none). */
+  mailboxSizeLimit?: number;
+  /** luser_relay: where mail for unknown users goes ("" = bounce it). */
+  luserRelay?: string;
   enableOriginalRecipient: boolean;
   ownerRequestSpecial: boolean;
   /** Dot-locking of mbox files (mailbox_delivery_lock names "dotlock"); undefined = none. */
@@ -161,7 +167,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       }
       const unlock = s.dotLock ? await dotLock(mailboxPath, s.dotLock, now) : undefined;
       try {
-        await appendMbox(mailboxPath, mboxEntry(env, ctx.msg.content, t), owner);
+        await appendMbox(mailboxPath, mboxEntry(env, ctx.msg.content, t), owner, s.mailboxSizeLimit ?? 0);
       } finally {
         await unlock?.();
       }
@@ -169,6 +175,8 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     } catch (err) {
       const failed = `cannot update mailbox ${mailboxPath} for user ${user.name}.`;
       if (err instanceof DotLockError) return lockFailure(failed, err);
+      // mailbox.c: a write error takes mbox_dsn()'s code (EFBIG: 5.2.2, mailbox full).
+      if (err instanceof FileTooLarge) return { outcome: 'bounced', dsn: mboxDsn(err.code, '5.2.0'), text: `${failed} error writing message: ${err.message}` };
       return { outcome: 'deferred', dsn: '4.2.0', text: `${failed} ${(err as Error).message}` };
     }
   }
@@ -227,7 +235,18 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       log(ctx, address, await mailbox(ctx, address, pw, sender));
       return;
     }
-    if (user === 'mailer-daemon' || user === 'postmaster') {
+    // unknown.c: luser_relay takes what no alias or user claimed, unless it names this very address.
+    if (s.luserRelay) {
+      const relay = localExpand(s.luserRelay, {
+        user, local: localPart, extension: extension || undefined, domain: at < 0 ? undefined : address.slice(at + 1),
+        recipient: address, recipient_delimiter: s.recipientDelimiter || undefined,
+      }, undefined, true) ?? '';
+      const canon = (await deps.rewrite.rewrite('local', relay)).address;
+      if (canon !== address) {
+        await expandItems(ctx, [relay], exp, atSwitch + 1, address);
+        return;
+      }
+    } else if (user === 'mailer-daemon' || user === 'postmaster') {
       deps.logger.warning(s.logService, `required alias not found: ${user}`);
       log(ctx, address, { outcome: 'sent', dsn: '2.0.0', text: 'discarded' });
       return;

@@ -3,10 +3,10 @@
  * only on "file exists", stale locks removed), mboxDsn() as mbox_dsn() maps errors.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
-import { dotLock, DotLockError, mboxDsn } from './mailbox.ts';
+import { appendMbox, dotLock, DotLockError, FileTooLarge, mboxDsn } from './mailbox.ts';
 
 let dir: string;
 beforeEach(() => { dir = scratchDir('mailbox'); });
@@ -60,5 +60,17 @@ describe('mboxDsn', () => {
     expect(mboxDsn('EFBIG', '4.2.0')).toBe('5.2.2');
     expect(mboxDsn('ENOENT', '5.2.0')).toBe('5.2.0');
     expect(mboxDsn('EACCES', '4.2.0')).toBe('4.2.0');
+  });
+});
+
+describe('appendMbox with mailbox_size_limit', () => {
+  it('appends up to the limit, refuses a write past it and leaves the file as it was', async () => {
+    const path = join(dir, 'box');
+    await appendMbox(path, Buffer.from('12345'), undefined, 10);
+    await appendMbox(path, Buffer.from('67890'), undefined, 10);
+    await expect(appendMbox(path, Buffer.from('x'), undefined, 10)).rejects.toBeInstanceOf(FileTooLarge);
+    expect(readFileSync(path, 'latin1')).toBe('1234567890');
+    await appendMbox(path, Buffer.from('x'));
+    expect(mboxDsn('EFBIG', '5.2.0')).toBe('5.2.2');
   });
 });

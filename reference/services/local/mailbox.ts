@@ -76,12 +76,27 @@ async function giveToOwner(chownIt: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Append to an mbox file; on a failed write the file is truncated back. */
-export async function appendMbox(path: string, data: Buffer, owner?: Owner): Promise<void> {
+/**
+ * The error a write past mailbox_size_limit gets: local(8) runs under a file size limit
+ * (RLIMIT_FSIZE), so the write fails with EFBIG, "File too large".
+ */
+export class FileTooLarge extends Error {
+  readonly code = 'EFBIG';
+  constructor() {
+    super('File too large');
+  }
+}
+
+/**
+ * Append to an mbox file; on a failed write the file is truncated back. `sizeLimit`
+ * (mailbox_size_limit, 0 = none) is the size the file may not pass.
+ */
+export async function appendMbox(path: string, data: Buffer, owner?: Owner, sizeLimit = 0): Promise<void> {
   const fh = await open(path, 'a', 0o600);
   const before = (await fh.stat()).size;
   try {
     if (owner && before === 0) await giveToOwner(() => fh.chown(owner.uid, owner.gid));
+    if (sizeLimit > 0 && before + data.length > sizeLimit) throw new FileTooLarge();
     await fh.write(data);
     await fh.sync();
   } catch (err) {

@@ -10,6 +10,7 @@ import type { ReferenceDaemon } from '../master/shared.ts';
 import { createSmtpReuse } from '../scache/smtp-reuse.ts';
 import { withAddressProbes } from '../verify/probe-agent.ts';
 import type { SmtpConnection } from './client.ts';
+import { ehloMask } from '../../global/ehlo-mask.ts';
 import { REPLY_TIMEOUT_PARAMETERS, createSmtpAgent } from './smtp.ts';
 
 export const smtpDaemon: ReferenceDaemon = deliveryAgentDaemon(({ entry, config: cfg, services: s }) => {
@@ -24,6 +25,11 @@ export const smtpDaemon: ReferenceDaemon = deliveryAgentDaemon(({ entry, config:
     connectTimeoutMs: cfg.time('smtp_connect_timeout') * 1000,
     replyTimeoutsMs: Object.fromEntries(Object.entries(REPLY_TIMEOUT_PARAMETERS).map(([wait, param]) => [wait, cfg.time(param) * 1000])),
     lineLengthLimit: cfg.int('smtp_line_length_limit'), reuse,
+    handshake: {
+      skip5xxGreeting: cfg.bool('smtp_skip_5xx_greeting'), alwaysSendEhlo: cfg.bool('smtp_always_send_ehlo'),
+      neverSendEhlo: cfg.bool('smtp_never_send_ehlo'), discardMask: ehloMask(cfg.get('smtp_discard_ehlo_keywords')),
+    },
+    quoteEnvelope: cfg.bool('smtp_quote_rfc821_envelope'),
   });
   const probing = withAddressProbes(agent, { logger: s.logger, logService, heloName: cfg.get('smtp_helo_name'), verify: s.verify });
   return { agent: probing, release: async () => reuse.close() };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createSink, type Sink } from '../../../harness/sink/index.ts';
 import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
-import { createSmtpAgent, dataBytes } from './smtp.ts';
+import { breaksLines, createSmtpAgent, dataBytes } from './smtp.ts';
 import { parseNexthop } from './nexthop.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
 
@@ -35,6 +35,13 @@ describe('smtp delivery agent', () => {
     expect(parseNexthop('mail.example:26')).toEqual({ host: 'mail.example', port: 26, bracketed: false });
     expect(parseNexthop('smtp:[::1]')).toEqual({ host: '::1', port: 25, bracketed: true });
     expect(dataBytes(Buffer.from('a\n.b\n'), 998)).toBe('a\r\n..b\r\n.\r\n');
+  });
+
+  it('folds a line longer than smtp_line_length_limit, and says so', () => {
+    expect(dataBytes(Buffer.from('abcdef\nabcd\n'), 4)).toBe('abcd\r\n ef\r\nabcd\r\n.\r\n');
+    expect(breaksLines(Buffer.from('abcd\n'), 4)).toBe(false);
+    expect(breaksLines(Buffer.from('abcd\nabcde\n'), 4)).toBe(true);
+    expect(breaksLines(Buffer.from('abcde\n'), 0)).toBe(false);
   });
 
   it('delivers pipelined and logs status=sent with the server reply', async () => {

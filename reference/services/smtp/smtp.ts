@@ -2,7 +2,9 @@
  * smtp(8) delivery agent (transports "smtp" and "relay" in master.cf).
  *
  * Serves: DeliveryRequests from qmgr for one (transport, nexthop) with one or more recipients.
- * Connects to the nexthop (nexthop.ts), speaks EHLO (falls back to HELO), sends MAIL / RCPT /
+ * Connects to the nexthop (nexthop.ts), speaks EHLO when the greeting says ESMTP or
+ * smtp_always_send_ehlo is set and smtp_never_send_ehlo is not (falls back to HELO), drops the
+ * smtp_discard_ehlo_keywords from what the server offers, sends MAIL / RCPT /
  * DATA pipelined when the server announces PIPELINING, adds SIZE=, BODY=8BITMIME, and the DSN
  * parameters (NOTIFY, ORCPT, RET, ENVID) the server supports, and reports each recipient:
  * sent (2xx), deferred (4xx, connection problems) or bounced (5xx). Each outcome is logged as
@@ -23,6 +25,11 @@ import { uxtextQuote, xtextQuote } from '../../global/xtext.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from './client.ts';
 import { parseNexthop } from './nexthop.ts';
+import { internalize, scan } from '../../global/tok822.ts';
+import {
+  EHLO_MASK_8BITMIME, EHLO_MASK_AUTH, EHLO_MASK_DSN, EHLO_MASK_PIPELINING, EHLO_MASK_SILENT, EHLO_MASK_SIZE,
+  EHLO_MASK_SMTPUTF8, EHLO_MASK_STARTTLS, EHLO_MASK_XFORWARD, ehloMaskText,
+} from '../../global/ehlo-mask.ts';
 import type { ReusableSession, SmtpReuse } from '../scache/smtp-reuse.ts';
 
 export interface SmtpAgentOptions {
@@ -39,10 +46,53 @@ export interface SmtpAgentOptions {
   replyTimeoutMs?: number;
   /** smtp_line_length_limit (998). */
   lineLengthLimit?: number;
+  /** How the session starts: smtp_skip_5xx_greeting, smtp_always_send_ehlo, smtp_never_send_ehlo, smtp_discard_ehlo_keywords. */
+  handshake?: Partial<HandshakePolicy>;
+  /** smtp_quote_rfc821_envelope (default yes): quote local parts in MAIL FROM and RCPT TO as RFC 5321 requires. */
+  quoteEnvelope?: boolean;
   now?: () => number;
   /** Connection reuse through scache: sessions taken from and left in the cache. */
   reuse?: SmtpReuse<SmtpConnection>;
 }
+
+/** The greeting and EHLO settings (postconf(5); smtp_proto.c smtp_helo()). */
+export interface HandshakePolicy {
+  /** smtp_skip_5xx_greeting: a 5xx greeting defers (the status class becomes 4) instead of bouncing. */
+  skip5xxGreeting: boolean;
+  /** smtp_always_send_ehlo: EHLO even when the greeting does not say ESMTP. */
+  alwaysSendEhlo: boolean;
+  /** smtp_never_send_ehlo: HELO only. */
+  neverSendEhlo: boolean;
+  /** smtp_discard_ehlo_keywords as a mask (global/ehlo-mask.ts). */
+  discardMask: number;
+}
+
+const DEFAULT_HANDSHAKE: HandshakePolicy = { skip5xxGreeting: true, alwaysSendEhlo: true, neverSendEhlo: false, discardMask: 0 };
+
+/** EHLO keywords smtp(8) acts on, with the bit that discards each. */
+const EHLO_FEATURE_BITS: Record<string, number> = {
+  '8BITMIME': EHLO_MASK_8BITMIME, PIPELINING: EHLO_MASK_PIPELINING, SIZE: EHLO_MASK_SIZE,
+  XFORWARD: EHLO_MASK_XFORWARD, STARTTLS: EHLO_MASK_STARTTLS, AUTH: EHLO_MASK_AUTH,
+  DSN: EHLO_MASK_DSN, SMTPUTF8: EHLO_MASK_SMTPUTF8,
+};
+
+/** The server's features from its EHLO reply lines, less the discarded ones. */
+function ehloFeatures(lines: string[], discardMask: number): Set<string> {
+  const out = new Set<string>();
+  for (const line of lines.slice(1)) {
+    const word = line.split(/[ \t=]/)[0].toUpperCase();
+    const bit = EHLO_FEATURE_BITS[word];
+    if (bit !== undefined && (discardMask & bit) === 0) out.add(word);
+  }
+  return out;
+}
+
+/** A greeting that says "ESMTP" in any word after its code (smtp_proto.c's heuristic). */
+const greetsEsmtp = (greeting: SmtpReply): boolean =>
+  greeting.text.split(/[\s-]+/).slice(1).some((w) => w.toUpperCase() === 'ESMTP');
+
+/** An address as smtp_quote_rfc821_envelope = no sends it: the local part unquoted. */
+const unquotedAddress = (address: string): string => (address === '' ? '' : internalize(scan(address)));
 
 interface Endpoint {
   name: string;
@@ -106,6 +156,11 @@ export function dataBytes(content: Buffer, lineLimit: number): string {
   return out.map((l) => l + '\r\n').join('') + '.\r\n';
 }
 
+/** Does dataBytes() fold a line of this content (smtp_text_out() logs that once per message)? */
+export function breaksLines(content: Buffer, lineLimit: number): boolean {
+  return lineLimit > 0 && content.toString('latin1').split('\n').some((l) => l.length > lineLimit);
+}
+
 /**
  * End a session that is not cached: QUIT, after an RSET when the transaction stopped before the
  * message content (MAIL or every RCPT refused, DATA refused): smtp_proto.c's ABORT state. With
@@ -126,6 +181,8 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
   const connectTimeout = opts.connectTimeoutMs ?? 30_000;
   const replyTimeout = opts.replyTimeoutMs ?? 300_000;
   const limit = (w: ReplyWait): number => opts.replyTimeoutsMs?.[w] ?? replyTimeout;
+  const handshake: HandshakePolicy = { ...DEFAULT_HANDSHAKE, ...opts.handshake };
+  const envelopeAddress = opts.quoteEnvelope === false ? unquotedAddress : (a: string) => a;
 
   async function resolveEndpoint(host: string, port: number): Promise<Endpoint | string> {
     if (isIP(host)) return { name: host, addr: host, port };
@@ -202,30 +259,46 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         if (!reused) {
         where = 'receiving the initial server greeting';
         const greeting = await conn.read(limit('greeting'));
-        if (greeting.code !== 220) {
-          failAll(pending, dsnOf(greeting), `host ${ep.name}[${ep.addr}] refused to talk to me: ${greeting.text}`);
+        // The site refused the session: its recipients fail, and the session ends with QUIT.
+        const refused = async (reply: SmtpReply, dsn = dsnOf(reply)): Promise<DeliveryResult> => {
+          failAll(pending, dsn, `host ${ep.name}[${ep.addr}] refused to talk to me: ${reply.text}`, reply);
+          await quit(conn, false, false, limit);
           return { recipients: results, destinationFailed: true };
+        };
+        if (Math.floor(greeting.code / 100) !== 2) {
+          // smtp_skip_5xx_greeting: a 5xx greeting is a reason to try later, not to bounce.
+          const dsn = dsnOf(greeting);
+          return refused(greeting, greeting.code >= 500 && handshake.skip5xxGreeting ? '4' + dsn.slice(1) : dsn);
         }
-        conn.write(`EHLO ${opts.heloName}\r\n`);
-        where = 'performing the EHLO handshake';
-        let ehlo = await conn.read(limit('helo'));
-        if (ehlo.code === 250) {
-          features = new Set(ehlo.lines.slice(1).map((l) => l.split(' ')[0].toUpperCase()));
-        } else {
+        let esmtp = greetsEsmtp(greeting);
+        if (handshake.alwaysSendEhlo) esmtp = true;
+        if (handshake.neverSendEhlo) esmtp = false;
+        let ehlo: SmtpReply | undefined;
+        if (esmtp) {
+          conn.write(`EHLO ${opts.heloName}\r\n`);
+          where = 'performing the EHLO handshake';
+          ehlo = await conn.read(limit('helo'));
+          if (ehlo.code === 421) return refused(ehlo);
+          if (Math.floor(ehlo.code / 100) !== 2) esmtp = false;
+        }
+        if (!esmtp) {
           conn.write(`HELO ${opts.heloName}\r\n`);
           where = 'performing the HELO handshake';
-          ehlo = await conn.read(limit('helo'));
-          if (ehlo.code !== 250) {
-            failAll(pending, dsnOf(ehlo), said(ehlo, 'HELO'), ehlo);
-            return { recipients: results, destinationFailed: true };
+          const helo = await conn.read(limit('helo'));
+          if (Math.floor(helo.code / 100) !== 2) return refused(helo);
+          features = new Set();
+        } else {
+          if (handshake.discardMask && !(handshake.discardMask & EHLO_MASK_SILENT)) {
+            opts.logger.info(opts.logService, `discarding EHLO keywords: ${ehloMaskText(handshake.discardMask)}`);
           }
+          features = ehloFeatures(ehlo!.lines, handshake.discardMask);
         }
         session.features = features;
         }
         connected = now();
         const msg = await readQueueFile(req.queueFile);
         const dsn = features.has('DSN');
-        let mail = `MAIL FROM:<${req.sender}>`;
+        let mail = `MAIL FROM:<${envelopeAddress(req.sender)}>`;
         if (features.has('SIZE')) mail += ` SIZE=${msg.size.messageSize}`;
         if (features.has('8BITMIME') && msg.attributes.encoding === MAIL_ATTR_ENC_8BIT) mail += ' BODY=8BITMIME';
         else if (features.has('8BITMIME') && msg.attributes.encoding === MAIL_ATTR_ENC_7BIT) mail += ' BODY=7BIT';
@@ -236,7 +309,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         if (features.has('SMTPUTF8') && msg.size.smtputf8 & SMTPUTF8_FLAG_REQUESTED) mail += ' SMTPUTF8';
         mail = wireBytes(mail);
         const rcptCommands = req.recipients.map((r) => {
-          let c = wireBytes(`RCPT TO:<${r.address}>`);
+          let c = wireBytes(`RCPT TO:<${envelopeAddress(r.address)}>`);
           const orcpt = dsn ? orcptParam(r) : undefined;
           if (orcpt) c += ` ORCPT=${orcpt}`;
           if (dsn && r.dsnNotify) c += ` NOTIFY=${dsnNotifyWords(r.dsnNotify).join(',')}`;
@@ -291,7 +364,11 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
               pending = [];
             } else {
               contentSent = true;
-              conn.write(dataBytes(msg.content, opts.lineLengthLimit ?? 998));
+              const lineLimit = opts.lineLengthLimit ?? 998;
+              if (breaksLines(msg.content, lineLimit)) {
+                opts.logger.info(opts.logService, `${req.queueId}: breaking line > ${lineLimit} bytes with <CR><LF>SPACE`);
+              }
+              conn.write(dataBytes(msg.content, lineLimit));
               where = 'sending end of data -- message may be sent more than once';
               const done = await conn.read(limit('dot'));
               const list = pending;
