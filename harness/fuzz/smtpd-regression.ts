@@ -61,6 +61,12 @@ export function regressionDialog(f: FoundCase): DialogLine[] {
       // the write's further replies, read one by one (an empty write reads the next reply)
       for (const c of codes.slice(1)) out.push(c === undefined ? { send: '' } : { send: '', expect: c });
     }
+    const last = k === writes.length - 1;
+    // A client that hangs up after its last write is followed by the server's close: the scenario hangs up too.
+    if (f.session.end === 'hangup' && last) {
+      out.push({ disconnect: true });
+      break;
+    }
     if (f.closedAfterWrite === k) {
       out.push({ expectClose: true });
       break;
@@ -93,7 +99,7 @@ export function regressionScenario(f: FoundCase, name: string, rule: string): st
     ` * Found by \`twinpost fuzz smtpd --seed ${f.seed}\` (minimal case at path ${f.path}); the session's`,
     ' * writes are sent as they were, each expecting the reply code real Postfix gave; the',
     ' * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.',
-    ...(f.session.end === 'hangup' ? [" * (The fuzzed client hung up without QUIT; the scenario runner QUITs instead.)"] : []),
+    ...(f.session.end === 'hangup' ? [' * (The fuzzed client hangs up without QUIT after its last write; so does the scenario.)'] : []),
     ' */',
     `const scenario: Scenario = ${JSON.stringify(scenario, null, 2).replace(/^(\s*)"([A-Za-z_][A-Za-z0-9_]*)": /gm, '$1$2: ')};`,
     'export default scenario;',

@@ -56,7 +56,7 @@ import { primaryHeaderBlock } from './header-block.ts';
 import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
 import { CLEANUP_STAT, cleanupStatDetail } from '../../global/cleanup-user.ts';
-import { SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
+import { MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
 
 /** The main.cf view cleanup needs (reference/config MainConfig satisfies it). */
 export interface CleanupParams {
@@ -275,6 +275,9 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     }
     for (const line of [...headers, ...bodyLines]) writeLine(w, Buffer.from(line, 'latin1'), limit);
     const xtra = w.add(REC.XTRA);
+    // The content's encoding, as the envelope gave it or a header declared it, opens the extracted segment (cleanup_extracted.c).
+    const encoding = declares8bit(headers) ? MAIL_ATTR_ENC_8BIT : req.attributes?.[MAIL_ATTR_ENCODING];
+    if (encoding !== undefined) w.add(REC.ATTR, `${MAIL_ATTR_ENCODING}=${encoding}`);
     w.add(REC.END);
     // message_size_limit caps the whole queue file (Postfix: a file size rlimit, EFBIG on write).
     const sizeLimit = cfg.int('message_size_limit');
@@ -286,6 +289,23 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     await w.finish({ messageSize: size, dataOffset, recipientCount: nrcpt, qmgrFlags: qmgrFlagsFromDsn(notifyAny), contentLength: size, smtputf8: req.flags?.smtputf8 ? SMTPUTF8_FLAG_REQUESTED : 0 });
     return inspect?.verdict.hold ? 'held' : 'queued';
   }
+}
+
+/** Content-Transfer-Encoding values that make the message 8-bit (RFC 2045 section 6.2; "binary" too, as Postfix has it). */
+const EIGHT_BIT_CTE = new Set(['8bit', 'binary']);
+
+/**
+ * Does a Content-Transfer-Encoding header of the primary header block say 8bit or binary?
+ * Postfix's cleanup_header_callback() (auto_8bit_enc_hdr, built in as "yes") then sets the
+ * message's encoding to 8bit, which smtp(8) passes on as BODY=8BITMIME. The value is compared
+ * whole, leading blanks skipped, in any case.
+ * Differs from Postfix: the headers of MIME body parts, which Postfix looks at too, are not read.
+ */
+function declares8bit(headers: string[]): boolean {
+  return headers.some((h) => {
+    const m = /^content-transfer-encoding[ \t]*:\s*([^]*)$/i.exec(h);
+    return m !== null && EIGHT_BIT_CTE.has(m[1]!.toLowerCase());
+  });
 }
 
 /** The reason of a CLEANUP_STAT_HOPS answer: its DSN status and text. */

@@ -138,14 +138,23 @@ function dsnOf(reply: SmtpReply): string {
   return `${String(reply.code)[0]}.0.0`;
 }
 
-/** Message lines for DATA: CRLF line ends, dot-stuffing, long lines folded with CRLF SPACE. */
-export function dataBytes(content: Buffer, lineLimit: number): string {
+/**
+ * Message lines for DATA: CRLF line ends, dot-stuffing, lines longer than smtp_line_length_limit
+ * folded with CRLF SPACE (smtp_text_out() in smtp_proto.c); `onBreak` is told once when a line
+ * is folded (Postfix logs "QID: breaking line > N bytes with <CR><LF>SPACE").
+ */
+export function dataBytes(content: Buffer, lineLimit: number, onBreak: () => void = () => undefined): string {
   let text = content.toString('latin1');
   if (text.endsWith('\n')) text = text.slice(0, -1);
   const out: string[] = [];
+  let broken = false;
   for (const raw of text === '' ? [] : text.split('\n')) {
     let line = raw;
     const parts: string[] = [];
+    if (lineLimit > 0 && line.length > lineLimit && !broken) {
+      broken = true;
+      onBreak();
+    }
     while (lineLimit > 0 && line.length > lineLimit) {
       parts.push(line.slice(0, lineLimit));
       line = ' ' + line.slice(lineLimit);

@@ -1,20 +1,17 @@
 /**
- * smtpd(8) command-line helpers: splitting a command into verb and arguments, extracting the
- * address of MAIL FROM / RCPT TO / VRFY (extract_addr in smtpd.c: `<>` quoting optional, as
- * with strict_rfc821_envelopes = no), the "non-SMTP command" test for
- * smtpd_forbidden_commands, and the escape() used when logging raw client bytes.
+ * smtpd(8) command-line helpers: splitting a command into verb and arguments, cutting the
+ * arguments into words as smtpd_token() does (smtpd_token.c; the address word then goes to
+ * address.ts's extract_addr()), the "non-SMTP command" test for smtpd_forbidden_commands, and
+ * the printable() and escape() used when logging raw client bytes. Called by session.ts.
  *
  * Command lines are byte strings (latin1: one char per byte) until commandText() has checked
  * them; blanks are the C locale's isspace() set, never Unicode spaces such as U+00A0.
  */
 import { isUtf8 } from 'node:buffer';
-import { internalize, quoteLocal, scan } from '../../global/tok822.ts';
 
 /** isspace() in the C locale: what smtpd_token() splits on. */
 const BLANKS = ' \t\n\v\f\r';
 const BLANK = new RegExp(`[${BLANKS}]`);
-const BLANK_RUN = new RegExp(`[${BLANKS}]+`, 'g');
-const BLANK_START = new RegExp(`^[${BLANKS}]`);
 
 /**
  * The command a received line (bytes as latin1) holds, or why there is none. With
@@ -38,80 +35,101 @@ export function splitCommand(text: string): { verb: string; args: string } | und
   return { verb: m[1]!, args: m[2] ?? '' };
 }
 
-export interface ParsedPath {
-  /**
-   * The address in external form, local part quoted only where it must be (`"a b"@x`,
-   * `"nobody"@x` → `nobody@x`): what smtpd hands to cleanup and logs ("" for <>).
-   */
-  address: string;
-  /** The address in internal form, quotes removed (`a b@x`): what replies show and restrictions see. */
-  internal: string;
-  /** The address argument as sent (for "Illegal address syntax" warnings). */
-  token: string;
-  /** ESMTP parameters after the address. */
-  params: string[];
-  /** More than one address form (Postfix: "Illegal address syntax"). */
-  bad: boolean;
+/** One word of a command line as smtpd_token() cuts it; `error` = an unclosed "<" or quote. */
+export interface SmtpdToken {
+  text: string;
+  error: boolean;
+}
+
+/** The closer each opening quote waits for (smtp_quoted()). */
+const CLOSER: Record<string, string> = { '<': '>', '"': '"' };
+
+/**
+ * A quoted part from `line[start]` (its opening "<" or '"') to the matching closer: backslash
+ * escapes the next character, a '"' nests inside "<...>" and so does another "<"; an input that
+ * ends first is an error. Returns the text taken (quotes included) and where reading stopped.
+ */
+function quotedPart(line: string, start: number): { text: string; end: number; error: boolean } {
+  const wanted = [CLOSER[line[start]!]!];
+  let text = line[start]!;
+  let i = start + 1;
+  while (i < line.length) {
+    const c = line[i++]!;
+    text += c;
+    const top = wanted[wanted.length - 1];
+    if (c === '\\') {
+      if (i >= line.length) break;
+      text += line[i++];
+    } else if (c === top) {
+      wanted.pop();
+      if (wanted.length === 0) return { text, end: i, error: false };
+    } else if (c === '"') wanted.push('"');
+    else if (c === '<' && top === '>') wanted.push('>');
+  }
+  return { text, end: i, error: true };
+}
+
+/** "FROM:" and "TO:" end a word at their colon ("MAIL FROM:<a>" is three words). */
+const PATH_KEYWORD = /^(?:to|from):$/i;
+
+/**
+ * smtpd_token(): a command line cut into words at blanks (C isspace(), so a bare CR or a
+ * vertical tab separates words too), a "<...>" or quoted part staying inside its word whatever
+ * it holds, and "FROM:" / "TO:" words of their own. Every command's arguments are these words.
+ */
+export function smtpdTokens(line: string): SmtpdToken[] {
+  const words: SmtpdToken[] = [];
+  let i = 0;
+  for (;;) {
+    let text = '';
+    let error = false;
+    while (i < line.length) {
+      const c = line[i++]!;
+      if (BLANK.test(c)) {
+        while (i < line.length && BLANK.test(line[i]!)) i++;
+        if (text !== '') break;
+      } else if (c in CLOSER) {
+        const q = quotedPart(line, i - 1);
+        text += q.text;
+        i = q.end;
+        error ||= q.error;
+      } else if (c === ':') {
+        text += c;
+        if (PATH_KEYWORD.test(text)) break;
+      } else if (c === '\\') {
+        text += c;
+        if (i < line.length) text += line[i++];
+      } else text += c;
+    }
+    if (text === '') return words;
+    words.push({ text, error });
+  }
 }
 
 /**
- * Split "MAIL FROM:<a@b> SIZE=1" into the address and its parameters. 'syntax' = no
- * "FROM:"/"TO:" part; 'token' = the address argument cannot be tokenized (an unclosed "<");
- * { bad: true } = tokenized but not one address (Postfix logs "Illegal address syntax").
+ * printable(): what Postfix leaves of a line in its log (and, for an overlong command, of the
+ * command itself): printable ASCII kept; with UTF-8 on (smtputf8_enable), a multi-byte sequence
+ * kept whole; every other byte "?". `bytes` is a latin1 string, one char per byte.
  */
-export function parsePath(rest: string, keyword: 'FROM' | 'TO'): ParsedPath | 'syntax' | 'token' {
-  const m = new RegExp(`^${keyword}:\\s*(.*)$`, 'i').exec(rest.trim());
-  if (!m || m[1] === '') return 'syntax';
-  return parseAddressArg(m[1]);
-}
-
-/** Parse "<addr> PARAM..." or "addr PARAM..."; quoted strings may hold blanks and "<>". */
-export function parseAddressArg(text: string): ParsedPath | 'token' {
-  let given: string;
-  let tail: string;
-  let token: string;
-  if (text.startsWith('<')) {
-    const end = findClose(text);
-    if (end < 0) return 'token';
-    given = text.slice(1, end);
-    tail = text.slice(end + 1);
-    token = text.slice(0, end + 1);
-    if (tail !== '' && !BLANK_START.test(tail)) return 'token';
-  } else {
-    const sp = firstBlankOutsideQuotes(text);
-    given = sp < 0 ? text : text.slice(0, sp);
-    tail = sp < 0 ? '' : text.slice(sp);
-    token = given;
+export function printableBytes(bytes: string, utf8: boolean): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) out += bytes[i];
+    else if (utf8 && c >= 0xc2 && c <= 0xfe && isContinuation(bytes, i + 1)) {
+      out += bytes[i];
+      while (isContinuation(bytes, i + 1)) out += bytes[++i];
+    } else out += '?';
   }
-  // Source routes "@a,@b:user@dom" are stripped as Postfix does.
-  const route = /^@[^:"]*:(.*)$/.exec(given);
-  if (route) given = route[1];
-  const bad = /[<>]/.test(withoutQuotedStrings(given)) || BLANK.test(withoutQuotedStrings(given));
-  const internal = bad ? given : internalize(scan(given));
-  const address = bad || internal === '' ? given : quoteLocal(internal);
-  const words = tail.split(BLANK_RUN).filter((w) => w !== '');
-  return { address, internal, token, bad, params: words };
+  return out;
 }
 
-/** The text with every quoted string (and its backslash escapes) left out. */
-function withoutQuotedStrings(text: string): string {
-  return text.replace(/"(?:[^"\\]|\\.)*"/g, '');
-}
+const isContinuation = (bytes: string, i: number) => i < bytes.length && (bytes.charCodeAt(i) & 0xc0) === 0x80;
 
-/** The first index at or after `from`, outside quoted strings and backslash escapes, where `stop` holds; -1 if none. */
-function findOutsideQuotes(text: string, from: number, stop: (c: string) => boolean): number {
-  let quoted = false;
-  for (let i = from; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\') i++;
-    else if (c === '"') quoted = !quoted;
-    else if (!quoted && stop(c)) return i;
-  }
-  return -1;
+/** printable() of decoded text (a token, an address): control characters and, without UTF-8, 8-bit characters "?". */
+export function printableText(text: string, utf8: boolean): string {
+  return text.replace(utf8 ? /[\x00-\x1f\x7f]/g : /[^\x20-\x7e]/g, '?');
 }
-
-const findClose = (text: string) => findOutsideQuotes(text, 1, (c) => c === '>');
-const firstBlankOutsideQuotes = (text: string) => findOutsideQuotes(text, 0, (c) => BLANK.test(c));
 
 /**
  * A verb that starts like a header (is_header()): one or more printable ASCII characters other

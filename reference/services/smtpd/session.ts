@@ -17,7 +17,10 @@
  * ...", "lost connection after ...", "disconnect from ... <counts>".
  *
  * A command line is checked as UTF-8 (smtputf8_enable) and cut at its first NUL before it is
- * parsed (command.ts's commandText()), as smtpd_proto() does.
+ * parsed (command.ts's commandText()), as smtpd_proto() does; MAIL, RCPT, VRFY, HELO and EHLO
+ * read their arguments as smtpd_token() words (command.ts), the address word through
+ * extract_addr() (address.ts). Replies are held until smtpd must wait for input, as Postfix's
+ * output stream holds them (flush()), so a pipelined group's replies leave together.
  *
  * Differs from Postfix: with smtputf8_enable = no, 8-bit bytes in commands are read as latin1
  * characters, so log lines show them UTF-8 encoded where Postfix writes the raw bytes. The
@@ -25,8 +28,9 @@
  * transaction leaves none of cleanup's log lines (message-id=, "close error").
  */
 import type { Socket } from 'node:net';
-import type { CleanupClient, CleanupReply, Logger } from '../contracts.ts';
-import { commandText, escapeBytes, isForbiddenCommand, isHeaderToken, parseAddressArg, parsePath, splitCommand, type ParsedPath } from './command.ts';
+import type { CleanupClient, CleanupReply, Logger, TrivialRewriteClient } from '../contracts.ts';
+import { commandText, escapeBytes, isForbiddenCommand, isHeaderToken, printableBytes, printableText, smtpdTokens, splitCommand, type SmtpdToken } from './command.ts';
+import { extractAddress, type EnvelopeAddress } from './address.ts';
 import { LineStream } from './stream.ts';
 import { receivedHeader } from './received.ts';
 import { offeredKeywords } from './ehlo-keywords.ts';
@@ -82,6 +86,8 @@ export interface SmtpdDeps {
   settings: SmtpdSettings;
   cleanup: CleanupClient;
   checker: RecipientChecker;
+  /** trivial-rewrite, for smtpd_check_addr()'s resolve of each envelope address (address.ts). */
+  rewrite: TrivialRewriteClient;
   logger: Logger;
   /** Reverse lookup of the client address (name or "unknown"). */
   clientName: (addr: string) => Promise<string>;
@@ -100,6 +106,9 @@ export const UNSERVED_VERBS: ReadonlySet<Verb> = new Set<Verb>(['STARTTLS']);
 
 /** No notify_classes: no transcript. */
 const NO_NOTICES: NotifySettings = { notifyMask: 0, historyThreshold: 0, errorRecipient: '', bounceRecipient: '', doubleBounceSender: '', myhostname: '', mailName: '' };
+
+/** What smtpd replaces by "?" in a HELO name (smtpd.c NEUTER_CHARACTERS): blank, <>()\\";@. */
+const NEUTER_CHARACTERS = /[ <>()\\";@]/g;
 
 /** Commands after which pending client input counts as improper pipelining. */
 const LAST_IN_GROUP = new Set<Verb>(['HELO', 'EHLO', 'DATA', 'NOOP', 'VRFY']);
@@ -127,7 +136,10 @@ interface Transaction {
   open?: Awaited<ReturnType<CleanupClient['open']>>;
 }
 
-const isReply = (x: ParsedPath | SmtpReply): x is SmtpReply => 'code' in x;
+const isReply = (x: EnvelopeAddress | SmtpReply): x is SmtpReply => 'code' in x;
+
+/** strcasecmp() against an upper-case keyword: ASCII letters only fold ("ſ" is not "S"). */
+const sameWord = (text: string, upper: string) => text.replace(/[a-z]+/g, (w) => w.toUpperCase()) === upper;
 
 export class SmtpdSession {
   private readonly s: SmtpdSettings;
@@ -144,6 +156,8 @@ export class SmtpdSession {
   private bdatState?: { skipping: true } | { skipping: false; reader: ChunkReader };
   /** The command line being handled, as received (for log lines that quote it). */
   private line = '';
+  /** Replies not yet written (see flush()). */
+  private output = '';
   /** SIZE= value; like Postfix it survives a failed MAIL and is reset with the transaction. */
   private msgSize = 0;
   /** MAIL FROM's AUTH= identity; like SIZE it survives a failed MAIL and is reset with the transaction. */
@@ -183,7 +197,7 @@ export class SmtpdSession {
   constructor(private readonly socket: Socket, private readonly deps: SmtpdDeps) {
     this.history = new ChatHistory(deps.settings.notify ?? NO_NOTICES, deps.cleanup);
     this.s = deps.settings;
-    this.input = new LineStream(socket);
+    this.input = new LineStream(socket, () => this.flush());
     this.now = deps.now ?? Date.now;
     this.addr = (socket.remoteAddress ?? '0.0.0.0').replace(/^::ffff:/i, '');
     this.port = socket.remotePort ?? 0;
@@ -206,11 +220,20 @@ export class SmtpdSession {
    * soft error limit is reached waits smtpd_error_sleep_time first.
    */
   private async send(r: SmtpReply): Promise<void> {
-    if (r.code >= 400 && this.errorCount >= this.s.softErrorLimit && this.s.errorSleepMs > 0) {
-      await new Promise((done) => setTimeout(done, this.s.errorSleepMs));
-    }
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(formatReply(r));
+    const delay = r.code >= 400 && this.errorCount >= this.s.softErrorLimit && this.s.errorSleepMs > 0;
+    if (delay) await new Promise((done) => setTimeout(done, this.s.errorSleepMs));
+    this.output += formatReply(r);
     this.history.replySent(replyText(r).split('\n'));
+    if (delay) this.flush();
+  }
+
+  /**
+   * Write the replies held so far. Like Postfix's output stream, smtpd holds replies until it
+   * must wait for client input (LineStream's beforeWait), sleeps after an error, or ends.
+   */
+  private flush(): void {
+    if (this.output !== '' && !this.socket.destroyed && this.socket.writable) this.socket.write(this.output);
+    this.output = '';
   }
 
   /** A reset point of the transcript (chat_reset()): see chat-notify.ts. */
@@ -227,7 +250,9 @@ export class SmtpdSession {
       this.log(`connect from ${this.namaddr}`);
       if (!(await this.greet())) return;
       reason = await this.serve();
-      if (reason) this.log(`${reason} after ${this.where} from ${this.namaddr}`);
+      // smtpd_proto(): a client that goes away without QUIT right after its message is not worth a line.
+      const quietEnd = reason === 'lost connection' && this.where === 'END-OF-MESSAGE';
+      if (reason && !quietEnd) this.log(`${reason} after ${this.where} from ${this.namaddr}`);
     } catch (err) {
       this.warn(`${this.namaddr}: ${(err as Error).message}`);
     } finally {
@@ -235,6 +260,7 @@ export class SmtpdSession {
       await this.chatReset(0, reason);
       this.anvilSession?.close();
       this.log(`disconnect from ${this.namaddr}${this.stats.format()}`);
+      this.flush();
       this.socket.end();
     }
   }
@@ -288,7 +314,10 @@ export class SmtpdSession {
       this.line = got.bytes.toString('latin1');
       this.history.commandRead(this.line);
       if (!got.complete) {
-        this.warn(`${this.namaddr}: request longer than ${this.s.lineLengthLimit}: ${printable(this.line.slice(0, 30))}...`);
+        // smtpd_chat_query(): printable() rewrites the line itself, so the command read is its printable form.
+        this.line = printableBytes(this.line, this.s.smtputf8Enable);
+        const shown = Buffer.from(this.line.slice(0, 30), 'latin1').toString(this.s.smtputf8Enable ? 'utf8' : 'latin1');
+        this.warn(`${this.namaddr}: request longer than ${this.s.lineLengthLimit}: ${shown}...`);
       }
       if (await this.command(this.line)) return undefined;
     }
@@ -383,12 +412,17 @@ export class SmtpdSession {
     return plainReply(250, [this.s.myhostname, ...this.ehloKeywords()]);
   }
 
-  /** HELO and EHLO: a new start, with the client's name remembered. */
+  /**
+   * HELO and EHLO: a new start, with the client's name remembered as helo_cmd()/ehlo_cmd() keep
+   * it: the words joined by one blank, made printable, and each of NEUTER_CHARACTERS replaced by
+   * "?" (it appears in Received: and log lines). EHLO makes the protocol ESMTP; HELO leaves it.
+   */
   private async hello(args: string, protocol: 'SMTP' | 'ESMTP'): Promise<void> {
     await this.resetTransaction();
     await this.chatReset(this.s.notify?.historyThreshold ?? 0);
-    this.heloName = args.replace(/\s+/g, ' ');
-    this.protocol = protocol;
+    const words = smtpdTokens(args).map((t) => t.text).join(' ');
+    this.heloName = printableText(words, this.s.smtputf8Enable).replace(NEUTER_CHARACTERS, '?');
+    if (protocol === 'ESMTP') this.protocol = protocol;
   }
 
   /** The keywords of ehlo-keywords.ts that these settings and services offer. */
@@ -397,12 +431,23 @@ export class SmtpdSession {
   }
 
   private async mail(args: string): Promise<SmtpReply> {
+    // mail_cmd() forgets SMTPUTF8, BODY= and RET= before any check, so even a refused nested MAIL
+    // takes them from the transaction under way.
+    if (this.tx) {
+      delete this.tx.params.smtputf8;
+      delete this.tx.params.body;
+      delete this.tx.params.ret;
+    }
     if (this.s.heloRequired && this.heloName === undefined) return reply(503, '5.5.1', 'Error: send HELO/EHLO first');
     if (this.tx) return reply(503, '5.5.1', 'Error: nested MAIL command');
     if (this.bdatState) return reply(503, '5.5.1', 'Error: MAIL after BDAT');
-    const p = this.pathArgument(args, 'FROM');
+    const argv = smtpdTokens(args);
+    const params = argv.slice(2).map((t) => t.text);
+    // The SMTPUTF8 parameter decides the address syntax, so it is looked for first (mail_cmd()).
+    const smtputf8 = this.s.smtputf8Enable && params.some((w) => sameWord(w, 'SMTPUTF8'));
+    const p = await this.pathArgument(argv, 'FROM', smtputf8, '');
     if (isReply(p)) return p;
-    const given = mailParams(p.params, this.s.smtputf8Enable, this.authSender);
+    const given = mailParams(params, this.s.smtputf8Enable, this.authSender);
     if (given.size !== undefined) this.msgSize = given.size;
     this.authSender = given.authSender;
     if ('refuse' in given) return given.refuse;
@@ -417,9 +462,12 @@ export class SmtpdSession {
     const tx = this.tx;
     if (!tx) return reply(503, '5.5.1', 'Error: need MAIL command');
     if (this.bdatState) return reply(503, '5.5.1', 'Error: RCPT after BDAT');
-    const p = this.pathArgument(args, 'TO');
+    const argv = smtpdTokens(args);
+    const p = await this.pathArgument(argv, 'TO', tx.params.smtputf8 === true, tx.senderInternal);
     if (isReply(p)) return p;
-    const dsn = rcptParams(p.params, p.token.replace(/^<([^]*)>$/, '$1'), (t) => this.warn(t));
+    const token = argv[1]!.text;
+    const orcpt = token.length >= 2 && token.startsWith('<') && token.endsWith('>') ? token.slice(1, -1) : token;
+    const dsn = rcptParams(argv.slice(2).map((t) => t.text), orcpt, (t) => this.warn(t));
     if ('refuse' in dsn) return dsn.refuse;
     if (this.s.recipientLimit > 0 && tx.recipients.length >= this.s.recipientLimit) {
       // smtpd_recipient_overshoot_limit: until then the 452 does not count as an error.
@@ -438,16 +486,18 @@ export class SmtpdSession {
     return reply(250, '2.1.5', 'Ok');
   }
 
-  /** The address of MAIL FROM / RCPT TO, or the reply that refuses it (extract_addr()). */
-  private pathArgument(args: string, keyword: 'FROM' | 'TO'): ParsedPath | SmtpReply {
+  /**
+   * The address of MAIL FROM / RCPT TO (the words after the verb), or the reply that refuses it:
+   * no "FROM:"/"TO:" word and address (501 5.5.4), an unclosed "<" or quote (501, no warning),
+   * or an address extract_addr() finds illegal (501 with a warning). The parameters come after.
+   */
+  private async pathArgument(argv: SmtpdToken[], keyword: 'FROM' | 'TO', smtputf8: boolean, sender: string): Promise<EnvelopeAddress | SmtpReply> {
     const mail = keyword === 'FROM';
-    const p = parsePath(args, keyword);
-    if (p === 'syntax') return reply(501, '5.5.4', `Syntax: ${mail ? 'MAIL FROM' : 'RCPT TO'}:<address>`);
-    const smtputf8 = mail ? this.s.smtputf8Enable && p !== 'token' && p.params.some((w) => w.toUpperCase() === 'SMTPUTF8') : this.tx?.params.smtputf8 === true;
-    if (p === 'token' || this.illegalAddress(p, mail ? 'MAIL' : 'RCPT', mail, smtputf8)) {
-      return mail ? reply(501, '5.1.7', 'Bad sender address syntax') : reply(501, '5.1.3', 'Bad recipient address syntax');
-    }
-    return p;
+    const bad = mail ? reply(501, '5.1.7', 'Bad sender address syntax') : reply(501, '5.1.3', 'Bad recipient address syntax');
+    if (argv.length < 2 || !sameWord(argv[0]!.text, `${keyword}:`)) return reply(501, '5.5.4', `Syntax: ${mail ? 'MAIL FROM' : 'RCPT TO'}:<address>`);
+    if (argv[1]!.error) return bad;
+    const p = await this.envelopeAddress(argv[1]!.text, mail ? 'MAIL' : 'RCPT', mail, smtputf8, sender);
+    return p ?? bad;
   }
 
   private async data(args: string): Promise<SmtpReply> {
@@ -600,17 +650,19 @@ export class SmtpdSession {
 
   private async vrfy(args: string): Promise<SmtpReply> {
     if (this.s.disableVrfy) return reply(502, '5.5.1', 'VRFY command is disabled');
-    let a = args;
-    if (this.s.smtputf8Enable && /\s+SMTPUTF8$/i.test(a)) a = a.replace(/\s+SMTPUTF8$/i, '');
-    if (a === '' || /^SMTPUTF8$/i.test(a)) return reply(501, '5.5.4', `Syntax: VRFY address${this.s.smtputf8Enable ? ' [SMTPUTF8]' : ''}`);
-    const p = parseAddressArg(a.replace(/\s+/g, ' '));
-    if (p === 'token' || this.illegalAddress(p, 'VRFY', false, a !== args)) return reply(501, '5.1.3', 'Bad recipient address syntax');
+    const argv = smtpdTokens(args);
+    if (argv.length === 0) return reply(501, '5.5.4', `Syntax: VRFY address${this.s.smtputf8Enable ? ' [SMTPUTF8]' : ''}`);
+    // vrfy_cmd(): a last word SMTPUTF8 allows a UTF-8 domain, but stays part of the argument.
+    const smtputf8 = this.s.smtputf8Enable && sameWord(argv[argv.length - 1]!.text, 'SMTPUTF8');
+    const words = argv.map((t) => t.text).join(' ');
+    const p = await this.envelopeAddress(words, 'VRFY', false, smtputf8, this.tx?.senderInternal ?? '');
+    if (!p) return reply(501, '5.1.3', 'Bad recipient address syntax');
     const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: this.tx?.senderInternal ?? '', recipient: p.internal });
     if (rejected) {
       this.history.error(rejected.errorClass ?? MAIL_ERROR.POLICY);
       return this.reject('VRFY', parseReply(rejected.reply), { from: this.tx?.sender, to: p.address });
     }
-    return reply(252, '2.0.0', a);
+    return reply(252, '2.0.0', words);
   }
 
   private async etrn(args: string, flush: FlushClient): Promise<SmtpReply> {
@@ -662,13 +714,11 @@ export class SmtpdSession {
     this.log(text);
   }
 
-  /** extract_addr()'s checks after tokenizing; logs Postfix's warning when they fail. */
-  private illegalAddress(p: ParsedPath, where: string, allowEmpty: boolean, smtputf8: boolean): boolean {
-    // smtpd_check_addr(): without SMTPUTF8 a domain must be ASCII (a localpart need not be).
-    const asciiOrUtf8 = smtputf8 || /^[\x00-\x7f]*$/.test(p.internal.slice(p.internal.lastIndexOf('@') + 1));
-    if (!p.bad && (allowEmpty || p.address !== '') && (p.internal === '' || !p.internal.includes('@') || asciiOrUtf8)) return false;
-    this.warn(`Illegal address syntax from ${this.namaddr} in ${where} command: ${p.token}`);
-    return true;
+  /** extract_addr(): the address `token` holds, or undefined after Postfix's warning. */
+  private async envelopeAddress(token: string, where: string, allowEmpty: boolean, smtputf8: boolean, sender: string): Promise<EnvelopeAddress | undefined> {
+    const p = await extractAddress(token, { allowEmpty, smtputf8, sender, rewrite: this.deps.rewrite });
+    if (!p) this.warn(`Illegal address syntax from ${this.namaddr} in ${where} command: ${printableText(token, this.s.smtputf8Enable)}`);
+    return p;
   }
 
   private async resetTransaction(): Promise<void> {

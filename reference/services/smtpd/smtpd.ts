@@ -49,6 +49,6 @@ export function createSmtpd(opts: SmtpdOptions): SmtpdServer {
     if (!p) names.set(addr, (p = lookupClientName(addr)));
     return p;
   };
-  const deps: SmtpdDeps = { settings: opts.settings, cleanup: opts.cleanup, checker, logger: opts.logger, clientName, now: opts.now, flush: opts.flush, limits: opts.limits };
+  const deps: SmtpdDeps = { settings: opts.settings, cleanup: opts.cleanup, checker, rewrite: opts.rewrite, logger: opts.logger, clientName, now: opts.now, flush: opts.flush, limits: opts.limits };
   return singleServer((socket) => new SmtpdSession(socket, deps).run());
 }

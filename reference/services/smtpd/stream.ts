@@ -16,6 +16,10 @@
  * readBytes(): a BDAT fragment, exactly n bytes, or how many of them came before the end.
  *
  * Nothing here keeps more than the socket buffer (global/socket-input.ts) plus one bound.
+ *
+ * beforeWait(): called each time a read must wait for the client. smtpd's replies sit in its
+ * output buffer until then (a VSTREAM flushes its write side before it blocks on a read), so the
+ * replies to a pipelined group leave together, once the group's input is used up.
  */
 import type { Socket } from 'node:net';
 import { SocketInput } from '../../global/socket-input.ts';
@@ -37,7 +41,7 @@ export type ReadEnd = 'eof' | 'timeout';
 export class LineStream {
   private readonly input: SocketInput;
 
-  constructor(socket: Socket) {
+  constructor(socket: Socket, private readonly beforeWait: () => void = () => undefined) {
     this.input = new SocketInput(socket, ['end', 'close', 'error']);
   }
 
@@ -48,6 +52,7 @@ export class LineStream {
 
   /** Wait for more input; the reason when none will come. */
   private async more(timeoutMs: number): Promise<ReadEnd | undefined> {
+    this.beforeWait();
     if (this.input.ended) return 'eof';
     const before = this.input.buf.length;
     const got = await this.input.wait(timeoutMs);

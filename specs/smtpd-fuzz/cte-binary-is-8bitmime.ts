@@ -1,0 +1,87 @@
+import type { Scenario } from '../../harness/scenario/types.ts';
+
+/**
+ * cleanup_message.c cleanup_header_callback(): a Content-Transfer-Encoding: 8bit or binary header
+ * sets the message's encoding to 8bit (auto_8bit_enc_hdr), and smtp(8) then sends MAIL FROM with
+ * BODY=8BITMIME to a next hop that offers 8BITMIME
+ *
+ * Found by `twinpost fuzz smtpd --seed 1` (minimal case at path 50:2:1:1:1:3:4:4:4); the session's
+ * writes are sent as they were, each expecting the reply code real Postfix gave; the
+ * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
+ */
+const scenario: Scenario = {
+  id: "smtpd-fuzz/cte-binary-is-8bitmime",
+  title: "fuzzer regression: sink remote message Qn: postfix \"MAIL FROM:<s<tag>@sink.test> SIZE=<bytes received + 0> BODY=8BITMIM",
+  description: "cleanup_message.c cleanup_header_callback(): a Content-Transfer-Encoding: 8bit or binary header sets the message's encoding to 8bit (auto_8bit_enc_hdr), and smtp(8) then sends MAIL FROM with BODY=8BITMIME to a next hop that offers 8BITMIME",
+  sinks: {
+    remote: {}
+  },
+  config: {
+    main: {
+      mynetworks: "192.0.2.0/24",
+      relay_domains: "sink.test",
+      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
+      transport_maps: "texthash:$config_directory/transport",
+      default_transport: "error:5.7.1 no route in the fuzzer configuration",
+      smtp_connection_cache_on_demand: "no",
+      smtpd_client_connection_count_limit: "0",
+      smtpd_error_sleep_time: "0"
+    },
+    maps: [
+      {
+        name: "transport",
+        content: "sink.test smtp:{{sink:remote}}\n"
+      }
+    ]
+  },
+  steps: [
+    {
+      kind: "smtp",
+      name: "session",
+      dialog: [
+        {
+          pipeline: [
+            "MAIL FROM:szbbd@sink.test",
+            "RCPT TO:<rzbbd@sink.test>"
+          ],
+          expect: [
+            250,
+            250
+          ]
+        },
+        {
+          send: "BDAT 35\r\nContent-Transfer-Encoding: binary\n\n",
+          expect: 250
+        },
+        {
+          send: "BDAT 0 LAST\r\n",
+          expect: 250
+        },
+        {
+          send: "QUIT\r\n",
+          expect: 221
+        },
+        {
+          expectClose: true
+        }
+      ]
+    },
+    {
+      kind: "wait",
+      event: {
+        kind: "removed"
+      },
+      count: 1
+    }
+  ],
+  expect: {
+    queue: "empty",
+    events: [
+      {
+        kind: "removed",
+        count: 1
+      }
+    ]
+  }
+};
+export default scenario;

@@ -1,0 +1,81 @@
+import type { Scenario } from '../../harness/scenario/types.ts';
+
+/**
+ * smtpd_proto(): a client that goes away right after its message was queued (where =
+ * END-OF-MESSAGE) is not logged as 'lost connection'
+ *
+ * Found by `twinpost fuzz smtpd --seed 1` (minimal case at path 101:2:1:1:0:2:2:2); the session's
+ * writes are sent as they were, each expecting the reply code real Postfix gave; the
+ * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
+ * (The fuzzed client hangs up without QUIT after its last write; so does the scenario.)
+ */
+const scenario: Scenario = {
+  id: "smtpd-fuzz/hangup-after-message-not-logged",
+  title: "fuzzer regression: maillog postfix/smtpd: postfix \"(none)\" / reference \"<Mmm nn nn:nn:nn> mx postfix/smtpd[<pid>]: lost",
+  description: "smtpd_proto(): a client that goes away right after its message was queued (where = END-OF-MESSAGE) is not logged as 'lost connection'",
+  sinks: {
+    remote: {}
+  },
+  config: {
+    main: {
+      mynetworks: "192.0.2.0/24",
+      relay_domains: "sink.test",
+      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
+      transport_maps: "texthash:$config_directory/transport",
+      default_transport: "error:5.7.1 no route in the fuzzer configuration",
+      smtp_connection_cache_on_demand: "no",
+      smtpd_client_connection_count_limit: "0",
+      smtpd_error_sleep_time: "0"
+    },
+    maps: [
+      {
+        name: "transport",
+        content: "sink.test smtp:{{sink:remote}}\n"
+      }
+    ]
+  },
+  steps: [
+    {
+      kind: "smtp",
+      name: "session",
+      dialog: [
+        {
+          send: "MAIL FROM:<szbmr@sink.test>\r\n",
+          expect: 250
+        },
+        {
+          send: "RCPT to:<rzbmr@sink.test>\r\n",
+          expect: 250
+        },
+        {
+          send: "dAtA\r\n",
+          expect: 354
+        },
+        {
+          send: "\r\n.\r\n",
+          expect: 250
+        },
+        {
+          disconnect: true
+        }
+      ]
+    },
+    {
+      kind: "wait",
+      event: {
+        kind: "removed"
+      },
+      count: 1
+    }
+  ],
+  expect: {
+    queue: "empty",
+    events: [
+      {
+        kind: "removed",
+        count: 1
+      }
+    ]
+  }
+};
+export default scenario;

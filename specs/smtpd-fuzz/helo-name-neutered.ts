@@ -1,0 +1,68 @@
+import type { Scenario } from '../../harness/scenario/types.ts';
+
+/**
+ * smtpd.c ehlo_cmd()/helo_cmd(): the HELO/EHLO words are joined by one blank, made printable and
+ * every character of NEUTER_CHARACTERS (blank, <>()\";@) replaced by '?': 'EHLO a b' is logged as
+ * helo=<a?b>
+ *
+ * Found by `twinpost fuzz smtpd --seed 2` (minimal case at path 104:1:1:1:3:2:2:2:1:1:1:1:1); the session's
+ * writes are sent as they were, each expecting the reply code real Postfix gave; the
+ * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
+ */
+const scenario: Scenario = {
+  id: "smtpd-fuzz/helo-name-neutered",
+  title: "fuzzer regression: maillog postfix/smtpd: postfix \"<Mmm nn nn:nn:nn> mx postfix/smtpd[<pid>]: NOQUEUE: reject: RCPT fro",
+  description: "smtpd.c ehlo_cmd()/helo_cmd(): the HELO/EHLO words are joined by one blank, made printable and every character of NEUTER_CHARACTERS (blank, <>()\\\";@) replaced by '?': 'EHLO a b' is logged as helo=<a?b>",
+  sinks: {
+    remote: {}
+  },
+  config: {
+    main: {
+      mynetworks: "192.0.2.0/24",
+      relay_domains: "sink.test",
+      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
+      transport_maps: "texthash:$config_directory/transport",
+      default_transport: "error:5.7.1 no route in the fuzzer configuration",
+      smtp_connection_cache_on_demand: "no",
+      smtpd_client_connection_count_limit: "0",
+      smtpd_error_sleep_time: "0"
+    },
+    maps: [
+      {
+        name: "transport",
+        content: "sink.test smtp:{{sink:remote}}\n"
+      }
+    ]
+  },
+  steps: [
+    {
+      kind: "smtp",
+      name: "session",
+      dialog: [
+        {
+          send: "EHLO a b\r\n",
+          expect: 250
+        },
+        {
+          send: "MAIL from:<sztm@sink.test>\r\n",
+          expect: 250
+        },
+        {
+          send: "RCPT TO:nosuchztm@mx.twinpost.test\r\n",
+          expect: 550
+        },
+        {
+          send: "QUIT\r\n",
+          expect: 221
+        },
+        {
+          expectClose: true
+        }
+      ]
+    }
+  ],
+  expect: {
+    queue: "empty"
+  }
+};
+export default scenario;
