@@ -15,7 +15,8 @@
  *    domain must be ASCII.
  * Every refusal logs "warning: Illegal address syntax from CLIENT in WHERE command: TOKEN".
  */
-import { internalize, quoteLocal, scan } from '../../global/tok822.ts';
+import { quoteLocal, scan } from '../../global/tok822.ts';
+import { rewriteInternal } from '../../global/rewrite-clnt.ts';
 import { addressText, tok822Parse } from '../../global/tok822-parse.ts';
 import { RESOLVE_FLAG_ERROR } from '../../global/resolve-clnt.ts';
 import type { TrivialRewriteClient } from '../contracts.ts';
@@ -57,22 +58,13 @@ export function addressesIn(text: string): string[] {
 }
 
 /**
- * rewrite_clnt_internal() in the "local" context: the rewrite request carries the external form
- * (local part quoted), the answer is unquoted again for resolve, which takes the internal form.
- */
-async function rewriteInternal(rewrite: TrivialRewriteClient, addr: string): Promise<string> {
-  const external = (await rewrite.rewrite('local', quoteLocal(addr))).address;
-  return internalize(scan(external));
-}
-
-/**
  * smtpd_check_addr() (smtpd_resolve_addr()): does trivial-rewrite resolve `addr` (rewritten in
  * the "local" context) without error, with an ASCII domain unless SMTPUTF8 was declared?
  */
 export async function checkAddr(addr: string, o: ExtractOptions): Promise<boolean> {
   if (addr === '') return true;
-  const sender = o.sender === '' ? '' : await rewriteInternal(o.rewrite, o.sender);
-  const r = await o.rewrite.resolve(sender, await rewriteInternal(o.rewrite, addr));
+  const sender = o.sender === '' ? '' : await rewriteInternal(o.rewrite, 'local', o.sender);
+  const r = await o.rewrite.resolve(sender, await rewriteInternal(o.rewrite, 'local', addr));
   if (r.flags & RESOLVE_FLAG_ERROR) return false;
   const at = r.recipient.lastIndexOf('@');
   const domain = at < 0 ? '' : r.recipient.slice(at + 1);

@@ -18,6 +18,7 @@
  */
 import type { ResolveReply, TrivialRewriteClient } from '../contracts.ts';
 import { MAIL_ERROR } from '../../global/mail-error.ts';
+import { rewriteInternal } from '../../global/rewrite-clnt.ts';
 import { RESOLVE_CLASS_FINAL, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY, RESOLVE_FLAG_ROUTED } from '../../global/resolve-clnt.ts';
 
 /** Result of a local recipient lookup: unknown = the table does not list it. */
@@ -133,10 +134,10 @@ export class RecipientChecker {
     private readonly warn: (text: string) => void = () => undefined,
   ) {}
 
+  /** The recipient resolved as smtpd_check.c resolves it: both addresses rewritten in the "local" context, internal form. */
   private async resolve(sender: string, recipient: string): Promise<ResolveReply> {
-    const rs = sender ? (await this.rewrite.rewrite('local', sender)).address : '';
-    const rr = (await this.rewrite.rewrite('local', recipient)).address;
-    return this.rewrite.resolve(rs, rr);
+    const rs = sender ? await rewriteInternal(this.rewrite, 'local', sender) : '';
+    return this.rewrite.resolve(rs, await rewriteInternal(this.rewrite, 'local', recipient));
   }
 
   /** Run every restriction list for one recipient; undefined = accept. */
