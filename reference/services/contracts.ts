@@ -55,7 +55,11 @@ export interface CleanupRequest {
   /** Arrival time in ms since the epoch (injectable clock). */
   arrivalTime?: number;
   /** Flags as in cleanup_user.h: bit values are not needed by callers beyond these. */
-  flags?: { bounceOnError?: boolean; virtualAliasExpansion?: boolean; smtputf8?: boolean };
+  flags?: {
+    bounceOnError?: boolean; virtualAliasExpansion?: boolean; smtputf8?: boolean;
+    /** The client gives up after the content (bounce's cancelled notice): cleanup reads it, logging as usual, then removes the file. */
+    abandon?: boolean;
+  };
 }
 
 export interface CleanupReply {
@@ -113,6 +117,8 @@ export interface RecipientStatus {
   mtaType?: string;
   mtaName?: string;
   action?: string;
+  /** The recipient's NOTIFY bits as the agent left them: smtp(8) drops SUCCESS when the next hop offers DSN (it reports then). */
+  dsnNotify?: number;
 }
 
 export interface DeliveryResult {

@@ -6,7 +6,10 @@ import type { Scenario } from '../../harness/scenario/types.ts';
  * Message", message/rfc822); with MAIL FROM's RET=HDRS only its headers ("Undelivered Message
  * Headers", text/rfc822-headers); and a message larger than bounce_size_limit also returns only
  * its headers, so that a cut copy cannot break the notice's MIME structure. Written for the
- * mutation campaign: no scenario varied what a bounce returns.
+ * mutation campaign: no scenario varied what a bounce returns. The first message also has
+ * MAIL FROM's ENVID= (RFC 3461 section 4.4): the delivery report then starts with
+ * "Original-Envelope-Id:" and the xtext-decoded value (bounce_notify_util.c; the reference
+ * lacked it, found by the differential smtpd fuzzer).
  */
 const BIG = `${'x'.repeat(70)}\r\n`.repeat(20);
 
@@ -28,10 +31,10 @@ const send = (from: string, ret: string, subject: string, body: string) => ({
 const scenario: Scenario = {
   id: 'bounce/returned-content',
   title: 'a bounce returns the whole message, or its headers for RET=HDRS and past bounce_size_limit',
-  description: 'Three messages to an unknown local user (local_recipient_maps empty, so local(8) bounces): full return, RET=HDRS, and a message over bounce_size_limit = 1000.',
+  description: 'Three messages to an unknown local user (local_recipient_maps empty, so local(8) bounces): full return (with ENVID=, shown as Original-Envelope-Id:), RET=HDRS, and a message over bounce_size_limit = 1000.',
   config: { main: { local_recipient_maps: '', bounce_size_limit: '1000' } },
   steps: [
-    send('nobody', '', 'full', 'the whole body comes back\r\n'),
+    send('nobody', ' ENVID=full+2Bid', 'full', 'the whole body comes back\r\n'),
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
     send('daemon', ' RET=HDRS', 'headers', 'this body stays here\r\n'),
     { kind: 'wait', event: { kind: 'removed' }, count: 4 },
@@ -46,7 +49,10 @@ const scenario: Scenario = {
     mailboxes: [
       {
         user: 'nobody', messages: 1,
-        bodyIncludes: ['Content-Description: Undelivered Message\nContent-Type: message/rfc822\n', 'Subject: full\nFrom: nobody@mx.twinpost.test\n', '\nthe whole body comes back\n'],
+        bodyIncludes: [
+          'Reporting-MTA: dns; mx.twinpost.test\nOriginal-Envelope-Id: full+id\nX-Postfix-Queue-ID: ',
+          'Content-Description: Undelivered Message\nContent-Type: message/rfc822\n', 'Subject: full\nFrom: nobody@mx.twinpost.test\n', '\nthe whole body comes back\n',
+        ],
       },
       {
         user: 'daemon', messages: 1,

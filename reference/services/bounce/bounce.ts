@@ -9,13 +9,22 @@
  *                                      logs "QID: sender non-delivery notification: NEWQID"
  *   warn(QID, message)                 the "Delayed Mail (still being retried)" warning built
  *                                      from defer/QID; logs "QID: sender delay notification: NEWQID"
- *   trace(QID, message)                the "Mail Delivery Status Report" (sendmail -bv) built from
- *                                      trace/QID, with the message headers only; logs
+ *   trace(QID, message, report)        built from trace/QID, with the message headers only: the
+ *                                      "Mail Delivery Status Report" (sendmail -bv, report
+ *                                      'verify') or the "Successful Mail Delivery Report" for
+ *                                      RCPT TO NOTIFY=SUCCESS (report 'success'); logs
  *                                      "QID: sender delivery status notification: NEWQID"
  * Notifications are RFC 3464 multipart/report messages with the built-in templates of
- * bounce_templates.c, submitted as new mail through cleanup with the null sender. A message
- * with a null sender gets no notification. Unless the original was 7bit, the notification is
- * queued with encoding=8bit (sent with BODY=8BITMIME). Follows bounce(8), bounce_notify_util.c.
+ * bounce_templates.c, submitted as new mail through cleanup with the null sender; the delivery
+ * report carries "Original-Envelope-Id:" when MAIL FROM had ENVID= (bounce_header_dsn()).
+ * A failure or delay notice for a message with a null sender goes to postmaster or nowhere
+ * (notify_classes); a delivery report for one is not sent. The sender's failure notice lists
+ * only the recipients that asked for it (no NOTIFY=, or NOTIFY=FAILURE), the delay warning
+ * those with no NOTIFY= or NOTIFY=DELAY (RFC 3461 section 4.1); when none is left, the notice
+ * is cancelled after cleanup has read its header (bounce_diagnostic_log()'s filter). Unless
+ * the original was 7bit, the notification is queued with encoding=8bit (sent with
+ * BODY=8BITMIME). Follows bounce(8), bounce_notify_service.c, bounce_warn_service.c,
+ * bounce_trace_service.c, bounce_notify_util.c.
  */
 import type { CleanupClient, Logger } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
@@ -23,8 +32,8 @@ import type { QueueMessage } from '../../queue/queue-file.ts';
 import { mailDate } from '../../global/mail-date.ts';
 import { lineWrap } from '../../global/line-wrap.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
-import { DSN_RET_HDRS } from '../../global/dsn-mask.ts';
-import { MAIL_ATTR_DSN_RET } from '../../global/mail-proto.ts';
+import { DSN_NOTIFY_DELAY, DSN_NOTIFY_FAILURE, DSN_RET_HDRS } from '../../global/dsn-mask.ts';
+import { MAIL_ATTR_DSN_ENVID, MAIL_ATTR_DSN_RET } from '../../global/mail-proto.ts';
 import { readFile } from 'node:fs/promises';
 import { quoteLocal } from '../../global/tok822.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
@@ -43,11 +52,14 @@ export interface BounceDeps {
   clock?: () => number;
 }
 
+/** What a trace/QID report is: a sendmail -bv answer, or the NOTIFY=SUCCESS notice. */
+export type TraceReport = 'verify' | 'success';
+
 export interface BounceService {
   append(kind: LogKind, queueId: string, r: LogRecipient, d: LogDsn): Promise<void>;
   notify(queueId: string, msg: QueueMessage, from: 'bounce' | 'defer'): Promise<string | undefined>;
   warn(queueId: string, msg: QueueMessage): Promise<string | undefined>;
-  trace(queueId: string, msg: QueueMessage): Promise<string | undefined>;
+  trace(queueId: string, msg: QueueMessage, report: TraceReport): Promise<string | undefined>;
   /** Remove bounce/ defer/ trace/ logs of a message that left the queue. */
   removeLogs(queueId: string): Promise<void>;
 }
@@ -92,7 +104,18 @@ const TRACE_BODY = [
   '                   The mail system',
 ];
 
-type Kind = 'failure' | 'delay' | 'trace';
+const SUCCESS_BODY = [
+  'This is the mail system at host $myhostname.',
+  '',
+  'Your message was successfully delivered to the destination(s)',
+  'listed below. If the message was delivered to mailbox you will',
+  'receive no further notifications. Otherwise you may still receive',
+  'notifications of mail delivery errors from other systems.',
+  '',
+  '                   The mail system',
+];
+
+type Kind = 'failure' | 'delay' | 'trace' | 'success';
 
 /** A notice's template (bounce(5)): the header values and the text with $name expansions. */
 export interface BounceTemplate {
@@ -108,10 +131,20 @@ const BUILT_IN: Record<Kind, BounceTemplate> = {
   failure: { from: 'Mail Delivery System <MAILER-DAEMON>', subject: 'Undelivered Mail Returned to Sender', postmasterSubject: 'Postmaster Copy: Undelivered Mail', body: FAILURE_BODY },
   delay: { from: 'Mail Delivery System <MAILER-DAEMON>', subject: 'Delayed Mail (still being retried)', postmasterSubject: 'Postmaster Warning: Delayed Mail', body: DELAY_BODY },
   trace: { from: 'Mail Delivery System <MAILER-DAEMON>', subject: 'Mail Delivery Status Report', body: TRACE_BODY },
+  success: { from: 'Mail Delivery System <MAILER-DAEMON>', subject: 'Successful Mail Delivery Report', body: SUCCESS_BODY },
 };
 /** The name of each kind's template in a bounce_template_file. */
-const TEMPLATE_NAME: Record<Kind, string> = { failure: 'failure_template', delay: 'delay_template', trace: 'verify_template' };
-const LOGGED: Record<Kind, string> = { failure: 'non-delivery', delay: 'delay', trace: 'delivery status' };
+const TEMPLATE_NAME: Record<Kind, string> = { failure: 'failure_template', delay: 'delay_template', trace: 'verify_template', success: 'success_template' };
+const LOGGED: Record<Kind, string> = { failure: 'non-delivery', delay: 'delay', trace: 'delivery status', success: 'delivery status' };
+
+/**
+ * The NOTIFY= bit a recipient needs to be listed in the sender's notice of each kind
+ * (RFC 3461 section 4.1); reports of deliveries list every recipient in trace/QID.
+ */
+const SENDER_NOTIFY_FILTER: Record<Kind, number | undefined> = { failure: DSN_NOTIFY_FAILURE, delay: DSN_NOTIFY_DELAY, trace: undefined, success: undefined };
+
+/** A log entry in the sender's notice: no NOTIFY= at all (before DSN), or the filter's bit. */
+const wantsNotice = (e: LogEntry, filter: number | undefined): boolean => filter === undefined || !e.dsnNotify || (e.dsnNotify & filter) !== 0;
 
 /**
  * A bounce_template_file (bounce(5)): "name = <<MARK" … "MARK" blocks, each a template of
@@ -237,10 +270,12 @@ export function createBounce(deps: BounceDeps): BounceService {
     }
   };
 
-  async function send(queueId: string, msg: QueueMessage, entries: LogEntry[], kind: Kind, target?: NoticeTarget): Promise<string | undefined> {
-    if ((!target && !msg.sender) || entries.length === 0) return undefined;
+  async function send(queueId: string, msg: QueueMessage, logged: LogEntry[], kind: Kind, target?: NoticeTarget): Promise<string | undefined> {
+    if ((!target && !msg.sender) || logged.length === 0) return undefined;
     const to = target?.to ?? msg.sender;
     const postmaster = target?.postmaster ?? false;
+    // Postmaster copies list every recipient; the sender's notice only those that asked for it.
+    const entries = postmaster ? logged : logged.filter((e) => wantsNotice(e, SENDER_NOTIFY_FILTER[kind]));
     const template = await templateOf(kind);
     // The original's sender as the report shows it; the null sender as MAILER-DAEMON.
     const origSender = msg.sender || `MAILER-DAEMON@${myhostname()}`;
@@ -270,7 +305,11 @@ export function createBounce(deps: BounceDeps): BounceService {
       L.push(...lineWrap(head));
     }
     L.push('', `--${boundary}`, 'Content-Description: Delivery report', 'Content-Type: message/delivery-status', '');
-    L.push(`Reporting-MTA: dns; ${host}`, `X-Postfix-Queue-ID: ${queueId}`, `X-Postfix-Sender: rfc822; ${origSender}`);
+    L.push(`Reporting-MTA: dns; ${host}`);
+    // RFC 3464 section 2.2.1: the ENVID= of the original's MAIL FROM, as smtpd decoded it.
+    const envid = msg.attributes[MAIL_ATTR_DSN_ENVID];
+    if (envid) L.push(`Original-Envelope-Id: ${envid}`);
+    L.push(`X-Postfix-Queue-ID: ${queueId}`, `X-Postfix-Sender: rfc822; ${origSender}`);
     if (msg.arrivalTime > 0) L.push(`Arrival-Date: ${mailDate(Math.floor(msg.arrivalTime / 1000))}`);
     for (const e of entries) {
       L.push('', `Final-Recipient: rfc822; ${e.address}`);
@@ -283,7 +322,8 @@ export function createBounce(deps: BounceDeps): BounceService {
       if (delay) L.push(`Will-Retry-Until: ${mailDate(Math.floor(msg.arrivalTime / 1000) + cfg.time('maximal_queue_lifetime'))}`);
     }
     const headersOnly = returnsHeadersOnly(kind, msg, cfg.int('bounce_size_limit'), target);
-    L.push('', `--${boundary}`, `Content-Description: ${kind === 'trace' ? '' : 'Undelivered '}${headersOnly ? 'Message Headers' : 'Message'}`);
+    const reportsDelivery = kind === 'trace' || kind === 'success';
+    L.push('', `--${boundary}`, `Content-Description: ${reportsDelivery ? '' : 'Undelivered '}${headersOnly ? 'Message Headers' : 'Message'}`);
     L.push(`Content-Type: ${headersOnly ? 'text/rfc822-headers' : 'message/rfc822'}`);
     if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
     L.push('', `Return-Path: <${origSender}>`);
@@ -299,8 +339,12 @@ export function createBounce(deps: BounceDeps): BounceService {
       // sends it with BODY=8BITMIME, as Postfix's cleanup marks it
       ...(eightBit ? { attributes: { encoding: '8bit' } } : {}),
       arrivalTime: clock(),
+      // No recipient asked for this notice: bounce(8) has already written its header to
+      // cleanup (which logs the message-id) when it finds out, and closes without finishing.
+      ...(entries.length === 0 ? { flags: { abandon: true } } : {}),
     });
     if (reply.status !== CLEANUP_STAT.OK) throw new Error(`bounce: cleanup status ${reply.status}: ${reply.reason ?? ''}`);
+    if (entries.length === 0) return undefined;
     deps.logger.info('bounce', `${queueId}: ${postmaster ? 'postmaster' : 'sender'} ${LOGGED[kind]} notification: ${reply.queueId}`);
     return reply.queueId;
   }
@@ -329,7 +373,8 @@ export function createBounce(deps: BounceDeps): BounceService {
         }
       } else {
         id = await send(queueId, msg, entries, 'failure');
-        if (id !== undefined && classes.has(NOTIFY_BOUNCE)) {
+        // also when the sender's notice was cancelled: the copy lists every recipient
+        if (entries.length > 0 && classes.has(NOTIFY_BOUNCE)) {
           await send(queueId, msg, entries, 'failure', { to: cfg.get('bounce_notice_recipient'), from: pmFrom, postmaster: true, headersOnly: true });
         }
       }
@@ -341,13 +386,31 @@ export function createBounce(deps: BounceDeps): BounceService {
     async warn(queueId, msg) {
       const entries = await readLog(deps.layout, 'defer', queueId);
       const id = await send(queueId, msg, entries, 'delay');
-      if (id !== undefined && notifyClasses().has(NOTIFY_DELAY)) {
+      if (msg.sender && entries.length > 0 && notifyClasses().has(NOTIFY_DELAY)) {
         await send(queueId, msg, entries, 'delay', { to: cfg.get('delay_notice_recipient'), from: doubleBounce(), postmaster: true, headersOnly: true });
       }
       return id;
     },
-    async trace(queueId, msg) {
-      const id = await send(queueId, msg, await readLog(deps.layout, 'trace', queueId), 'trace');
+    // bounce_trace_service(): as with failures, a report about mail from <> goes to
+    // 2bounce_notice_recipient ("2bounce" in notify_classes) or nowhere, and one about a
+    // postmaster notice nowhere (its log stays for qmgr to remove with the message).
+    async trace(queueId, msg, report) {
+      const kind: Kind = report === 'verify' ? 'trace' : 'success';
+      const pmFrom = doubleBounce();
+      if (msg.sender.toLowerCase() === pmFrom.toLowerCase()) {
+        deps.logger.info('bounce', `${queueId}: not sending trace/success notification for double-bounce message`);
+        return undefined;
+      }
+      let target: NoticeTarget | undefined;
+      if (!msg.sender) {
+        if (!notifyClasses().has(NOTIFY_2BOUNCE)) {
+          deps.logger.info('bounce', `${queueId}: not sending trace/success notification for single-bounce message`);
+          await removeLog('trace', queueId);
+          return undefined;
+        }
+        target = { to: cfg.get('2bounce_notice_recipient'), from: pmFrom, postmaster: false, headersOnly: true };
+      }
+      const id = await send(queueId, msg, await readLog(deps.layout, 'trace', queueId), kind, target);
       await removeLog('trace', queueId);
       return id;
     },

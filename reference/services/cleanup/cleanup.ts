@@ -3,7 +3,8 @@
  *
  * Requests served: CleanupClient (../contracts.ts). open() allocates the queue ID by creating
  * the queue file in incoming/ (mode 0600) — smtpd logs "QID: client=..." with it before the
- * content arrives; submit() writes the message; abort() removes the file.
+ * content arrives; submit() writes the message (or, for a request marked abandon, reads it and
+ * then removes the file, as when a client closes before the end); abort() removes the file.
  * Callers: smtpd (every accepted message), local (alias/.forward re-injection, source
  * "local-forward"), bounce (DSNs), pickup/sendmail.
  *
@@ -108,7 +109,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
           done = true;
           try {
             const fate = await writeMessage(writer, { ...req, source: req.source ?? source });
-            if (fate === 'discarded') await writer.abort();
+            if (fate === 'discarded' || req.flags?.abandon) await writer.abort();
             else if (fate === 'held') await deps.layout.move(writer.queueId, 'incoming', 'hold');
             else deps.wakeQmgr?.();
             return { status: CLEANUP_STAT.OK, queueId: writer.queueId };

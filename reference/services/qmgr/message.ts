@@ -7,6 +7,7 @@
  * into active/.
  */
 import { DEL_REQ_FLAG_USR_VRFY } from '../../global/deliver-request.ts';
+import { DSN_NOTIFY_SUCCESS } from '../../global/dsn-mask.ts';
 import { MAIL_ATTR_TRACE_FLAGS } from '../../global/mail-proto.ts';
 import { readQueueFile, type QueuedRecipient, type QueueMessage } from '../../queue/queue-file.ts';
 import { SERVICE, type QmgrContext } from './context.ts';
@@ -47,6 +48,12 @@ export async function beginAttempt(ctx: QmgrContext, id: string, msg: QueueMessa
 
 /** The message's trace_flags (sendmail -bv: DEL_REQ_FLAG_USR_VRFY), 0 when absent. */
 export const traceFlagsOf = (msg: QueueMessage): number => Number.parseInt(msg.attributes[MAIL_ATTR_TRACE_FLAGS] ?? '0', 10) || 0;
+
+/** QMGR_READ_FLAG_NOTIFY_SUCCESS (qmgr_user.h): the size record's qmgr flags hold every recipient's NOTIFY bits shifted by one. */
+const QMGR_READ_FLAG_NOTIFY_SUCCESS = DSN_NOTIFY_SUCCESS << 1;
+
+/** Some recipient of the message, delivered or not, asked for NOTIFY=SUCCESS (cleanup noted it in the size record). */
+export const anyNotifySuccess = (msg: QueueMessage): boolean => (msg.size.qmgrFlags & QMGR_READ_FLAG_NOTIFY_SUCCESS) !== 0;
 
 /** sendmail -bv: the agents only verify, and every answer goes to the trace log. */
 export const isVerifyOnly = (msg: QueueMessage): boolean => (traceFlagsOf(msg) & DEL_REQ_FLAG_USR_VRFY) !== 0;

@@ -7,6 +7,7 @@ import { createBounce } from '../bounce/bounce.ts';
 import { queueFixture, submitMessage, type QueueFixture } from '../cleanup/testing.ts';
 import { createQmgr, type Qmgr } from './qmgr.ts';
 import { deliveryOrder } from './resolve.ts';
+import { DSN_NOTIFY_FAILURE, DSN_NOTIFY_NEVER, DSN_NOTIFY_SUCCESS } from '../../global/dsn-mask.ts';
 
 let fx: QueueFixture | undefined;
 let qmgr: Qmgr | undefined;
@@ -199,5 +200,64 @@ describe('deliveryOrder (qmgr_message_sort)', () => {
       'smtp x.example "x y"@b.example', // x y@b.example in internal form: after b@
       'smtp x.example a@c.example',
     ]);
+  });
+});
+
+describe('DSN NOTIFY= (trace and bounce flush)', () => {
+  /** A message from a@client.test to one recipient with the given NOTIFY bits and MAIL FROM attributes. */
+  async function submitWithNotify(fx: QueueFixture, rcpt: string, dsnNotify: number, attributes: Record<string, string> = {}): Promise<string> {
+    const h = await fx.cleanup.open('smtpd');
+    const reply = await h.submit({ source: 'smtpd', sender: 'a@client.test', content: Buffer.from(MSG), attributes, recipients: [{ address: rcpt, dsnOrcpt: `rfc822;${rcpt}`, dsnNotify }] });
+    return reply.queueId;
+  }
+  const noticeOf = (fx: QueueFixture, id: string, what: string) => fx.logger.lines.find((l) => l.startsWith(`bounce: ${id}: sender ${what} notification: `));
+
+  it('NOTIFY=SUCCESS: the sender gets a success report with the delivery, "delivery via RELAY: text", and ENVID', async () => {
+    const { fx, qmgr } = await setup();
+    const smtp = scriptedAgent('smtp', () => 'sent');
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    const id = await submitWithNotify(fx, 'b@one.test', DSN_NOTIFY_SUCCESS, { envelope_id: 'env 1' });
+    await qmgr.idle();
+    expect(noticeOf(fx, id, 'delivery status')).toBeDefined();
+    const report = smtp.contents[1]!;
+    expect(report).toContain('Subject: Successful Mail Delivery Report\n');
+    expect(report).toContain('\n<b@one.test>: delivery via x: 250 2.0.0 Ok\n');
+    expect(report).toContain('Reporting-MTA: dns; mx.twinpost.test\nOriginal-Envelope-Id: env 1\nX-Postfix-Queue-ID: ');
+    expect(report).toContain('Action: delivered\nStatus: 2.0.0\n');
+    expect(smtp.requests[1]!.recipients.map((r) => r.address)).toEqual(['a@client.test']);
+  });
+
+  it('no success report when the agent passed NOTIFY=SUCCESS on (a next hop with DSN), nor without NOTIFY=SUCCESS', async () => {
+    const { fx, qmgr } = await setup();
+    const passedOn: DeliveryAgent = {
+      transport: 'smtp',
+      async deliver(req) {
+        return { recipients: req.recipients.map((r) => ({ offset: r.offset, address: r.address, outcome: 'sent' as const, text: '250 ok', relay: 'x', dsn: '2.0.0', action: 'relayed', dsnNotify: 0 })) };
+      },
+    };
+    qmgr.registerAgent(passedOn);
+    await qmgr.start();
+    const a = await submitWithNotify(fx, 'b@one.test', DSN_NOTIFY_SUCCESS);
+    const b = await submitWithNotify(fx, 'c@one.test', DSN_NOTIFY_FAILURE);
+    await qmgr.idle();
+    expect(noticeOf(fx, a, 'delivery status')).toBeUndefined();
+    expect(noticeOf(fx, b, 'delivery status')).toBeUndefined();
+    expect(fx.logger.lines.filter((l) => l.startsWith(`qmgr: ${a}: removed`) || l.startsWith(`qmgr: ${b}: removed`))).toHaveLength(2);
+  });
+
+  it('NOTIFY=NEVER: a bounced recipient makes no notice; cleanup still logs the cancelled notice\'s message-id', async () => {
+    const { fx, qmgr } = await setup();
+    const smtp = scriptedAgent('smtp', () => 'bounced');
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    const id = await submitWithNotify(fx, 'b@one.test', DSN_NOTIFY_NEVER);
+    await qmgr.idle();
+    expect(noticeOf(fx, id, 'non-delivery')).toBeUndefined();
+    expect(smtp.requests).toHaveLength(1);
+    const ids = fx.logger.lines.map((l) => /^cleanup: (\w+): message-id=/.exec(l)?.[1]).filter((x) => x !== undefined);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).not.toBe(id);
+    expect(await fx.layout.list('incoming')).toEqual([]);
   });
 });

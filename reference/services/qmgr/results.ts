@@ -2,11 +2,13 @@
  * qmgr(8) result handling for one message, once every recipient has been tried
  * (qmgr_deliver_update() in qmgr_deliver.c, qmgr_bounce.c, qmgr_defer.c, qmgr_active_done() in
  * qmgr_active.c):
- *   record   per recipient: sent → its R record marked done in place; bounced → bounce log, done;
- *            deferred → defer log; under sendmail -bv every answer goes to the trace log and the
- *            recipient is done;
- *   notify   a bounce notice when anything bounced; the delivery status report (trace) for
- *            sendmail -bv when nothing is left to try;
+ *   record   per recipient: sent → its R record marked done in place, and a trace log entry
+ *            when it asked for NOTIFY=SUCCESS (and the agent did not pass that on: sent.c);
+ *            bounced → bounce log, done; deferred → defer log; under sendmail -bv every answer
+ *            goes to the trace log and the recipient is done;
+ *   notify   a bounce notice when anything bounced; then the report built from the trace log:
+ *            the delivery status report for sendmail -bv, the success notice when some
+ *            recipient of the message asked for NOTIFY=SUCCESS (qmgr_active_done());
  *   dispose  nothing deferred → "QID: removed"; otherwise expire after maximal_queue_lifetime
  *            (bounce_queue_lifetime for a null sender, never longer than maximal_queue_lifetime —
  *            qmgr warns at start when it is; at once when postsuper -e forced it) with
@@ -19,9 +21,11 @@
  */
 import { unlink, utimes } from 'node:fs/promises';
 import type { RecipientStatus } from '../contracts.ts';
+import { DSN_NOTIFY_SUCCESS } from '../../global/dsn-mask.ts';
 import { markRecipientDone, updateWarnTime, type QueuedRecipient, type QueueMessage } from '../../queue/queue-file.ts';
 import { SERVICE, type QmgrContext } from './context.ts';
 import type { MessageJob } from './deliver.ts';
+import { anyNotifySuccess } from './message.ts';
 
 /** What the recorded statuses leave to do. */
 export interface Outcome {
@@ -50,11 +54,15 @@ async function recordOne(ctx: QmgrContext, job: MessageJob, r: QueuedRecipient |
   // qmgr's own deferrals (no agent, defer_transports, dead destination) are reported too.
   if (verifyOnly) {
     const action = s.outcome === 'sent' ? 'deliverable' : 'undeliverable';
-    await ctx.bounce.append('trace', job.id, logRcpt, { ...dsn, reason: s.relay === 'none' ? s.text : `delivery via ${s.relay}: ${s.text}`, action });
+    await ctx.bounce.append('trace', job.id, logRcpt, { ...dsn, reason: traceReason(s), action });
     await markRecipientDone(job.path, s.offset);
     return undefined;
   }
   if (s.outcome === 'sent') {
+    // RFC 3461 section 4.1 NOTIFY=SUCCESS: a line in trace/QID for the success notice.
+    if (((s.dsnNotify ?? r?.dsnNotify ?? 0) & DSN_NOTIFY_SUCCESS) !== 0) {
+      await ctx.bounce.append('trace', job.id, logRcpt, { ...dsn, reason: traceReason(s), action: s.action ?? 'delivered' });
+    }
     await markRecipientDone(job.path, s.offset);
     return undefined;
   }
@@ -67,10 +75,19 @@ async function recordOne(ctx: QmgrContext, job: MessageJob, r: QueuedRecipient |
   return 'deferred';
 }
 
-/** The notices the recorded outcome calls for (qmgr_active_done's bounce flush; trace for -bv). */
+/** A trace log reason (trace_append()): the text, after "delivery via RELAY: " when an agent delivered. */
+const traceReason = (s: RecipientStatus): string => (s.relay === 'none' ? s.text : `delivery via ${s.relay}: ${s.text}`);
+
+/**
+ * The notices the recorded outcome calls for (qmgr_active_done): the bounce flush, then the
+ * trace flush. A recipient with NOTIFY=SUCCESS may have been delivered in an earlier attempt,
+ * so the trace flush follows the message's NOTIFY bits, not this attempt's, even when some
+ * recipient is deferred; bounce(8) sends nothing when trace/QID does not exist.
+ */
 export async function notifySender(ctx: QmgrContext, job: MessageJob, outcome: Outcome, verifyOnly: boolean): Promise<void> {
   if (outcome.bounced) await ctx.bounce.notify(job.id, job.msg, 'bounce');
-  if (verifyOnly && !outcome.deferred) await ctx.bounce.trace(job.id, job.msg);
+  if (verifyOnly) await ctx.bounce.trace(job.id, job.msg, 'verify');
+  else if (anyNotifySuccess(job.msg)) await ctx.bounce.trace(job.id, job.msg, 'success');
 }
 
 /** The message after its attempt: removed, expired, or deferred with a back-off (qmgr_active_done). */

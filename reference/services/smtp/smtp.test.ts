@@ -6,6 +6,7 @@ import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
 import { breaksLines, createSmtpAgent, dataBytes } from './smtp.ts';
 import { parseNexthop } from './nexthop.ts';
+import { DSN_NOTIFY_FAILURE, DSN_NOTIFY_SUCCESS } from '../../global/dsn-mask.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -42,6 +43,19 @@ describe('smtp delivery agent', () => {
     expect(breaksLines(Buffer.from('abcd\n'), 4)).toBe(false);
     expect(breaksLines(Buffer.from('abcd\nabcde\n'), 4)).toBe(true);
     expect(breaksLines(Buffer.from('abcde\n'), 0)).toBe(false);
+  });
+
+  it('reports a delivery as relayed; NOTIFY=SUCCESS goes to a next hop that offers DSN and is then dropped here', async () => {
+    const plain = await setup();
+    const req = await writeTestQueueFile(join(plain.dir, 'q'), msg(['x@far.example']), 'smtp', plain.sink.relay);
+    const res = await plain.agent.deliver({ ...req, recipients: req.recipients.map((r) => ({ ...r, dsnNotify: DSN_NOTIFY_SUCCESS })) });
+    expect(res.recipients.map((r) => [r.outcome, r.action, r.dsnNotify])).toEqual([['sent', 'relayed', undefined]]);
+    expect(plain.sink.connections()[0]!.commands.filter((c) => c.startsWith('RCPT'))).toEqual(['RCPT TO:<x@far.example>']);
+    const dsn = await setup({ extensions: ['PIPELINING', 'SIZE', '8BITMIME', 'DSN'] });
+    const req2 = await writeTestQueueFile(join(dsn.dir, 'q'), msg(['y@far.example']), 'smtp', dsn.sink.relay);
+    const res2 = await dsn.agent.deliver({ ...req2, recipients: req2.recipients.map((r) => ({ ...r, dsnNotify: DSN_NOTIFY_SUCCESS | DSN_NOTIFY_FAILURE })) });
+    expect(res2.recipients.map((r) => [r.outcome, r.action, r.dsnNotify])).toEqual([['sent', 'relayed', DSN_NOTIFY_FAILURE]]);
+    expect(dsn.sink.connections()[0]!.commands.filter((c) => c.startsWith('RCPT'))).toEqual(['RCPT TO:<y@far.example> ORCPT=rfc822;y@far.example NOTIFY=SUCCESS,FAILURE']);
   });
 
   it('delivers pipelined and logs status=sent with the server reply', async () => {

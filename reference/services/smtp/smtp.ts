@@ -13,13 +13,15 @@
  * ("connect to host[addr]:port: Connection refused"). Reads the message from the queue file.
  * sendmail -bv (DEL_REQ_FLAG_USR_VRFY): MAIL and RCPT only, then RSET — no DATA; an accepted
  * recipient is logged status=deliverable with the RCPT reply, a refused one undeliverable.
+ * A delivered recipient's action is "relayed"; its NOTIFY=SUCCESS is dropped when the next hop
+ * offers DSN (qmgr then writes no trace log entry for it).
  */
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { readQueueFile } from '../../queue/queue-file.ts';
 import type { DeliveryAgent, DeliveryRequest, DeliveryResult, DeliveryRecipient, Logger, RecipientStatus } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
-import { DSN_RET_FULL, dsnNotifyWords } from '../../global/dsn-mask.ts';
+import { DSN_NOTIFY_SUCCESS, DSN_RET_FULL, dsnNotifyWords } from '../../global/dsn-mask.ts';
 import { MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
 import { uxtextQuote, xtextQuote } from '../../global/xtext.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
@@ -132,6 +134,16 @@ function orcptParam(r: DeliveryRecipient): string | undefined {
   return UTF8_ORCPT.test(stored) ? uxtextQuote(stored, '+=') : xtextQuote(stored, '=');
 }
 
+/**
+ * What a delivered recipient reports for its DSN (smtp_rcpt_done()): the action "relayed", and
+ * when the next hop offered DSN, NOTIFY=SUCCESS was passed on there, so no success notice here.
+ * Differs from Postfix: LMTP with lmtp_assume_final (action "delivered") is not modelled.
+ */
+function relayed(r: DeliveryRecipient, nextHopDsn: boolean): Partial<RecipientStatus> {
+  if (!nextHopDsn || r.dsnNotify === undefined) return { action: 'relayed' };
+  return { action: 'relayed', dsnNotify: r.dsnNotify & ~DSN_NOTIFY_SUCCESS };
+}
+
 function dsnOf(reply: SmtpReply): string {
   const m = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(reply.text);
   if (m) return m[1];
@@ -213,7 +225,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       let relay = 'none';
       let mtaName: string | undefined;
       let connUse = 1;
-      const report = (r: DeliveryRecipient, outcome: RecipientStatus['outcome'], dsn: string, text: string, reply?: SmtpReply): void => {
+      const report = (r: DeliveryRecipient, outcome: RecipientStatus['outcome'], dsn: string, text: string, reply?: SmtpReply, extra: Partial<RecipientStatus> = {}): void => {
         const status = deliveryStatusWord(req.flags, outcome);
         opts.logger.info(opts.logService, formatDeliveryLine({
           queueId: req.queueId, to: r.address, origTo: r.origTo, relay, dsn, status, text,
@@ -221,7 +233,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           connUse,
         }));
         const diag = reply && mtaName ? { diagType: 'smtp', diagText: reply.text, mtaType: 'dns', mtaName } : {};
-        results.push({ offset: r.offset, address: r.address, outcome, dsn, text, relay, ...diag });
+        results.push({ offset: r.offset, address: r.address, outcome, dsn, text, relay, ...diag, ...extra });
       };
       const failAll = (rcpts: DeliveryRecipient[], dsn: string, text: string, reply?: SmtpReply): void => {
         const outcome = dsn.startsWith('5') ? 'bounced' : 'deferred';
@@ -382,7 +394,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
               const done = await conn.read(limit('dot'));
               const list = pending;
               pending = [];
-              if (done.code >= 200 && done.code < 300) for (const r of list) report(r, 'sent', dsnOf(done), done.text, done);
+              if (done.code >= 200 && done.code < 300) for (const r of list) report(r, 'sent', dsnOf(done), done.text, done, relayed(r, dsn));
               else failAll(list, dsnOf(done), said(done, 'end of DATA'), done);
             }
           }
