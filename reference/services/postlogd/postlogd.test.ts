@@ -43,3 +43,12 @@ describe('time formats', () => {
     expect(logTimestamp(t)).toBe('Nov 01 09:05:03');
   });
 });
+
+describe('printableLog', () => {
+  it('shows control characters as "?", as Postfix logs them, and leaves the rest', async () => {
+    const { printableLog } = await import('./postlogd.ts');
+    expect(printableLog('message-id=<m@x>\t')).toBe('message-id=<m@x>?');
+    expect(printableLog('value "SU\x1bCCESS" in\r\nx')).toBe('value "SU?CCESS" in??x');
+    expect(printableLog('to=<ü@x>, relay=local')).toBe('to=<ü@x>, relay=local');
+  });
+});

@@ -3,7 +3,8 @@
  *
  * Requests served: info/warning/fatal lines from any in-process service (the Logger contract
  * in ../contracts.ts). Writes them to $maillog_file in Postfix's exact line format (format.ts),
- * in arrival order, one append per line so a follower sees whole lines. A service name that
+ * in arrival order, one append per line so a follower sees whole lines, control characters
+ * shown as "?" as Postfix's logging shows them (printableLog). A service name that
  * already contains "/" (e.g. "postfix/relay" from `-o syslog_name=...`) is used as the whole
  * program tag; otherwise the tag is "$syslog_name/<service>".
  */
@@ -33,6 +34,15 @@ export interface FileLogger extends Logger {
   reconfigure(opts: Partial<Pick<FileLoggerOptions, 'myhostname' | 'syslogName' | 'path'>>): void;
 }
 
+/**
+ * What msg_vprintf() does to every log line before it is written: each ASCII control character
+ * (a TAB, an ESC or a line break a client sent, say) becomes "?" (printable(), util/printable.c).
+ * Text beyond ASCII is left as the service gave it.
+ */
+export function printableLog(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, '?');
+}
+
 export function createFileLogger(options: FileLoggerOptions): FileLogger {
   const opts = { syslogName: 'postfix', pid: process.pid, now: () => Date.now(), ...options };
   const lines: string[] = [];
@@ -40,7 +50,7 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
 
   const write = (severity: Severity, service: string, text: string): void => {
     const program = service.includes('/') ? service : `${opts.syslogName}/${service}`;
-    const line = formatLogLine({ date: new Date(opts.now()), myhostname: opts.myhostname, program, pid: opts.pid, severity, text });
+    const line = formatLogLine({ date: new Date(opts.now()), myhostname: opts.myhostname, program, pid: opts.pid, severity, text: printableLog(text) });
     if (opts.path) appendFileSync(opts.path, line + '\n');
     else lines.push(line);
     opts.onLine?.(line);

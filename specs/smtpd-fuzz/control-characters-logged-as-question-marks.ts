@@ -1,0 +1,80 @@
+import type { Scenario } from '../../harness/scenario/types.ts';
+
+/**
+ * Every log line passes Postfix's printable() on its way out (msg_vprintf): a TAB at the end of a
+ * Message-Id header is logged as '?' in cleanup's message-id= line
+ *
+ * Found by `twinpost fuzz smtpd --seed 6` (minimal case at path 518:3:2:2:2:1:3:3:3:3:0:6:4:4:4:4); the session's
+ * writes are sent as they were, each expecting the reply code real Postfix gave; the
+ * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
+ */
+const scenario: Scenario = {
+  id: "smtpd-fuzz/control-characters-logged-as-question-marks",
+  title: "fuzzer regression: maillog Qn: postfix \"<Mmm nn nn:nn:nn> mx postfix/cleanup[<pid>]: Qn: message-id=<m<tag>@client.exam",
+  description: "Every log line passes Postfix's printable() on its way out (msg_vprintf): a TAB at the end of a Message-Id header is logged as '?' in cleanup's message-id= line",
+  sinks: {
+    remote: {}
+  },
+  config: {
+    main: {
+      mynetworks: "192.0.2.0/24",
+      relay_domains: "sink.test",
+      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
+      transport_maps: "texthash:$config_directory/transport",
+      default_transport: "error:5.7.1 no route in the fuzzer configuration",
+      smtp_connection_cache_on_demand: "no",
+      smtpd_client_connection_count_limit: "0",
+      smtpd_error_sleep_time: "0"
+    },
+    maps: [
+      {
+        name: "transport",
+        content: "sink.test smtp:{{sink:remote}}\n"
+      }
+    ]
+  },
+  steps: [
+    {
+      kind: "smtp",
+      name: "session",
+      dialog: [
+        {
+          send: "MAIL from:<szbns@sink.test>\nRCPT to:<rzbns@sink.test>\r\n",
+          expect: 250
+        },
+        {
+          send: "",
+          expect: 250
+        },
+        {
+          send: "BDAT 38 LAST\r\nMessage-ID: <mzbns@client.example>\t\r\n\n",
+          expect: 250
+        },
+        {
+          send: "QUIT\r\n",
+          expect: 221
+        },
+        {
+          expectClose: true
+        }
+      ]
+    },
+    {
+      kind: "wait",
+      event: {
+        kind: "removed"
+      },
+      count: 1
+    }
+  ],
+  expect: {
+    queue: "empty",
+    events: [
+      {
+        kind: "removed",
+        count: 1
+      }
+    ]
+  }
+};
+export default scenario;
