@@ -93,7 +93,13 @@ export async function fuzzSmtpdCommand(argv: string[]): Promise<number> {
     if (!rule) throw new UsageError('--to-spec needs --rule: the Postfix rule the scenario shows');
     const file = join(REPO, 'specs', 'smtpd-fuzz', `${name}.ts`);
     if (existsSync(file)) throw new UsageError(`${file} exists already`);
-    const text = regressionScenario(loadFound(toSpec), name, rule);
+    let text: string;
+    try {
+      text = regressionScenario(loadFound(toSpec), name, rule);
+    } catch (err) {
+      // A case that cannot be written as a scenario (bytes that are not UTF-8): say so in one line.
+      throw new UsageError((err as Error).message);
+    }
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
     console.log(`wrote ${file}; run it with: npx twinpost run --spec '${file}'`);

@@ -15,7 +15,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FoundCase } from './smtpd-campaign.ts';
 import { renderSession } from './smtpd-grammar.ts';
-import { fuzzMailConfig, FUZZ_SINK } from './smtpd-config.ts';
 
 export function saveFound(dir: string, f: FoundCase): string {
   mkdirSync(dir, { recursive: true });
@@ -75,23 +74,38 @@ export function regressionDialog(f: FoundCase): DialogLine[] {
   return out;
 }
 
+/**
+ * The fuzzer's peer and configuration, written into a regression scenario as calls to
+ * smtpd-config.ts (the one place they are defined) rather than as copies of their values.
+ */
+const SINKS_SOURCE = '__fuzz_sinks__';
+const CONFIG_SOURCE = '__fuzz_config__';
+
+/** A scenario object as TypeScript source: JSON with bare keys, the placeholders above as code. */
+function scenarioSource(scenario: object): string {
+  return JSON.stringify(scenario, null, 2)
+    .replace(/^(\s*)"([A-Za-z_][A-Za-z0-9_]*)": /gm, '$1$2: ')
+    .replace(`"${SINKS_SOURCE}"`, '{ [FUZZ_SINK]: {} }')
+    .replace(`"${CONFIG_SOURCE}"`, 'fuzzMailConfig()');
+}
+
 /** The source of a regression scenario for `f`; `rule` is the Postfix rule it shows, in words. */
 export function regressionScenario(f: FoundCase, name: string, rule: string): string {
-  const config = fuzzMailConfig();
   const steps: unknown[] = [{ kind: 'smtp', name: 'session', dialog: regressionDialog(f) }];
   if (f.removed > 0) steps.push({ kind: 'wait', event: { kind: 'removed' }, count: f.removed });
   const scenario = {
     id: `smtpd-fuzz/${name}`,
     title: `fuzzer regression: ${f.kind.slice(0, 100)}`,
     description: rule,
-    sinks: { [FUZZ_SINK]: {} },
-    config,
+    sinks: SINKS_SOURCE,
+    config: CONFIG_SOURCE,
     steps,
     expect: { queue: 'empty', ...(f.removed > 0 ? { events: [{ kind: 'removed', count: f.removed }] } : {}) },
   };
   const wrapped = rule.replace(/(.{1,95})(\s+|$)/g, ' * $1\n').trimEnd();
   return [
     "import type { Scenario } from '../../harness/scenario/types.ts';",
+    "import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';",
     '',
     '/**',
     wrapped,
@@ -101,7 +115,7 @@ export function regressionScenario(f: FoundCase, name: string, rule: string): st
     ' * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.',
     ...(f.session.end === 'hangup' ? [' * (The fuzzed client hangs up without QUIT after its last write; so does the scenario.)'] : []),
     ' */',
-    `const scenario: Scenario = ${JSON.stringify(scenario, null, 2).replace(/^(\s*)"([A-Za-z_][A-Za-z0-9_]*)": /gm, '$1$2: ')};`,
+    `const scenario: Scenario = ${scenarioSource(scenario)};`,
     'export default scenario;',
     '',
   ].join('\n');

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd_token() splits words at any C isspace() character, a bare CR included: 'noti<CR>fy=delay'
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/bare-cr-splits-parameter",
   title: "fuzzer regression: smtp session: postfix \"S: 555 5.5.4 Unsupported option: noti\" / reference \"S: 501 5.5.4 Syntax: RCPT",
   description: "smtpd_token() splits words at any C isspace() character, a bare CR included: 'noti<CR>fy=delay' is the two parameters 'noti' and 'fy=delay', and the first is refused: 555 5.5.4 Unsupported option: noti",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * extract_addr(): RCPT TO:< r > holds the one address r (blanks are not part of it);
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/bare-local-part-in-brackets",
   title: "fuzzer regression: smtp session: postfix \"S: 550 5.1.1 <r<tag>>: Recipient address rejected: User unknown in local reci",
   description: "extract_addr(): RCPT TO:< r > holds the one address r (blanks are not part of it); trivial-rewrite qualifies it with the local domain, so smtpd_recipient_restrictions answer it: 550 5.1.1 User unknown in local recipient table",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

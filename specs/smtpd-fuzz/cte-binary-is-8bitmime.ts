@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * cleanup_message.c cleanup_header_callback(): a Content-Transfer-Encoding: 8bit or binary header
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/cte-binary-is-8bitmime",
   title: "fuzzer regression: sink remote message Qn: postfix \"MAIL FROM:<s<tag>@sink.test> SIZE=<bytes received + 0> BODY=8BITMIM",
   description: "cleanup_message.c cleanup_header_callback(): a Content-Transfer-Encoding: 8bit or binary header sets the message's encoding to 8bit (auto_8bit_enc_hdr), and smtp(8) then sends MAIL FROM with BODY=8BITMIME to a next hop that offers 8BITMIME",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

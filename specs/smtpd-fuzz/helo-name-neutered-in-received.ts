@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c ehlo_cmd(): the HELO name smtpd keeps has '<' and '>' replaced by '?'
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/helo-name-neutered-in-received",
   title: "fuzzer regression: sink remote message Qn: postfix \"Received: from ?client.example? (localhost [127.0.0.1])\" / referenc",
   description: "smtpd.c ehlo_cmd(): the HELO name smtpd keeps has '<' and '>' replaced by '?' (NEUTER_CHARACTERS), and that is the name its Received: header shows: 'from ?client.example? (localhost [127.0.0.1])'",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

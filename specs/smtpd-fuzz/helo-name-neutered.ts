@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c ehlo_cmd()/helo_cmd(): the HELO/EHLO words are joined by one blank, made printable and
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/helo-name-neutered",
   title: "fuzzer regression: maillog postfix/smtpd: postfix \"<Mmm nn nn:nn:nn> mx postfix/smtpd[<pid>]: NOQUEUE: reject: RCPT fro",
   description: "smtpd.c ehlo_cmd()/helo_cmd(): the HELO/EHLO words are joined by one blank, made printable and every character of NEUTER_CHARACTERS (blank, <>()\\\";@) replaced by '?': 'EHLO a b' is logged as helo=<a?b>",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c mail_cmd() clears the transaction's SMTPUTF8 flag, BODY= encoding and RET= before its
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/nested-mail-clears-smtputf8",
   title: "fuzzer regression: a refused nested MAIL drops the SMTPUTF8 of the transaction",
   description: "smtpd.c mail_cmd() clears SMTPUTF8, BODY= and RET= before its first check, so a nested MAIL (503 5.5.1) drops them from the transaction under way",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd_chat_query(): a command longer than line_length_limit is logged with printable(), which
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/overlong-command-made-printable",
   title: "fuzzer regression: smtp session: postfix \"(none)\" / reference \"S: 250 2.1.0 Ok\"",
   description: "smtpd_chat_query(): a command longer than line_length_limit is logged with printable(), which rewrites the line itself; a TAB after MAIL becomes '?', so the verb is 'mail?FROM:...', a header-like word, and smtpd ends the session: 221 2.7.0 Error: I can break rules, too. Goodbye.",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * extract_addr(): < "r@other.example"@sink.test > is one address (a quoted local part holding @),
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/quoted-local-part-then-orcpt",
   title: "fuzzer regression: smtp session: postfix \"S: 501 5.5.4 Error: Bad ORCPT parameter syntax\" / reference \"S: 501 5.1.3 Bad",
   description: "extract_addr(): < \"r@other.example\"@sink.test > is one address (a quoted local part holding @), so rcpt_cmd() goes on to the parameters and refuses an ORCPT without ';': 501 5.5.4 Error: Bad ORCPT parameter syntax",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

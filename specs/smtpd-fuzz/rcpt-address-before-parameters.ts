@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c rcpt_cmd(): the recipient is read by extract_addr() before any parameter;
@@ -14,27 +15,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/rcpt-address-before-parameters",
   title: "fuzzer regression: smtp session: postfix \"S: 501 5.1.3 Bad recipient address syntax\" / reference \"S: 555 5.5.4 Unsuppor",
   description: "smtpd.c rcpt_cmd(): the recipient is read by extract_addr() before any parameter; tok822_parse() takes a word after a comment as a second address (r(comment)x@y), more than one address is 'Illegal address syntax', so the reply is 501 5.1.3 (with a warning), not 555 for the unknown parameter",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

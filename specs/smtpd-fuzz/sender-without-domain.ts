@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * extract_addr() ends with smtpd_check_addr(): trivial-rewrite resolves s@ with
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/sender-without-domain",
   title: "fuzzer regression: smtp session: postfix \"S: 501 5.1.7 Bad sender address syntax\" / reference \"S: 250 2.1.0 Ok\"",
   description: "extract_addr() ends with smtpd_check_addr(): trivial-rewrite resolves s@ with RESOLVE_FLAG_ERROR (an empty domain), so MAIL FROM:<s@> is 501 5.1.7 Bad sender address syntax with an 'Illegal address syntax' warning",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * mail_cmd(): with an address smtpd accepts (blanks inside the brackets are allowed), SIZE= over
@@ -12,27 +13,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/size-limit-after-address",
   title: "fuzzer regression: smtp session: postfix \"S: 552 5.3.4 Message size exceeds fixed limit\" / reference \"S: 501 5.1.7 Bad ",
   description: "mail_cmd(): with an address smtpd accepts (blanks inside the brackets are allowed), SIZE= over message_size_limit is refused by smtpd_check_size(): 552 5.3.4 Message size exceeds fixed limit",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",

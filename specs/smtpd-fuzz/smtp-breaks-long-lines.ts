@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtp_proto.c smtp_text_out(): a content line longer than smtp_line_length_limit (998) is sent
@@ -13,27 +14,8 @@ const scenario: Scenario = {
   id: "smtpd-fuzz/smtp-breaks-long-lines",
   title: "fuzzer regression: maillog Qn: postfix \"<Mmm nn nn:nn:nn> mx postfix/smtp[<pid>]: Qn: breaking line > 998 bytes with <C",
   description: "smtp_proto.c smtp_text_out(): a content line longer than smtp_line_length_limit (998) is sent folded with CRLF SPACE, and smtp(8) logs 'QID: breaking line > 998 bytes with <CR><LF>SPACE' once per message",
-  sinks: {
-    remote: {}
-  },
-  config: {
-    main: {
-      mynetworks: "192.0.2.0/24",
-      relay_domains: "sink.test",
-      smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
-      transport_maps: "texthash:$config_directory/transport",
-      default_transport: "error:5.7.1 no route in the fuzzer configuration",
-      smtp_connection_cache_on_demand: "no",
-      smtpd_client_connection_count_limit: "0",
-      smtpd_error_sleep_time: "0"
-    },
-    maps: [
-      {
-        name: "transport",
-        content: "sink.test smtp:{{sink:remote}}\n"
-      }
-    ]
-  },
+  sinks: { [FUZZ_SINK]: {} },
+  config: fuzzMailConfig(),
   steps: [
     {
       kind: "smtp",
