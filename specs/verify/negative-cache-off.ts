@@ -1,4 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { REFUSING_PEER, attempt, inProgress, probeConfig } from './_probes.ts';
 
 /**
  * address_verify_negative_cache = no (postconf(5), verify(8)): a failed probe is not
@@ -8,38 +9,12 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
  * is still cached: good@ gets 250 at once. The cache clean-up pass is off
  * (address_verify_cache_cleanup_interval = 0).
  */
-/** One session whose one RCPT gets `reply`. */
-function attempt(name: string, rcpt: string, reply: { code: number; text: string }): Step {
-  return {
-    kind: 'smtp',
-    name,
-    dialog: [
-      { command: 'EHLO client.example', expect: 250 },
-      { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-      { command: `RCPT TO:<${rcpt}>`, expect: reply },
-      { command: 'QUIT', expect: 221 },
-    ],
-  };
-}
-
-const inProgress = (rcpt: string) => ({ code: 450, text: `4.1.1 <${rcpt}>: Recipient address rejected: unverified address: Address verification in progress` });
-
 const scenario: Scenario = {
   id: 'verify/negative-cache-off',
   title: 'address_verify_negative_cache = no: failed probes are not cached',
   description: 'The peer refuses bad@ and accepts good@. After the probes good@ gets 250 from the cache; bad@ gets 450 "in progress" and a new probe each time.',
-  sinks: { remote: { faults: [{ kind: 'reply', stage: 'rcpt', recipients: ['bad@verify.example'], reply: '550 5.1.1 <bad@verify.example>: no such user' }] } },
-  config: {
-    main: {
-      relay_domains: 'verify.example',
-      transport_maps: 'texthash:$config_directory/transport',
-      smtpd_recipient_restrictions: 'reject_unverified_recipient, permit_mynetworks, reject_unauth_destination',
-      address_verify_poll_count: '1',
-      address_verify_negative_cache: 'no',
-      address_verify_cache_cleanup_interval: '0',
-    },
-    maps: [{ name: 'transport', content: 'verify.example smtp:{{sink:remote}}\n' }],
-  },
+  sinks: { remote: REFUSING_PEER },
+  config: probeConfig({ address_verify_negative_cache: 'no' }),
   steps: [
     // one probe at a time (see verify/reject-unverified-recipient: scache timing)
     attempt('good, first', 'good@verify.example', inProgress('good@verify.example')),

@@ -1,4 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { REFUSING_PEER, attempt, inProgress, probeConfig } from './_probes.ts';
 
 /**
  * Who sends verify(8)'s probes (postconf(5) address_verify_sender). Probes come from
@@ -10,38 +11,12 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
  * clean-up pass is off (address_verify_cache_cleanup_interval = 0), so verify(8) logs nothing
  * of its own.
  */
-/** One session whose one RCPT gets `reply`. */
-function attempt(name: string, rcpt: string, reply: { code: number; text: string | RegExp }): Step {
-  return {
-    kind: 'smtp',
-    name,
-    dialog: [
-      { command: 'EHLO client.example', expect: 250 },
-      { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-      { command: `RCPT TO:<${rcpt}>`, expect: reply },
-      { command: 'QUIT', expect: 221 },
-    ],
-  };
-}
-
-const inProgress = (rcpt: string) => ({ code: 450, text: `4.1.1 <${rcpt}>: Recipient address rejected: unverified address: Address verification in progress` });
-
 const scenario: Scenario = {
   id: 'verify/probe-sender',
   title: 'address_verify_sender: probes come from postmaster',
   description: 'The peer refuses bad@ and accepts good@. Both probes are sent from postmaster@mx.twinpost.test (no double-bounce sender); afterwards good@ gets 250 and bad@ 450 "unverified address" with the peer\'s reply from the cache.',
-  sinks: { remote: { faults: [{ kind: 'reply', stage: 'rcpt', recipients: ['bad@verify.example'], reply: '550 5.1.1 <bad@verify.example>: no such user' }] } },
-  config: {
-    main: {
-      relay_domains: 'verify.example',
-      transport_maps: 'texthash:$config_directory/transport',
-      smtpd_recipient_restrictions: 'reject_unverified_recipient, permit_mynetworks, reject_unauth_destination',
-      address_verify_poll_count: '1',
-      address_verify_sender: 'postmaster',
-      address_verify_cache_cleanup_interval: '0',
-    },
-    maps: [{ name: 'transport', content: 'verify.example smtp:{{sink:remote}}\n' }],
-  },
+  sinks: { remote: REFUSING_PEER },
+  config: probeConfig({ address_verify_sender: 'postmaster' }),
   steps: [
     // one probe at a time (see verify/reject-unverified-recipient: scache timing)
     attempt('good, first', 'good@verify.example', inProgress('good@verify.example')),
