@@ -12,6 +12,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../contracts.ts';
 import { formatLogLine, type Severity } from './format.ts';
+import { printableText } from '../../global/printable.ts';
 
 export interface FileLoggerOptions {
   /** $maillog_file; "" or undefined keeps lines in memory only (tests). */
@@ -35,13 +36,11 @@ export interface FileLogger extends Logger {
 }
 
 /**
- * What msg_vprintf() does to every log line before it is written: each ASCII control character
- * (a TAB, an ESC or a line break a client sent, say) becomes "?" (printable(), util/printable.c).
- * Text beyond ASCII is left as the service gave it.
+ * What msg_vprintf() does to every log line before it is written: printable() with UTF-8 on,
+ * so each ASCII control character (a TAB, an ESC or a line break a client sent, say) becomes
+ * "?" and text beyond ASCII is left as the service gave it.
  */
-export function printableLog(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f]/g, '?');
-}
+export const printableLog = (text: string): string => printableText(text, true);
 
 export function createFileLogger(options: FileLoggerOptions): FileLogger {
   const opts = { syslogName: 'postfix', pid: process.pid, now: () => Date.now(), ...options };

@@ -190,8 +190,3 @@ export class ChunkReader {
     while (this.lineLen > 0 && this.line[this.lineLen - 1] === CR) this.lineLen--;
   }
 }
-
-/** Postfix's printable(): bytes outside printable ASCII shown as "?". */
-export function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?');
-}

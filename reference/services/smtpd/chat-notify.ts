@@ -18,6 +18,7 @@
  */
 import type { CleanupClient } from '../contracts.ts';
 import { lineWrap } from '../../global/line-wrap.ts';
+import { printableText } from '../../global/printable.ts';
 import { MAIL_ERROR } from '../../global/mail-error.ts';
 import { mailDate } from '../../global/mail-date.ts';
 
@@ -39,9 +40,6 @@ export interface NotifySettings {
 const WRAP_WIDTH = 78;
 const WRAP_INDENT = 4;
 
-/** printable(): every byte outside printable ASCII shown as "?". */
-const printable = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?');
-
 /**
  * The notice's text: post_mail's Received: and Date: headers, the notice's own headers, the
  * transcript (each line printable, wrapped, and after one space, as content made from what a
@@ -59,7 +57,7 @@ export function noticeText(s: NotifySettings, queueId: string, nowSec: number, n
     '',
     'Transcript of session follows.',
     '',
-    ...transcript.flatMap((l) => lineWrap(printable(l), WRAP_WIDTH, WRAP_INDENT)).map((l) => ` ${l}`),
+    ...transcript.flatMap((l) => lineWrap(printableText(l, false), WRAP_WIDTH, WRAP_INDENT)).map((l) => ` ${l}`),
     '',
     ...(reason ? [`Session aborted, reason: ${reason}`] : []),
     '',

@@ -2,7 +2,8 @@
  * smtpd(8) command-line helpers: splitting a command into verb and arguments, cutting the
  * arguments into words as smtpd_token() does (smtpd_token.c; the address word then goes to
  * address.ts's extract_addr()), the "non-SMTP command" test for smtpd_forbidden_commands, and
- * the printable() and escape() used when logging raw client bytes. Called by session.ts.
+ * the escape() used when logging raw client bytes (printable() is in global/printable.ts).
+ * Called by session.ts.
  *
  * Command lines are byte strings (latin1: one char per byte) until commandText() has checked
  * them; blanks are the C locale's isspace() set, never Unicode spaces such as U+00A0.
@@ -104,31 +105,6 @@ export function smtpdTokens(line: string): SmtpdToken[] {
     if (text === '') return words;
     words.push({ text, error });
   }
-}
-
-/**
- * printable(): what Postfix leaves of a line in its log (and, for an overlong command, of the
- * command itself): printable ASCII kept; with UTF-8 on (smtputf8_enable), a multi-byte sequence
- * kept whole; every other byte "?". `bytes` is a latin1 string, one char per byte.
- */
-export function printableBytes(bytes: string, utf8: boolean): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes.charCodeAt(i);
-    if (c >= 0x20 && c < 0x7f) out += bytes[i];
-    else if (utf8 && c >= 0xc2 && c <= 0xfe && isContinuation(bytes, i + 1)) {
-      out += bytes[i];
-      while (isContinuation(bytes, i + 1)) out += bytes[++i];
-    } else out += '?';
-  }
-  return out;
-}
-
-const isContinuation = (bytes: string, i: number) => i < bytes.length && (bytes.charCodeAt(i) & 0xc0) === 0x80;
-
-/** printable() of decoded text (a token, an address): control characters and, without UTF-8, 8-bit characters "?". */
-export function printableText(text: string, utf8: boolean): string {
-  return text.replace(utf8 ? /[\x00-\x1f\x7f]/g : /[^\x20-\x7e]/g, '?');
 }
 
 /**

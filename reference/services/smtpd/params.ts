@@ -6,6 +6,7 @@
  * "utf-8"), as Postfix stores them; smtp(8) encodes them again. Called by session.ts's MAIL
  * and RCPT handlers.
  */
+import { printableText } from '../../global/printable.ts';
 import { dsnNotifyParse } from '../../global/dsn-mask.ts';
 import { uxtextUnquote, xtextUnquote } from '../../global/xtext.ts';
 import { reply, type SmtpReply } from './reply.ts';
@@ -37,9 +38,6 @@ const MAX_OFF_T = 2n ** 63n - 1n;
 
 /** AUTH=<>: no sender identity, nothing kept. */
 const NULL_AUTH = '<>';
-
-/** printable(..., '?'): control characters become "?". */
-const printable = (text: string): string => text.replace(/[\x00-\x1f\x7f]/g, '?');
 
 /** Printable ASCII, at least one character (allprint()): what a decoded ENVID must be. */
 const ALL_PRINT = /^[\x20-\x7e]+$/;
@@ -80,7 +78,7 @@ export function mailParams(given: readonly string[], smtputf8Enable: boolean, au
     else if (auth !== undefined) {
       // Taken even where AUTH is not enabled (smtpd_sasl_mail_opt()); a second identity is refused.
       if (authSender !== undefined) return refuse(reply(503, '5.5.4', 'Error: multiple AUTH= options'));
-      if (auth !== NULL_AUTH) authSender = printable(auth);
+      if (auth !== NULL_AUTH) authSender = printableText(auth, true);
     }
     else if (ret !== undefined) {
       // RFC 3461 section 4.3: once, FULL or HDRS.

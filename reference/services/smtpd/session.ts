@@ -29,7 +29,8 @@
  */
 import type { Socket } from 'node:net';
 import type { CleanupClient, CleanupReply, Logger, TrivialRewriteClient } from '../contracts.ts';
-import { commandText, escapeBytes, isForbiddenCommand, isHeaderToken, printableBytes, printableText, smtpdTokens, splitCommand, type SmtpdToken } from './command.ts';
+import { commandText, escapeBytes, isForbiddenCommand, isHeaderToken, smtpdTokens, splitCommand, type SmtpdToken } from './command.ts';
+import { printableBytes, printableText } from '../../global/printable.ts';
 import { extractAddress, type EnvelopeAddress } from './address.ts';
 import { LineStream } from './stream.ts';
 import { receivedHeader } from './received.ts';
@@ -45,7 +46,7 @@ import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { cleanupErrorClass, cleanupReply } from './cleanup-reply.ts';
 import { queueFileAttributes } from './attributes.ts';
 import { receiveContent, type ContentStore } from './data.ts';
-import { ChunkReader, parseBdat, printable, skipChunk } from './bdat.ts';
+import { ChunkReader, parseBdat, skipChunk } from './bdat.ts';
 import { mailParams, rcptParams, type MailParams } from './params.ts';
 import { formatReply, isPositive, parseReply, plainReply, reply, replyText, type SmtpReply } from './reply.ts';
 import { CommandStats, isVerb, type Verb } from './stats.ts';
@@ -540,7 +541,7 @@ export class SmtpdSession {
     const qid = this.tx?.open?.queueId ?? 'NOQUEUE';
     const cmd = parseBdat(args);
     if (!cmd) {
-      this.warn(`${qid}: malformed BDAT command syntax from ${this.namaddr}: ${printable(this.line.slice(0, 100))}`);
+      this.warn(`${qid}: malformed BDAT command syntax from ${this.namaddr}: ${printableText(this.line.slice(0, 100), false)}`);
       return reply(521, '5.5.4', 'Syntax: BDAT count [LAST]');
     }
     if (cmd.size === 0 && !cmd.last) {

@@ -15,6 +15,7 @@
  *
  * serveVerify() puts it on $queue_directory/private/verify (attr0).
  */
+import { printableText } from '../../global/printable.ts';
 import { attrGet, attrInt, attrNames, parseAttrInt, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
 import {
   MAIL_ATTR_ADDR, MAIL_ATTR_ADDR_STATUS, MAIL_ATTR_REQ, MAIL_ATTR_STATUS, MAIL_ATTR_WHY, VRFY_REQ_QUERY, VRFY_REQ_UPDATE,
@@ -105,7 +106,6 @@ export function parseEntry(raw: string): Entry | undefined {
 
 const makeEntry = (e: Entry) => `${e.status}:${e.probed}:${e.updated}:${e.text}`;
 const cacheKey = (address: string) => address.replace(/:/g, '_');
-const printable = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
 
 export function createVerify(deps: VerifyDeps): VerifyClient {
   const p = deps.params;
@@ -136,7 +136,7 @@ export function createVerify(deps: VerifyDeps): VerifyClient {
       const old = recipientStatus === DEL_RCPT_STAT_OK ? null : await store.get(key);
       // A failed probe never replaces a cached OK (a transient failure must not hurt).
       if (old === null || Number.parseInt(old, 10) !== DEL_RCPT_STAT_OK) {
-        await store.put(key, makeEntry({ status: recipientStatus, probed: 0, updated: now(), text: printable(reason) }));
+        await store.put(key, makeEntry({ status: recipientStatus, probed: 0, updated: now(), text: printableText(reason, false) }));
       }
       return VRFY_STAT_OK;
     },
