@@ -3,7 +3,7 @@
  * cycles, drained; nothing the target acknowledged may be lost. Also the command's usage.
  */
 import { describe, expect, it } from 'vitest';
-import { runCrashTest, seededRandom } from './crash.ts';
+import { crashPoints, runCrashTest, seededRandom } from './crash.ts';
 import { updateQueueReport } from './report.ts';
 import { crashCommand } from '../commands/crash.ts';
 import type { TargetName } from '../targets/types.ts';
@@ -26,6 +26,14 @@ describe('crash test', () => {
       expect(r.duplicated).toBeLessThanOrEqual(r.crashes * 10);
     }, 180_000);
   }
+
+  it('crash points are distinct, inside the load, as many as asked', () => {
+    // A source that repeats one value: drawing with replacement would give a single point.
+    const stuck = (): number => 0.5;
+    expect(crashPoints(3, 10, stuck)).toEqual([4, 5, 6]);
+    expect(crashPoints(2, 60, seededRandom(7)).length).toBe(2);
+    expect(crashPoints(5, 4, stuck)).toEqual([1, 2]);
+  });
 
   it('the seeded random source repeats', () => {
     const a = seededRandom(42);

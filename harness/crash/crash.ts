@@ -96,6 +96,23 @@ async function waitQueueEmpty(t: Target, stallMs: number): Promise<QueueEntry[]>
   return q;
 }
 
+/**
+ * Crash points: after this many accepted messages, distinct, sorted, inside the load
+ * (1 … messages − 2). Drawn without replacement, so `crashes` points are always returned when
+ * the load has room for them: two equal draws once made a run crash one time fewer than asked.
+ */
+export function crashPoints(crashes: number, messages: number, rnd: () => number): number[] {
+  const room = Math.max(1, messages - 2);
+  const free = Array.from({ length: room }, (_, i) => 1 + i);
+  const points: number[] = [];
+  while (points.length < Math.min(crashes, room)) {
+    const k = Math.floor(rnd() * free.length);
+    points.push(free[k]!);
+    free.splice(k, 1);
+  }
+  return points.sort((a, b) => a - b);
+}
+
 /** The mail system's state while the load runs: callers wait on `up` during a crash. */
 class Availability {
   private gate: Promise<void> = Promise.resolve();
@@ -117,8 +134,7 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashResult> {
   const rnd = seededRandom(seed);
   const say = opts.progress ?? (() => undefined);
   const crashes = opts.crashes ?? Math.min(10, Math.max(1, Math.floor(opts.messages / 100)));
-  // Crash points: after this many accepted messages (distinct, sorted, inside the load).
-  const points = [...new Set(Array.from({ length: crashes }, () => 1 + Math.floor(rnd() * Math.max(1, opts.messages - 2))))].sort((a, b) => a - b);
+  const points = crashPoints(crashes, opts.messages, rnd);
   let sink: Sink | undefined;
   let target: Target | undefined;
   try {
