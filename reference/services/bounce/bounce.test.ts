@@ -1,7 +1,7 @@
 /** bounce: the status logfile format (compared with a defer log written by real Postfix 3.7.11) and line wrapping. */
 import { describe, expect, it } from 'vitest';
 import { lineWrap } from '../../global/line-wrap.ts';
-import { parseTemplateFile } from './bounce.ts';
+import { noticeEncoding, parseTemplateFile } from './bounce.ts';
 import { formatLogEntry, parseLog } from './logfile.ts';
 
 // defer/D/DE1BF20C3A9 as written by real Postfix 3.7.11 (smtp: connection refused, two recipients).
@@ -39,5 +39,14 @@ describe('bounce_template_file', () => {
     expect(t.delay_template).toMatchObject({ subject: 'Late', body: ['late'] });
     expect(t.delay_template!.postmasterSubject).toBeUndefined();
     expect(t.success_template).toBeUndefined();
+  });
+});
+
+describe('noticeEncoding', () => {
+  it('is 8bit with smtputf8_enable on, whatever the original declared', () => {
+    expect([noticeEncoding(true, '7bit'), noticeEncoding(true, undefined)]).toEqual(['8bit', '8bit']);
+  });
+  it('follows the original with smtputf8_enable off: 8bit, 7bit, or none', () => {
+    expect([noticeEncoding(false, '8bit'), noticeEncoding(false, '7bit'), noticeEncoding(false, undefined)]).toEqual(['8bit', '7bit', undefined]);
   });
 });

@@ -21,10 +21,13 @@
  * (notify_classes); a delivery report for one is not sent. The sender's failure notice lists
  * only the recipients that asked for it (no NOTIFY=, or NOTIFY=FAILURE), the delay warning
  * those with no NOTIFY= or NOTIFY=DELAY (RFC 3461 section 4.1); when none is left, the notice
- * is cancelled after cleanup has read its header (bounce_diagnostic_log()'s filter). Unless
- * the original was 7bit, the notification is queued with encoding=8bit (sent with
- * BODY=8BITMIME). Follows bounce(8), bounce_notify_service.c, bounce_warn_service.c,
+ * is cancelled after cleanup has read its header (bounce_diagnostic_log()'s filter). A
+ * notice's MIME encoding is 8bit whenever smtputf8_enable is on, and otherwise what the
+ * original's client declared (noticeEncoding()); an 8bit notice is queued with encoding=8bit
+ * (sent with BODY=8BITMIME). Follows bounce(8), bounce_notify_service.c, bounce_warn_service.c,
  * bounce_trace_service.c, bounce_notify_util.c.
+ * Differs from Postfix: a bounce_template_file's Charset: and 8-bit template text are not
+ * modelled; every template is us-ascii and 7bit, as the built-in ones are.
  */
 import type { CleanupClient, Logger } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
@@ -33,13 +36,14 @@ import { mailDate } from '../../global/mail-date.ts';
 import { lineWrap } from '../../global/line-wrap.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { DSN_NOTIFY_DELAY, DSN_NOTIFY_FAILURE, DSN_RET_HDRS } from '../../global/dsn-mask.ts';
-import { MAIL_ATTR_DSN_ENVID, MAIL_ATTR_DSN_RET } from '../../global/mail-proto.ts';
+import { MAIL_ATTR_DSN_ENVID, MAIL_ATTR_DSN_RET, MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING } from '../../global/mail-proto.ts';
 import { readFile } from 'node:fs/promises';
 import { quoteLocal } from '../../global/tok822.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 
 export interface BounceParams {
   get(name: string): string;
+  bool(name: string): boolean;
   int(name: string): number;
   time(name: string): number;
 }
@@ -60,8 +64,6 @@ export interface BounceService {
   notify(queueId: string, msg: QueueMessage, from: 'bounce' | 'defer'): Promise<string | undefined>;
   warn(queueId: string, msg: QueueMessage): Promise<string | undefined>;
   trace(queueId: string, msg: QueueMessage, report: TraceReport): Promise<string | undefined>;
-  /** Remove bounce/ defer/ trace/ logs of a message that left the queue. */
-  removeLogs(queueId: string): Promise<void>;
 }
 
 /** The end of the failure and delay notices' text. */
@@ -223,6 +225,21 @@ function templateTime(key: string, seconds: (param: string) => number, warn: (te
   return String(result);
 }
 
+/** The charset and transfer encoding of the built-in templates' text (bounce_templates.c). */
+const TEMPLATE_CHARSET = 'us-ascii';
+const TEMPLATE_ENCODING = MAIL_ATTR_ENC_7BIT;
+
+/**
+ * bounce_mail_init()'s MIME encoding of a notice: 8bit whenever smtputf8_enable is on (an
+ * address or $myhostname may be UTF-8), else the original's declared encoding, 7bit or 8bit;
+ * undefined when the original declared none (the notice then declares none either).
+ */
+export function noticeEncoding(smtputf8Enable: boolean, original: string | undefined): string | undefined {
+  if (smtputf8Enable || original === MAIL_ATTR_ENC_8BIT) return MAIL_ATTR_ENC_8BIT;
+  if (original === MAIL_ATTR_ENC_7BIT) return MAIL_ATTR_ENC_7BIT;
+  return undefined;
+}
+
 /** The primary header block of a message (up to and including its last header line). */
 function headerBlock(content: Buffer): Buffer {
   const text = content.toString('latin1');
@@ -283,7 +300,9 @@ export function createBounce(deps: BounceDeps): BounceService {
     const now = Math.floor(clock() / 1000);
     const host = myhostname();
     const boundary = `${queueId}.${now}/${host}`;
-    const eightBit = msg.attributes.encoding !== '7bit';
+    const encoding = noticeEncoding(cfg.bool('smtputf8_enable'), msg.attributes[MAIL_ATTR_ENCODING]);
+    // bounce_header()'s NOT_7BIT_MIME(): the parts say 8bit, and the text is UTF-8.
+    const eightBit = encoding === MAIL_ATTR_ENC_8BIT;
     const handle = await deps.cleanup.open('bounce');
     const L: string[] = [];
     L.push(`Received: by ${host} (Postfix)`, `\tid ${handle.queueId}; ${mailDate(now)}`);
@@ -292,9 +311,10 @@ export function createBounce(deps: BounceDeps): BounceService {
     L.push(`Subject: ${postmaster && template.postmasterSubject ? template.postmasterSubject : template.subject}`);
     L.push(`To: ${quoteLocal(to)}`, `Auto-Submitted: ${postmaster ? 'auto-generated' : 'auto-replied'}`, 'MIME-Version: 1.0');
     L.push('Content-Type: multipart/report; report-type=delivery-status;', `\tboundary="${boundary}"`);
-    if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
+    // The whole notice: a 7bit original leaves it to the template's encoding.
+    if (encoding) L.push(`Content-Transfer-Encoding: ${encoding === MAIL_ATTR_ENC_7BIT ? TEMPLATE_ENCODING : encoding}`);
     L.push('', 'This is a MIME-encapsulated message.', '');
-    L.push(`--${boundary}`, 'Content-Description: Notification', `Content-Type: text/plain; charset=${eightBit ? 'utf-8' : 'us-ascii'}`);
+    L.push(`--${boundary}`, 'Content-Description: Notification', `Content-Type: text/plain; charset=${eightBit ? 'utf-8' : TEMPLATE_CHARSET}`);
     if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
     L.push('');
     // Postmaster copies carry the recipients' reasons without the template text.
@@ -337,7 +357,7 @@ export function createBounce(deps: BounceDeps): BounceService {
       recipients: [{ address: to, dsnOrcpt: `rfc822;${to}` }],
       // the notification declares 8bit parts, so it is queued as 8-bit mail and smtp(8)
       // sends it with BODY=8BITMIME, as Postfix's cleanup marks it
-      ...(eightBit ? { attributes: { encoding: '8bit' } } : {}),
+      ...(eightBit ? { attributes: { [MAIL_ATTR_ENCODING]: MAIL_ATTR_ENC_8BIT } } : {}),
       arrivalTime: clock(),
       // No recipient asked for this notice: bounce(8) has already written its header to
       // cleanup (which logs the message-id) when it finds out, and closes without finishing.
@@ -393,7 +413,7 @@ export function createBounce(deps: BounceDeps): BounceService {
     },
     // bounce_trace_service(): as with failures, a report about mail from <> goes to
     // 2bounce_notice_recipient ("2bounce" in notify_classes) or nowhere, and one about a
-    // postmaster notice nowhere (its log stays for qmgr to remove with the message).
+    // postmaster notice nowhere: its log then stays in trace/, after the message too, as in Postfix.
     async trace(queueId, msg, report) {
       const kind: Kind = report === 'verify' ? 'trace' : 'success';
       const pmFrom = doubleBounce();
@@ -413,11 +433,6 @@ export function createBounce(deps: BounceDeps): BounceService {
       const id = await send(queueId, msg, await readLog(deps.layout, 'trace', queueId), kind, target);
       await removeLog('trace', queueId);
       return id;
-    },
-    async removeLogs(queueId) {
-      for (const kind of ['bounce', 'defer', 'trace'] as const) {
-        await removeLog(kind, queueId);
-      }
     },
   };
 }

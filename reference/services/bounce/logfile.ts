@@ -3,7 +3,7 @@
  * bounce_log.c): one block per recipient, a blank line, the old-style "<rcpt>: reason" line,
  * then name=value lines (recipient, orig_rcpt, offset, dsn_orig_rcpt, notify_flags, status,
  * action, diag_type/diag_text, mta_type/mta_mname, reason) and a blank line. Appended with
- * fsync; read by bounce (DSNs) and showq (postqueue's delay_reason).
+ * fsync; read by bounce (DSNs) and showq (postqueue's delay_reason) as bounce_log.c reads it.
  */
 import { open, readFile } from 'node:fs/promises';
 import type { QueueLayout } from '../../queue/layout.ts';
@@ -55,7 +55,13 @@ export async function appendLog(layout: QueueLayout, kind: LogKind, queueId: str
   }
 }
 
-/** Parse a log file; old-style "<addr>: text" lines are skipped (the name=value lines carry it all). */
+/** bounce_log_read()'s place holder for an entry without a reason (notices and postqueue show it). */
+export const REASON_UNAVAILABLE = '(description unavailable)';
+
+/**
+ * Parse a log file; old-style "<addr>: text" lines are skipped (the name=value lines carry it
+ * all). An entry logged with an empty reason reads back as REASON_UNAVAILABLE.
+ */
 export function parseLog(text: string): LogEntry[] {
   const out: LogEntry[] = [];
   for (const block of text.split(/\n\n+/)) {
@@ -82,7 +88,7 @@ export function parseLog(text: string): LogEntry[] {
         case 'reason': e.reason = v; break;
       }
     }
-    if (any && e.address !== undefined) out.push({ status: '', action: '', reason: '', ...e } as LogEntry);
+    if (any && e.address !== undefined) out.push({ status: '', action: '', ...e, reason: e.reason || REASON_UNAVAILABLE } as LogEntry);
   }
   return out;
 }

@@ -115,8 +115,12 @@ export function checkQueueLifetimes(ctx: QmgrContext): void {
   }
 }
 
+/**
+ * qmgr_active_done_3_generic(): only the queue file goes. Each bounce, defer or trace log was
+ * removed by the bounce(8) request that used it; one no request used stays behind, as in
+ * Postfix (the trace log of a double-bounce message: bounce/double-bounce-success).
+ */
 async function removeMessage(ctx: QmgrContext, job: MessageJob): Promise<void> {
-  await ctx.bounce.removeLogs(job.id);
   await unlink(job.path);
   ctx.logger.info(SERVICE, `${job.id}: removed`);
 }

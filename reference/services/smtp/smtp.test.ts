@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createSink, type Sink } from '../../../harness/sink/index.ts';
 import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
-import { breaksLines, createSmtpAgent, dataBytes } from './smtp.ts';
+import { breaksLines, createSmtpAgent, dataBytes, dsnOf } from './smtp.ts';
 import { parseNexthop } from './nexthop.ts';
 import { DSN_NOTIFY_FAILURE, DSN_NOTIFY_SUCCESS } from '../../global/dsn-mask.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
@@ -110,5 +110,24 @@ describe('smtp delivery agent', () => {
     expect(res.recipients[0]).toMatchObject({ outcome: 'deferred', dsn: '4.4.1', text: reason, relay: 'none' });
     expect(texts()[0]).toBe(reason);
     expect(texts()[1]).toMatch(new RegExp(`^${req.queueId}: to=<x@far\\.example>, relay=none, delay=[\\d.]+, delays=[\\d.]+/[\\d.]+/0/[\\d.]+, dsn=4\\.4\\.1, status=deferred \\(connect to`));
+  });
+});
+
+describe('dsnOf (smtp_chat_resp)', () => {
+  /** A reply as SmtpConnection.read() returns it, from its raw lines. */
+  const reply = (...raw: string[]) => ({ code: Number(raw[0]!.slice(0, 3)) || 0, text: raw.join(' '), lines: raw.map((l) => l.slice(4)) });
+
+  it('takes a valid status of the reply\'s class from the last line', () => {
+    expect(dsnOf(reply('550-5.1.1 first', '550 5.1.2 last'))).toBe('5.1.2');
+    expect(dsnOf(reply('451 4.3.0 later'))).toBe('4.3.0');
+  });
+  it('falls back to C.0.0 for a status of another class, a malformed one, or none', () => {
+    expect(dsnOf(reply('200 4.0.0 queued'))).toBe('2.0.0');
+    expect(dsnOf(reply('550 5.1 short'))).toBe('5.0.0');
+    expect(dsnOf(reply('554 no status'))).toBe('5.0.0');
+  });
+  it('gives 5.5.0 to a reply outside 2xx, 4xx and 5xx', () => {
+    expect(dsnOf(reply('300 carry on'))).toBe('5.5.0');
+    expect(dsnOf(reply('354 go ahead'))).toBe('5.5.0');
   });
 });

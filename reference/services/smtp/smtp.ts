@@ -7,7 +7,8 @@
  * smtp_discard_ehlo_keywords from what the server offers, sends MAIL / RCPT /
  * DATA pipelined when the server announces PIPELINING, adds SIZE=, BODY=8BITMIME, and the DSN
  * parameters (NOTIFY, ORCPT, RET, ENVID) the server supports, and reports each recipient:
- * sent (2xx), deferred (4xx, connection problems) or bounced (5xx). Each outcome is logged as
+ * sent (2xx), deferred (4xx, connection problems) or bounced (5xx, and a reply of any other
+ * class, a protocol error: dsnOf()). Each outcome is logged as
  * Postfix's smtp(8) does ("QID: to=<..>, relay=host[addr]:port, delay=.., delays=a/b/c/d,
  * dsn=.., status=.. (..)"), and connection failures are also logged on their own
  * ("connect to host[addr]:port: Connection refused"). Reads the message from the queue file.
@@ -144,11 +145,27 @@ function relayed(r: DeliveryRecipient, nextHopDsn: boolean): Partial<RecipientSt
   return { action: 'relayed', dsnNotify: r.dsnNotify & ~DSN_NOTIFY_SUCCESS };
 }
 
-function dsnOf(reply: SmtpReply): string {
-  const m = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(reply.text);
-  if (m) return m[1];
-  return `${String(reply.code)[0]}.0.0`;
+/** Reply classes that carry an enhanced status code (RFC 3463 section 2: 2, 4 and 5). */
+const STATUS_CLASSES = ['2', '4', '5'];
+/** The status of a reply of any other class (1xx, 3xx, no code): a protocol error. */
+const PROTOCOL_ERROR_DSN = '5.5.0';
+
+/**
+ * The enhanced status of a reply (smtp_chat.c smtp_chat_resp()), taken from its last line: the
+ * code after the reply code when it is valid (dsn_valid()) and of the reply's class, else
+ * "C.0.0" for the reply's class C; a reply outside the 2xx, 4xx and 5xx classes gets 5.5.0,
+ * so a 3xx where none belongs bounces.
+ */
+export function dsnOf(reply: SmtpReply): string {
+  const cls = String(reply.code)[0] ?? '';
+  if (reply.code < 100 || !STATUS_CLASSES.includes(cls)) return PROTOCOL_ERROR_DSN;
+  const last = (reply.lines[reply.lines.length - 1] ?? '').replace(/^ +/, '');
+  const m = /^([245]\.\d{1,3}\.\d{1,3})(?:\s|$)/.exec(last);
+  return m && m[1].startsWith(cls) ? m[1] : `${cls}.0.0`;
 }
+
+/** What a failed reply does to a recipient: its status class decides (smtp_trouble.c). */
+const failureOutcome = (dsn: string): 'bounced' | 'deferred' => (dsn.startsWith('5') ? 'bounced' : 'deferred');
 
 /**
  * Message lines for DATA: CRLF line ends, dot-stuffing, lines longer than smtp_line_length_limit
@@ -236,8 +253,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         results.push({ offset: r.offset, address: r.address, outcome, dsn, text, relay, ...diag, ...extra });
       };
       const failAll = (rcpts: DeliveryRecipient[], dsn: string, text: string, reply?: SmtpReply): void => {
-        const outcome = dsn.startsWith('5') ? 'bounced' : 'deferred';
-        for (const r of rcpts) report(r, outcome, dsn, text, reply);
+        for (const r of rcpts) report(r, failureOutcome(dsn), dsn, text, reply);
       };
 
       // A cached session (scache) answers RSET first; otherwise connect as usual.
@@ -364,7 +380,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           const r = req.recipients[i];
           lastRcpt.set(r.offset, rr);
           if (rr.code >= 200 && rr.code < 300) accepted.push(r);
-          else report(r, rr.code >= 500 ? 'bounced' : 'deferred', dsnOf(rr), said(rr, 'RCPT TO'), rr);
+          else report(r, failureOutcome(dsnOf(rr)), dsnOf(rr), said(rr, 'RCPT TO'), rr);
         }
         pending = accepted;
         if (verifyOnly) {

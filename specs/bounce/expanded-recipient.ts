@@ -1,0 +1,58 @@
+import type { Scenario } from '../../harness/scenario/types.ts';
+
+/**
+ * A notice about a recipient that an alias rewrote names the address the sender used
+ * (bounce_notify_util.c, bounce_log.c): the defer or bounce log keeps orig_rcpt= beside
+ * recipient= when they differ, and the notice reads it back, so its text says
+ * "<new> (expanded from <old>): reason" and its delivery report gives the original address.
+ * Here virtual_alias_maps (virtual(5)) turns bob@alias.example into bob@remote.example,
+ * whose server refuses it.
+ * Written for the mutation campaign: no notice in the other scenarios was about a rewritten
+ * recipient, so reading orig_rcpt= back from the log was never needed.
+ */
+
+const scenario: Scenario = {
+  id: 'bounce/expanded-recipient',
+  title: 'a notice about an aliased recipient says "(expanded from <original>)"',
+  description: 'virtual_alias_maps sends bob@alias.example to bob@remote.example, which the peer refuses (550); the sender\'s notice names both addresses.',
+  sinks: { remote: { faults: [{ kind: 'reply', stage: 'rcpt', reply: '550 5.1.1 <bob@remote.example>: no such user' }] } },
+  config: {
+    main: {
+      transport_maps: 'texthash:$config_directory/transport',
+      virtual_alias_maps: 'texthash:$config_directory/virtual',
+    },
+    maps: [
+      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
+      { name: 'virtual', content: 'bob@alias.example bob@remote.example\n' },
+    ],
+  },
+  steps: [
+    {
+      kind: 'smtp',
+      dialog: [
+        { command: 'EHLO client.example', expect: 250 },
+        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
+        { command: 'RCPT TO:<bob@alias.example>', expect: 250 },
+        { data: 'Subject: to an alias\r\n\r\nhello\r\n', expect: 250 },
+        { command: 'QUIT', expect: 221 },
+      ],
+    },
+    { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
+    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
+  ],
+  expect: {
+    events: [
+      { kind: 'delivery', queueId: 'Q1', to: 'bob@remote.example', origTo: 'bob@alias.example', status: 'bounced', dsn: '5.1.1' },
+      { kind: 'notification', queueId: 'Q1', what: 'sender non-delivery notification', notificationId: 'Q2' },
+    ],
+    mailboxes: [{
+      user: 'nobody', messages: 1, headers: { Subject: 'Undelivered Mail Returned to Sender' },
+      bodyIncludes: [
+        '<bob@remote.example> (expanded from <bob@alias.example>): host',
+        'Final-Recipient: rfc822; bob@remote.example\nOriginal-Recipient: rfc822;bob@alias.example\n',
+      ],
+    }],
+    queue: 'empty',
+  },
+};
+export default scenario;
