@@ -9,6 +9,10 @@
  * its seed, its counterexample path, Postfix's transcript and the diff; later sessions of a known
  * kind are only counted. A kind is the first differing item and its first removed and added
  * lines (divergenceKind).
+ *
+ * A session that crashes real Postfix's smtpd (SessionResult.oracleCrash) is no divergence: the
+ * oracle has no answer there. It is counted and its replay path kept (`oracleCrashes`), never
+ * shrunk, and a shrinking replay that crashes Postfix does not count as the kind being shrunk.
  */
 import fc from 'fast-check';
 import { smtpSessionArb, type FuzzSession, type SessionStep } from './smtpd-grammar.ts';
@@ -57,6 +61,8 @@ export interface SmtpdCampaignResult extends SmtpdCampaignProgress {
   counts: Record<string, number>;
   sessionsPerMinute: number;
   restarts: number;
+  /** Runs whose session crashed real Postfix's smtpd (not compared), with their replay paths. */
+  oracleCrashes: { path: string; line: string }[];
 }
 
 export interface SmtpdCampaignOptions {
@@ -138,7 +144,7 @@ export async function runSmtpdCampaign(o: SmtpdCampaignOptions): Promise<SmtpdCa
   const started = Date.now();
   const budget = o.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   const out: SmtpdCampaignResult = {
-    seed: o.seed, run: 0, runs: o.runs, sessions: 0, divergent: 0, kinds: 0, seconds: 0, found: [], counts: {}, sessionsPerMinute: 0, restarts: 0,
+    seed: o.seed, run: 0, runs: o.runs, sessions: 0, divergent: 0, kinds: 0, seconds: 0, found: [], counts: {}, sessionsPerMinute: 0, restarts: 0, oracleCrashes: [],
   };
   const pair = await SmtpdFuzzPair.start(o.against);
   try {
@@ -150,6 +156,11 @@ export async function runSmtpdCampaign(o: SmtpdCampaignOptions): Promise<SmtpdCa
         if (kind !== undefined && attempts >= budget) return true; // budget spent: keep the smallest so far
         const r = await pair.run(session);
         out.sessions++;
+        if (r.oracleCrash) {
+          if (kind === undefined) out.oracleCrashes.push({ path: String(i), line: r.oracleCrash });
+          else attempts++;
+          return true;
+        }
         const k = divergenceKind(r.differences, r.tag);
         if (kind === undefined) {
           // the run itself
@@ -174,7 +185,7 @@ export async function runSmtpdCampaign(o: SmtpdCampaignOptions): Promise<SmtpdCa
         const reduced = await reduceSteps(last.session, last.result, async (s) => {
           const r = await pair.run(s);
           out.sessions++;
-          return divergenceKind(r.differences, r.tag) === k ? r : undefined;
+          return !r.oracleCrash && divergenceKind(r.differences, r.tag) === k ? r : undefined;
         }, budget);
         const f = foundCase(kind, o.seed, check.counterexamplePath ?? String(i), reduced.session, reduced.result, reduced.session !== shrunk);
         out.found.push(f);

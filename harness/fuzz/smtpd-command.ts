@@ -67,6 +67,10 @@ function seedOf(text: string | undefined): number {
 /** Play one session on a fresh pair and print the outcome; 0 when both did the same. */
 async function replay(session: FuzzSession, seed: number, path: string): Promise<number> {
   const r = await replaySession(session);
+  if (r.oracleCrash) {
+    console.log(`fuzz smtpd: real Postfix's smtpd crashed in this session, nothing to compare (seed ${seed}, path ${path}): ${r.oracleCrash}`);
+    return 1;
+  }
   const kind = divergenceKind(r.differences, r.tag);
   if (!kind) {
     console.log(`fuzz smtpd: no divergence (seed ${seed}, path ${path})`);
@@ -136,9 +140,13 @@ export async function fuzzSmtpdCommand(argv: string[]): Promise<number> {
     },
     onFound: (f) => console.log(`${describeFound(f)}\n  saved: ${saveFound(foundDir, f)}`),
   });
+  if (result.oracleCrashes.length) {
+    console.log(`real Postfix's smtpd crashed in ${result.oracleCrashes.length} run(s), not compared (a defect of Postfix, not a divergence; replay with --seed ${seed} --path P):`);
+    for (const c of result.oracleCrashes) console.log(`  path ${c.path}: ${c.line}`);
+  }
   console.log('divergent runs by kind:');
   for (const [kind, n] of Object.entries(result.counts).sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(4)}  ${kind}`);
   console.log(`fuzz smtpd: ${result.run} runs, ${result.sessions} sessions played (shrinking included), ${result.divergent} divergent runs, ` +
-    `${result.kinds} kinds, ${result.sessionsPerMinute.toFixed(0)} sessions/min, ${result.restarts} restarts (seed ${seed}, ${result.seconds.toFixed(1)} s)`);
+    `${result.kinds} kinds, ${result.sessionsPerMinute.toFixed(0)} sessions/min, ${result.restarts} restarts, ${result.oracleCrashes.length} Postfix crashes (seed ${seed}, ${result.seconds.toFixed(1)} s)`);
   return result.divergent === 0 ? 0 : 1;
 }

@@ -27,6 +27,13 @@
  *    deferred/ and hold/ too, and the per-recipient logs) and every peer connection closed;
  *    when a session leaves anything behind, both instances are thrown away and a fresh pair
  *    is started (`restarts` counts them).
+ *
+ * When real Postfix's smtpd crashes during a session (master(8) logs "process … killed by
+ * signal N"), the oracle has a defect, not an answer: the session is marked (`oracleCrash`) and
+ * the pair restarted, since master(8) would otherwise hold the smtpd service back for
+ * service_throttle_time (60 s) and every later session would wait for it. Postfix 3.7.11 has
+ * such a defect: an SMTP client that makes a BDAT command fail and then sends DATA crashes
+ * smtpd (RCPT state not reset after the error; fixed in Postfix 3.7.22, see its HISTORY file).
  */
 import { dirname, join } from 'node:path';
 import { rmSync } from 'node:fs';
@@ -80,6 +87,16 @@ export interface SessionResult {
   differences: TargetDifference[];
   /** Why the pair was restarted after this session (what it left behind), if it was. */
   restarted?: string;
+  /** master(8)'s line when real Postfix's smtpd crashed during the session: not comparable. */
+  oracleCrash?: string;
+}
+
+/** master(8)'s warning when a daemon process dies of a signal. */
+const DAEMON_CRASH = /postfix\/master\[\d+\]: warning: process \S+ pid \d+ killed by signal \d+/;
+
+/** master(8)'s crash warning in an observed maillog (times and pids as logged), if there is one. */
+export function daemonCrash(maillog: string): string | undefined {
+  return DAEMON_CRASH.exec(maillog)?.[0];
 }
 
 async function startSide(name: TargetName): Promise<Side> {
@@ -214,8 +231,10 @@ export class SmtpdFuzzPair {
     for (const s of this.sides) emptySpool(s);
     const left = this.sides.flatMap(leftovers);
     const result: SessionResult = { tag, postfix: postfix!, reference: reference!, differences };
-    if (left.length) {
-      result.restarted = left.join('; ');
+    const crash = daemonCrash(postfix!.maillog);
+    if (crash) result.oracleCrash = crash;
+    if (left.length || crash) {
+      result.restarted = [...left, ...(crash ? ['real Postfix crashed'] : [])].join('; ');
       await this.restart();
     }
     return result;

@@ -583,7 +583,14 @@ export class SmtpdSession {
     });
   }
 
-  /** Read and drop a chunk, then answer with `r` (skip_bdat()); a failed last chunk ends the transaction. */
+  /**
+   * Read and drop a chunk, then answer with `r` (skip_bdat()); a failed last chunk ends the
+   * transaction, recipients included.
+   * Differs from Postfix 3.7.11, whose skip_bdat() resets the sender but keeps the recipient
+   * count, so a DATA after a failed BDAT LAST crashes its smtpd (`twinpost fuzz smtpd` reports
+   * such sessions as Postfix crashes); the reference answers that DATA "503 5.5.1 Error: need
+   * RCPT command", as Postfix 3.7.22 does after its fix.
+   */
   private async skipBdat(cmd: { size: number; last: boolean }, r: SmtpReply): Promise<SmtpReply> {
     const stopped = await skipChunk(this.input, cmd.size, this.s.timeoutMs);
     if (stopped) return this.hangupInData(stopped, undefined);

@@ -83,6 +83,26 @@ describe('smtpd', () => {
     ]);
   });
 
+  it('a failed BDAT LAST ends the transaction with its recipients (the fix of Postfix 3.7.22; 3.7.11 crashes here)', async () => {
+    const port = await start(['127.0.0.0/8']);
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      await d.command('EHLO client.example');
+      await d.command('MAIL FROM:<s@client.example>');
+      expect((await d.command('RCPT TO:<x@far.example>')).raw).toBe('250 2.1.5 Ok\r\n');
+      expect((await d.command('BDAT 0')).raw).toBe('551 5.7.1 Null BDAT request\r\n');
+      expect((await d.command('BDAT 0 LAST')).raw).toBe('551 5.0.0 Discarded 0 bytes after earlier error\r\n');
+      expect((await d.command('DATA')).raw).toBe('503 5.5.1 Error: need RCPT command\r\n');
+      expect((await d.command('MAIL FROM:<s@client.example>')).raw).toBe('250 2.1.0 Ok\r\n');
+      expect((await d.command('DATA')).raw).toBe('554 5.5.1 Error: no valid recipients\r\n');
+      await d.command('QUIT');
+    } finally {
+      await d.close();
+    }
+    await disconnected();
+    expect(cleanup.submitted).toEqual([]);
+  });
+
   it('rejects relaying, unknown local users and out-of-sequence commands with Postfix texts and counts', async () => {
     const port = await start(['127.0.0.2/32']);
     const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
