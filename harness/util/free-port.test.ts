@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './free-port.ts';
 
@@ -29,5 +30,23 @@ describe('freePort', () => {
     } finally {
       await new Promise<void>((resolve) => srv.close(() => resolve()));
     }
+  });
+
+  it('never hands out a port another process holds a reservation for', async () => {
+    const mine = new Set<number>();
+    for (let i = 0; i < 30; i++) mine.add(await freePort());
+    // Another process asks for the very ports this one reserved: each must be refused. The
+    // ports are free to bind (nothing listens on them), so only the reservation can refuse.
+    const probe = `
+      const { createServer } = require('node:net');
+      const ports = ${JSON.stringify([...mine])};
+      let left = ports.length, taken = 0;
+      for (const p of ports) {
+        const s = createServer();
+        s.once('error', () => { taken++; if (--left === 0) console.log(taken); });
+        s.listen('\\0twinpost-port-' + p, () => { s.close(); if (--left === 0) console.log(taken); });
+      }`;
+    const out = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', timeout: 10_000 });
+    expect(out.stdout.trim()).toBe(String(mine.size));
   });
 });
