@@ -167,7 +167,7 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
   const where = `step ${n} (${step.kind})`;
   switch (step.kind) {
     case 'smtp':
-      return void (await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting, preGreeting: step.preGreeting }));
+      return void (await runDialog(ctx, step.dialog, step.name ?? `smtp session ${ctx.transcripts.length + 1}`, where, { greeting: step.greeting, preGreeting: step.preGreeting, clientAddress: step.clientAddress }));
     case 'smtp-open': {
       const d = await runDialog(ctx, step.dialog, step.name, where, { greeting: step.greeting, keepOpen: true });
       if (d) ctx.open.set(step.name, d);
@@ -305,6 +305,8 @@ interface DialogOptions {
   greeting?: ReplyExpect;
   /** Bytes the client writes before it reads the greeting. */
   preGreeting?: string;
+  /** The address the client connects from. */
+  clientAddress?: string;
   /** Leave the session open and return it (smtp-open). */
   keepOpen?: boolean;
   /** Where reply mismatches go (default: the scenario's failures). */
@@ -312,7 +314,7 @@ interface DialogOptions {
 }
 
 async function runDialog(ctx: StepContext, dialog: DialogLine[], name: string, where: string, o: DialogOptions = {}): Promise<SmtpDialog | undefined> {
-  const s = await SmtpDialog.connect({ ...ctx.target.smtp, timeoutMs: ctx.timeoutMs, preGreeting: o.preGreeting });
+  const s = await SmtpDialog.connect({ ...ctx.target.smtp, timeoutMs: ctx.timeoutMs, preGreeting: o.preGreeting, localAddress: o.clientAddress });
   const failures = o.failures ?? ctx.failures;
   const check = (what: string, want: DialogLine extends never ? never : Parameters<typeof replyDiff>[0] | undefined, got: { code: number; enhanced?: string; text: string }) => {
     if (want === undefined) return;

@@ -43,8 +43,9 @@ export type Step =
   /**
    * An SMTP session with the target's smtpd; `name` labels its transcript in reports.
    * `preGreeting`: bytes written as soon as the connection is up, before the greeting is read.
+   * `clientAddress`: the loopback address the client connects from (default 127.0.0.1).
    */
-  | { kind: 'smtp'; name?: string; dialog: DialogLine[]; greeting?: ReplyExpect; preGreeting?: string }
+  | { kind: 'smtp'; name?: string; dialog: DialogLine[]; greeting?: ReplyExpect; preGreeting?: string; clientAddress?: string }
   /** Open an SMTP session, play `dialog`, and keep it open until a later `smtp-close` of `name`. */
   | { kind: 'smtp-open'; name: string; dialog: DialogLine[]; greeting?: ReplyExpect }
   /** QUIT and close a session opened by `smtp-open`. */

@@ -1,7 +1,7 @@
-/** bounce: the status logfile format (compared with a defer log written by real Postfix 3.7.11) and line wrapping. */
+/** bounce: the status logfile format (compared with a defer log written by real Postfix 3.7.11), line wrapping, the notice encoding and DSN address types. */
 import { describe, expect, it } from 'vitest';
 import { lineWrap } from '../../global/line-wrap.ts';
-import { noticeEncoding, parseTemplateFile } from './bounce.ts';
+import { dsnAddressType, noticeEncoding, parseTemplateFile } from './bounce.ts';
 import { formatLogEntry, parseLog } from './logfile.ts';
 
 // defer/D/DE1BF20C3A9 as written by real Postfix 3.7.11 (smtp: connection refused, two recipients).
@@ -42,11 +42,18 @@ describe('bounce_template_file', () => {
   });
 });
 
-describe('noticeEncoding', () => {
-  it('is 8bit with smtputf8_enable on, whatever the original declared', () => {
-    expect([noticeEncoding(true, '7bit'), noticeEncoding(true, undefined)]).toEqual(['8bit', '8bit']);
+describe('notice encoding and DSN address types (bounce_notify_util.c)', () => {
+  it('is 8bit whenever smtputf8_enable is on, else the original encoding or none', () => {
+    expect(noticeEncoding(true, '7bit')).toBe('8bit');
+    expect(noticeEncoding(true, undefined)).toBe('8bit');
+    expect(noticeEncoding(false, '7bit')).toBe('7bit');
+    expect(noticeEncoding(false, '8bit')).toBe('8bit');
+    expect(noticeEncoding(false, undefined)).toBeUndefined();
   });
-  it('follows the original with smtputf8_enable off: 8bit, 7bit, or none', () => {
-    expect([noticeEncoding(false, '8bit'), noticeEncoding(false, '7bit'), noticeEncoding(false, undefined)]).toEqual(['8bit', '7bit', undefined]);
+
+  it('types an address utf-8 only when it is non-ASCII and the message has SMTPUTF8 flags', () => {
+    expect(dsnAddressType(1, 'oü@x')).toBe('utf-8');
+    expect(dsnAddressType(0, 'oü@x')).toBe('rfc822');
+    expect(dsnAddressType(1, 'o@x')).toBe('rfc822');
   });
 });

@@ -21,11 +21,13 @@
  * (notify_classes); a delivery report for one is not sent. The sender's failure notice lists
  * only the recipients that asked for it (no NOTIFY=, or NOTIFY=FAILURE), the delay warning
  * those with no NOTIFY= or NOTIFY=DELAY (RFC 3461 section 4.1); when none is left, the notice
- * is cancelled after cleanup has read its header (bounce_diagnostic_log()'s filter). A
- * notice's MIME encoding is 8bit whenever smtputf8_enable is on, and otherwise what the
- * original's client declared (noticeEncoding()); an 8bit notice is queued with encoding=8bit
- * (sent with BODY=8BITMIME). Follows bounce(8), bounce_notify_service.c, bounce_warn_service.c,
- * bounce_trace_service.c, bounce_notify_util.c.
+ * is cancelled after cleanup has read its header (bounce_diagnostic_log()'s filter). With
+ * smtputf8_enable (the default) the notice is 8bit whatever the original was (otherwise it has
+ * the original's encoding), so it is queued with encoding=8bit and sent with BODY=8BITMIME; a
+ * notice about SMTPUTF8 mail keeps the SMTPUTF8 request, has message/global-delivery-status
+ * and message/global(-headers) parts, and types non-ASCII addresses "utf-8" (RFC 6533). The
+ * notice's own text is written as UTF-8 bytes. Follows bounce(8), bounce_notify_service.c,
+ * bounce_warn_service.c, bounce_trace_service.c, bounce_notify_util.c (Postfix 3.7.11).
  * Differs from Postfix: a bounce_template_file's Charset: and 8-bit template text are not
  * modelled; every template is us-ascii and 7bit, as the built-in ones are.
  */
@@ -36,9 +38,9 @@ import { mailDate } from '../../global/mail-date.ts';
 import { lineWrap } from '../../global/line-wrap.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { DSN_NOTIFY_DELAY, DSN_NOTIFY_FAILURE, DSN_RET_HDRS } from '../../global/dsn-mask.ts';
-import { MAIL_ATTR_DSN_ENVID, MAIL_ATTR_DSN_RET, MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING } from '../../global/mail-proto.ts';
+import { MAIL_ATTR_DSN_ENVID, MAIL_ATTR_DSN_RET, MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
 import { readFile } from 'node:fs/promises';
-import { quoteLocal } from '../../global/tok822.ts';
+import { externalize, scan } from '../../global/tok822.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 
 export interface BounceParams {
@@ -259,6 +261,14 @@ function returnsHeadersOnly(kind: Kind, msg: QueueMessage, bounceSizeLimit: numb
   return (Number(msg.attributes[MAIL_ATTR_DSN_RET] ?? 0) & DSN_RET_HDRS) !== 0;
 }
 
+/**
+ * The address type of a DSN field (RFC 6533 section 3): "utf-8" for a non-ASCII address of a
+ * message with SMTPUTF8 flags, "rfc822" otherwise (bounce_notify_util.c's IS_UTF8_ADDRESS).
+ */
+export function dsnAddressType(smtputf8Flags: number, address: string): 'utf-8' | 'rfc822' {
+  return smtputf8Flags !== 0 && /[^\x00-\x7f]/.test(address) ? 'utf-8' : 'rfc822';
+}
+
 export function createBounce(deps: BounceDeps): BounceService {
   const cfg = deps.config;
   const clock = deps.clock ?? Date.now;
@@ -301,21 +311,25 @@ export function createBounce(deps: BounceDeps): BounceService {
     const host = myhostname();
     const boundary = `${queueId}.${now}/${host}`;
     const encoding = noticeEncoding(cfg.bool('smtputf8_enable'), msg.attributes[MAIL_ATTR_ENCODING]);
-    // bounce_header()'s NOT_7BIT_MIME(): the parts say 8bit, and the text is UTF-8.
-    const eightBit = encoding === MAIL_ATTR_ENC_8BIT;
+    const eightBit = encoding !== undefined && encoding !== MAIL_ATTR_ENC_7BIT;
+    // SMTPUTF8 mail gets RFC 6533's message/global-* parts; the address fields are typed per address.
+    const utf8Flags = msg.size.smtputf8;
+    const global = (utf8Flags & SMTPUTF8_FLAG_REQUESTED) !== 0;
+    const typed = (address: string) => `${dsnAddressType(utf8Flags, address)}; ${address}`;
     const handle = await deps.cleanup.open('bounce');
     const L: string[] = [];
     L.push(`Received: by ${host} (Postfix)`, `\tid ${handle.queueId}; ${mailDate(now)}`);
     L.push(`Date: ${mailDate(now)}`);
     L.push(`From: ${template.from}`);
     L.push(`Subject: ${postmaster && template.postmasterSubject ? template.postmasterSubject : template.subject}`);
-    L.push(`To: ${quoteLocal(to)}`, `Auto-Submitted: ${postmaster ? 'auto-generated' : 'auto-replied'}`, 'MIME-Version: 1.0');
+    // The queue keeps the sender in external form already (cleanup.ts): quoting it once more
+    // would quote the quotes. Postfix's bounce_header() quotes the internal form once.
+    L.push(`To: ${externalize(scan(to))}`, `Auto-Submitted: ${postmaster ? 'auto-generated' : 'auto-replied'}`, 'MIME-Version: 1.0');
     L.push('Content-Type: multipart/report; report-type=delivery-status;', `\tboundary="${boundary}"`);
-    // The whole notice: a 7bit original leaves it to the template's encoding.
     if (encoding) L.push(`Content-Transfer-Encoding: ${encoding === MAIL_ATTR_ENC_7BIT ? TEMPLATE_ENCODING : encoding}`);
     L.push('', 'This is a MIME-encapsulated message.', '');
     L.push(`--${boundary}`, 'Content-Description: Notification', `Content-Type: text/plain; charset=${eightBit ? 'utf-8' : TEMPLATE_CHARSET}`);
-    if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
+    if (eightBit) L.push(`Content-Transfer-Encoding: ${encoding}`);
     L.push('');
     // Postmaster copies carry the recipients' reasons without the template text.
     if (!postmaster) for (const line of template.body) L.push(line.replace(/\$(\w+)/g, (_, n: string) => expandName(n, kind)));
@@ -324,17 +338,19 @@ export function createBounce(deps: BounceDeps): BounceService {
       const head = e.origTo ? `<${e.address}> (expanded from <${e.origTo}>): ${e.reason}` : `<${e.address}>: ${e.reason}`;
       L.push(...lineWrap(head));
     }
-    L.push('', `--${boundary}`, 'Content-Description: Delivery report', 'Content-Type: message/delivery-status', '');
+    L.push('', `--${boundary}`, 'Content-Description: Delivery report', `Content-Type: message/${global ? 'global-' : ''}delivery-status`);
+    if (eightBit && global) L.push(`Content-Transfer-Encoding: ${encoding}`);
+    L.push('');
     L.push(`Reporting-MTA: dns; ${host}`);
     // RFC 3464 section 2.2.1: the ENVID= of the original's MAIL FROM, as smtpd decoded it.
     const envid = msg.attributes[MAIL_ATTR_DSN_ENVID];
     if (envid) L.push(`Original-Envelope-Id: ${envid}`);
-    L.push(`X-Postfix-Queue-ID: ${queueId}`, `X-Postfix-Sender: rfc822; ${origSender}`);
+    L.push(`X-Postfix-Queue-ID: ${queueId}`, `X-Postfix-Sender: ${typed(origSender)}`);
     if (msg.arrivalTime > 0) L.push(`Arrival-Date: ${mailDate(Math.floor(msg.arrivalTime / 1000))}`);
     for (const e of entries) {
-      L.push('', `Final-Recipient: rfc822; ${e.address}`);
+      L.push('', `Final-Recipient: ${typed(e.address)}`);
       if (e.dsnOrcpt) L.push(`Original-Recipient: ${e.dsnOrcpt}`);
-      else if (e.origTo) L.push(`Original-Recipient: rfc822; ${e.origTo}`);
+      else if (e.origTo) L.push(`Original-Recipient: ${typed(e.origTo)}`);
       L.push(`Action: ${kind === 'failure' ? 'failed' : e.action}`, `Status: ${e.status}`);
       if (e.mtaType && e.mtaName) L.push(...lineWrap(`Remote-MTA: ${e.mtaType}; ${e.mtaName}`));
       if (e.diagType && e.diagText) L.push(...lineWrap(`Diagnostic-Code: ${e.diagType}; ${e.diagText}`));
@@ -344,11 +360,13 @@ export function createBounce(deps: BounceDeps): BounceService {
     const headersOnly = returnsHeadersOnly(kind, msg, cfg.int('bounce_size_limit'), target);
     const reportsDelivery = kind === 'trace' || kind === 'success';
     L.push('', `--${boundary}`, `Content-Description: ${reportsDelivery ? '' : 'Undelivered '}${headersOnly ? 'Message Headers' : 'Message'}`);
-    L.push(`Content-Type: ${headersOnly ? 'text/rfc822-headers' : 'message/rfc822'}`);
-    if (eightBit) L.push('Content-Transfer-Encoding: 8bit');
+    if (global) L.push(`Content-Type: message/${headersOnly ? 'global-headers' : 'global'}`);
+    else L.push(`Content-Type: ${headersOnly ? 'text/rfc822-headers' : 'message/rfc822'}`);
+    if (eightBit) L.push(`Content-Transfer-Encoding: ${encoding}`);
     L.push('', `Return-Path: <${origSender}>`);
     const content = Buffer.concat([
-      Buffer.from(L.join('\n') + '\n', 'latin1'),
+      // The notice's own text holds envelope addresses and template text: their UTF-8 bytes, as Postfix copies them.
+      Buffer.from(L.join('\n') + '\n', 'utf8'),
       headersOnly ? headerBlock(msg.content) : msg.content,
       Buffer.from(`\n--${boundary}--\n`, 'latin1'),
     ]);
@@ -359,9 +377,11 @@ export function createBounce(deps: BounceDeps): BounceService {
       // sends it with BODY=8BITMIME, as Postfix's cleanup marks it
       ...(eightBit ? { attributes: { [MAIL_ATTR_ENCODING]: MAIL_ATTR_ENC_8BIT } } : {}),
       arrivalTime: clock(),
+      // The notice keeps the original's SMTPUTF8 request (post_mail_fopen_nowait()'s smtputf8),
+      // so smtp(8) asks the next hop for SMTPUTF8 too.
       // No recipient asked for this notice: bounce(8) has already written its header to
       // cleanup (which logs the message-id) when it finds out, and closes without finishing.
-      ...(entries.length === 0 ? { flags: { abandon: true } } : {}),
+      flags: { smtputf8: global, ...(entries.length === 0 ? { abandon: true } : {}) },
     });
     if (reply.status !== CLEANUP_STAT.OK) throw new Error(`bounce: cleanup status ${reply.status}: ${reply.reason ?? ''}`);
     if (entries.length === 0) return undefined;

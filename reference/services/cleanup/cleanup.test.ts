@@ -8,6 +8,7 @@ import { readQueueFile } from '../../queue/queue-file.ts';
 import { decodeRecords } from '../../queue/records.ts';
 import { readFile } from 'node:fs/promises';
 import { queueFixture, submitMessage, type QueueFixture } from './testing.ts';
+import { createCleanup } from './cleanup.ts';
 import { mailDate } from '../../global/mail-date.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 
@@ -49,6 +50,20 @@ describe('cleanup', () => {
     expect(out).toContain('named_attribute: dsn_orig_rcpt=rfc822;carol@remote.test');
     expect(out).toContain('Subject: hi');
     expect(out).not.toContain('Return-Path');
+  });
+
+  it('marks the message 8bit only for a Content-Transfer-Encoding value that is exactly 8bit or binary (auto_8bit_enc_hdr)', async () => {
+    fx = await queueFixture();
+    const encodingOf = async (header: string): Promise<string | undefined> => {
+      const id = await submitMessage(fx!.cleanup, 's@client.test', ['r@remote.test'], `${header}\n\nbody\n`, 'smtpd', SMTPD_ATTRS);
+      return (await readQueueFile(fx!.layout.pathOf('incoming', id))).attributes.encoding;
+    };
+    expect(await encodingOf('Content-Transfer-Encoding:  8BIT')).toBe('8bit');
+    expect(await encodingOf('Content-Transfer-Encoding:\n\tbinary')).toBe('8bit');
+    // Folded after the value, or blanks after it: the unfolded text is not "8bit".
+    expect(await encodingOf('Content-Transfer-Encoding: 8bit\n\tindented')).toBeUndefined();
+    expect(await encodingOf('Content-Transfer-Encoding: 8bit ')).toBeUndefined();
+    expect(await encodingOf('Content-Transfer-Encoding: base64')).toBeUndefined();
   });
 
   it('adds Message-Id, Date and From for local mail and qualifies bare addresses', async () => {
@@ -120,5 +135,37 @@ describe('cleanup', () => {
     const remote2 = await readQueueFile(fx.layout.pathOf('incoming', await submitMessage(fx.cleanup, 'alice@client.test', ['bob@remote.test'], 'To: nobody\n\nb\n', 'smtpd', SMTPD_ATTRS)));
     expect(remote2.content.toString().split('\n')[0]).toBe('To: nobody@hdr.test');
   });
-});
 
+  it('returns a message it refuses to the sender itself when the client asks (CLEANUP_FLAG_BOUNCE), and only then', async () => {
+    fx = await queueFixture({ hopcount_limit: '2' });
+    const appended: string[] = [];
+    const notified: string[] = [];
+    const cleanup = createCleanup({
+      config: fx.config, layout: fx.layout, rewrite: fx.rewrite, logger: fx.logger,
+      bounce: () => ({
+        append: async (kind, id, r, d) => void appended.push(`${kind} ${id} ${r.address} ${d.status} ${d.reason}`),
+        notify: async (id, msg) => {
+          notified.push(`${id} ${msg.sender} ${msg.content.toString('latin1').split('\n')[0]}`);
+          return undefined;
+        },
+      }),
+    });
+    const forward = (flags?: { bounceOnError: boolean }) => ({
+      source: 'local-forward' as const, sender: 'alice@client.test', flags,
+      recipients: [{ address: 'bob@remote.test', origTo: 'fwd@mx.twinpost.test' }],
+      content: Buffer.from('Received: by a.test\nReceived: by b.test\nSubject: s\n\nbody\n'),
+    });
+    const refused = await cleanup.open('local-forward');
+    expect((await refused.submit(forward())).status).toBe(CLEANUP_STAT.HOPS);
+    expect(appended).toEqual([]);
+
+    const h = await cleanup.open('local-forward');
+    expect(await h.submit(forward({ bounceOnError: true }))).toEqual({ status: CLEANUP_STAT.OK, queueId: h.queueId });
+    expect(appended).toEqual([`bounce ${h.queueId} bob@remote.test 5.4.0 too many hops`]);
+    expect(notified).toEqual([`${h.queueId} alice@client.test Received: by a.test`]);
+    await expect(stat(fx.layout.pathOf('incoming', h.queueId))).rejects.toThrow();
+    expect(fx.logger.lines).toContainEqual(expect.stringMatching(
+      new RegExp(`^cleanup: ${h.queueId}: to=<bob@remote\\.test>, orig_to=<fwd@mx\\.twinpost\\.test>, relay=none, delay=[\\d.]+, delays=[\\d./]+, dsn=5\\.4\\.0, status=bounced \\(too many hops\\)$`),
+    ));
+  });
+});

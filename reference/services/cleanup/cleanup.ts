@@ -32,10 +32,17 @@
  *      message_reject_characters, header_checks before the header addresses are rewritten,
  *      body_checks after the header pass): a REJECT refuses it (CLEANUP_STAT_CONT, or DEFER
  *      for a 4.x.x text), DISCARD removes the file and answers OK, HOLD moves it to hold/;
- *   5. X, E; the C record filled in; fsync; mode 0700 — then qmgr is woken.
+ *   5. X, E; the C record filled in; fsync; mode 0700 — then qmgr is woken;
+ *   6. a message refused for too many hops, from a client that asks cleanup to return such
+ *      mail itself (CLEANUP_FLAG_BOUNCE: pickup, local forwarding), is written whole but not
+ *      made ready; each recipient is logged "status=bounced" and put in the bounce log,
+ *      bounce(8) returns the message to its sender, the file is removed, and the client is
+ *      answered OK (cleanup_bounce.c).
  * The Received: header is written by the caller (smtpd, local, bounce, pickup), as in Postfix.
  *
  * Differs from Postfix:
+ *   - only the hop-count refusal is returned by cleanup itself under CLEANUP_FLAG_BOUNCE; a
+ *     header/body check or size refusal is still answered to the client;
  *   - addresses are stored in external (quoted) form: sender `<bad` becomes S `"<bad"@domain`,
  *     where Postfix stores the internal form `<bad@domain` and quotes only in log lines; logs
  *     match, only `postcat` of the queue file shows it;
@@ -44,13 +51,13 @@
  *     file; proxymap/unapproved-table-refused).
  */
 import type { CleanupClient, CleanupReply, CleanupRequest, CleanupSource, Logger, TrivialRewriteClient } from '../contracts.ts';
-import { QueueFileWriter } from '../../queue/queue-file.ts';
+import { MODE_WRITING, QueueFileWriter, readQueueFile } from '../../queue/queue-file.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueClock } from '../../queue/queue-id.ts';
 import { REC } from '../../queue/records.ts';
 import { referenceTables, type OpenTable } from '../../global/maps.ts';
 import { AddressMaps, AliasExpansionError, MapLookupProblem } from './address-maps.ts';
-import { headerPass, splitHeaders } from './headers.ts';
+import { headerName, headerPass, splitHeaders } from './headers.ts';
 import { ContentChecks } from './content-checks.ts';
 import { unescape } from '../../global/unescape.ts';
 import { primaryHeaderBlock } from './header-block.ts';
@@ -58,6 +65,10 @@ import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
 import { CLEANUP_STAT, cleanupStatDetail } from '../../global/cleanup-user.ts';
 import { MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
+import { formatDeliveryLine } from '../../global/log-adhoc.ts';
+import { splitDsn } from '../../global/dsn-split.ts';
+import type { BounceService } from '../bounce/bounce.ts';
+import type { LogRecipient } from '../bounce/logfile.ts';
 
 /** The main.cf view cleanup needs (reference/config MainConfig satisfies it). */
 export interface CleanupParams {
@@ -81,7 +92,15 @@ export interface CleanupDeps {
   queueClock?: QueueClock;
   /** Called after a message is safely queued (cleanup's trigger of qmgr). */
   wakeQmgr?: () => void;
+  /**
+   * bounce(8), for the mail a client asks cleanup to return itself when it is refused
+   * (CLEANUP_FLAG_BOUNCE); a function because bounce(8) submits its notices through cleanup.
+   */
+  bounce?: () => Bouncer;
 }
+
+/** What cleanup asks of bounce(8) for the mail it returns itself. */
+type Bouncer = Pick<BounceService, 'append' | 'notify'>;
 
 const SERVICE = 'cleanup';
 /** The reason of a CLEANUP_STAT_WRITE answer; smtpd turns it into "451 4.3.0 Error: queue file write error". */
@@ -109,7 +128,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
           done = true;
           try {
             const fate = await writeMessage(writer, { ...req, source: req.source ?? source });
-            if (fate === 'discarded' || req.flags?.abandon) await writer.abort();
+            if (fate === 'discarded' || fate === 'bounced' || req.flags?.abandon) await writer.abort();
             else if (fate === 'held') await deps.layout.move(writer.queueId, 'incoming', 'hold');
             else deps.wakeQmgr?.();
             return { status: CLEANUP_STAT.OK, queueId: writer.queueId };
@@ -138,8 +157,11 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     },
   };
 
-  /** Write the queue file; what became of the message: queued for qmgr, held, or discarded by a content check. */
-  async function writeMessage(w: QueueFileWriter, req: CleanupRequest): Promise<'queued' | 'held' | 'discarded'> {
+  /**
+   * Write the queue file; what became of the message: queued for qmgr, held, discarded by a
+   * content check, or refused and returned to its sender by cleanup itself.
+   */
+  async function writeMessage(w: QueueFileWriter, req: CleanupRequest): Promise<'queued' | 'held' | 'discarded' | 'bounced'> {
     const id = w.queueId;
     const arrivalMs = req.arrivalTime ?? clock();
     const arrivalSec = Math.floor(arrivalMs / 1000);
@@ -183,6 +205,8 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     const useOrcpt = cfg.bool('enable_original_recipient');
     let nrcpt = 0;
     let notifyAny = 0;
+    /** The recipients as written, for a bounce by cleanup itself. */
+    const written: LogRecipient[] = [];
     /** One envelope recipient after rewriting and canonical mapping: virtual aliases, duplicates, records (cleanup_out_recipient). */
     const output = async (addr: string, orig: string, dsnOrcpt: string | undefined, notify: number): Promise<void> => {
       const expanded = req.flags?.virtualAliasExpansion === false ? [addr] : await maps.virtual(id, addr);
@@ -195,7 +219,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
         notifyAny |= notify;
         if (dsnOrcpt) w.add(REC.ATTR, `dsn_orig_rcpt=${dsnOrcpt}`);
         if (useOrcpt) w.add(REC.ORCP, orig);
-        w.add(REC.RCPT, rcpt);
+        written.push({ address: rcpt, origTo: useOrcpt ? orig : undefined, offset: w.add(REC.RCPT, rcpt), dsnOrcpt, dsnNotify: notify });
         nrcpt++;
       }
     };
@@ -266,7 +290,11 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
       log: (t) => deps.logger.info(SERVICE, t),
       warn: (t) => deps.logger.warning(SERVICE, t),
     });
-    if (tooManyHops) throw new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON);
+    // With CLEANUP_FLAG_BOUNCE (cleanup_api.c: only an incomplete file stops it) the whole
+    // message is written and then returned to its sender.
+    const refused = tooManyHops ? new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON) : undefined;
+    const bouncer = req.flags?.bounceOnError ? deps.bounce?.() : undefined;
+    if (refused && !bouncer) throw refused;
     let bodyLines = body;
     if (inspect) {
       bodyLines = [];
@@ -287,27 +315,59 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
       throw new MessageRefused(CLEANUP_STAT.SIZE, 'message file too big');
     }
     const size = xtra - dataOffset;
-    await w.finish({ messageSize: size, dataOffset, recipientCount: nrcpt, qmgrFlags: qmgrFlagsFromDsn(notifyAny), contentLength: size, smtputf8: req.flags?.smtputf8 ? SMTPUTF8_FLAG_REQUESTED : 0 });
+    const sizeRecord = { messageSize: size, dataOffset, recipientCount: nrcpt, qmgrFlags: qmgrFlagsFromDsn(notifyAny), contentLength: size, smtputf8: req.flags?.smtputf8 ? SMTPUTF8_FLAG_REQUESTED : 0 };
+    if (refused && bouncer) {
+      await w.finish(sizeRecord, MODE_WRITING); // complete, but never for qmgr
+      await bounceRefused(bouncer, w, refused, written, arrivalMs);
+      return 'bounced';
+    }
+    await w.finish(sizeRecord);
     return inspect?.verdict.hold ? 'held' : 'queued';
+  }
+
+  /**
+   * cleanup_bounce(): every recipient of a refused message gets a bounce log entry with the
+   * refusal's status and text (logged "status=bounced" by cleanup, relay=none), and bounce(8)
+   * returns the message, read from the incoming file, to its sender.
+   */
+  async function bounceRefused(bounce: Bouncer, w: QueueFileWriter, refused: MessageRefused, recipients: LogRecipient[], arrivalMs: number): Promise<void> {
+    const { dsn, text } = splitDsn(refused.message, '5.0.0');
+    for (const r of recipients) {
+      deps.logger.info(SERVICE, formatDeliveryLine({
+        queueId: w.queueId, to: r.address, origTo: r.origTo, relay: 'none', dsn, status: 'bounced', text,
+        times: { arrival: arrivalMs, done: clock() },
+      }));
+      await bounce.append('bounce', w.queueId, r, { status: dsn, action: 'failed', reason: text });
+    }
+    await bounce.notify(w.queueId, await readQueueFile(w.path), 'bounce');
   }
 }
 
 /** Content-Transfer-Encoding values that make the message 8-bit (RFC 2045 section 6.2; "binary" too, as Postfix has it). */
 const EIGHT_BIT_CTE = new Set(['8bit', 'binary']);
 
+/** The white space Postfix's ISSPACE() skips before a header value (ASCII only: a Latin-1 0xA0 is not one). */
+const LEADING_SPACE = /^[ \t\n\v\f\r]*/;
+
 /**
  * Does a Content-Transfer-Encoding header of the primary header block say 8bit or binary?
  * Postfix's cleanup_header_callback() (auto_8bit_enc_hdr, built in as "yes") then sets the
- * message's encoding to 8bit, which smtp(8) passes on as BODY=8BITMIME. The value is compared
- * whole, leading blanks skipped, in any case.
+ * message's encoding to 8bit, which smtp(8) passes on as BODY=8BITMIME. The whole value is
+ * compared, leading white space skipped, in any case: a folded value ("8bit" then "\tmore")
+ * or one with trailing blanks is not "8bit" (cleanup_message.c compares the unfolded header
+ * text with strcasecmp(), its trimblanks() call commented out).
  * Differs from Postfix: the headers of MIME body parts, which Postfix looks at too, are not read.
  */
-function declares8bit(headers: string[]): boolean {
-  return headers.some((h) => {
-    const m = /^content-transfer-encoding[ \t]*:\s*([^]*)$/i.exec(h);
-    return m !== null && EIGHT_BIT_CTE.has(m[1]!.toLowerCase());
+function declares8bit(lines: string[]): boolean {
+  return splitHeaders(lines).headers.some((h) => {
+    if (headerName(h) !== 'content-transfer-encoding') return false;
+    const value = h.join('\n').replace(HEADER_NAME_COLON, '').replace(LEADING_SPACE, '');
+    return EIGHT_BIT_CTE.has(value.toLowerCase());
   });
 }
+
+/** A header's name and colon, with the blanks Postfix allows before the colon. */
+const HEADER_NAME_COLON = /^[^:]*:/;
 
 /** The reason of a CLEANUP_STAT_HOPS answer: its DSN status and text. */
 const HOPS_REASON = `${cleanupStatDetail(CLEANUP_STAT.HOPS).dsn} ${cleanupStatDetail(CLEANUP_STAT.HOPS).text}`;

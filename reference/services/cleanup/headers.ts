@@ -11,6 +11,7 @@
  */
 import { gmtStamp, mailDate } from '../../global/mail-date.ts';
 import { cutHeader, headerNameLength } from './header-block.ts';
+import { utf8ByteString } from '../../global/byte-string.ts';
 
 export interface HeaderPassInput {
   lines: string[];
@@ -131,9 +132,10 @@ const RESENT = new Set(['resent-bcc', 'resent-cc', 'resent-date', 'resent-from',
 const NEEDS_QUOTE = /[%!()<>@,;:\\".[\]]/;
 
 function fromHeader(sender: string, fullName?: string): string {
-  const addr = sender || 'MAILER-DAEMON';
+  // Envelope text as the bytes Postfix copies into the header (byte-string.ts).
+  const addr = utf8ByteString(sender) || 'MAILER-DAEMON';
   if (!sender || !fullName) return `From: ${addr}`;
-  const name = fullName.replace(/[\r\n]/g, ' ');
+  const name = utf8ByteString(fullName).replace(/[\r\n]/g, ' ');
   const phrase = NEEDS_QUOTE.test(name)
     ? `"${name.replace(/(["\\])/g, '\\$1')}"`
     : name.trim().split(/\s+/).join(' ');

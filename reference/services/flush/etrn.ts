@@ -32,13 +32,22 @@ export function validAddressLiteral(text: string): boolean {
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
-export async function etrnCommand(args: string, st: EtrnState, flush: FlushClient, warn: (text: string) => void): Promise<{ reply: string; ok: boolean }> {
+/**
+ * ETRN as etrn_cmd() answers it; `restrict` is smtpd's smtpd_etrn_restrictions check for the
+ * domain (its rejection reply, or undefined), asked after the syntax checks, before flush.
+ */
+export async function etrnCommand(
+  args: string, st: EtrnState, flush: FlushClient, warn: (text: string) => void,
+  restrict?: (site: string) => Promise<string | undefined>,
+): Promise<{ reply: string; ok: boolean }> {
   if (st.heloRequired && !st.sawHelo) return { reply: '503 Error: send HELO/EHLO first', ok: false };
   if (st.inTransaction) return { reply: '503 Error: MAIL transaction in progress', ok: false };
   const argv = args.split(/[ \t]+/).filter(Boolean);
   if (argv.length !== 1) return { reply: '500 Syntax: ETRN domain', ok: false };
   const site = /^[@#]/.test(argv[0]!) ? argv[0]!.slice(1) : argv[0]!;
   if (!validHostname(site) && !validAddressLiteral(site)) return { reply: '501 Error: invalid parameter syntax', ok: false };
+  const refused = await restrict?.(site);
+  if (refused) return { reply: refused, ok: false };
   let status: number;
   try {
     status = await flush.sendSite(site);

@@ -8,6 +8,7 @@ import { createLocalAgent, type LocalSettings } from './local.ts';
 import { MAIL_DATE_PATTERN, asctime } from '../../global/mail-date.ts';
 import { lookupUser } from './users.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -52,6 +53,23 @@ describe('local delivery agent', () => {
     expect(fwd.recipients).toEqual([{ address: 'remote@far.example', origTo: 'both@mx.twinpost.test', dsnOrcpt: 'rfc822;both@mx.twinpost.test' }]);
     expect(fwd.content.toString()).toMatch(new RegExp(`^Received: by mx\\.twinpost\\.test \\(Postfix\\)\n\tid FWD0000001; ${MAIL_DATE_PATTERN.source}\nDelivered-To: both@mx\\.twinpost\\.test\nReceived: from client\\.example\n`));
     expect(fwd.attributes).toEqual({ log_client_name: 'localhost', rewrite_context: 'remote' });
+  });
+
+  it('asks cleanup to bounce a refused forwarded copy itself; a copy cleanup does not take leaves the recipient unfinished and unlogged', async () => {
+    const { dir, cleanup, agent, texts } = setup({ both: 'nobody, remote@far.example' });
+    const open = cleanup.open.bind(cleanup);
+    cleanup.open = async (source) => {
+      const h = await open(source);
+      return { ...h, submit: async (req) => ({ ...(await h.submit(req)), status: CLEANUP_STAT.DEFER, reason: '4.6.0 Alias expansion error' }) };
+    };
+    const req = await writeTestQueueFile(join(dir, 'q'), {
+      sender: 's2@client.example', recipients: [{ address: 'both@mx.twinpost.test' }], content: 'Subject: alias\n\nbody\n',
+    }, 'local', 'mx.twinpost.test');
+    const res = await agent.deliver(req);
+    expect(cleanup.submitted[0].flags).toEqual({ bounceOnError: true });
+    expect(res.recipients).toEqual([]);
+    expect(texts()).toHaveLength(1);
+    expect(texts()[0]).toContain(': to=<nobody@mx.twinpost.test>, orig_to=<both@mx.twinpost.test>, relay=local, ');
   });
 
   it('bounces unknown users and mail loops, uses owner- as sender, and writes maildir', async () => {

@@ -29,11 +29,15 @@
  *     reference's tables carry no owner);
  *   - :include: files do not switch to the include file owner's rights;
  *   - /file destinations are not dot-locked;
+ *   - a recipient whose forwarded copy cleanup did not take (left in the queue, unlogged) but
+ *     that also has a bounced branch is reported bounced (Postfix keeps it and bounces the
+ *     branch);
  *   - a command's stdout and stderr are two pipes merged in arrival order (Postfix: one pipe;
  *     Node's child_process gives two);
  *   - a bare command name that cannot be executed falls back to /bin/sh -c (Postfix does the
  *     same, except for names with "/").
  */
+import { utf8ByteString } from '../../global/byte-string.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
@@ -98,6 +102,12 @@ interface Context {
   results: Outcome[];
   /** Files, commands and .forward files already delivered to in this request. */
   done: Set<string>;
+  /**
+   * cleanup did not take a forwarded copy (e.g. "unreasonable virtual_alias_maps map expansion
+   * size"): the request recipient gets no status and so stays in the queue, with no log line
+   * of local's (local.c: forward_finish()'s status only keeps it from being marked done).
+   */
+  unfinished?: boolean;
 }
 
 /** alias.c: past this nesting level an alias is taken for a loop. */
@@ -353,13 +363,15 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       }
       try {
         const open = await deps.cleanup.open('local-forward');
-        const header = `Received: by ${s.myhostname} (${s.mailName})\n\tid ${open.queueId}; ${mailDate(now() / 1000)}\nDelivered-To: ${ctx.top.address.toLowerCase()}\n`;
+        const header = `Received: by ${s.myhostname} (${s.mailName})\n\tid ${open.queueId}; ${mailDate(now() / 1000)}\nDelivered-To: ${utf8ByteString(ctx.top.address.toLowerCase())}\n`;
         const reply = await open.submit({
           source: 'local-forward', sender, recipients, content: Buffer.concat([Buffer.from(header, 'latin1'), ctx.msg.content]),
           attributes: attrs, parentQueueId: ctx.req.queueId, arrivalTime: now(),
+          // forward.c: cleanup returns a copy it refuses (too many hops) to the sender itself
+          flags: { bounceOnError: true },
         });
         if (reply.status === CLEANUP_STAT.OK) log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwarded as ${reply.queueId}` });
-        else log(ctx, ctx.top.address, { outcome: 'deferred', dsn: '4.3.0', text: reply.reason ?? 'cannot forward message' });
+        else ctx.unfinished = true; // nothing logged here (forward.c); cleanup said why
       } catch (err) {
         log(ctx, ctx.top.address, { outcome: 'deferred', dsn: '4.3.0', text: `cannot forward message: ${(err as Error).message}` });
       }
@@ -382,7 +394,9 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
         await deliverRecipient(ctx, top.address, { sender: req.sender, owned: false, include: false, origTo: top.origTo, dsnOrcpt: top.dsnOrcpt }, 0);
         await flushForwards(ctx);
         // The request recipient is done only when every branch is; a deferred branch wins.
-        const worst = ctx.results.find((r) => r.outcome === 'deferred') ?? ctx.results.find((r) => r.outcome === 'bounced') ?? ctx.results[0]
+        const deferred = ctx.results.find((r) => r.outcome === 'deferred');
+        if (ctx.unfinished && !deferred && !ctx.results.some((r) => r.outcome === 'bounced')) continue;
+        const worst = deferred ?? ctx.results.find((r) => r.outcome === 'bounced') ?? ctx.results[0]
           // only duplicates of files or commands delivered earlier in this request: nothing logged
           ?? { outcome: 'sent', dsn: '2.0.0', text: '' };
         const diag = worst.diagType === undefined ? {} : { diagType: worst.diagType, diagText: worst.diagText ?? '' };

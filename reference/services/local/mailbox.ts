@@ -19,6 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { asctime } from '../../global/mail-date.ts';
+import { utf8ByteString } from '../../global/byte-string.ts';
 
 export interface Envelope {
   sender: string;
@@ -28,11 +29,17 @@ export interface Envelope {
   deliveredTo: string;
 }
 
+/** The lines local(8) puts before the message; the addresses as the bytes Postfix copies. */
 function prepended(env: Envelope): string[] {
-  const lines = [`Return-Path: <${env.sender}>`];
-  if (env.origTo) lines.push(`X-Original-To: ${env.origTo}`);
-  if (env.deliveredTo) lines.push(`Delivered-To: ${env.deliveredTo}`);
+  const lines = [`Return-Path: <${utf8ByteString(env.sender)}>`];
+  if (env.origTo) lines.push(`X-Original-To: ${utf8ByteString(env.origTo)}`);
+  if (env.deliveredTo) lines.push(`Delivered-To: ${utf8ByteString(env.deliveredTo)}`);
   return lines;
+}
+
+/** The mbox "From " line: the sender's bytes, or MAILER-DAEMON for the null sender. */
+function fromLine(env: Envelope, now: number): string {
+  return `From ${utf8ByteString(env.sender) || 'MAILER-DAEMON'}  ${asctime(now / 1000)}`;
 }
 
 function contentLines(content: Buffer): string[] {
@@ -43,14 +50,14 @@ function contentLines(content: Buffer): string[] {
 
 /** `now` in milliseconds since the epoch. */
 export function mboxEntry(env: Envelope, content: Buffer, now: number): Buffer {
-  const from = `From ${env.sender || 'MAILER-DAEMON'}  ${asctime(now / 1000)}`;
+  const from = fromLine(env, now);
   const body = contentLines(content).map((l) => (l.startsWith('From ') ? '>' + l : l));
   return Buffer.from([from, ...prepended(env), ...body].join('\n') + '\n\n', 'latin1');
 }
 
 /** `now` in milliseconds since the epoch. */
 export function commandEntry(env: Envelope, content: Buffer, now: number): Buffer {
-  const from = `From ${env.sender || 'MAILER-DAEMON'}  ${asctime(now / 1000)}`;
+  const from = fromLine(env, now);
   return Buffer.from([from, ...prepended(env), ...contentLines(content)].join('\n') + '\n', 'latin1');
 }
 

@@ -75,7 +75,7 @@ export async function startSharedServices(config: MainConfig, logger: FileLogger
   const openTable = referenceTables({ config, proxy: proxy.client });
   const rewrite = supervisedRewrite(createTrivialRewrite(config, { openTable, checkTable: (spec) => proxy.checkTable(spec) }), config, logger);
   let qmgr: Qmgr | undefined;
-  const cleanup = createCleanup({ config, layout, rewrite, logger, openTable, wakeQmgr: () => qmgr?.wake() });
+  const cleanup = createCleanup({ config, layout, rewrite, logger, openTable, wakeQmgr: () => qmgr?.wake(), bounce: () => bounce });
   const bounce = createBounce({ config, layout, cleanup, logger });
   const q = (qmgr = createQmgr({ config, layout, rewrite, bounce, logger }));
   const flush = createFlush({ config, layout, trigger: (t) => (t === 'I' ? q.wake() : q.forgetDead()) });

@@ -115,6 +115,20 @@ describe('qmgr', () => {
     expect(fx.logger.lines.filter((l) => l.includes('removed'))).toEqual([`qmgr: ${id}: removed`]);
   });
 
+  it('keeps a message whose agent left a recipient without a status: deferred, no defer log, nothing logged', async () => {
+    const { fx, qmgr } = await setup();
+    const smtp = scriptedAgent('smtp', () => 'sent');
+    // the agent answers for one of the two recipients only (local(8) after a failed forward)
+    qmgr.registerAgent({ transport: 'smtp', deliver: async (req) => ({ recipients: (await smtp.agent.deliver(req)).recipients.slice(0, 1) }) });
+    await qmgr.start();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['b@one.test', 'c@one.test'], MSG);
+    await qmgr.idle();
+    expect(await fx.layout.list('deferred')).toEqual([id]);
+    expect(await fx.layout.list('defer')).toEqual([]);
+    expect(fx.logger.lines.filter((l) => l.startsWith('qmgr') && !l.includes('(queue active)'))).toEqual([]);
+    expect((await readQueueFile(fx.layout.pathOf('deferred', id))).recipients.map((r) => [r.address, r.done])).toEqual([['b@one.test', true], ['c@one.test', false]]);
+  });
+
   it('bounces: non-delivery notification to the sender as a new message, none for a null sender', async () => {
     const { fx, qmgr } = await setup();
     const smtp = scriptedAgent('smtp', () => 'bounced');
@@ -138,6 +152,22 @@ describe('qmgr', () => {
     expect(dsn).toContain('Return-Path: <a@client.test>\nReceived: from x\nSubject: t\n\nbody\n\n--');
     // The DSN itself bounces: no notification for the null sender.
     expect(fx.logger.lines.filter((l) => l.startsWith('bounce:')).length).toBe(1);
+  });
+
+  it('reports a %-hacked recipient as the address trivial-rewrite resolved it to, expanded from the original', async () => {
+    const { fx, qmgr } = await setup();
+    const smtp = scriptedAgent('smtp', () => 'bounced');
+    qmgr.registerAgent(smtp.agent);
+    await qmgr.start();
+    const id = await submitMessage(fx.cleanup, 'a@client.test', ['bad%one.test@mx.twinpost.test'], MSG);
+    await qmgr.idle();
+    // the agent was given the resolved address (qmgr_message_resolve())
+    expect(smtp.requests[0].recipients.map((r) => r.address)).toEqual(['bad@one.test']);
+    const note = fx.logger.lines.find((l) => l.startsWith(`bounce: ${id}: sender non-delivery notification: `));
+    expect(note).toBeDefined();
+    const dsn = smtp.contents[1];
+    expect(dsn).toContain('<bad@one.test> (expanded from <bad%one.test@mx.twinpost.test>): host x said:');
+    expect(dsn).toContain('Final-Recipient: rfc822; bad@one.test\nOriginal-Recipient: rfc822;bad%one.test@mx.twinpost.test\n');
   });
 
   it('expires deferred mail after maximal_queue_lifetime', async () => {

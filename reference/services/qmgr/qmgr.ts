@@ -32,7 +32,7 @@ import { assignBatches, deliverBatches, type Dispatch, type MessageJob } from '.
 import { DestinationQueues } from './destinations.ts';
 import { beginAttempt, isVerifyOnly, readActiveMessage } from './message.ts';
 import { deliveryOrder, resolveRecipients } from './resolve.ts';
-import { checkQueueLifetimes, disposeMessage, notifySender, recordResults } from './results.ts';
+import { checkQueueLifetimes, disposeMessage, notifySender, recordResults, unanswered } from './results.ts';
 import { recoverActive, scanQueue, type ActiveQueue, type ScannedQueue } from './scan.ts';
 
 export type { QmgrDeps, QmgrParams } from './context.ts';
@@ -107,8 +107,9 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     const job: MessageJob = { id, msg, path, activeTime, traceFlags: verifyOnly ? DEL_REQ_FLAG_USR_VRFY : 0 };
     const delivered = await deliverBatches(dispatch, job, assignBatches(resolved.sort(deliveryOrder)));
     const outcome = await recordResults(ctx, job, todo, [...failed, ...delivered], verifyOnly);
-    // A recipient the resolver failed on is tried again, even under sendmail -bv.
-    if (failed.length > 0) outcome.deferred = true;
+    // A recipient the resolver failed on is tried again, even under sendmail -bv; so is one an
+    // agent left without a status (qmgr_deliver.c: not marked done, nothing logged).
+    if (failed.length > 0 || unanswered(todo, [...failed, ...delivered])) outcome.deferred = true;
     await notifySender(ctx, job, outcome, verifyOnly);
     await disposeMessage(ctx, job, outcome.deferred, forcedExpire);
   }

@@ -49,7 +49,9 @@ export async function recordResults(ctx: QmgrContext, job: MessageJob, todo: Que
 
 /** One recipient's status; returns what it adds to the message's outcome. */
 async function recordOne(ctx: QmgrContext, job: MessageJob, r: QueuedRecipient | undefined, s: RecipientStatus, verifyOnly: boolean): Promise<'bounced' | 'deferred' | undefined> {
-  const logRcpt = { address: r?.address ?? s.address, origTo: r?.origTo, offset: s.offset, dsnOrcpt: r?.dsnOrcpt, dsnNotify: r?.dsnNotify };
+  // The address the agent was given: trivial-rewrite's answer, which qmgr puts in place of the
+  // queue file's (qmgr_message_resolve()); a %-hack or bang path then reads "(expanded from <...>)".
+  const logRcpt = { address: s.address, origTo: r?.origTo, offset: s.offset, dsnOrcpt: r?.dsnOrcpt, dsnNotify: r?.dsnNotify };
   const dsn = { status: s.dsn, reason: s.text, diagType: s.diagType, diagText: s.diagText, mtaType: s.mtaType, mtaName: s.mtaName };
   // qmgr's own deferrals (no agent, defer_transports, dead destination) are reported too.
   if (verifyOnly) {
@@ -77,6 +79,15 @@ async function recordOne(ctx: QmgrContext, job: MessageJob, r: QueuedRecipient |
 
 /** A trace log reason (trace_append()): the text, after "delivery via RELAY: " when an agent delivered. */
 const traceReason = (s: RecipientStatus): string => (s.relay === 'none' ? s.text : `delivery via ${s.relay}: ${s.text}`);
+
+/**
+ * Did an agent leave a recipient of this attempt without a status? (qmgr_deliver.c: a failed
+ * request reply without a per-recipient entry leaves the recipient in the queue, unlogged.)
+ */
+export function unanswered(todo: QueuedRecipient[], statuses: RecipientStatus[]): boolean {
+  const answered = new Set(statuses.map((s) => s.offset));
+  return todo.some((r) => !answered.has(r.offset));
+}
 
 /**
  * The notices the recorded outcome calls for (qmgr_active_done): the bounce flush, then the

@@ -37,6 +37,8 @@ export interface ExtractOptions {
   /** The sender smtpd_check_addr() resolves with ("" at MAIL FROM). */
   sender: string;
   rewrite: TrivialRewriteClient;
+  /** strict_rfc821_envelopes: the address must be written in <>, and not start with "@". */
+  strict?: boolean;
 }
 
 /** The text inside one pair of enclosing angle brackets, else the token itself. */
@@ -74,9 +76,10 @@ export async function checkAddr(addr: string, o: ExtractOptions): Promise<boolea
 /** The address an envelope token holds, or undefined when Postfix finds it illegal. */
 export async function extractAddress(token: string, o: ExtractOptions): Promise<EnvelopeAddress | undefined> {
   const found = addressesIn(withoutRoute(unbracketed(token)));
-  if (found.length > 1) return undefined;
+  if (found.length > 1 || (o.strict && !token.startsWith('<'))) return undefined;
   const internal = found[0] ?? '';
   if (internal === '' && !o.allowEmpty) return undefined;
+  if (o.strict && internal.startsWith('@')) return undefined;
   if (!(await checkAddr(internal, o))) return undefined;
   return { internal, address: internal === '' ? '' : quoteLocal(internal) };
 }

@@ -1,6 +1,7 @@
 /**
  * smtpd as master starts it (registry command "smtpd", master.cf type inet): one SMTP server per
- * address of the entry, sharing the entry's local_recipient_maps, with ETRN through flush(8),
+ * address of the entry, sharing the entry's local_recipient_maps (and relay_recipient_maps,
+ * virtual_mailbox_maps, virtual_alias_maps for the unlisted-address checks), with ETRN through flush(8),
  * connection limits through anvil(8) and reject_unverified_* through verify(8).
  */
 import { Maps } from '../../global/maps.ts';
@@ -18,9 +19,17 @@ export const smtpdDaemon: ReferenceDaemon = inetDaemon(({ entry, config: cfg, se
     countLimit: cfg.int('smtpd_client_connection_count_limit'), rateLimit: cfg.int('smtpd_client_connection_rate_limit'),
     exempt: networkMatcher(cfg.list('smtpd_client_event_limit_exceptions')),
   };
-  const restrictions = { ...restrictionSettings(cfg, localRecipients), unverified: unverifiedCheck(cfg, s.verify) };
+  const utf8 = cfg.bool('smtputf8_enable');
+  const tables = {
+    relay: new Maps('relay_recipient_maps', cfg.list('relay_recipient_maps'), s.openTable, utf8),
+    virtualMailbox: new Maps('virtual_mailbox_maps', cfg.list('virtual_mailbox_maps'), s.openTable, utf8),
+    virtualAlias: new Maps('virtual_alias_maps', cfg.list('virtual_alias_maps'), s.openTable, utf8),
+  };
+  const restrictions = { ...restrictionSettings(cfg, localRecipients, s.openTable, tables), unverified: unverifiedCheck(cfg, s.verify) };
   return {
     newServer: () => createSmtpd({ settings: smtpdSettings(cfg), restrictions, cleanup: s.cleanup, rewrite: s.rewrite, logger: s.logger, flush: s.flush, limits }),
-    release: () => localRecipients.close(),
+    release: async () => {
+      await Promise.all([localRecipients, tables.relay, tables.virtualMailbox, tables.virtualAlias].map((m) => m.close()));
+    },
   };
 });

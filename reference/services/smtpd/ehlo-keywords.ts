@@ -10,7 +10,9 @@
  * issue 14), AUTH (RFC 4954; SASL, issue 14), VERP (Postfix's XVERP; smtpd_authorized_verp_clients
  * is empty by default), XCLIENT and XFORWARD (announced by Postfix only to
  * smtpd_authorized_xclient_hosts / _xforward_hosts, which the reference never authorizes).
- * smtpd_discard_ehlo_keywords is not implemented: every keyword below is always offered.
+ * session.ts leaves out the keywords of smtpd_discard_ehlo_keywords (the announcement only: a
+ * discarded keyword's command or parameters are still served; smtpd_discard_ehlo_keyword_address_maps
+ * is not implemented).
  */
 import type { SmtpdSettings } from './session.ts';
 import type { Verb } from './stats.ts';

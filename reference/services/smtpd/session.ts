@@ -49,6 +49,8 @@ import { receiveContent, type ContentStore } from './data.ts';
 import { ChunkReader, parseBdat, skipChunk } from './bdat.ts';
 import { mailParams, rcptParams, type MailParams } from './params.ts';
 import { formatReply, isPositive, parseReply, plainReply, reply, replyText, type SmtpReply } from './reply.ts';
+import { softBounced, withFooter } from './footer.ts';
+import type { CheckContext, CheckResult } from './restrictions.ts';
 import { CommandStats, isVerb, type Verb } from './stats.ts';
 
 export interface SmtpdSettings {
@@ -81,6 +83,19 @@ export interface SmtpdSettings {
   notify?: NotifySettings;
   /** Service name for logging ("smtpd", or a syslog_name override "postfix-x/smtpd"). */
   logService: string;
+  /** smtpd_delay_reject; left out = "yes". */
+  delayReject?: boolean;
+  /** smtpd_noop_commands: verbs answered "250 2.0.0 Ok" and otherwise ignored (lower case). */
+  noopCommands?: string[];
+  /** smtpd_discard_ehlo_keywords (lower case; "silent-discard" suppresses the log line). */
+  discardEhloKeywords?: string[];
+  /** smtpd_reject_footer and smtpd_expansion_filter (footer.ts). */
+  rejectFooter?: string;
+  expansionFilter?: string;
+  /** soft_bounce: every 5xx reply is sent as 4xx. */
+  softBounce?: boolean;
+  /** strict_rfc821_envelopes: MAIL FROM / RCPT TO addresses must be in <>. */
+  strictRfc821Envelopes?: boolean;
 }
 
 export interface SmtpdDeps {
@@ -171,6 +186,8 @@ export class SmtpdSession {
   private bareLf: SmtpdSettings['forbidBareNewline'] = 'no';
   private readonly stats = new CommandStats();
   private anvilSession?: AnvilSession;
+  /** smtpd_client_restrictions refused the client at connect time (smtpd_delay_reject = no). */
+  private accessDenied = false;
 
   /** The transcript and error classes for postmaster notices (chat-notify.ts). */
   private readonly history: ChatHistory;
@@ -220,7 +237,9 @@ export class SmtpdSession {
    * The one place a reply reaches the client (smtpd_chat_reply): a 4xx or 5xx reply once the
    * soft error limit is reached waits smtpd_error_sleep_time first.
    */
-  private async send(r: SmtpReply): Promise<void> {
+  private async send(given: SmtpReply): Promise<void> {
+    const footed = withFooter(given, this.s.rejectFooter ?? '', this.s.expansionFilter ?? '', (name) => this.expandName(name));
+    const r = this.s.softBounce ? softBounced(footed) : footed;
     const delay = r.code >= 400 && this.errorCount >= this.s.softErrorLimit && this.s.errorSleepMs > 0;
     if (delay) await new Promise((done) => setTimeout(done, this.s.errorSleepMs));
     this.output += formatReply(r);
@@ -280,8 +299,52 @@ export class SmtpdSession {
       await this.send(parseReply(limit.refuse.reply));
       return false;
     }
+    // smtpd_delay_reject = no: the client restrictions answer instead of the greeting.
+    const denied = this.s.delayReject === false ? await this.deps.checker.checkClient(this.checkContext()) : undefined;
+    if (denied) {
+      this.accessDenied = true;
+      this.errorCount++;
+      await this.send(this.rejected('CONNECT', denied, {}));
+      return true;
+    }
     await this.send(plainReply(220, this.s.smtpdBanner));
     return true;
+  }
+
+  /** What the restrictions see of this session (smtpd_check.c's view of SMTPD_STATE). */
+  private checkContext(over: Partial<CheckContext> = {}): CheckContext {
+    return {
+      clientAddr: this.addr, clientName: this.name, namaddr: this.namaddr, helo: this.heloName,
+      sender: this.tx?.senderInternal, rcptCount: this.tx?.recipients.length ?? 0, where: this.where,
+      log: (what, text) => this.logReject(this.where, text, { from: this.tx?.sender, to: over.recipient }, what),
+      ...over,
+    };
+  }
+
+  /** A restriction's rejection: its error class noted for notices, logged, and turned into the reply. */
+  private rejected(stage: string, r: NonNullable<CheckResult>, extra: { from?: string; to?: string; helo?: string }): SmtpReply {
+    this.history.error(r.errorClass ?? MAIL_ERROR.POLICY);
+    return this.reject(stage, parseReply(r.reply), extra);
+  }
+
+  /** $name in smtpd_reject_footer (smtpd_expand.c smtpd_expand_lookup). */
+  private expandName(name: string): string | undefined {
+    const sender = this.tx?.senderInternal;
+    const part = (address: string | undefined, suffix: string): string => {
+      if (address === undefined) return '';
+      const at = address.lastIndexOf('@');
+      if (suffix === 'name') return address === '' ? '<>' : at < 0 ? address : address.slice(0, at);
+      if (suffix === 'domain') return at < 0 ? '' : address.slice(at + 1);
+      return address === '' ? '<>' : address;
+    };
+    const values: Record<string, () => string> = {
+      server_name: () => this.s.myhostname, client: () => this.namaddr, client_address: () => this.addr,
+      client_name: () => this.name, reverse_client_name: () => this.name, client_port: () => String(this.port),
+      helo_name: () => this.heloName ?? '',
+      sender: () => part(sender, ''), sender_name: () => part(sender, 'name'), sender_domain: () => part(sender, 'domain'),
+      recipient: () => '', recipient_name: () => '', recipient_domain: () => '',
+    };
+    return values[name]?.();
   }
 
   /** The command loop; returns an abnormal-termination reason or undefined. */
@@ -334,8 +397,15 @@ export class SmtpdSession {
       return false;
     }
     const { verb, args } = cmd;
+    // smtpd_noop_commands: answered before anything else and not counted.
+    if (this.s.noopCommands?.includes(verb.toLowerCase())) {
+      await this.send(reply(250, '2.0.0', 'Ok'));
+      if (this.junk++ > this.s.junkCommandLimit) this.errorCount++;
+      return false;
+    }
     const upper = verb.toUpperCase();
     if (!isVerb(upper)) return this.unknownCommand(verb, line);
+    if (this.accessDenied && upper !== 'QUIT') return this.refuseDenied(upper);
     this.where = upper;
     if (await this.improperPipelining(upper)) return true;
     let r: Answer;
@@ -357,6 +427,14 @@ export class SmtpdSession {
     return upper === 'QUIT' || HANGUP_CODES.has(r.code);
   }
 
+  /** RFC 5321 section 3.1: a client refused at connect time gets 503 for everything but QUIT. */
+  private async refuseDenied(verb: Verb | 'UNKNOWN'): Promise<boolean> {
+    this.stats.count(verb, false);
+    await this.send(reply(503, '5.7.0', `Error: access denied for ${this.namaddr}`));
+    this.errorCount++;
+    return false;
+  }
+
   /** Not a command Postfix knows: "command not recognized", or the end for a header or forbidden verb. */
   private async unknownCommand(verb: string, line: string): Promise<boolean> {
     this.where = 'UNKNOWN';
@@ -366,6 +444,11 @@ export class SmtpdSession {
       await this.send(reply(221, '2.7.0', 'Error: I can break rules, too. Goodbye.'));
       return true;
     }
+    if (this.accessDenied) {
+      await this.send(reply(503, '5.7.0', `Error: access denied for ${this.namaddr}`));
+      this.errorCount++;
+      return false;
+    }
     await this.send(reply(500, '5.5.2', 'Error: command not recognized'));
     this.errorCount++;
     return false;
@@ -374,12 +457,14 @@ export class SmtpdSession {
   /**
    * Client input waiting before a reply it should wait for (any command without ESMTP, or one
    * that ends a pipelined group) is logged once; true when smtpd_forbid_unauth_pipelining
-   * ends the session for it.
+   * ends the session for it — the command then counts as failed (smtpd.c counted it before
+   * this check).
    */
   private async improperPipelining(verb: Verb): Promise<boolean> {
     if (this.protocol === 'ESMTP' && !LAST_IN_GROUP.has(verb)) return false;
     if (!this.flagIllPipelining(verb) || !this.s.forbidUnauthPipelining) return false;
     await this.send(reply(554, '5.5.0', 'Error: SMTP protocol synchronization'));
+    this.stats.count(verb, false);
     return true;
   }
 
@@ -403,14 +488,26 @@ export class SmtpdSession {
 
   private async helo(args: string): Promise<SmtpReply> {
     if (args === '') return plainReply(501, 'Syntax: HELO hostname');
+    const refused = await this.heloRestrictions(args);
+    if (refused) return refused;
     await this.hello(args, 'SMTP');
     return plainReply(250, this.s.myhostname);
   }
 
   private async ehlo(args: string): Promise<SmtpReply> {
     if (args === '') return plainReply(501, 'Syntax: EHLO hostname');
+    const refused = await this.heloRestrictions(args);
+    if (refused) return refused;
     await this.hello(args, 'ESMTP');
     return plainReply(250, [this.s.myhostname, ...this.ehloKeywords()]);
+  }
+
+  /** smtpd_delay_reject = no: the HELO restrictions for the new name, before it is taken. */
+  private async heloRestrictions(args: string): Promise<SmtpReply | undefined> {
+    if (this.s.delayReject !== false) return undefined;
+    const helo = smtpdTokens(args).map((t) => t.text).join(' ');
+    const denied = await this.deps.checker.checkHelo(this.checkContext({ helo }));
+    return denied && this.rejected(this.where, denied, { helo });
   }
 
   /**
@@ -426,9 +523,17 @@ export class SmtpdSession {
     if (protocol === 'ESMTP') this.protocol = protocol;
   }
 
-  /** The keywords of ehlo-keywords.ts that these settings and services offer. */
+  /**
+   * The keywords of ehlo-keywords.ts that these settings and services offer, less those of
+   * smtpd_discard_ehlo_keywords (logged unless the list has "silent-discard").
+   */
   private ehloKeywords(): string[] {
-    return offeredKeywords(this.s, { flush: this.deps.flush !== undefined });
+    const offered = offeredKeywords(this.s, { flush: this.deps.flush !== undefined });
+    const discard = this.s.discardEhloKeywords ?? [];
+    const word = (k: string) => k.split(' ')[0]!.toLowerCase();
+    const dropped = offered.filter((k) => discard.includes(word(k)));
+    if (dropped.length && !discard.includes('silent-discard')) this.log(`discarding EHLO keywords: ${dropped.map((k) => k.split(' ')[0]).join(' ')}`);
+    return offered.filter((k) => !discard.includes(word(k)));
   }
 
   private async mail(args: string): Promise<SmtpReply> {
@@ -455,6 +560,10 @@ export class SmtpdSession {
     if (this.s.messageSizeLimit > 0 && this.msgSize > this.s.messageSizeLimit) {
       return this.reject('MAIL', reply(552, '5.3.4', 'Message size exceeds fixed limit'), { from: p.address });
     }
+    if (this.s.delayReject === false) {
+      const denied = await this.deps.checker.checkMail(this.checkContext({ sender: p.internal }));
+      if (denied) return this.rejected('MAIL', denied, { from: p.address });
+    }
     this.tx = { sender: p.address, senderInternal: p.internal, arrival: this.now(), params: given.params, recipients: [], overshoot: 0 };
     return reply(250, '2.1.0', 'Ok');
   }
@@ -474,11 +583,8 @@ export class SmtpdSession {
       // smtpd_recipient_overshoot_limit: until then the 452 does not count as an error.
       return { ...reply(452, '4.5.3', 'Error: too many recipients'), ok: tx.overshoot++ < this.s.recipientOvershootLimit };
     }
-    const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: tx.senderInternal, recipient: p.internal });
-    if (rejected) {
-      this.history.error(rejected.errorClass ?? MAIL_ERROR.POLICY);
-      return this.reject('RCPT', parseReply(rejected.reply), { from: tx.sender, to: p.address });
-    }
+    const rejected = await this.deps.checker.check(this.checkContext({ recipient: p.internal }));
+    if (rejected) return this.rejected('RCPT', rejected, { from: tx.sender, to: p.address });
     if (!tx.open) {
       tx.open = await this.deps.cleanup.open('smtpd');
       this.log(`${tx.open.queueId}: client=${this.namaddr}${tx.params.authSender !== undefined ? `, sasl_sender=${tx.params.authSender}` : ''}`);
@@ -507,6 +613,9 @@ export class SmtpdSession {
     if (!tx) return reply(503, '5.5.1', 'Error: need RCPT command');
     if (tx.recipients.length === 0) return reply(554, '5.5.1', 'Error: no valid recipients');
     if (args !== '') return reply(501, '5.5.4', 'Syntax: DATA');
+    const only = tx.recipients.length === 1 ? tx.recipients[0]!.address : undefined;
+    const denied = await this.deps.checker.checkData(this.checkContext({ recipient: only }));
+    if (denied) return this.rejected('DATA', denied, { from: tx.sender, to: only });
     await this.send(plainReply(354, 'End data with <CR><LF>.<CR><LF>'));
     const content = await receiveContent(this.input, {
       timeoutMs: this.s.timeoutMs, lineLengthLimit: this.s.lineLengthLimit, messageSizeLimit: this.s.messageSizeLimit, bareLf: this.bareLf,
@@ -665,17 +774,18 @@ export class SmtpdSession {
     const words = argv.map((t) => t.text).join(' ');
     const p = await this.envelopeAddress(words, 'VRFY', false, smtputf8, this.tx?.senderInternal ?? '');
     if (!p) return reply(501, '5.1.3', 'Bad recipient address syntax');
-    const rejected = await this.deps.checker.check({ clientAddr: this.addr, sender: this.tx?.senderInternal ?? '', recipient: p.internal });
-    if (rejected) {
-      this.history.error(rejected.errorClass ?? MAIL_ERROR.POLICY);
-      return this.reject('VRFY', parseReply(rejected.reply), { from: this.tx?.sender, to: p.address });
-    }
+    const rejected = await this.deps.checker.check(this.checkContext({ recipient: p.internal }));
+    if (rejected) return this.rejected('VRFY', rejected, { from: this.tx?.sender, to: p.address });
     return reply(252, '2.0.0', words);
   }
 
   private async etrn(args: string, flush: FlushClient): Promise<SmtpReply> {
     const st = { heloRequired: this.s.heloRequired, sawHelo: this.heloName !== undefined, inTransaction: this.tx !== undefined, namaddr: this.namaddr };
-    const r = await etrnCommand(args, st, flush, (t) => this.warn(t));
+    const restrict = async (site: string): Promise<string | undefined> => {
+      const denied = await this.deps.checker.checkEtrn(this.checkContext(), site);
+      return denied && replyText(this.rejected('ETRN', denied, {}));
+    };
+    const r = await etrnCommand(args, st, flush, (t) => this.warn(t), restrict);
     return parseReply(r.reply);
   }
 
@@ -701,7 +811,7 @@ export class SmtpdSession {
   /* ---------------- logging and transaction state ---------------- */
 
   /** Log a rejection (see logReject) and return its reply. */
-  private reject(stage: string, r: SmtpReply, extra: { from?: string; to?: string }): SmtpReply {
+  private reject(stage: string, r: SmtpReply, extra: { from?: string; to?: string; helo?: string }): SmtpReply {
     this.logReject(stage, replyText(r), extra);
     return r;
   }
@@ -712,19 +822,20 @@ export class SmtpdSession {
     this.logReject(this.where, text, { from: this.tx?.sender, to: last?.address }, what);
   }
 
-  private logReject(stage: string, reply: string, extra: { from?: string; to?: string }, what = 'reject'): void {
+  private logReject(stage: string, reply: string, extra: { from?: string; to?: string; helo?: string }, what = 'reject'): void {
     const qid = this.tx?.open?.queueId ?? 'NOQUEUE';
     let text = `${qid}: ${what}: ${stage} from ${this.namaddr}: ${reply};`;
     if (extra.from !== undefined) text += ` from=<${extra.from}>`;
     if (extra.to !== undefined) text += ` to=<${extra.to}>`;
     text += ` proto=${this.protocol}`;
-    if (this.heloName !== undefined) text += ` helo=<${this.heloName}>`;
+    const helo = extra.helo ?? this.heloName;
+    if (helo !== undefined) text += ` helo=<${helo}>`;
     this.log(text);
   }
 
   /** extract_addr(): the address `token` holds, or undefined after Postfix's warning. */
   private async envelopeAddress(token: string, where: string, allowEmpty: boolean, smtputf8: boolean, sender: string): Promise<EnvelopeAddress | undefined> {
-    const p = await extractAddress(token, { allowEmpty, smtputf8, sender, rewrite: this.deps.rewrite });
+    const p = await extractAddress(token, { allowEmpty, smtputf8, sender, rewrite: this.deps.rewrite, strict: this.s.strictRfc821Envelopes });
     if (!p) this.warn(`Illegal address syntax from ${this.namaddr} in ${where} command: ${printableText(token, this.s.smtputf8Enable)}`);
     return p;
   }

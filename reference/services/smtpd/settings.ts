@@ -10,7 +10,9 @@ import type { Maps } from '../../global/maps.ts';
 import { interfaceAddresses } from '../../global/inet-interfaces.ts';
 import { logServiceName } from '../../skeleton/daemon.ts';
 import type { SmtpdSettings } from './session.ts';
-import type { RecipientLookup, RestrictionSettings } from './restrictions.ts';
+import type { AccessTable, RecipientLookup, RejectCodes, RestrictionSettings } from './restrictions.ts';
+import type { OpenTable } from '../../global/maps.ts';
+import { Maps as TableList } from '../../global/maps.ts';
 import { networkMatcher } from './mynetworks.ts';
 
 function bareNewlineMode(value: string): SmtpdSettings['forbidBareNewline'] {
@@ -51,6 +53,13 @@ export function smtpdSettings(config: MainConfig): SmtpdSettings {
       mailName: config.get('mail_name'),
     },
     logService: logServiceName(config, 'smtpd'),
+    delayReject: config.bool('smtpd_delay_reject'),
+    noopCommands: config.list('smtpd_noop_commands').map((c) => c.toLowerCase()),
+    discardEhloKeywords: config.list('smtpd_discard_ehlo_keywords').map((k) => k.toLowerCase()),
+    rejectFooter: config.get('smtpd_reject_footer'),
+    expansionFilter: config.get('smtpd_expansion_filter'),
+    softBounce: config.bool('soft_bounce'),
+    strictRfc821Envelopes: config.bool('strict_rfc821_envelopes'),
   };
 }
 
@@ -95,23 +104,97 @@ async function listedLocalRecipient(maps: Maps, keys: string[]): Promise<boolean
   return false;
 }
 
-export function restrictionSettings(config: MainConfig, localRecipients: Maps): RestrictionSettings {
+/** A recipient table lookup (local_recipient_maps, relay_recipient_maps …) as smtpd's check_rcpt_maps asks it. */
+function recipientLookup(maps: Maps, delimiter: string): (address: string) => Promise<RecipientLookup> {
+  return async (address) => {
+    if (maps.empty) return 'no-table';
+    try {
+      return (await listedLocalRecipient(maps, localKeys(address, delimiter))) ? 'known' : 'unknown';
+    } catch {
+      return 'error'; // the table failed: smtpd answers 451 4.3.0 Temporary lookup failure
+    }
+  };
+}
+
+/** The reply codes of the restrictions, by their main.cf names. */
+function rejectCodes(config: MainConfig): RejectCodes {
+  return {
+    reject: config.int('reject_code'),
+    defer: config.int('defer_code'),
+    accessMapReject: config.int('access_map_reject_code'),
+    accessMapDefer: config.int('access_map_defer_code'),
+    nonFqdn: config.int('non_fqdn_reject_code'),
+    invalidHostname: config.int('invalid_hostname_reject_code'),
+    plaintext: config.int('plaintext_reject_code'),
+    multiRecipientBounce: config.int('multi_recipient_bounce_reject_code'),
+    unknownRelayRecipient: config.int('unknown_relay_recipient_reject_code'),
+    unknownVirtualAlias: config.int('unknown_virtual_alias_reject_code'),
+    unknownVirtualMailbox: config.int('unknown_virtual_mailbox_reject_code'),
+  };
+}
+
+/** smtpd_restriction_classes: each class with the restriction list its own parameter holds. */
+function restrictionClasses(config: MainConfig): Map<string, string[]> {
+  return new Map(config.list('smtpd_restriction_classes').map((name) => [name.toLowerCase(), config.list(name)]));
+}
+
+/** smtpd_log_access_permit_actions: static:all or a list of action names (case-insensitive). */
+function permitActionMatcher(config: MainConfig): (action: string) => boolean {
+  const names = config.list('smtpd_log_access_permit_actions').map((n) => n.toLowerCase());
+  if (names.includes('static:all')) return () => true;
+  return (action) => names.includes(action.toLowerCase());
+}
+
+/** Access tables named in restriction lists, each opened once. */
+function accessTables(open: OpenTable, utf8: boolean): (spec: string) => AccessTable {
+  const opened = new Map<string, AccessTable>();
+  return (spec) => {
+    let t = opened.get(spec);
+    if (!t) {
+      const maps = new TableList(spec, [spec], open, utf8);
+      opened.set(spec, (t = { spec, find: (key, partial) => maps.find(key, partial) }));
+    }
+    return t;
+  };
+}
+
+/** The recipient tables besides local_recipient_maps (check_rcpt_maps). */
+export interface RecipientTables {
+  relay: Maps;
+  virtualMailbox: Maps;
+  virtualAlias: Maps;
+}
+
+export function restrictionSettings(config: MainConfig, localRecipients: Maps, open?: OpenTable, tables?: RecipientTables): RestrictionSettings {
   const delimiter = config.get('recipient_delimiter');
+  const utf8 = config.bool('smtputf8_enable');
   return {
     relayRestrictions: config.list('smtpd_relay_restrictions'),
     recipientRestrictions: config.list('smtpd_recipient_restrictions'),
+    clientRestrictions: config.list('smtpd_client_restrictions'),
+    heloRestrictions: config.list('smtpd_helo_restrictions'),
+    senderRestrictions: config.list('smtpd_sender_restrictions'),
+    etrnRestrictions: config.list('smtpd_etrn_restrictions'),
+    dataRestrictions: config.list('smtpd_data_restrictions'),
+    restrictionClasses: restrictionClasses(config),
+    delayReject: config.bool('smtpd_delay_reject'),
     rejectUnlistedRecipient: config.bool('smtpd_reject_unlisted_recipient'),
+    rejectUnlistedSender: config.bool('smtpd_reject_unlisted_sender'),
     unknownLocalRecipientRejectCode: config.int('unknown_local_recipient_reject_code'),
     relayDomainsRejectCode: config.int('relay_domains_reject_code'),
+    codes: rejectCodes(config),
+    softBounce: config.bool('soft_bounce'),
+    nullAccessKey: config.get('smtpd_null_access_lookup_key'),
+    logPermitAction: permitActionMatcher(config),
     allowUntrustedRouting: config.bool('allow_untrusted_routing'),
+    smtputf8: utf8,
     isMyNetwork: networkMatcher(config.list('mynetworks')),
-    async lookupLocalRecipient(address: string): Promise<RecipientLookup> {
-      if (localRecipients.empty) return 'no-table';
-      try {
-        return (await listedLocalRecipient(localRecipients, localKeys(address, delimiter))) ? 'known' : 'unknown';
-      } catch {
-        return 'error'; // the table failed: smtpd answers 451 4.3.0 Temporary lookup failure
-      }
-    },
+    lookupLocalRecipient: recipientLookup(localRecipients, delimiter),
+    ...(tables && {
+      lookupRelayRecipient: recipientLookup(tables.relay, delimiter),
+      lookupVirtualMailbox: recipientLookup(tables.virtualMailbox, delimiter),
+      isVirtualAlias: async (address: string) => !tables.virtualAlias.empty && (await listedLocalRecipient(tables.virtualAlias, localKeys(address, delimiter))),
+    }),
+    ...(open && { accessTable: accessTables(open, utf8) }),
   };
 }

@@ -53,6 +53,9 @@ describe('address probes', () => {
     expect(await checkUnverified({ ...check, rejectCode: 450 }, 'bad@v.example', 'Recipient')).toEqual({ reply: `450 4.1.1 <bad@v.example>: Recipient address rejected: unverified address: ${bad.reason}` });
     // a 2xx code lets the address pass
     expect(await checkUnverified({ ...check, rejectCode: 250 }, 'bad@v.example', 'Recipient')).toBe('dunno');
+    // a sender's status code ends in 1.7 (real Postfix: specs/smtpd/reject-unverified-sender)
+    expect(await checkUnverified(check, 'bad@v.example', 'Sender')).toEqual({ reply: `550 5.1.7 <bad@v.example>: Sender address rejected: undeliverable address: ${bad.reason}` });
+    expect(await checkUnverified({ ...check, rejectCode: 450 }, 'bad@v.example', 'Sender')).toEqual({ reply: `450 4.1.7 <bad@v.example>: Sender address rejected: unverified address: ${bad.reason}` });
     expect(await checkUnverified(check, 'new@v.example', 'Recipient')).toEqual({ reply: '450 4.1.1 <new@v.example>: Recipient address rejected: unverified address: Address verification in progress' });
   });
 

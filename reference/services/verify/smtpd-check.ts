@@ -17,21 +17,25 @@ export interface UnverifiedSettings {
   deferCode: number;
 }
 
+/** The enhanced status code after its class, by role (smtpd_check.c: x.1.7 for the sender, x.1.1 for a recipient). */
+const DSN_DETAIL = { Recipient: '1.1', Sender: '1.7' } as const;
+
 export async function checkUnverified(s: UnverifiedSettings, address: string, role: 'Recipient' | 'Sender'): Promise<{ reply: string } | 'dunno'> {
   let r = await s.verify.query(address);
   for (let i = 1; i < s.pollCount && r.recipientStatus === DEL_RCPT_STAT_TODO; i++) {
     await new Promise((res) => setTimeout(res, s.pollDelayMs));
     r = await s.verify.query(address);
   }
-  if (r.status !== 0) return { reply: `450 4.1.1 <${address}>: ${role} address rejected: unverified address: Address verification failed` };
+  const detail = DSN_DETAIL[role];
+  if (r.status !== 0) return { reply: `450 4.${detail} <${address}>: ${role} address rejected: unverified address: Address verification failed` };
   if (r.recipientStatus === DEL_RCPT_STAT_OK) return 'dunno';
   // in progress or deferred: the defer code; bounced: the reject code (smtpd_check.c)
   const code = r.recipientStatus === DEL_RCPT_STAT_BOUNCE ? s.rejectCode : s.deferCode;
   // the code's class picks the wording: a 4xx reply says "unverified", a 5xx "undeliverable";
   // a 2xx code lets the address pass
   if (Math.floor(code / 100) === 2) return 'dunno';
-  if (Math.floor(code / 100) === 4) return { reply: `${code} 4.1.1 <${address}>: ${role} address rejected: unverified address: ${r.reason}` };
-  return { reply: `${code} 5.1.1 <${address}>: ${role} address rejected: undeliverable address: ${r.reason}` };
+  if (Math.floor(code / 100) === 4) return { reply: `${code} 4.${detail} <${address}>: ${role} address rejected: unverified address: ${r.reason}` };
+  return { reply: `${code} 5.${detail} <${address}>: ${role} address rejected: undeliverable address: ${r.reason}` };
 }
 
 /** The restriction hook as the master builds it from main.cf. */
