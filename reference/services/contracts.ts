@@ -62,6 +62,35 @@ export interface CleanupRequest {
   };
 }
 
+/** A request without its content: what cleanup needs before the content arrives. */
+export type CleanupEnvelope = Omit<CleanupRequest, 'content' | 'source'> & { source?: CleanupSource };
+
+/**
+ * One message on its way into cleanup, opened before its content arrives. Either submit() with
+ * the whole message, or begin(), write() as the content comes, then end(); abort() when the
+ * client gives up.
+ */
+export interface CleanupMessage {
+  /** The queue ID (smtpd logs "QID: client=..." with it before the content arrives). */
+  queueId: string;
+  /** The envelope; the content follows. */
+  begin(envelope: CleanupEnvelope): void;
+  /**
+   * Content bytes as they arrive: lines end in LF, bytes after the last LF wait for the rest of
+   * their line; cleanup reads each header as soon as it is complete (and logs its message-id).
+   */
+  write(content: Buffer): void;
+  /** The end of the content (a last line without LF counts as a line): cleanup's answer. */
+  end(): Promise<CleanupReply>;
+  /** begin(), write() and end() at once; with flags.abandon, abort() instead of end() (answer OK). */
+  submit(req: CleanupRequest): Promise<CleanupReply>;
+  /**
+   * The client gave up (went away, RSET, QUIT, a failed chunk): cleanup reads what was handed
+   * over — its log lines stay, as in Postfix — then removes the queue file.
+   */
+  abort(): Promise<void>;
+}
+
 export interface CleanupReply {
   /** 0 = accepted; otherwise an error to give the client. */
   status: number;
@@ -72,7 +101,7 @@ export interface CleanupReply {
 
 export interface CleanupClient {
   /** Allocate a queue ID before content arrives (smtpd logs "QID: client=..." first). */
-  open(source: CleanupSource): Promise<{ queueId: string; submit(req: CleanupRequest): Promise<CleanupReply>; abort(): Promise<void> }>;
+  open(source: CleanupSource): Promise<CleanupMessage>;
 }
 
 /* ---------------- delivery agents (qmgr → smtp, local, error, discard ...) ---------------- */

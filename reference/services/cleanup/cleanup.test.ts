@@ -66,6 +66,25 @@ describe('cleanup', () => {
     expect(await encodingOf('Content-Transfer-Encoding: base64')).toBeUndefined();
   });
 
+  it('streams: an aborted message keeps the message-id lines of what it had read, and leaves no file', async () => {
+    fx = await queueFixture();
+    const local = { rewrite_context: 'local' };
+    const h = await fx.cleanup.open('smtpd');
+    h.begin({ source: 'smtpd', sender: 'alice@client.test', recipients: [{ address: 'bob@remote.test' }], attributes: local });
+    h.write(Buffer.from('Message-Id: <own@client.test>\nSubject: first\n'));
+    h.write(Buffer.from('\nbody, abandoned'));
+    await h.abort();
+    expect(fx.logger.lines).toEqual([`cleanup: ${h.queueId}: message-id=<own@client.test>`]);
+    await expect(stat(fx.layout.pathOf('incoming', h.queueId))).rejects.toThrow(/ENOENT/);
+
+    // A header not yet followed by another line is not complete: nothing is logged for it.
+    const h2 = await fx.cleanup.open('smtpd');
+    h2.begin({ source: 'smtpd', sender: 'alice@client.test', recipients: [{ address: 'bob@remote.test' }], attributes: local });
+    h2.write(Buffer.from('Subject: s\nMessage-Id: <late@client.test>\n'));
+    await h2.abort();
+    expect(fx.logger.lines.filter((l) => l.includes(h2.queueId))).toEqual([]);
+  });
+
   it('adds Message-Id, Date and From for local mail and qualifies bare addresses', async () => {
     fx = await queueFixture();
     const id = await submitMessage(fx.cleanup, 'root', ['nobody'], 'Subject: local\n\nhello\n', 'pickup');

@@ -3,12 +3,16 @@
  *
  * Requests served: CleanupClient (../contracts.ts). open() allocates the queue ID by creating
  * the queue file in incoming/ (mode 0600) — smtpd logs "QID: client=..." with it before the
- * content arrives; submit() writes the message (or, for a request marked abandon, reads it and
- * then removes the file, as when a client closes before the end); abort() removes the file.
- * Callers: smtpd (every accepted message), local (alias/.forward re-injection, source
- * "local-forward"), bounce (DSNs), pickup/sendmail.
+ * content arrives — and returns a CleanupMessage, a stream as Postfix's cleanup connection is:
+ * begin() takes the envelope, write() the content as it arrives (content-stream.ts reads each
+ * header as soon as it is complete and the header block as soon as it ends, logging as it
+ * goes), end() finishes the file and answers; abort() — the client gave up — lets what was
+ * written be read, so its log lines stay as in Postfix, then removes the file. submit() is
+ * begin, write and end at once (or abort, for a request marked abandon: bounce's cancelled
+ * notice). Callers: smtpd (every accepted message, streamed), local (alias/.forward
+ * re-injection, source "local-forward"), bounce (DSNs), pickup/sendmail.
  *
- * Flow of submit(), following cleanup_envelope.c / cleanup_message.c / cleanup_final.c:
+ * Flow, following cleanup_envelope.c / cleanup_message.c / cleanup_final.c:
  *   1. envelope: C placeholder, T (arrival), A create_time, [A log_ident], A rewrite_context,
  *      [F], S — the sender rewritten by trivial-rewrite in the local context and mapped by
  *      sender_canonical_maps/canonical_maps — then the caller's attributes in order;
@@ -19,7 +23,8 @@
  *      recipient_bcc_maps and always_bcc recipients of mail from outside join them (always_bcc
  *      last, where Postfix writes it after the content: qmgr sorts recipients anyway); each
  *      result as [A notify_flags] A dsn_orig_rcpt O R;
- *   4. M, then the content: the primary header block read as Postfix's MIME reader does
+ *   4. M, then the content, read while it arrives (content-stream.ts): the primary header
+ *      block read as Postfix's MIME reader does
  *      (header-block.ts: records of line_length_limit bytes, each cut at a NUL byte, "Name :"
  *      normalised, at most header_size_limit bytes per header); a message with hopcount_limit
  *      Received: headers is refused (CLEANUP_STAT_HOPS, "too many hops");
@@ -29,8 +34,8 @@
  *      (local; remote only with remote_header_rewrite_domain) or always_add_missing_headers;
  *      "QID: message-id=<...>" logged; lines over line_length_limit split into L + N records;
  *      mail from smtpd and pickup goes through content-checks.ts (message_strip_characters,
- *      message_reject_characters, header_checks before the header addresses are rewritten,
- *      body_checks after the header pass): a REJECT refuses it (CLEANUP_STAT_CONT, or DEFER
+ *      message_reject_characters; each complete header through header_checks, then its
+ *      addresses rewritten, then the header pass; body_checks per body line): a REJECT refuses it (CLEANUP_STAT_CONT, or DEFER
  *      for a 4.x.x text), DISCARD removes the file and answers OK, HOLD moves it to hold/;
  *   5. X, E; the C record filled in; fsync; mode 0700 — then qmgr is woken;
  *   6. a message refused for too many hops, from a client that asks cleanup to return such
@@ -46,24 +51,28 @@
  *   - addresses are stored in external (quoted) form: sender `<bad` becomes S `"<bad"@domain`,
  *     where Postfix stores the internal form `<bad@domain` and quotes only in log lines; logs
  *     match, only `postcat` of the queue file shows it;
+ *   - smtpd hands cleanup the envelope when the content begins (DATA, first BDAT chunk), not
+ *     record by record at MAIL and RCPT: a transaction dropped before its content leaves no
+ *     line of cleanup's (Postfix's cleanup would already have logged, e.g., a map failure of a
+ *     recipient);
  *   - while master throttles trivial-rewrite, submit() answers WRITE with "4.3.0 Error:
  *     trivial-rewrite service unavailable" at once instead of waiting (pickup then keeps the
  *     file; proxymap/unapproved-table-refused).
  */
-import type { CleanupClient, CleanupReply, CleanupRequest, CleanupSource, Logger, TrivialRewriteClient } from '../contracts.ts';
+import type { CleanupClient, CleanupEnvelope, CleanupReply, CleanupRequest, CleanupSource, Logger, TrivialRewriteClient } from '../contracts.ts';
 import { MODE_WRITING, QueueFileWriter, readQueueFile } from '../../queue/queue-file.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueClock } from '../../queue/queue-id.ts';
 import { REC } from '../../queue/records.ts';
 import { referenceTables, type OpenTable } from '../../global/maps.ts';
 import { AddressMaps, AliasExpansionError, MapLookupProblem } from './address-maps.ts';
-import { headerName, headerPass, splitHeaders } from './headers.ts';
+import { headerName, HeaderPass, splitHeaders } from './headers.ts';
+import { ContentStream, HOPS_REASON, MessageRefused, type ContentSetup, type ReadContent } from './content-stream.ts';
 import { ContentChecks } from './content-checks.ts';
 import { unescape } from '../../global/unescape.ts';
-import { primaryHeaderBlock } from './header-block.ts';
 import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
-import { CLEANUP_STAT, cleanupStatDetail } from '../../global/cleanup-user.ts';
+import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
 import { splitDsn } from '../../global/dsn-split.ts';
@@ -120,48 +129,87 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
       const writer = await QueueFileWriter.create(deps.layout, 'incoming', {
         clock: deps.queueClock, longQueueIds: cfg.bool('enable_long_queue_ids'),
       });
-      let done = false;
+      let message: { envelope: Promise<Envelope>; content: ContentStream } | undefined;
+      let ended = false;
+      const begin = (env: CleanupEnvelope): void => {
+        if (message || ended) throw new Error(`cleanup: ${writer.queueId} already begun`);
+        const req = { ...env, source: env.source ?? source };
+        const envelope = writeEnvelope(writer, req);
+        // The content waits for the envelope; a failed envelope fails it too (reported by end()).
+        const setup = envelope.then((e) => e.setup);
+        setup.catch(() => undefined);
+        message = { envelope, content: new ContentStream(setup, contentOptions()) };
+      };
+      const end = async (): Promise<CleanupReply> => {
+        if (!message || ended) throw new Error(`cleanup: ${writer.queueId} not begun or already ended`);
+        ended = true;
+        try {
+          const fate = await finishMessage(writer, await message.envelope, await message.content.end());
+          if (fate === 'discarded' || fate === 'bounced') await writer.abort();
+          else if (fate === 'held') await deps.layout.move(writer.queueId, 'incoming', 'hold');
+          else deps.wakeQmgr?.();
+          return { status: CLEANUP_STAT.OK, queueId: writer.queueId };
+        } catch (err) {
+          await writer.abort();
+          return failureReply(writer.queueId, err);
+        }
+      };
+      const abort = async (): Promise<void> => {
+        ended = true;
+        // What was handed over is read first: its log lines stay, as Postfix's cleanup writes
+        // them before it meets the end of its input.
+        if (message) {
+          await message.envelope.catch(() => undefined);
+          await message.content.settle();
+        }
+        await writer.abort();
+      };
       return {
         queueId: writer.queueId,
-        submit: async (req: CleanupRequest): Promise<CleanupReply> => {
-          if (done) throw new Error(`cleanup: ${writer.queueId} already submitted`);
-          done = true;
-          try {
-            const fate = await writeMessage(writer, { ...req, source: req.source ?? source });
-            if (fate === 'discarded' || fate === 'bounced' || req.flags?.abandon) await writer.abort();
-            else if (fate === 'held') await deps.layout.move(writer.queueId, 'incoming', 'hold');
-            else deps.wakeQmgr?.();
-            return { status: CLEANUP_STAT.OK, queueId: writer.queueId };
-          } catch (err) {
-            await writer.abort();
-            if (err instanceof MessageRefused) return { status: err.status, queueId: writer.queueId, reason: err.message };
-            if (err instanceof AliasExpansionError) {
-              return { status: CLEANUP_STAT.DEFER, queueId: writer.queueId, reason: err.message };
-            }
-            // A table failed; address-maps.ts logged it as Postfix's cleanup does.
-            if (err instanceof MapLookupProblem) return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: WRITE_ERROR };
-            // trivial-rewrite throttled by master: Postfix's cleanup would wait for it without a
-            // word; here the caller gets a temporary error and keeps the message (pickup: in maildrop/).
-            if (err instanceof ServiceUnavailable) {
-              return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: `4.3.0 Error: ${err.service} service unavailable` };
-            }
-            deps.logger.warning(SERVICE, `${writer.queueId}: ${(err as Error).message}`);
-            return { status: CLEANUP_STAT.WRITE, queueId: writer.queueId, reason: WRITE_ERROR };
-          }
+        begin,
+        write: (bytes: Buffer) => {
+          if (!message || ended) throw new Error(`cleanup: ${writer.queueId} content outside a message`);
+          message.content.write(bytes);
         },
-        abort: async () => {
-          done = true;
-          await writer.abort();
+        end,
+        abort,
+        submit: async (req: CleanupRequest): Promise<CleanupReply> => {
+          const { content, ...env } = req;
+          begin(env);
+          message!.content.write(content);
+          if (!req.flags?.abandon) return end();
+          // The client gives up after the content: cleanup has read it, logging as usual.
+          await abort();
+          return { status: CLEANUP_STAT.OK, queueId: writer.queueId };
         },
       };
     },
   };
 
-  /**
-   * Write the queue file; what became of the message: queued for qmgr, held, discarded by a
-   * content check, or refused and returned to its sender by cleanup itself.
-   */
-  async function writeMessage(w: QueueFileWriter, req: CleanupRequest): Promise<'queued' | 'held' | 'discarded' | 'bounced'> {
+  /** The answer for a message that could not be queued: a refusal, or a fault. */
+  function failureReply(queueId: string, err: unknown): CleanupReply {
+    if (err instanceof MessageRefused) return { status: err.status, queueId, reason: err.message };
+    if (err instanceof AliasExpansionError) return { status: CLEANUP_STAT.DEFER, queueId, reason: err.message };
+    // A table failed; address-maps.ts logged it as Postfix's cleanup does.
+    if (err instanceof MapLookupProblem) return { status: CLEANUP_STAT.WRITE, queueId, reason: WRITE_ERROR };
+    // trivial-rewrite throttled by master: Postfix's cleanup would wait for it without a
+    // word; here the caller gets a temporary error and keeps the message (pickup: in maildrop/).
+    if (err instanceof ServiceUnavailable) {
+      return { status: CLEANUP_STAT.WRITE, queueId, reason: `4.3.0 Error: ${err.service} service unavailable` };
+    }
+    deps.logger.warning(SERVICE, `${queueId}: ${(err as Error).message}`);
+    return { status: CLEANUP_STAT.WRITE, queueId, reason: WRITE_ERROR };
+  }
+
+  function contentOptions() {
+    return {
+      lineLengthLimit: cfg.int('line_length_limit'), headerSizeLimit: cfg.int('header_size_limit'),
+      replaceStrayCr: cfg.bool('cleanup_replace_stray_cr_lf'),
+    };
+  }
+
+  /** Write the envelope records up to M; what the content is then read with. */
+  async function writeEnvelope(w: QueueFileWriter, req: CleanupEnvelope & { source: CleanupSource }): Promise<Envelope> {
     const id = w.queueId;
     const arrivalMs = req.arrivalTime ?? clock();
     const arrivalSec = Math.floor(arrivalMs / 1000);
@@ -251,8 +299,6 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     w.add(REC.MESG);
     const dataOffset = w.offset;
     const hdrContext = context === 'local' || cfg.get('remote_header_rewrite_domain') !== '';
-    const limit = cfg.int('line_length_limit');
-    const headerSizeLimit = cfg.int('header_size_limit');
     // Content inspection applies to mail from outside only (Postfix's CLEANUP_FLAG_FILTER).
     const checks = EXTERNAL_SOURCES.has(req.source) ? new ContentChecks({
       headerChecks: cfg.list('header_checks'), bodyChecks: cfg.list('body_checks'),
@@ -263,49 +309,44 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
       queueId: id, origin: req.attributes?.log_message_origin ?? 'unknown', sender, recipient: lastRecipient,
       proto: req.attributes?.log_protocol_name, helo: req.attributes?.log_helo_name,
     }) : undefined;
-    const inspect = checks?.configured ? checks : undefined;
-    let raw = contentLines(req.content, cfg.bool('cleanup_replace_stray_cr_lf'));
-    if (inspect) raw = raw.map((l) => inspect.strip(l));
-    let lines = primaryHeaderBlock(raw, { lineLengthLimit: limit, headerSizeLimit });
-    if (inspect) {
-      const block = splitHeaders(lines);
-      const checked: string[] = [];
-      for (const h of block.headers) checked.push(...await inspect.checkHeader(h));
-      lines = [...checked, ...block.body];
-      // A rejected or discarded message is not looked at any further (CLEANUP_OUT_OK()).
-      if (inspect.verdict.status) throw new MessageRefused(inspect.verdict.status, inspect.verdict.reason ?? '');
-      if (inspect.verdict.discard) return 'discarded';
-    }
-    if (hdrContext) {
-      lines = await rewriteHeaderAddresses(lines, async (a, kind) => maps.canonical(id, kind, (await deps.rewrite.rewrite(context, a)).address, 'header'),
-        cfg.int('header_address_token_limit'));
-    }
-    const { headers, body, tooManyHops } = headerPass({
-      lines, queueId: id, sender, fullName, arrivalSec, createSec,
+    const pass = new HeaderPass({
+      queueId: id, sender, fullName, arrivalSec, createSec,
       myhostname: cfg.get('myhostname'), longQueueIds: cfg.bool('enable_long_queue_ids'),
       addMissing: hdrContext || cfg.bool('always_add_missing_headers'),
       dropHeaders: cfg.list('message_drop_headers'),
       undisclosedRecipientsHeader: cfg.get('undisclosed_recipients_header'),
-      headerSizeLimit, hopcountLimit: cfg.int('hopcount_limit'), stopAtError: req.source === 'smtpd',
+      headerSizeLimit: cfg.int('header_size_limit'), hopcountLimit: cfg.int('hopcount_limit'), stopAtError: req.source === 'smtpd',
       log: (t) => deps.logger.info(SERVICE, t),
       warn: (t) => deps.logger.warning(SERVICE, t),
     });
-    // With CLEANUP_FLAG_BOUNCE (cleanup_api.c: only an incomplete file stops it) the whole
-    // message is written and then returned to its sender.
-    const refused = tooManyHops ? new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON) : undefined;
+    const rewriteHeaders = hdrContext
+      ? (lines: string[]) => rewriteHeaderAddresses(lines, async (a, kind) => maps.canonical(id, kind, (await deps.rewrite.rewrite(context, a)).address, 'header'),
+        cfg.int('header_address_token_limit'))
+      : undefined;
+    const inspect = checks?.configured ? checks : undefined;
+    // With CLEANUP_FLAG_BOUNCE (cleanup_api.c: only an incomplete file stops it) a message with
+    // too many hops is read whole and then returned to its sender.
     const bouncer = req.flags?.bounceOnError ? deps.bounce?.() : undefined;
-    if (refused && !bouncer) throw refused;
-    let bodyLines = body;
-    if (inspect) {
-      bodyLines = [];
-      for (const line of body) bodyLines.push(...await inspect.checkBody(line));
-      if (inspect.verdict.status) throw new MessageRefused(inspect.verdict.status, inspect.verdict.reason ?? '');
-      if (inspect.verdict.discard) return 'discarded';
-    }
-    for (const line of [...headers, ...bodyLines]) writeLine(w, Buffer.from(line, 'latin1'), limit);
+    return {
+      dataOffset, nrcpt, notifyAny, attributes: req.attributes, smtputf8: req.flags?.smtputf8 === true,
+      arrivalMs, written, bouncer,
+      setup: { pass, inspect, rewriteHeaders, keepTooManyHops: bouncer !== undefined },
+    };
+  }
+
+  /**
+   * Write the content and the end of the queue file; what became of the message: queued for
+   * qmgr, held, discarded by a content check, or refused and returned to its sender by cleanup
+   * itself.
+   */
+  async function finishMessage(w: QueueFileWriter, env: Envelope, content: ReadContent): Promise<'queued' | 'held' | 'discarded' | 'bounced'> {
+    if (content.discarded) return 'discarded';
+    const id = w.queueId;
+    const limit = cfg.int('line_length_limit');
+    for (const line of [...content.headers, ...content.body]) writeLine(w, Buffer.from(line, 'latin1'), limit);
     const xtra = w.add(REC.XTRA);
     // The content's encoding, as the envelope gave it or a header declared it, opens the extracted segment (cleanup_extracted.c).
-    const encoding = declares8bit(headers) ? MAIL_ATTR_ENC_8BIT : req.attributes?.[MAIL_ATTR_ENCODING];
+    const encoding = declares8bit(content.headers) ? MAIL_ATTR_ENC_8BIT : env.attributes?.[MAIL_ATTR_ENCODING];
     if (encoding !== undefined) w.add(REC.ATTR, `${MAIL_ATTR_ENCODING}=${encoding}`);
     w.add(REC.END);
     // message_size_limit caps the whole queue file (Postfix: a file size rlimit, EFBIG on write).
@@ -314,15 +355,18 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
       deps.logger.warning(SERVICE, `${id}: queue file size limit exceeded`);
       throw new MessageRefused(CLEANUP_STAT.SIZE, 'message file too big');
     }
-    const size = xtra - dataOffset;
-    const sizeRecord = { messageSize: size, dataOffset, recipientCount: nrcpt, qmgrFlags: qmgrFlagsFromDsn(notifyAny), contentLength: size, smtputf8: req.flags?.smtputf8 ? SMTPUTF8_FLAG_REQUESTED : 0 };
-    if (refused && bouncer) {
+    const size = xtra - env.dataOffset;
+    const sizeRecord = {
+      messageSize: size, dataOffset: env.dataOffset, recipientCount: env.nrcpt, qmgrFlags: qmgrFlagsFromDsn(env.notifyAny),
+      contentLength: size, smtputf8: env.smtputf8 ? SMTPUTF8_FLAG_REQUESTED : 0,
+    };
+    if (content.tooManyHops && env.bouncer) {
       await w.finish(sizeRecord, MODE_WRITING); // complete, but never for qmgr
-      await bounceRefused(bouncer, w, refused, written, arrivalMs);
+      await bounceRefused(env.bouncer, w, new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON), env.written, env.arrivalMs);
       return 'bounced';
     }
     await w.finish(sizeRecord);
-    return inspect?.verdict.hold ? 'held' : 'queued';
+    return env.setup.inspect?.verdict.hold ? 'held' : 'queued';
   }
 
   /**
@@ -343,11 +387,31 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
   }
 }
 
+/** A message whose envelope is written: what its content is read with and its end needs. */
+interface Envelope {
+  /** Offset of the content, after the M record. */
+  dataOffset: number;
+  nrcpt: number;
+  /** Every recipient's DSN NOTIFY bits together. */
+  notifyAny: number;
+  attributes?: Record<string, string>;
+  smtputf8: boolean;
+  arrivalMs: number;
+  /** The recipients as written (for a message cleanup returns itself). */
+  written: LogRecipient[];
+  /** bounce(8), when the client asked cleanup to return refused mail itself. */
+  bouncer?: Bouncer;
+  setup: ContentSetup;
+}
+
 /** Content-Transfer-Encoding values that make the message 8-bit (RFC 2045 section 6.2; "binary" too, as Postfix has it). */
 const EIGHT_BIT_CTE = new Set(['8bit', 'binary']);
 
 /** The white space Postfix's ISSPACE() skips before a header value (ASCII only: a Latin-1 0xA0 is not one). */
 const LEADING_SPACE = /^[ \t\n\v\f\r]*/;
+
+/** A header's name and colon, with the blanks Postfix allows before the colon. */
+const HEADER_NAME_COLON = /^[^:]*:/;
 
 /**
  * Does a Content-Transfer-Encoding header of the primary header block say 8bit or binary?
@@ -366,19 +430,6 @@ function declares8bit(lines: string[]): boolean {
   });
 }
 
-/** A header's name and colon, with the blanks Postfix allows before the colon. */
-const HEADER_NAME_COLON = /^[^:]*:/;
-
-/** The reason of a CLEANUP_STAT_HOPS answer: its DSN status and text. */
-const HOPS_REASON = `${cleanupStatDetail(CLEANUP_STAT.HOPS).dsn} ${cleanupStatDetail(CLEANUP_STAT.HOPS).text}`;
-
-/** The message content breaks one of cleanup's rules: an answer with this status, no queue file. */
-class MessageRefused extends Error {
-  constructor(readonly status: number, reason: string) {
-    super(reason);
-  }
-}
-
 /** The callers whose mail is inspected: header_checks, body_checks and the character lists apply (CLEANUP_FLAG_FILTER). */
 const EXTERNAL_SOURCES = new Set<string>(['smtpd', 'pickup', 'sendmail']);
 
@@ -387,22 +438,6 @@ const ATTRS_BEFORE_SENDER = ['sasl_sender', 'envelope_id', 'ret_flags'] as const
 
 /** QMGR_READ_FLAG_FROM_DSN(): the size record's qmgr flags carry every recipient's NOTIFY bits, shifted by one. */
 const qmgrFlagsFromDsn = (notify: number): number => notify << 1;
-
-/**
- * Split content into lines: the records its producer (smtpd, pickup, local, bounce) gave, one
- * per LF (a final line without LF counts too); Latin-1 keeps bytes. A CR is content here, as
- * in Postfix's records: with cleanup_replace_stray_cr_lf (default yes in 3.7.11) each one
- * becomes a space, as cleanup_message_headerbody() does to each record, so a bare CR can
- * neither reach a mailbox nor be relayed to a next hop that would take it for a line end
- * (SMTP smuggling; smtpd-security/smuggling-default, smuggling-normalize).
- */
-export function contentLines(content: Buffer, replaceStrayCr: boolean): string[] {
-  const text = content.toString('latin1');
-  let lines = text.split('\n');
-  if (replaceStrayCr) lines = lines.map((l) => l.replaceAll('\r', ' '));
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
 
 /** One content line: L records of `limit` bytes, then the rest as N (cleanup_out_string). */
 function writeLine(w: QueueFileWriter, line: Buffer, limit: number): void {

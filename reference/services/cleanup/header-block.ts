@@ -1,9 +1,11 @@
 /**
  * How cleanup(8) reads the primary header block of a message and writes each header back, as
  * Postfix 3.7.11's MIME reader (mime_state.c) and header output (cleanup_out.c) do. Called by
- * cleanup.ts before the address rewriting and the header pass (headers.ts).
+ * content-stream.ts, which hands each header on to header_checks, the address rewriting and
+ * the header pass (headers.ts), and by headers.ts (cutHeader).
  *
- * Reading (primaryHeaderBlock):
+ * Reading (HeaderBlockReader, line by line as the content arrives; primaryHeaderBlock for all
+ * lines at once):
  *   - the content arrives as records of at most line_length_limit bytes (smtpd(8) and
  *     sendmail(1) cut longer lines there); a record that begins with a header name and a colon
  *     starts a header, one that begins with a space or TAB continues it, a record that ended
@@ -54,52 +56,95 @@ function records(line: string, limit: number): string[] {
   return out;
 }
 
+/** What one content line completes: a header, the end of the header block, or a body line. */
+export type BlockItem = { header: string[] } | { end: true } | { body: string };
+
+/**
+ * The primary header block read line by line, as cleanup reads the records while they arrive:
+ * a header is complete only when the next line does not continue it (or at the end of the
+ * content), and the block ends at the first line that is not a header.
+ */
+export class HeaderBlockReader {
+  private header: string[] | null = null;
+  private size = 0;
+  private ended = false;
+
+  constructor(private readonly limits: HeaderBlockLimits) {}
+
+  /** The header block has ended: every further line is body. */
+  get inBody(): boolean {
+    return this.ended;
+  }
+
+  /** One content line (without its LF); the items it completes, in order. */
+  line(line: string): BlockItem[] {
+    if (this.ended) return [{ body: line }];
+    const out: BlockItem[] = [];
+    const recs = records(line, this.limits.lineLengthLimit);
+    for (let r = 0; r < recs.length; r++) {
+      const rec = recs[r]!;
+      if (this.header && (r > 0 || rec.startsWith(' ') || rec.startsWith('\t'))) {
+        this.extend(rec, r > 0);
+        continue;
+      }
+      if (this.header) out.push({ header: this.header });
+      this.header = null;
+      const nameLength = headerNameLength(rec);
+      if (nameLength === 0) {
+        // Not a header: the block ends here; the body gets its separating empty line.
+        this.ended = true;
+        out.push({ end: true });
+        if (line !== '') out.push({ body: '' });
+        out.push({ body: line });
+        return out;
+      }
+      const first = rec.slice(0, nameLength) + upToNul(rec.slice(nameLength).replace(/^[ \t]+/, ''));
+      this.header = [first];
+      this.size = first.length;
+    }
+    return out;
+  }
+
+  /** The end of the content: the header still open, if any (the block then ends without a body). */
+  finish(): BlockItem[] {
+    const h = this.header;
+    this.header = null;
+    if (this.ended) return [];
+    this.ended = true;
+    return h ? [{ header: h }, { end: true }] : [{ end: true }];
+  }
+
+  /** A record that continues the open header: the rest of a long line, or a folded line. */
+  private extend(rec: string, sameLine: boolean): void {
+    // Past header_size_limit further records are dropped without a word.
+    if (this.size >= this.limits.headerSizeLimit) return;
+    const kept = upToNul(rec);
+    const h = this.header!;
+    if (sameLine) {
+      h[h.length - 1] += kept;
+      this.size += kept.length;
+    } else {
+      h.push(kept);
+      this.size += 1 + kept.length;
+    }
+  }
+}
+
 /**
  * The content lines with the primary header block as cleanup keeps it: normalised, cut at NUL
  * bytes and header_size_limit, and always followed by an empty line when a body follows.
  */
 export function primaryHeaderBlock(lines: string[], limits: HeaderBlockLimits): string[] {
+  const reader = new HeaderBlockReader(limits);
   const out: string[] = [];
-  let header: string[] | null = null;
-  let size = 0;
-  const flush = () => {
-    if (header) out.push(...header);
-    header = null;
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const recs = records(lines[i], limits.lineLengthLimit);
-    for (let r = 0; r < recs.length; r++) {
-      const rec = recs[r];
-      if (header && r > 0) {
-        // The rest of a line that was longer than one record.
-        if (size < limits.headerSizeLimit) {
-          const kept = upToNul(rec);
-          header[header.length - 1] += kept;
-          size += kept.length;
-        }
-        continue;
-      }
-      if (header && (rec.startsWith(' ') || rec.startsWith('\t'))) {
-        if (size < limits.headerSizeLimit) {
-          const kept = upToNul(rec);
-          header.push(kept);
-          size += 1 + kept.length;
-        }
-        continue;
-      }
-      flush();
-      const nameLength = headerNameLength(rec);
-      if (nameLength === 0) {
-        // Not a header: the block ends here; the body gets its separating empty line.
-        if (lines[i] !== '') out.push('');
-        return [...out, ...lines.slice(i)];
-      }
-      const first = rec.slice(0, nameLength) + upToNul(rec.slice(nameLength).replace(/^[ \t]+/, ''));
-      header = [first];
-      size = first.length;
+  const take = (items: BlockItem[]) => {
+    for (const item of items) {
+      if ('header' in item) out.push(...item.header);
+      else if ('body' in item) out.push(item.body);
     }
-  }
-  flush();
+  };
+  for (const line of lines) take(reader.line(line));
+  take(reader.finish());
   return out;
 }
 

@@ -73,53 +73,85 @@ export function headerValue(h: string[]): string {
   return h.join('\n').replace(HEADER_START, '').replace(/^[ \t]+/, '');
 }
 
+/** The header pass over all content lines at once (callers that have the whole message). */
 export function headerPass(input: HeaderPassInput): HeaderPassOutput {
   const { headers, body } = splitHeaders(input.lines);
-  const drop = new Set(input.dropHeaders.map((h) => h.toLowerCase()));
-  const seen = new Set<string>();
-  const out: string[] = [];
-  let hops = 0;
-  let tooManyHops = false;
-  for (const h of headers) {
-    const name = headerName(h);
-    // Postfix notes a header (and logs its message-id) before it decides to drop it.
-    seen.add(name);
-    if (name === 'message-id') input.log(`${input.queueId}: message-id=${headerValue(h)}`);
-    else if (name === 'resent-message-id') input.log(`${input.queueId}: resent-message-id=${headerValue(h)}`);
-    else if (name === 'received' && ++hops >= input.hopcountLimit) {
-      // RFC 5321 section 6.3: a message with too many Received: lines is looping.
-      input.warn(`${input.queueId}: message rejected: hopcount exceeded`);
-      tooManyHops = true;
-      if (input.stopAtError) break;
-    }
-    if (drop.has(name)) continue;
-    out.push(...cutHeader(h, input.headerSizeLimit));
-  }
-  // Once the message is refused, cleanup writes nothing more, and adds no header.
-  if (tooManyHops) return { headers: out, body, tooManyHops };
-  // A Resent-* header (HDR_OPT_RR, also a dropped one) makes the added headers Resent- ones.
-  const resent = [...seen].some((n) => RESENT.has(n)) ? 'Resent-' : '';
-  const has = (name: string) => seen.has(resent ? `resent-${name}` : name);
-  if (input.addMissing && !has('message-id')) {
-    const id = input.longQueueIds
-      ? `${input.queueId}@${input.myhostname}`
-      : `${gmtStamp(input.createSec)}.${input.queueId}@${input.myhostname}`;
-    out.push(`${resent}Message-Id: <${id}>`);
-    input.log(`${input.queueId}: ${resent.toLowerCase()}message-id=<${id}>`);
-  }
-  if (!seen.has('message-id') && !(input.addMissing && !resent)) input.log(`${input.queueId}: message-id=<>`);
-  if (input.addMissing && !has('date')) out.push(`${resent}Date: ${mailDate(input.arrivalSec)}`);
-  if (input.addMissing && !has('from')) out.push(resent + fromHeader(input.sender, input.fullName));
-  const witheld = input.undisclosedRecipientsHeader ?? '';
-  if (input.addMissing && witheld && !VISIBLE_RECIPIENT.some((n) => seen.has(n))) {
-    if (headerNameLength(witheld) > 0) out.push(witheld);
-    else input.warn(`bad undisclosed_recipients_header header text "${witheld}" -- need "headername: headervalue"`);
-  }
+  const pass = new HeaderPass(input);
+  for (const h of headers) pass.header(h);
+  const out = pass.done();
   // A body that does not start with the empty separator line (the header block ended at a
   // line that is not a header) gets one, as Postfix's cleanup writes it: the queue file
   // always separates header and body.
-  if (body.length > 0 && body[0] !== '') return { headers: out, body: ['', ...body], tooManyHops };
-  return { headers: out, body, tooManyHops };
+  if (body.length > 0 && body[0] !== '') return { ...out, body: ['', ...body] };
+  return { ...out, body };
+}
+
+/**
+ * The header pass one header at a time, as cleanup_header_callback() sees each header as soon
+ * as it is complete (its message-id is logged then), and done() at the end of the header
+ * block, where the missing headers are added (cleanup_header_done_callback()).
+ */
+export class HeaderPass {
+  private readonly drop: Set<string>;
+  private readonly seen = new Set<string>();
+  private readonly out: string[] = [];
+  private hops = 0;
+  /** hopcount_limit was reached. */
+  tooManyHops = false;
+  /** Nothing more is looked at (an error, for a caller that cannot bounce). */
+  stopped = false;
+
+  constructor(private readonly input: Omit<HeaderPassInput, 'lines'>) {
+    this.drop = new Set(input.dropHeaders.map((h) => h.toLowerCase()));
+  }
+
+  /** One complete header (its folded lines). */
+  header(h: string[]): void {
+    if (this.stopped) return;
+    const input = this.input;
+    const name = headerName(h);
+    // Postfix notes a header (and logs its message-id) before it decides to drop it.
+    this.seen.add(name);
+    if (name === 'message-id') input.log(`${input.queueId}: message-id=${headerValue(h)}`);
+    else if (name === 'resent-message-id') input.log(`${input.queueId}: resent-message-id=${headerValue(h)}`);
+    else if (name === 'received' && ++this.hops >= input.hopcountLimit) {
+      // RFC 5321 section 6.3: a message with too many Received: lines is looping.
+      input.warn(`${input.queueId}: message rejected: hopcount exceeded`);
+      this.tooManyHops = true;
+      if (input.stopAtError) {
+        this.stopped = true;
+        return;
+      }
+    }
+    if (this.drop.has(name)) return;
+    this.out.push(...cutHeader(h, input.headerSizeLimit));
+  }
+
+  /** The end of the header block: the headers to write, the missing ones appended. */
+  done(): Omit<HeaderPassOutput, 'body'> {
+    const { input, seen, out } = this;
+    // Once the message is refused, cleanup writes nothing more, and adds no header.
+    if (this.tooManyHops) return { headers: out, tooManyHops: true };
+    // A Resent-* header (HDR_OPT_RR, also a dropped one) makes the added headers Resent- ones.
+    const resent = [...seen].some((n) => RESENT.has(n)) ? 'Resent-' : '';
+    const has = (name: string) => seen.has(resent ? `resent-${name}` : name);
+    if (input.addMissing && !has('message-id')) {
+      const id = input.longQueueIds
+        ? `${input.queueId}@${input.myhostname}`
+        : `${gmtStamp(input.createSec)}.${input.queueId}@${input.myhostname}`;
+      out.push(`${resent}Message-Id: <${id}>`);
+      input.log(`${input.queueId}: ${resent.toLowerCase()}message-id=<${id}>`);
+    }
+    if (!seen.has('message-id') && !(input.addMissing && !resent)) input.log(`${input.queueId}: message-id=<>`);
+    if (input.addMissing && !has('date')) out.push(`${resent}Date: ${mailDate(input.arrivalSec)}`);
+    if (input.addMissing && !has('from')) out.push(resent + fromHeader(input.sender, input.fullName));
+    const witheld = input.undisclosedRecipientsHeader ?? '';
+    if (input.addMissing && witheld && !VISIBLE_RECIPIENT.some((n) => seen.has(n))) {
+      if (headerNameLength(witheld) > 0) out.push(witheld);
+      else input.warn(`bad undisclosed_recipients_header header text "${witheld}" -- need "headername: headervalue"`);
+    }
+    return { headers: out, tooManyHops: false };
+  }
 }
 
 /** The headers that show recipients: without one of them undisclosed_recipients_header is added (Bcc: does not count). */

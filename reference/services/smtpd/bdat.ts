@@ -12,7 +12,9 @@
  *   goes on in pieces, and a line may run on into the next fragment or chunk. The last
  *   chunk's unterminated last line is stored as a line. Unlike DATA there is no dot
  *   unstuffing, no end-of-data line, no From_ header and no empty line before leading white
- *   space. Records count against message_size_limit as in DATA (each plus 2).
+ *   space. Records count against message_size_limit as in DATA (each plus 2), and go to
+ *   cleanup as they are cut (ChunkOptions.output); an unfinished line stays here until its
+ *   end arrives, so cleanup never sees it when the transaction is dropped first.
  */
 import { ContentStore } from './data.ts';
 import type { LineStream, ReadEnd } from './stream.ts';
@@ -68,11 +70,13 @@ export interface ChunkOptions {
   rejectBareLf: boolean;
   /** Called once when the content passes message_size_limit. */
   tooBig: () => void;
+  /** Where the content records go as they are read (cleanup's stream). */
+  output: (bytes: Buffer) => void;
 }
 
 /** One BDAT transaction's content, chunk after chunk. */
 export class ChunkReader {
-  readonly store = new ContentStore();
+  readonly store: ContentStore;
   /** A line ended in a bare LF while smtpd_forbid_bare_newline = reject. */
   bareLf = false;
   /** The line being collected: at most the limit, one byte looked ahead and a CRLF. */
@@ -85,6 +89,7 @@ export class ChunkReader {
   private gotBareLf = false;
 
   constructor(private readonly o: ChunkOptions) {
+    this.store = new ContentStore(o.output);
     this.line = Buffer.alloc(o.lineLengthLimit + 4);
   }
 

@@ -13,34 +13,31 @@
  * bare LF is dropped instead of ending the content (only CRLF.CRLF ends it), and "reject"
  * marks content that had a bare LF.
  *
- * message_size_limit counts each stored record plus 2 (smtpd's act_size); past it the content
- * is read to its end but nothing more is kept ("queue file size limit exceeded").
+ * Each record goes to cleanup as it is read (o.output, cleanup-stream.ts). message_size_limit
+ * counts each stored record plus 2 (smtpd's act_size); past it the content is read to its end
+ * but nothing more is passed on ("queue file size limit exceeded").
  */
 import type { LineStream } from './stream.ts';
 import type { SmtpdSettings } from './session.ts';
 
-/** Bytes of one storage block: content is kept in blocks, not one object per line. */
-const BLOCK = 64 * 1024;
-
 /**
- * Content records as cleanup receives them: each line ends in LF; a continuation record
- * (a piece of a longer line) is stored without one, so the pieces join into the line again.
+ * Content records on their way to cleanup (cleanup-stream.ts): each line ends in LF; a
+ * continuation record (a piece of a longer line) goes without one, so the pieces join into
+ * the line again. smtpd keeps none of the content itself.
  */
 export class ContentStore {
-  private readonly blocks: Buffer[] = [];
-  private used = BLOCK;
   /** smtpd's act_size: every stored record plus 2. */
   size = 0;
   /** message_size_limit was passed: nothing more is stored. */
   tooBig = false;
-  /** The last stored record was a continuation (its line goes on). */
-  private open = false;
+
+  /** `output`: where the records go (cleanup's stream). */
+  constructor(private readonly output: (bytes: Buffer) => void) {}
 
   /** Store a record without counting it (smtpd's own X-Mailbox-Line: and empty-line records). */
   put(bytes: Buffer | string, complete: boolean): void {
-    this.append(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
-    if (complete) this.append(NEWLINE);
-    this.open = !complete;
+    this.output(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+    if (complete) this.output(NEWLINE);
   }
 
   /**
@@ -56,26 +53,6 @@ export class ContentStore {
     this.size += bytes.length + 2;
     this.put(bytes, complete);
     return true;
-  }
-
-  /** The stored content (a line left open gets its LF). */
-  toBuffer(): Buffer {
-    if (this.open) this.put('', true);
-    const last = this.blocks.length - 1;
-    return Buffer.concat(this.blocks.map((b, i) => (i === last ? b.subarray(0, this.used) : b)));
-  }
-
-  private append(bytes: Buffer): void {
-    let at = 0;
-    while (at < bytes.length) {
-      if (this.used === BLOCK) {
-        this.blocks.push(Buffer.allocUnsafe(BLOCK));
-        this.used = 0;
-      }
-      const n = bytes.copy(this.blocks[this.blocks.length - 1]!, this.used, at);
-      this.used += n;
-      at += n;
-    }
   }
 }
 
@@ -103,12 +80,14 @@ export interface ContentOptions {
   bareLf: SmtpdSettings['forbidBareNewline'];
   /** Called once when the content passes message_size_limit. */
   tooBig: () => void;
+  /** Where the content records go as they are read (cleanup's stream). */
+  output: (bytes: Buffer) => void;
 }
 
 const FROM_LINE = /^>*From /;
 
 export async function receiveContent(input: LineStream, o: ContentOptions): Promise<Content | Interrupted> {
-  const c: Content = { store: new ContentStore(), bareLf: false };
+  const c: Content = { store: new ContentStore(o.output), bareLf: false };
   const detectBareLf = o.bareLf !== 'no';
   let first = true;
   let prevComplete = true;

@@ -23,12 +23,17 @@
  * output stream holds them (flush()), so a pipelined group's replies leave together.
  *
  * Differs from Postfix: with smtputf8_enable = no, 8-bit bytes in commands are read as latin1
- * characters, so log lines show them UTF-8 encoded where Postfix writes the raw bytes. The
- * content reaches cleanup at the end of DATA / BDAT LAST, not as it arrives, so an abandoned
- * transaction leaves none of cleanup's log lines (message-id=, "close error").
+ * characters, so log lines show them UTF-8 encoded where Postfix writes the raw bytes.
+ *
+ * The content goes to cleanup as it arrives (cleanup-stream.ts): at DATA or the first BDAT
+ * chunk smtpd begins the message with its envelope and its own Received: header, each record
+ * follows, and the end of DATA / BDAT LAST ends it; a dropped transaction (client gone, RSET,
+ * QUIT, a failed chunk, a content error) aborts it, after cleanup has read what came, so its
+ * log lines (message-id=) are those Postfix's cleanup writes for the same bytes.
  */
 import type { Socket } from 'node:net';
-import type { CleanupClient, CleanupReply, Logger, TrivialRewriteClient } from '../contracts.ts';
+import type { CleanupClient, CleanupMessage, CleanupReply, Logger, TrivialRewriteClient } from '../contracts.ts';
+import { CleanupOutput } from './cleanup-stream.ts';
 import { commandText, escapeBytes, isForbiddenCommand, isHeaderToken, smtpdTokens, splitCommand, type SmtpdToken } from './command.ts';
 import { printableBytes, printableText } from '../../global/printable.ts';
 import { extractAddress, type EnvelopeAddress } from './address.ts';
@@ -147,9 +152,9 @@ interface Transaction {
   arrival: number;
   params: MailParams;
   recipients: { address: string; dsnNotify?: number; dsnOrcpt?: string }[];
-  /** RCPT commands refused for smtpd_recipient_limit so far. */
-  overshoot: number;
-  open?: Awaited<ReturnType<CleanupClient['open']>>;
+  open?: CleanupMessage;
+  /** smtpd's stream to cleanup, once the content has begun (DATA, or the first BDAT chunk). */
+  output?: CleanupOutput;
 }
 
 const isReply = (x: EnvelopeAddress | SmtpReply): x is SmtpReply => 'code' in x;
@@ -168,6 +173,12 @@ export class SmtpdSession {
   private heloName?: string;
   private protocol = 'SMTP';
   private tx?: Transaction;
+  /**
+   * smtpd's recipient state (rcpt_count, recipient, rcpt_overshoot): the accepted RCPT commands,
+   * the first one, and those refused for smtpd_recipient_limit. Reset with the transaction
+   * (rcpt_reset()), except after a failed BDAT LAST, where Postfix keeps it for the next one.
+   */
+  private rcptState: { count: number; first?: string; overshoot: number } = { count: 0, overshoot: 0 };
   /** BDAT state of the transaction (smtpd's bdat_state): taking chunks, or skipping them after an error. */
   private bdatState?: { skipping: true } | { skipping: false; reader: ChunkReader };
   /** The command line being handled, as received (for log lines that quote it). */
@@ -564,7 +575,7 @@ export class SmtpdSession {
       const denied = await this.deps.checker.checkMail(this.checkContext({ sender: p.internal }));
       if (denied) return this.rejected('MAIL', denied, { from: p.address });
     }
-    this.tx = { sender: p.address, senderInternal: p.internal, arrival: this.now(), params: given.params, recipients: [], overshoot: 0 };
+    this.tx = { sender: p.address, senderInternal: p.internal, arrival: this.now(), params: given.params, recipients: [] };
     return reply(250, '2.1.0', 'Ok');
   }
 
@@ -579,9 +590,9 @@ export class SmtpdSession {
     const orcpt = token.length >= 2 && token.startsWith('<') && token.endsWith('>') ? token.slice(1, -1) : token;
     const dsn = rcptParams(argv.slice(2).map((t) => t.text), orcpt, (t) => this.warn(t));
     if ('refuse' in dsn) return dsn.refuse;
-    if (this.s.recipientLimit > 0 && tx.recipients.length >= this.s.recipientLimit) {
+    if (this.s.recipientLimit > 0 && this.rcptState.count >= this.s.recipientLimit) {
       // smtpd_recipient_overshoot_limit: until then the 452 does not count as an error.
-      return { ...reply(452, '4.5.3', 'Error: too many recipients'), ok: tx.overshoot++ < this.s.recipientOvershootLimit };
+      return { ...reply(452, '4.5.3', 'Error: too many recipients'), ok: this.rcptState.overshoot++ < this.s.recipientOvershootLimit };
     }
     const rejected = await this.deps.checker.check(this.checkContext({ recipient: p.internal }));
     if (rejected) return this.rejected('RCPT', rejected, { from: tx.sender, to: p.address });
@@ -590,6 +601,8 @@ export class SmtpdSession {
       this.log(`${tx.open.queueId}: client=${this.namaddr}${tx.params.authSender !== undefined ? `, sasl_sender=${tx.params.authSender}` : ''}`);
     }
     tx.recipients.push({ address: p.address, ...dsn });
+    this.rcptState.count++;
+    this.rcptState.first ??= p.address;
     return reply(250, '2.1.5', 'Ok');
   }
 
@@ -616,10 +629,12 @@ export class SmtpdSession {
     const only = tx.recipients.length === 1 ? tx.recipients[0]!.address : undefined;
     const denied = await this.deps.checker.checkData(this.checkContext({ recipient: only }));
     if (denied) return this.rejected('DATA', denied, { from: tx.sender, to: only });
+    const output = this.beginContent(tx);
     await this.send(plainReply(354, 'End data with <CR><LF>.<CR><LF>'));
     const content = await receiveContent(this.input, {
       timeoutMs: this.s.timeoutMs, lineLengthLimit: this.s.lineLengthLimit, messageSizeLimit: this.s.messageSizeLimit, bareLf: this.bareLf,
       tooBig: () => this.warn(`${tx.open?.queueId ?? 'NOQUEUE'}: queue file size limit exceeded`),
+      output: (bytes) => output.put(bytes),
     });
     if ('interrupted' in content) return this.hangupInData(content.interrupted, `DATA (${content.size} bytes)`);
     return this.endOfMessage(tx, content.store, content.bareLf, false);
@@ -663,7 +678,7 @@ export class SmtpdSession {
       if (!tx) return this.skipBdat(cmd, reply(503, '5.5.1', 'Error: need RCPT command'));
       if (tx.recipients.length === 0) return this.skipBdat(cmd, reply(554, '5.5.1', 'Error: no valid recipients'));
     }
-    const reader = this.bdatState?.reader ?? this.chunkReader(qid);
+    const reader = this.bdatState?.reader ?? this.chunkReader(qid, tx!);
     // message_size_limit is checked on the announced chunk before it is read.
     if (this.s.messageSizeLimit > 0 && reader.store.size > this.s.messageSizeLimit - cmd.size) {
       this.warn(`${qid}: BDAT request from ${this.namaddr} exceeds message size limit`);
@@ -684,26 +699,58 @@ export class SmtpdSession {
     return r;
   }
 
-  private chunkReader(qid: string): ChunkReader {
+  /** The first chunk of a transaction: its content begins (bdat_cmd() opens the stream to cleanup then). */
+  private chunkReader(qid: string, tx: Transaction): ChunkReader {
+    const output = this.beginContent(tx);
     return new ChunkReader({
       timeoutMs: this.s.timeoutMs, lineLengthLimit: this.s.lineLengthLimit, messageSizeLimit: this.s.messageSizeLimit,
       detectBareLf: this.bareLf !== 'no', rejectBareLf: this.bareLf === 'reject',
       tooBig: () => this.warn(`${qid}: queue file size limit exceeded`),
+      output: (bytes) => output.put(bytes),
     });
   }
 
   /**
+   * The content begins: cleanup gets the envelope, then smtpd's Received: header, flushed at
+   * once as data_cmd() does before its 354 reply; the content records follow as they arrive.
+   */
+  private beginContent(tx: Transaction): CleanupOutput {
+    const open = tx.open!;
+    const recipients = tx.recipients;
+    open.begin({
+      source: 'smtpd', sender: tx.sender, recipients, arrivalTime: tx.arrival, flags: { smtputf8: tx.params.smtputf8 },
+      attributes: queueFileAttributes({
+        name: this.name, addr: this.addr, port: this.port, namaddr: this.namaddr, helo: this.heloName, protocol: this.protocol,
+        serverAddr: this.socket.localAddress?.replace(/^::ffff:/i, '') ?? '', serverPort: this.socket.localPort ?? 0,
+        localRewrite: this.s.localHeaderRewrite(this.addr),
+      }, tx.params),
+    });
+    const header = receivedHeader({
+      heloName: this.heloName, clientName: this.name, clientAddr: this.addr, myhostname: this.s.myhostname,
+      mailName: this.s.mailName, protocol: this.protocol, smtputf8: tx.params.smtputf8, queueId: open.queueId,
+      singleRecipient: this.rcptState.count === 1 ? this.rcptState.first : undefined, arrivalTime: tx.arrival,
+    });
+    const output = new CleanupOutput(open);
+    output.put(Buffer.from(header.join('\n') + '\n', 'latin1'));
+    output.flush();
+    tx.output = output;
+    return output;
+  }
+
+  /**
    * Read and drop a chunk, then answer with `r` (skip_bdat()); a failed last chunk ends the
-   * transaction, recipients included.
-   * Differs from Postfix 3.7.11, whose skip_bdat() resets the sender but keeps the recipient
-   * count, so a DATA after a failed BDAT LAST crashes its smtpd (`twinpost fuzz smtpd` reports
-   * such sessions as Postfix crashes); the reference answers that DATA "503 5.5.1 Error: need
-   * RCPT command", as Postfix 3.7.22 does after its fix.
+   * transaction. As in Postfix 3.7.11 the recipient count (rcptState) survives it, so the next
+   * transaction reaches smtpd_recipient_limit sooner. Differs from Postfix 3.7.11 where its
+   * smtpd crashes: a DATA after a failed BDAT LAST (`twinpost fuzz smtpd` reports those
+   * sessions as Postfix crashes; fixed in Postfix 3.7.22) is answered as a DATA without a
+   * transaction.
    */
   private async skipBdat(cmd: { size: number; last: boolean }, r: SmtpReply): Promise<SmtpReply> {
     const stopped = await skipChunk(this.input, cmd.size, this.s.timeoutMs);
     if (stopped) return this.hangupInData(stopped, undefined);
-    if (cmd.last) await this.resetTransaction();
+    // Postfix's skip_bdat() resets the transaction but not the recipient count (mail_reset()
+    // without rcpt_reset()): the next transaction starts counting from there.
+    if (cmd.last) await this.mailReset();
     else this.bdatState = { skipping: true };
     return r;
   }
@@ -719,26 +766,13 @@ export class SmtpdSession {
     throw new HangupError(why === 'eof' ? 'lost connection' : 'timeout');
   }
 
-  /** Hand the message, behind smtpd's Received: header, to cleanup; its answer is the reply. */
+  /** The end of the content: cleanup finishes the message; its answer is the reply. */
   private async queueMessage(tx: Transaction, store: ContentStore, bdat: boolean): Promise<SmtpReply> {
     const open = tx.open!;
-    const recipients = tx.recipients;
-    const header = receivedHeader({
-      heloName: this.heloName, clientName: this.name, clientAddr: this.addr, myhostname: this.s.myhostname,
-      mailName: this.s.mailName, protocol: this.protocol, smtputf8: tx.params.smtputf8, queueId: open.queueId,
-      singleRecipient: recipients.length === 1 ? recipients[0]!.address : undefined, arrivalTime: tx.arrival,
-    });
-    const content = Buffer.concat([Buffer.from(header.join('\n') + '\n', 'latin1'), store.toBuffer()]);
     let result: CleanupReply;
     try {
-      result = await open.submit({
-        source: 'smtpd', sender: tx.sender, recipients, content, arrivalTime: tx.arrival, flags: { smtputf8: tx.params.smtputf8 },
-        attributes: queueFileAttributes({
-          name: this.name, addr: this.addr, port: this.port, namaddr: this.namaddr, helo: this.heloName, protocol: this.protocol,
-          serverAddr: this.socket.localAddress?.replace(/^::ffff:/i, '') ?? '', serverPort: this.socket.localPort ?? 0,
-          localRewrite: this.s.localHeaderRewrite(this.addr),
-        }, tx.params),
-      });
+      tx.output!.flush();
+      result = await open.end();
     } catch (err) {
       // cleanup failed (a fault, not an answer): the client is told to try again.
       this.warn(`${open.queueId}: cleanup: ${(err as Error).message}`);
@@ -840,15 +874,25 @@ export class SmtpdSession {
     return p;
   }
 
+  /** The end of a transaction: mail_reset() and rcpt_reset(). */
   private async resetTransaction(): Promise<void> {
+    await this.mailReset();
+    this.rcptState = { count: 0, overshoot: 0 };
+  }
+
+  /** mail_reset(): the transaction ends; the recipient state (rcptState) stays. */
+  private async mailReset(): Promise<void> {
     const open = this.tx?.open;
+    // A stream that was begun is closed: cleanup gets what smtpd still holds (mail_stream_cleanup()).
+    this.tx?.output?.flush();
     this.tx = undefined;
     this.bdatState = undefined;
     this.msgSize = 0;
     this.authSender = undefined;
-    // Best-effort removal of the unfinished queue file (mode 0600: qmgr never takes it); what
-    // cleanup cannot remove it leaves, as Postfix's cleanup does.
-    if (open) await open.abort().catch(() => undefined);
+    // smtpd closes its stream and goes on, as mail_reset() does: cleanup reads what it was
+    // given, then removes the unfinished queue file, best effort (mode 0600: qmgr never takes
+    // it); what cleanup cannot remove it leaves, as Postfix's does.
+    if (open) void open.abort().catch(() => undefined);
   }
 }
 

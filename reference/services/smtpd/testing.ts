@@ -3,7 +3,7 @@
  * trivial-rewrite stand-in that treats `localDomains` as local and everything else as remote
  * (default class). Used by smtpd and master tests only.
  */
-import type { CleanupClient, CleanupRequest, TrivialRewriteClient } from '../contracts.ts';
+import type { CleanupClient, CleanupEnvelope, CleanupMessage, CleanupReply, CleanupRequest, TrivialRewriteClient } from '../contracts.ts';
 import { RESOLVE_CLASS_DEFAULT, RESOLVE_CLASS_LOCAL } from '../../global/resolve-clnt.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 
@@ -19,19 +19,34 @@ export function recordingCleanup(prefix = 'AAAA'): RecordingCleanup {
     aborted: [],
     async open() {
       const queueId = `${prefix}${String(++n).padStart(7, '0')}`;
-      return {
-        queueId,
-        submit: async (req) => {
-          c.submitted.push({ ...req, queueId });
-          return { status: CLEANUP_STAT.OK, queueId };
-        },
-        abort: async () => {
-          c.aborted.push(queueId);
-        },
-      };
+      return collectingMessage(queueId, async (req) => {
+        c.submitted.push({ ...req, queueId });
+        return { status: CLEANUP_STAT.OK, queueId };
+      }, async () => {
+        c.aborted.push(queueId);
+      });
     },
   };
   return c;
+}
+
+/**
+ * A CleanupMessage double that collects the streamed envelope and content and hands them to
+ * `submit` as one request at end(); abort() calls `abort`.
+ */
+export function collectingMessage(
+  queueId: string, submit: (req: CleanupRequest) => Promise<CleanupReply>, abort: () => Promise<void>,
+): CleanupMessage {
+  let envelope: CleanupEnvelope | undefined;
+  const parts: Buffer[] = [];
+  return {
+    queueId,
+    begin: (env) => { envelope = env; },
+    write: (bytes) => { parts.push(bytes); },
+    end: async () => submit({ ...envelope!, source: envelope!.source ?? 'smtpd', content: Buffer.concat(parts) }),
+    submit,
+    abort,
+  };
 }
 
 export function fakeRewrite(myorigin: string, localDomains: string[]): TrivialRewriteClient {

@@ -5,6 +5,7 @@ import { parseMainCf } from '../../config/index.ts';
 import { WritableTables } from '../proxymap/proxymap.ts';
 import { probeSender, startVerifyService, verifyStore } from './service.ts';
 import type { CleanupClient, CleanupRequest } from '../contracts.ts';
+import { collectingMessage } from '../smtpd/testing.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
 import { DEL_REQ_FLAG_MTA_VRFY } from '../../global/deliver-request.ts';
 
@@ -27,7 +28,7 @@ describe('verify service wiring', () => {
   it('sends a probe through cleanup for an unknown address', async () => {
     const submitted: CleanupRequest[] = [];
     const cleanup: CleanupClient = {
-      open: async () => ({ queueId: 'Q', submit: async (req) => (submitted.push(req), { status: 0, queueId: 'Q' }), abort: async () => undefined }),
+      open: async () => collectingMessage('Q', async (req) => (submitted.push(req), { status: 0, queueId: 'Q' }), async () => undefined),
     };
     const logger = { info: () => undefined, warning: () => undefined, fatal: () => undefined };
     const cfg = parseMainCf('myhostname = mx.example\naddress_verify_map =\n');

@@ -1,0 +1,217 @@
+/**
+ * cleanup reading a message's content while it arrives (cleanup_message.c's record loop): the
+ * caller hands over bytes as it receives them (write()), each complete line is read at once,
+ * and each header is processed as soon as it is complete — header_checks, the header address
+ * rewriting, then the header pass (headers.ts) that logs its message-id — and the missing
+ * headers are added (and the generated message-id logged) as soon as the header block ends.
+ * Body lines go through body_checks as they come. Called by cleanup.ts for each message.
+ *
+ * What was read stays done: when the client gives up (settle() without end(): smtpd's client
+ * left, sent RSET or QUIT, or a later BDAT chunk failed), the log lines written so far remain,
+ * as Postfix's cleanup, which reads smtpd's records while they come and only then meets the end
+ * of its input, leaves them. A header is complete only when the next line starts (or at the
+ * end of the content); a line is complete only at its LF (or at the end of the content).
+ *
+ * After a REJECT, a DISCARD or too many hops nothing more is looked at (CLEANUP_OUT_OK()).
+ *
+ * Differs from Postfix: a line longer than line_length_limit is read once it is complete,
+ * where Postfix's cleanup sees each of its records as it arrives.
+ */
+import type { ContentChecks } from './content-checks.ts';
+import { HeaderBlockReader, type BlockItem, type HeaderBlockLimits } from './header-block.ts';
+import { splitHeaders, type HeaderPass } from './headers.ts';
+import { CLEANUP_STAT, cleanupStatDetail } from '../../global/cleanup-user.ts';
+
+/** The message content breaks one of cleanup's rules: an answer with this status, no queue file. */
+export class MessageRefused extends Error {
+  constructor(readonly status: number, reason: string) {
+    super(reason);
+  }
+}
+
+/** The reason of a CLEANUP_STAT_HOPS answer: its DSN status and text. */
+export const HOPS_REASON = `${cleanupStatDetail(CLEANUP_STAT.HOPS).dsn} ${cleanupStatDetail(CLEANUP_STAT.HOPS).text}`;
+
+/** What the content is read with; known once the envelope is written. */
+export interface ContentSetup {
+  /** The header pass of this message. */
+  pass: HeaderPass;
+  /** header_checks, body_checks and the character lists, when configured. */
+  inspect?: ContentChecks;
+  /** Rewrites the address headers among these lines; undefined without a header rewrite context. */
+  rewriteHeaders?: (lines: string[]) => Promise<string[]>;
+  /**
+   * Too many hops is noted (ReadContent.tooManyHops) and the content read on, for a client that
+   * asks cleanup to return refused mail itself (CLEANUP_FLAG_BOUNCE); otherwise it refuses.
+   */
+  keepTooManyHops?: boolean;
+}
+
+export interface ContentStreamOptions extends HeaderBlockLimits {
+  /**
+   * cleanup_replace_stray_cr_lf (default yes in 3.7.11): each CR of a record becomes a space, as
+   * cleanup_message_headerbody() does, so a bare CR can neither reach a mailbox nor be relayed
+   * to a next hop that would take it for a line end (SMTP smuggling; smtpd-security/smuggling-*).
+   */
+  replaceStrayCr: boolean;
+}
+
+/** The content as cleanup keeps it: what to write after the M record. */
+export interface ReadContent {
+  headers: string[];
+  body: string[];
+  /** A DISCARD action: the message is dropped with an OK answer. */
+  discarded: boolean;
+  /** More Received: headers than hopcount_limit, noted rather than refused (keepTooManyHops). */
+  tooManyHops: boolean;
+}
+
+const LF = 0x0a;
+const CR = /\r/g;
+
+export class ContentStream {
+  private readonly reader: HeaderBlockReader;
+  /** Bytes after the last LF: the start of a line that has not ended yet. */
+  private partial: Buffer[] = [];
+  private readonly queue: Buffer[] = [];
+  /** The reading of the queue; `draining` while it has not ended. */
+  private running: Promise<void> = Promise.resolve();
+  private draining = false;
+  private failure?: { error: unknown };
+  /** A verdict or an error: the rest is read without being looked at. */
+  private halted = false;
+  private headers: string[] = [];
+  private readonly body: string[] = [];
+  private discarded = false;
+  private tooManyHops = false;
+  private setup?: ContentSetup;
+
+  /** `ready`: the setup, once the envelope is written (it fails when the envelope does). */
+  constructor(private readonly ready: Promise<ContentSetup>, private readonly o: ContentStreamOptions) {
+    this.reader = new HeaderBlockReader(o);
+  }
+
+  /** Content bytes as they arrive: lines end in LF; bytes after the last LF wait for the rest of their line. */
+  write(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.queue.push(bytes);
+    if (!this.draining) this.running = this.drain();
+  }
+
+  /** The end of the content: the last line without LF and the open header are read; what to write, or the refusal. */
+  async end(): Promise<ReadContent> {
+    await this.settle();
+    if (!this.failure) await this.guard(async () => {
+      if (this.partial.length > 0) await this.line(this.takeLine(undefined));
+      await this.items(this.reader.finish());
+    });
+    if (this.failure) throw this.failure.error;
+    return { headers: this.headers, body: this.body, discarded: this.discarded, tooManyHops: this.tooManyHops };
+  }
+
+  /** Wait until everything handed over so far is read (an abandoned message: its log lines are written). */
+  async settle(): Promise<void> {
+    while (this.draining) await this.running;
+  }
+
+  /** Read the queued bytes in order; ends (and says so) in the same turn that finds the queue empty. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const bytes = this.queue.shift()!;
+        if (!this.failure) await this.guard(() => this.take(bytes));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Run one step; its fault is kept for end() and stops the reading. */
+  private async guard(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.failure = { error };
+      this.halted = true;
+    }
+  }
+
+  private async take(bytes: Buffer): Promise<void> {
+    this.setup ??= await this.ready;
+    let at = 0;
+    for (let lf = bytes.indexOf(LF); lf >= 0; lf = bytes.indexOf(LF, at)) {
+      await this.line(this.takeLine(bytes.subarray(at, lf)));
+      at = lf + 1;
+    }
+    if (at < bytes.length) this.partial.push(bytes.subarray(at));
+  }
+
+  /** The line the held bytes and `last` make (Latin-1 keeps bytes); nothing is held after. */
+  private takeLine(last: Buffer | undefined): string {
+    if (last) this.partial.push(last);
+    const line = this.partial.length === 1 ? this.partial[0]!.toString('latin1') : Buffer.concat(this.partial).toString('latin1');
+    this.partial = [];
+    return line;
+  }
+
+  /** One complete line (without LF). */
+  private async line(raw: string): Promise<void> {
+    this.setup ??= await this.ready;
+    if (this.halted) return;
+    let l = this.o.replaceStrayCr ? raw.replace(CR, ' ') : raw;
+    if (this.setup.inspect) l = this.setup.inspect.strip(l);
+    await this.items(this.reader.line(l));
+  }
+
+  private async items(items: BlockItem[]): Promise<void> {
+    this.setup ??= await this.ready;
+    for (const item of items) {
+      if (this.halted) return;
+      if ('header' in item) await this.header(item.header);
+      else if ('end' in item) this.headerBlockEnd();
+      else await this.bodyLine(item.body);
+    }
+  }
+
+  /** One complete header: header_checks, address rewriting, the header pass (cleanup_header_callback()). */
+  private async header(h: string[]): Promise<void> {
+    const { inspect, rewriteHeaders, pass } = this.setup!;
+    let lines = h;
+    if (inspect) {
+      lines = await inspect.checkHeader(h);
+      if (this.verdict(inspect)) return;
+    }
+    if (rewriteHeaders) lines = await rewriteHeaders(lines);
+    for (const each of splitHeaders(lines).headers) pass.header(each);
+    if (pass.stopped) throw new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON);
+  }
+
+  /** The header block ended: the missing headers are added (cleanup_header_done_callback()). */
+  private headerBlockEnd(): void {
+    const done = this.setup!.pass.done();
+    if (done.tooManyHops && !this.setup!.keepTooManyHops) throw new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON);
+    this.tooManyHops = done.tooManyHops;
+    this.headers = done.headers;
+  }
+
+  private async bodyLine(line: string): Promise<void> {
+    const inspect = this.setup!.inspect;
+    if (!inspect) {
+      this.body.push(line);
+      return;
+    }
+    const lines = await inspect.checkBody(line);
+    if (!this.verdict(inspect)) this.body.push(...lines);
+  }
+
+  /** Did a check reject (thrown) or discard the message? Then nothing more is looked at. */
+  private verdict(inspect: ContentChecks): boolean {
+    if (inspect.verdict.status) throw new MessageRefused(inspect.verdict.status, inspect.verdict.reason ?? '');
+    if (inspect.verdict.discard) {
+      this.discarded = true;
+      this.halted = true;
+    }
+    return this.halted;
+  }
+}
