@@ -17,6 +17,7 @@
  *    make sessions slow; both targets get the same setting.
  */
 import type { MailConfig } from '../targets/types.ts';
+import type { DialogLine, EventMatch, Scenario } from '../scenario/types.ts';
 import { SINK_DOMAIN } from './smtpd-grammar.ts';
 
 /** The name of the capture peer in configurations and compared items ("sink remote …"). */
@@ -35,5 +36,45 @@ export function fuzzMailConfig(): MailConfig {
       smtpd_error_sleep_time: '0',
     },
     maps: [{ name: 'transport', content: `${SINK_DOMAIN} smtp:{{sink:${FUZZ_SINK}}}\n` }],
+  };
+}
+
+/** The transcript's name of a regression scenario's session (as the fuzzer names it). */
+const REGRESSION_SESSION = 'session';
+
+/** What a regression scenario of the fuzzer (specs/smtpd-fuzz/) holds of its own. */
+export interface FuzzRegression {
+  /** The file's name: the scenario is smtpd-fuzz/NAME. */
+  name: string;
+  title: string;
+  /** The Postfix rule the scenario shows, in words (its description). */
+  rule: string;
+  /** The session's writes, each expecting the reply code real Postfix gave. */
+  dialog: DialogLine[];
+  /** Postfix removed this many queue files in the session: the scenario waits for them. */
+  removed?: number;
+  /** Log events to expect instead of the removals (e.g. cleanup's message-id of an abandoned transaction). */
+  events?: (EventMatch & { count?: number })[];
+}
+
+/**
+ * A regression scenario of the fuzzer: the fuzzer's peer and configuration, one SMTP session,
+ * a wait for the messages Postfix removed, and an empty queue at the end; the comparison with
+ * Postfix checks the rest byte for byte (smtpd-regression.ts writes these files).
+ */
+export function fuzzRegression(r: FuzzRegression): Scenario {
+  const removed = r.removed ?? 0;
+  const events = r.events ?? (removed > 0 ? [{ kind: 'removed' as const, count: removed }] : undefined);
+  return {
+    id: `smtpd-fuzz/${r.name}`,
+    title: r.title,
+    description: r.rule,
+    sinks: { [FUZZ_SINK]: {} },
+    config: fuzzMailConfig(),
+    steps: [
+      { kind: 'smtp', name: REGRESSION_SESSION, dialog: r.dialog },
+      ...(removed > 0 ? [{ kind: 'wait' as const, event: { kind: 'removed' as const }, count: removed }] : []),
+    ],
+    expect: { queue: 'empty', ...(events ? { events } : {}) },
   };
 }

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { renderSession, sessionTag, smtpSessionArb, xtext, SESSION_TAG, type FuzzSession } from './smtpd-grammar.ts';
 import { playSession, CLIENT_HUNG_UP } from './smtpd-player.ts';
 import { divergenceKind, smallerSessions, type FoundCase } from './smtpd-campaign.ts';
-import { asUtf8Text, regressionDialog } from './smtpd-regression.ts';
+import { asUtf8Text, inlineSource, regressionDialog, regressionScenario } from './smtpd-regression.ts';
 
 const session: FuzzSession = {
   steps: [
@@ -124,6 +124,20 @@ describe('smtpd fuzzer reduction and reports', () => {
       { send: 'BDAT 6\r\nabzk\r\n', expect: 503 },
       { expectClose: true },
     ]);
+  });
+
+  it('writes a regression scenario as a fuzzRegression() call, one write per line, every byte escaped', () => {
+    const f = { session, tag: 'zk', seed: 5, path: '3:1', kind: 'maillog Qn: x', removed: 2, replies: [['250 x'], ['250 a', '250 b', '354 go'], ['250 queued'], ['503 no']], closedAfterWrite: 3 } as unknown as FoundCase;
+    const src = regressionScenario(f, 'some-rule', 'smtpd does this');
+    const lines = src.split('\n');
+    expect(lines[0]).toBe("import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';");
+    expect(lines).toContain('    { send: "BDAT 6\\r\\nabzk\\r\\n", expect: 503 },');
+    expect(lines).toContain('  removed: 2,');
+    expect(lines).toContain(' * Found by `twinpost fuzz smtpd --seed 5` (minimal case at path 3:1); the session\'s');
+    // What a line says is what the scenario gets: the source of a value reads back as the value.
+    const value = { send: 'a\r\n\u0000"\\', expect: [250, 'x'], messageId: /^<a\.b>$/i, 'odd-key': true };
+    const back = new Function(`return ${inlineSource(value)};`)() as typeof value;
+    expect(back).toEqual(value);
   });
 
   it('keeps UTF-8 bytes as text and refuses other 8-bit bytes', () => {

@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FoundCase } from './smtpd-campaign.ts';
 import { renderSession } from './smtpd-grammar.ts';
+import type { DialogLine } from '../scenario/types.ts';
 
 export function saveFound(dir: string, f: FoundCase): string {
   mkdirSync(dir, { recursive: true });
@@ -42,7 +43,6 @@ function plainLines(bytes: string): string[] | undefined {
   return lines.every((l) => !/[\r\n]/.test(l)) ? lines : undefined;
 }
 
-type DialogLine = Record<string, unknown>;
 
 /** The dialog of the scenario: one or more lines per write, expecting Postfix's reply codes. */
 export function regressionDialog(f: FoundCase): DialogLine[] {
@@ -74,49 +74,61 @@ export function regressionDialog(f: FoundCase): DialogLine[] {
   return out;
 }
 
-/**
- * The fuzzer's peer and configuration, written into a regression scenario as calls to
- * smtpd-config.ts (the one place they are defined) rather than as copies of their values.
- */
-const SINKS_SOURCE = '__fuzz_sinks__';
-const CONFIG_SOURCE = '__fuzz_config__';
+/** A value as TypeScript source on one line: bare keys, JSON strings (so every byte stays visible), regular expressions as literals. */
+export function inlineSource(value: unknown): string {
+  if (value instanceof RegExp) return String(value);
+  if (Array.isArray(value)) return `[${value.map(inlineSource).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const fields = Object.entries(value).map(([k, v]) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k)}: ${inlineSource(v)}`);
+    return fields.length ? `{ ${fields.join(', ')} }` : '{}';
+  }
+  return JSON.stringify(value);
+}
 
-/** A scenario object as TypeScript source: JSON with bare keys, the placeholders above as code. */
-function scenarioSource(scenario: object): string {
-  return JSON.stringify(scenario, null, 2)
-    .replace(/^(\s*)"([A-Za-z_][A-Za-z0-9_]*)": /gm, '$1$2: ')
-    .replace(`"${SINKS_SOURCE}"`, '{ [FUZZ_SINK]: {} }')
-    .replace(`"${CONFIG_SOURCE}"`, 'fuzzMailConfig()');
+/** The fields of a regression scenario (smtpd-config.ts fuzzRegression()). */
+export interface RegressionFields {
+  name: string;
+  title: string;
+  rule: string;
+  dialog: DialogLine[];
+  removed?: number;
+  events?: unknown[];
+}
+
+/** The source of a regression scenario file: its header comment, then a fuzzRegression() call, one dialog write per line. */
+export function regressionSource(comment: string[], r: RegressionFields): string {
+  return [
+    "import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';",
+    '',
+    '/**',
+    ...comment.map((l) => (l ? ` * ${l}` : ' *')),
+    ' */',
+    'export default fuzzRegression({',
+    `  name: ${JSON.stringify(r.name)},`,
+    `  title: ${JSON.stringify(r.title)},`,
+    `  rule: ${JSON.stringify(r.rule)},`,
+    '  dialog: [',
+    ...r.dialog.map((d) => `    ${inlineSource(d)},`),
+    '  ],',
+    ...(r.removed ? [`  removed: ${r.removed},`] : []),
+    ...(r.events ? [`  events: ${inlineSource(r.events)},`] : []),
+    '});',
+    '',
+  ].join('\n');
 }
 
 /** The source of a regression scenario for `f`; `rule` is the Postfix rule it shows, in words. */
 export function regressionScenario(f: FoundCase, name: string, rule: string): string {
-  const steps: unknown[] = [{ kind: 'smtp', name: 'session', dialog: regressionDialog(f) }];
-  if (f.removed > 0) steps.push({ kind: 'wait', event: { kind: 'removed' }, count: f.removed });
-  const scenario = {
-    id: `smtpd-fuzz/${name}`,
-    title: `fuzzer regression: ${f.kind.slice(0, 100)}`,
-    description: rule,
-    sinks: SINKS_SOURCE,
-    config: CONFIG_SOURCE,
-    steps,
-    expect: { queue: 'empty', ...(f.removed > 0 ? { events: [{ kind: 'removed', count: f.removed }] } : {}) },
-  };
-  const wrapped = rule.replace(/(.{1,95})(\s+|$)/g, ' * $1\n').trimEnd();
-  return [
-    "import type { Scenario } from '../../harness/scenario/types.ts';",
-    "import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';",
+  const comment = [
+    ...rule.replace(/(.{1,95})(\s+|$)/g, '$1\n').trimEnd().split('\n'),
     '',
-    '/**',
-    wrapped,
-    ' *',
-    ` * Found by \`twinpost fuzz smtpd --seed ${f.seed}\` (minimal case at path ${f.path}); the session's`,
-    ' * writes are sent as they were, each expecting the reply code real Postfix gave; the',
-    ' * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.',
-    ...(f.session.end === 'hangup' ? [' * (The fuzzed client hangs up without QUIT after its last write; so does the scenario.)'] : []),
-    ' */',
-    `const scenario: Scenario = ${scenarioSource(scenario)};`,
-    'export default scenario;',
-    '',
-  ].join('\n');
+    `Found by \`twinpost fuzz smtpd --seed ${f.seed}\` (minimal case at path ${f.path}); the session's`,
+    'writes are sent as they were, each expecting the reply code real Postfix gave; the',
+    'comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.',
+    ...(f.session.end === 'hangup' ? ['(The fuzzed client hangs up without QUIT after its last write; so does the scenario.)'] : []),
+  ];
+  return regressionSource(comment, {
+    name, title: `fuzzer regression: ${f.kind.slice(0, 100)}`, rule,
+    dialog: regressionDialog(f), ...(f.removed > 0 ? { removed: f.removed } : {}),
+  });
 }

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * cleanup(8) reads smtpd's content records while they arrive: a BDAT chunk whose empty line ends
@@ -11,43 +10,16 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/abandoned-bdat-header-end-logs-message-id",
+export default fuzzRegression({
+  name: "abandoned-bdat-header-end-logs-message-id",
   title: "fuzzer regression: maillog Qn: postfix \"<Mmm nn nn:nn:nn> mx postfix/cleanup[<pid>]: Qn: message-id=<<nnnnnnnnnnnnnn>.Q",
-  description: "cleanup(8) reads smtpd's content records while they arrive: a BDAT chunk whose empty line ends the header block makes cleanup add and log the missing Message-Id at once, so the line stays in the log when the client then sends QUIT and the transaction is dropped (smtpd.c bdat_cmd(), mail_reset(); cleanup_message.c)",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL from:<szbr@sink.test>\nRCPT TO:<rzbr@sink.test>\n",
-          expect: 250
-        },
-        {
-          send: "",
-          expect: 250
-        },
-        {
-          send: "bdat 2\r\n\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    }
+  rule: "cleanup(8) reads smtpd's content records while they arrive: a BDAT chunk whose empty line ends the header block makes cleanup add and log the missing Message-Id at once, so the line stays in the log when the client then sends QUIT and the transaction is dropped (smtpd.c bdat_cmd(), mail_reset(); cleanup_message.c)",
+  dialog: [
+    { send: "MAIL from:<szbr@sink.test>\nRCPT TO:<rzbr@sink.test>\n", expect: 250 },
+    { send: "", expect: 250 },
+    { send: "bdat 2\r\n\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    // The added Message-Id is logged although the message is never queued.
-    events: [{ kind: "message-id", messageId: /^<<time>\.Q1@mx\.twinpost\.test>$/, count: 1 }],
-    queue: "empty"
-  }
-};
-export default scenario;
+  events: [{ kind: "message-id", messageId: /^<<time>\.Q1@mx\.twinpost\.test>$/, count: 1 }],
+});

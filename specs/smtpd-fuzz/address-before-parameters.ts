@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c mail_cmd(): the sender address is checked (extract_addr(), then smtpd_check_addr()'s
@@ -10,33 +9,13 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/address-before-parameters",
+export default fuzzRegression({
+  name: "address-before-parameters",
   title: "fuzzer regression: smtp session: postfix \"S: 501 5.1.7 Bad sender address syntax\" / reference \"S: 555 5.5.4 Unsupported",
-  description: "smtpd.c mail_cmd(): the sender address is checked (extract_addr(), then smtpd_check_addr()'s resolve) before any ESMTP parameter, so a sender whose domain trivial-rewrite finds invalid gets 501 5.1.7 even when a parameter is unsupported too",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:<szbm@-x.test> BODY=BINARYMIME\r\n",
-          expect: 501
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    }
+  rule: "smtpd.c mail_cmd(): the sender address is checked (extract_addr(), then smtpd_check_addr()'s resolve) before any ESMTP parameter, so a sender whose domain trivial-rewrite finds invalid gets 501 5.1.7 even when a parameter is unsupported too",
+  dialog: [
+    { send: "MAIL FROM:<szbm@-x.test> BODY=BINARYMIME\r\n", expect: 501 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty"
-  }
-};
-export default scenario;
+});

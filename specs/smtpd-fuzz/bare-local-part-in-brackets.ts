@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * extract_addr(): RCPT TO:< r > holds the one address r (blanks are not part of it);
@@ -10,37 +9,14 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/bare-local-part-in-brackets",
+export default fuzzRegression({
+  name: "bare-local-part-in-brackets",
   title: "fuzzer regression: smtp session: postfix \"S: 550 5.1.1 <r<tag>>: Recipient address rejected: User unknown in local reci",
-  description: "extract_addr(): RCPT TO:< r > holds the one address r (blanks are not part of it); trivial-rewrite qualifies it with the local domain, so smtpd_recipient_restrictions answer it: 550 5.1.1 User unknown in local recipient table",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:<szsn@sink.test>\r\n",
-          expect: 250
-        },
-        {
-          send: "rcpt TO:< rzsn >\r\n",
-          expect: 550
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    }
+  rule: "extract_addr(): RCPT TO:< r > holds the one address r (blanks are not part of it); trivial-rewrite qualifies it with the local domain, so smtpd_recipient_restrictions answer it: 550 5.1.1 User unknown in local recipient table",
+  dialog: [
+    { send: "MAIL FROM:<szsn@sink.test>\r\n", expect: 250 },
+    { send: "rcpt TO:< rzsn >\r\n", expect: 550 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty"
-  }
-};
-export default scenario;
+});

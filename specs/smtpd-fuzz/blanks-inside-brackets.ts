@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd_token() keeps a <...> part whole, blanks included, and extract_addr() parses what is
@@ -10,33 +9,13 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/blanks-inside-brackets",
+export default fuzzRegression({
+  name: "blanks-inside-brackets",
   title: "fuzzer regression: smtp session: postfix \"S: 250 2.1.0 Ok\" / reference \"S: 501 5.1.7 Bad sender address syntax\"",
-  description: "smtpd_token() keeps a <...> part whole, blanks included, and extract_addr() parses what is inside as an RFC 822 address list, where blanks around the address are allowed: MAIL FROM:< s@sink.test > is 250",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:< szblp@sink.test >\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    }
+  rule: "smtpd_token() keeps a <...> part whole, blanks included, and extract_addr() parses what is inside as an RFC 822 address list, where blanks around the address are allowed: MAIL FROM:< s@sink.test > is 250",
+  dialog: [
+    { send: "MAIL FROM:< szblp@sink.test >\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty"
-  }
-};
-export default scenario;
+});

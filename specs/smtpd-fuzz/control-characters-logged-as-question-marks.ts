@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * Every log line passes Postfix's printable() on its way out (msg_vprintf): a TAB at the end of a
@@ -9,54 +8,16 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/control-characters-logged-as-question-marks",
+export default fuzzRegression({
+  name: "control-characters-logged-as-question-marks",
   title: "fuzzer regression: maillog Qn: postfix \"<Mmm nn nn:nn:nn> mx postfix/cleanup[<pid>]: Qn: message-id=<m<tag>@client.exam",
-  description: "Every log line passes Postfix's printable() on its way out (msg_vprintf): a TAB at the end of a Message-Id header is logged as '?' in cleanup's message-id= line",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL from:<szbns@sink.test>\nRCPT to:<rzbns@sink.test>\r\n",
-          expect: 250
-        },
-        {
-          send: "",
-          expect: 250
-        },
-        {
-          send: "BDAT 38 LAST\r\nMessage-ID: <mzbns@client.example>\t\r\n\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 1
-    }
+  rule: "Every log line passes Postfix's printable() on its way out (msg_vprintf): a TAB at the end of a Message-Id header is logged as '?' in cleanup's message-id= line",
+  dialog: [
+    { send: "MAIL from:<szbns@sink.test>\nRCPT to:<rzbns@sink.test>\r\n", expect: 250 },
+    { send: "", expect: 250 },
+    { send: "BDAT 38 LAST\r\nMessage-ID: <mzbns@client.example>\t\r\n\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 1
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 1,
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd_proto(): a client that goes away right after its message was queued (where =
@@ -10,54 +9,16 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  * (The fuzzed client hangs up without QUIT after its last write; so does the scenario.)
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/hangup-after-message-not-logged",
+export default fuzzRegression({
+  name: "hangup-after-message-not-logged",
   title: "fuzzer regression: maillog postfix/smtpd: postfix \"(none)\" / reference \"<Mmm nn nn:nn:nn> mx postfix/smtpd[<pid>]: lost",
-  description: "smtpd_proto(): a client that goes away right after its message was queued (where = END-OF-MESSAGE) is not logged as 'lost connection'",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:<szbmr@sink.test>\r\n",
-          expect: 250
-        },
-        {
-          send: "RCPT to:<rzbmr@sink.test>\r\n",
-          expect: 250
-        },
-        {
-          send: "dAtA\r\n",
-          expect: 354
-        },
-        {
-          send: "\r\n.\r\n",
-          expect: 250
-        },
-        {
-          disconnect: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 1
-    }
+  rule: "smtpd_proto(): a client that goes away right after its message was queued (where = END-OF-MESSAGE) is not logged as 'lost connection'",
+  dialog: [
+    { send: "MAIL FROM:<szbmr@sink.test>\r\n", expect: 250 },
+    { send: "RCPT to:<rzbmr@sink.test>\r\n", expect: 250 },
+    { send: "dAtA\r\n", expect: 354 },
+    { send: "\r\n.\r\n", expect: 250 },
+    { disconnect: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 1
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 1,
+});

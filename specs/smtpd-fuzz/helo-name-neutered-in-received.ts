@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c ehlo_cmd(): the HELO name smtpd keeps has '<' and '>' replaced by '?'
@@ -10,60 +9,16 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/helo-name-neutered-in-received",
+export default fuzzRegression({
+  name: "helo-name-neutered-in-received",
   title: "fuzzer regression: sink remote message Qn: postfix \"Received: from ?client.example? (localhost [127.0.0.1])\" / referenc",
-  description: "smtpd.c ehlo_cmd(): the HELO name smtpd keeps has '<' and '>' replaced by '?' (NEUTER_CHARACTERS), and that is the name its Received: header shows: 'from ?client.example? (localhost [127.0.0.1])'",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "ehlo <client.example>\r\n",
-          expect: 250
-        },
-        {
-          pipeline: [
-            "mail  FROM:<szeq@sink.test>",
-            "rcpt TO:<\"r zeq\"@sink.test>"
-          ],
-          expect: [
-            250,
-            250
-          ]
-        },
-        {
-          send: "BDAT 2 LAST\r\n\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 1
-    }
+  rule: "smtpd.c ehlo_cmd(): the HELO name smtpd keeps has '<' and '>' replaced by '?' (NEUTER_CHARACTERS), and that is the name its Received: header shows: 'from ?client.example? (localhost [127.0.0.1])'",
+  dialog: [
+    { send: "ehlo <client.example>\r\n", expect: 250 },
+    { pipeline: ["mail  FROM:<szeq@sink.test>", "rcpt TO:<\"r zeq\"@sink.test>"], expect: [250, 250] },
+    { send: "BDAT 2 LAST\r\n\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 1
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 1,
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c ehlo_cmd()/helo_cmd(): the HELO/EHLO words are joined by one blank, made printable and
@@ -10,41 +9,15 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/helo-name-neutered",
+export default fuzzRegression({
+  name: "helo-name-neutered",
   title: "fuzzer regression: maillog postfix/smtpd: postfix \"<Mmm nn nn:nn:nn> mx postfix/smtpd[<pid>]: NOQUEUE: reject: RCPT fro",
-  description: "smtpd.c ehlo_cmd()/helo_cmd(): the HELO/EHLO words are joined by one blank, made printable and every character of NEUTER_CHARACTERS (blank, <>()\\\";@) replaced by '?': 'EHLO a b' is logged as helo=<a?b>",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "EHLO a b\r\n",
-          expect: 250
-        },
-        {
-          send: "MAIL from:<sztm@sink.test>\r\n",
-          expect: 250
-        },
-        {
-          send: "RCPT TO:nosuchztm@mx.twinpost.test\r\n",
-          expect: 550
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    }
+  rule: "smtpd.c ehlo_cmd()/helo_cmd(): the HELO/EHLO words are joined by one blank, made printable and every character of NEUTER_CHARACTERS (blank, <>()\\\";@) replaced by '?': 'EHLO a b' is logged as helo=<a?b>",
+  dialog: [
+    { send: "EHLO a b\r\n", expect: 250 },
+    { send: "MAIL from:<sztm@sink.test>\r\n", expect: 250 },
+    { send: "RCPT TO:nosuchztm@mx.twinpost.test\r\n", expect: 550 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty"
-  }
-};
-export default scenario;
+});

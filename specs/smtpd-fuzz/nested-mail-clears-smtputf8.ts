@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c mail_cmd() clears the transaction's SMTPUTF8 flag, BODY= encoding and RET= before its
@@ -10,29 +9,16 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * Found by `twinpost fuzz smtpd --seed 1` (minimal case at path 0:2:2:1:3:4:4:4, whose BDAT
  * content is not UTF-8 and so cannot be a scenario's send text); written by hand from it.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/nested-mail-clears-smtputf8",
+export default fuzzRegression({
+  name: "nested-mail-clears-smtputf8",
   title: "fuzzer regression: a refused nested MAIL drops the SMTPUTF8 of the transaction",
-  description: "smtpd.c mail_cmd() clears SMTPUTF8, BODY= and RET= before its first check, so a nested MAIL (503 5.5.1) drops them from the transaction under way",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        { send: "MAIL FROM:<s1@sink.test> SMTPUTF8 BODY=8BITMIME RET=HDRS\r\n", expect: 250 },
-        { pipeline: ["MAIL FROM:<s2@sink.test>", "RCPT TO:<r1@sink.test>"], expect: [503, 250] },
-        { data: "Subject: nested MAIL\r\n\r\nbody\r\n", expect: 250 },
-        { send: "QUIT\r\n", expect: 221 },
-        { expectClose: true }
-      ]
-    },
-    { kind: "wait", event: { kind: "removed" }, count: 1 }
+  rule: "smtpd.c mail_cmd() clears SMTPUTF8, BODY= and RET= before its first check, so a nested MAIL (503 5.5.1) drops them from the transaction under way",
+  dialog: [
+    { send: "MAIL FROM:<s1@sink.test> SMTPUTF8 BODY=8BITMIME RET=HDRS\r\n", expect: 250 },
+    { pipeline: ["MAIL FROM:<s2@sink.test>", "RCPT TO:<r1@sink.test>"], expect: [503, 250] },
+    { data: "Subject: nested MAIL\r\n\r\nbody\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [{ kind: "removed", count: 1 }]
-  }
-};
-export default scenario;
+  removed: 1,
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * bounce_notify_util.c bounce_header(): the notice's To: header is the sender's internal form
@@ -10,58 +9,17 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/notice-to-sender-escaped-quote",
+export default fuzzRegression({
+  name: "notice-to-sender-escaped-quote",
   title: "fuzzer regression: sink remote message Qn: postfix \"To: \\\"s\\\\\\\"<tag>\\\"@sink.test\" / reference \"To: \\\"\\\\\\\"s\\\\\\\\\\\\\\\"<tag>",
-  description: "bounce_notify_util.c bounce_header(): the notice's To: header is the sender's internal form quoted once (quote_822_local()), so a sender \"s\\\"x\"@domain is shown as it was given, not quoted a second time",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL from:<\"s\\\"zoo\"@sink.test>\r\n",
-          expect: 250
-        },
-        {
-          send: "rcpt to:<nobody@mx.twinpost.test> NOTIFY=SUCCESS,FAILURE,DELAY\r\n",
-          expect: 250
-        },
-        {
-          send: "data\n",
-          expect: 354
-        },
-        {
-          send: "\r\n.\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 2
-    }
+  rule: "bounce_notify_util.c bounce_header(): the notice's To: header is the sender's internal form quoted once (quote_822_local()), so a sender \"s\\\"x\"@domain is shown as it was given, not quoted a second time",
+  dialog: [
+    { send: "MAIL from:<\"s\\\"zoo\"@sink.test>\r\n", expect: 250 },
+    { send: "rcpt to:<nobody@mx.twinpost.test> NOTIFY=SUCCESS,FAILURE,DELAY\r\n", expect: 250 },
+    { send: "data\n", expect: 354 },
+    { send: "\r\n.\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 2
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 2,
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * bounce_notify_util.c bounce_header(): the success notice's To: header is the sender's internal
@@ -9,58 +8,17 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/notice-to-sender-quoted-space",
+export default fuzzRegression({
+  name: "notice-to-sender-quoted-space",
   title: "fuzzer regression: sink remote connection 2: postfix \"C: EHLO mx.twinpost.test\" / reference \"(none)\"",
-  description: "bounce_notify_util.c bounce_header(): the success notice's To: header is the sender's internal form quoted once (quote_822_local()): a sender \"s x\"@domain is shown as \"s x\"@domain",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "mail FROM:<\"s zea\"@sink.test>\n",
-          expect: 250
-        },
-        {
-          send: "rcpt TO:<rzea@sink.test> NOTIFY=SUCCESS\r\n",
-          expect: 250
-        },
-        {
-          send: "DATA\n",
-          expect: 354
-        },
-        {
-          send: "\r\n.\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 2
-    }
+  rule: "bounce_notify_util.c bounce_header(): the success notice's To: header is the sender's internal form quoted once (quote_822_local()): a sender \"s x\"@domain is shown as \"s x\"@domain",
+  dialog: [
+    { send: "mail FROM:<\"s zea\"@sink.test>\n", expect: 250 },
+    { send: "rcpt TO:<rzea@sink.test> NOTIFY=SUCCESS\r\n", expect: 250 },
+    { send: "DATA\n", expect: 354 },
+    { send: "\r\n.\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 2
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 2,
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * local(8): X-Original-To: is the recipient as the client gave it (the O record), so the copy
@@ -10,58 +9,17 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/percent-hack-x-original-to",
+export default fuzzRegression({
+  name: "percent-hack-x-original-to",
   title: "fuzzer regression: file nobody: postfix \"X-Original-To: nobody%mx.twinpost.test@mx.twinpost.test\" / reference \"X-Origin",
-  description: "local(8): X-Original-To: is the recipient as the client gave it (the O record), so the copy delivered for RCPT TO:<nobody%local@local> shows nobody%local@local there while Delivered-To: shows the resolved nobody@local; two RCPTs for one mailbox are two deliveries",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:szqe@sink.test\r\nRCPT  TO:nobody@mx.twinpost.test\r\nRCPT  TO:<nobody%mx.twinpost.test@mx.twinpost.test>\n",
-          expect: 250
-        },
-        {
-          send: "",
-          expect: 250
-        },
-        {
-          send: "",
-          expect: 250
-        },
-        {
-          send: "BDAT 1 LAST\r\n\r",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 1
-    }
+  rule: "local(8): X-Original-To: is the recipient as the client gave it (the O record), so the copy delivered for RCPT TO:<nobody%local@local> shows nobody%local@local there while Delivered-To: shows the resolved nobody@local; two RCPTs for one mailbox are two deliveries",
+  dialog: [
+    { send: "MAIL FROM:szqe@sink.test\r\nRCPT  TO:nobody@mx.twinpost.test\r\nRCPT  TO:<nobody%mx.twinpost.test@mx.twinpost.test>\n", expect: 250 },
+    { send: "", expect: 250 },
+    { send: "", expect: 250 },
+    { send: "BDAT 1 LAST\r\n\r", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 1
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 1,
+});

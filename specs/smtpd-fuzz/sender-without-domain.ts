@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * extract_addr() ends with smtpd_check_addr(): trivial-rewrite resolves s@ with
@@ -10,33 +9,13 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/sender-without-domain",
+export default fuzzRegression({
+  name: "sender-without-domain",
   title: "fuzzer regression: smtp session: postfix \"S: 501 5.1.7 Bad sender address syntax\" / reference \"S: 250 2.1.0 Ok\"",
-  description: "extract_addr() ends with smtpd_check_addr(): trivial-rewrite resolves s@ with RESOLVE_FLAG_ERROR (an empty domain), so MAIL FROM:<s@> is 501 5.1.7 Bad sender address syntax with an 'Illegal address syntax' warning",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:<szbkr@>\r\n",
-          expect: 501
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    }
+  rule: "extract_addr() ends with smtpd_check_addr(): trivial-rewrite resolves s@ with RESOLVE_FLAG_ERROR (an empty domain), so MAIL FROM:<s@> is 501 5.1.7 Bad sender address syntax with an 'Illegal address syntax' warning",
+  dialog: [
+    { send: "MAIL FROM:<szbkr@>\r\n", expect: 501 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty"
-  }
-};
-export default scenario;
+});

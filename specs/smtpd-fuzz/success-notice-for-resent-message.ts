@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * bounce(8): a NOTIFY=SUCCESS recipient relayed to the next hop gets a delivery status
@@ -13,74 +12,19 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * expecting the reply code real Postfix gave; the comparison with Postfix checks the rest byte
  * for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/success-notice-for-resent-message",
+export default fuzzRegression({
+  name: "success-notice-for-resent-message",
   title: "fuzzer regression: sink remote message Qn: postfix \"MAIL FROM:<> SIZE=<bytes received + 0> BODY=8BITMIME\" / reference \"",
-  description: "bounce(8): a NOTIFY=SUCCESS recipient relayed to the next hop gets a delivery status notification from <> sent with BODY=8BITMIME (with smtputf8_enable every notice is 8bit), also for a message whose headers are Resent-* ones; the NOTIFY=NEVER recipient of the first message, which loops (Delivered-To: nobody@...), gets none",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:<szrw@sink.test> AUTH=<>\r\n",
-          expect: 250
-        },
-        {
-          send: "RCPT to:<nobody@mx.twinpost.test> NOTIFY=NEVER\r\n",
-          expect: 250
-        },
-        {
-          send: "DATA\r\n",
-          expect: 354
-        },
-        {
-          send: "Delivered-To: nobody@mx.twinpost.test\r\n\r\n.\r\n",
-          expect: 250
-        },
-        {
-          pipeline: [
-            "mail FROM:<szrw@sink.test>",
-            "rcpt TO:<rzrw@sink.test> NOTIFY=SUCCESS",
-            "Data "
-          ],
-          expect: [
-            250,
-            250,
-            354
-          ]
-        },
-        {
-          send: "Resent-From: szrw@sink.test\r\nContent-Transfer-Encoding: base64\r\nContent-Transfer-Encoding: base64\nSubject: cafe\r\nX-Nul: a\u0000b\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\na line with trailing space \na line with trailing space \n..two dots\r\n\tindented\r\nbody text\r\nbody text\n.\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 3
-    }
+  rule: "bounce(8): a NOTIFY=SUCCESS recipient relayed to the next hop gets a delivery status notification from <> sent with BODY=8BITMIME (with smtputf8_enable every notice is 8bit), also for a message whose headers are Resent-* ones; the NOTIFY=NEVER recipient of the first message, which loops (Delivered-To: nobody@...), gets none",
+  dialog: [
+    { send: "MAIL FROM:<szrw@sink.test> AUTH=<>\r\n", expect: 250 },
+    { send: "RCPT to:<nobody@mx.twinpost.test> NOTIFY=NEVER\r\n", expect: 250 },
+    { send: "DATA\r\n", expect: 354 },
+    { send: "Delivered-To: nobody@mx.twinpost.test\r\n\r\n.\r\n", expect: 250 },
+    { pipeline: ["mail FROM:<szrw@sink.test>", "rcpt TO:<rzrw@sink.test> NOTIFY=SUCCESS", "Data "], expect: [250, 250, 354] },
+    { send: "Resent-From: szrw@sink.test\r\nContent-Transfer-Encoding: base64\r\nContent-Transfer-Encoding: base64\nSubject: cafe\r\nX-Nul: a\u0000b\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\na line with trailing space \na line with trailing space \n..two dots\r\n\tindented\r\nbody text\r\nbody text\n.\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 3
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 3,
+});

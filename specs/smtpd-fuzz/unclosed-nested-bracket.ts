@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd_token(): inside <...> a second '<' nests, so <s<x@sink.test> never closes; the word is an
@@ -9,33 +8,13 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/unclosed-nested-bracket",
+export default fuzzRegression({
+  name: "unclosed-nested-bracket",
   title: "fuzzer regression: maillog postfix/smtpd: postfix \"(none)\" / reference \"<Mmm nn nn:nn:nn> mx postfix/smtpd[<pid>]: warn",
-  description: "smtpd_token(): inside <...> a second '<' nests, so <s<x@sink.test> never closes; the word is an SMTPD_TOK_ERROR and mail_cmd() answers 501 5.1.7 without any warning",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:<s<zvh@sink.test>\n",
-          expect: 501
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    }
+  rule: "smtpd_token(): inside <...> a second '<' nests, so <s<x@sink.test> never closes; the word is an SMTPD_TOK_ERROR and mail_cmd() answers 501 5.1.7 without any warning",
+  dialog: [
+    { send: "MAIL FROM:<s<zvh@sink.test>\n", expect: 501 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty"
-  }
-};
-export default scenario;
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * bounce_notify_util.c bounce_recipient_dsn(): the success notice's Original-Recipient: field is
@@ -10,58 +9,17 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/utf8-orcpt-in-notice",
+export default fuzzRegression({
+  name: "utf8-orcpt-in-notice",
   title: "fuzzer regression: sink remote message Qn: postfix \"Original-Recipient: utf-8;oÃ¼@x\" / reference \"Original-Recipient: u",
-  description: "bounce_notify_util.c bounce_recipient_dsn(): the success notice's Original-Recipient: field is the recipient's ORCPT as smtpd decoded it (RFC 6533 utf-8 address type, \\x{FC} becomes the bytes of U+00FC), written as UTF-8 bytes",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:<szpa@sink.test>\r\n",
-          expect: 250
-        },
-        {
-          send: "RCPT TO:<nobody@mx.twinpost.test> ORCPT=utf-8;o\\x{FC}@x NOTIFY=SUCCESS,FAILURE,DELAY\r\n",
-          expect: 250
-        },
-        {
-          send: "DATA\n",
-          expect: 354
-        },
-        {
-          send: "X-Nul: a\u0000b\r\nResent-From: szpa@sink.test\r\nbody text\n\n...\n\tindented\r\na line with trailing space \na line with trailing space \r\n\tindented\n.leading dot\r\n.\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 2
-    }
+  rule: "bounce_notify_util.c bounce_recipient_dsn(): the success notice's Original-Recipient: field is the recipient's ORCPT as smtpd decoded it (RFC 6533 utf-8 address type, \\x{FC} becomes the bytes of U+00FC), written as UTF-8 bytes",
+  dialog: [
+    { send: "MAIL FROM:<szpa@sink.test>\r\n", expect: 250 },
+    { send: "RCPT TO:<nobody@mx.twinpost.test> ORCPT=utf-8;o\\x{FC}@x NOTIFY=SUCCESS,FAILURE,DELAY\r\n", expect: 250 },
+    { send: "DATA\n", expect: 354 },
+    { send: "X-Nul: a\u0000b\r\nResent-From: szpa@sink.test\r\nbody text\n\n...\n\tindented\r\na line with trailing space \na line with trailing space \r\n\tindented\n.leading dot\r\n.\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 2
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 2,
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * local(8) mail_copy(): the mailbox From_ line and the Return-Path: header carry the envelope
@@ -10,58 +9,17 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/utf8-sender-in-mailbox",
+export default fuzzRegression({
+  name: "utf8-sender-in-mailbox",
   title: "fuzzer regression: file nobody: postfix \"From s<tag>Ã¼@sink.test  <Ddd Mmm  n nn:nn:nn nnnn>\" / reference \"From s<tag>ü",
-  description: "local(8) mail_copy(): the mailbox From_ line and the Return-Path: header carry the envelope sender's bytes as smtpd received them (Postfix is 8-bit clean): a UTF-8 sender is written as its UTF-8 bytes",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "mail FROM:<szlxü@sink.test>\r\n",
-          expect: 250
-        },
-        {
-          send: "RCPT TO:<nobody@mx.twinpost.test>\r\n",
-          expect: 250
-        },
-        {
-          send: "DATA\r\n",
-          expect: 354
-        },
-        {
-          send: "\r\n\r\n\r\n.\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 1
-    }
+  rule: "local(8) mail_copy(): the mailbox From_ line and the Return-Path: header carry the envelope sender's bytes as smtpd received them (Postfix is 8-bit clean): a UTF-8 sender is written as its UTF-8 bytes",
+  dialog: [
+    { send: "mail FROM:<szlxü@sink.test>\r\n", expect: 250 },
+    { send: "RCPT TO:<nobody@mx.twinpost.test>\r\n", expect: 250 },
+    { send: "DATA\r\n", expect: 354 },
+    { send: "\r\n\r\n\r\n.\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 1
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 1,
+});
