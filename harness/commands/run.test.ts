@@ -94,6 +94,16 @@ describe('twinpost run', () => {
     }
   });
 
+  it('runs the union of several --spec globs, each scenario once', () => {
+    const report = scratchDir('report');
+    try {
+      const r = twinpost(['run', '--target', 'reference', '--spec', 'specs/smtpd/relay-denied.ts', '--spec', 'specs/smtpd/relay-denied*', '--spec', 'specs/smtpd/bad-input.ts', '--report', report]);
+      expect(r.stdout.match(/^\[\d\/\d\] reference +\S+/gm)?.map((l) => l.split(/ +/).at(-1))).toEqual(['smtpd/bad-input', 'smtpd/relay-denied-default', 'smtpd/relay-denied']);
+    } finally {
+      rmSync(report, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 on a failing scenario, explains the diff, writes reports, and leaves nothing behind', () => {
     const report = scratchDir('report');
     try {

@@ -17,7 +17,7 @@ import { writeReports } from '../scenario/report.ts';
 import { compareWithOracle, outcomeLabel, targetLabels } from '../compare/diff.ts';
 import { postfixInstalled } from '../../reference/config/installed-postfix.ts';
 
-const HELP = `usage: twinpost run [--target T]... [--spec GLOB] [--report DIR]
+const HELP = `usage: twinpost run [--target T]... [--spec GLOB]... [--report DIR]
 
 Runs conformance scenarios (specs/**) on each target and compares what each did.
 
@@ -25,7 +25,8 @@ options:
   --target T     postfix | reference | container; repeat or comma-separate for several
                  (default: every target available on this machine); naming postfix twice
                  (postfix,postfix) compares Postfix with itself, the second run as postfix#2
-  --spec GLOB    which scenario files, e.g. "specs/smtpd/*" or "smtpd/relay-*" (default: all)
+  --spec GLOB    which scenario files, e.g. "specs/smtpd/*" or "smtpd/relay-*" (default: all);
+                 give it several times for the union
   --report DIR   where to write results.json, junit.xml and index.html (default: reports)
   --timeout MS   per-wait timeout in milliseconds (default: 20000)
   -h, --help     this text
@@ -63,12 +64,16 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
   const chosen = targets.length ? targets : availableTargets();
-  const glob = args.options.spec?.at(-1);
-  if (findScenarioFiles(glob).length === 0) {
-    console.error(`twinpost run: no scenario files match "${glob}"; give a path or glob below specs/, e.g. --spec 'specs/smtpd/*'`);
-    return 2;
+  // --spec may be given several times: the scenarios of every glob, each once, in file order.
+  const globs = args.options.spec?.length ? args.options.spec : [undefined];
+  for (const glob of globs) {
+    if (findScenarioFiles(glob).length === 0) {
+      console.error(`twinpost run: no scenario files match "${glob}"; give a path or glob below specs/, e.g. --spec 'specs/smtpd/*'`);
+      return 2;
+    }
   }
-  const scenarios = await loadScenarios(glob);
+  const loaded = (await Promise.all(globs.map((g) => loadScenarios(g)))).flat();
+  const scenarios = [...new Map(loaded.map((s) => [s.file, s])).values()].sort((a, b) => a.file.localeCompare(b.file));
   const setupError = missingPostfix(chosen, targets.length > 0, scenarios.map((s) => s.scenario));
   if (setupError) {
     console.error(`twinpost run: ${setupError}`);

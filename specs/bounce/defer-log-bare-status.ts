@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { NO_RETRY_DURING_RUN, oneMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * What the defer log keeps about a failure that has a diagnostic type but no diagnostic text
@@ -15,26 +16,13 @@ const scenario: Scenario = {
   id: 'bounce/defer-log-bare-status',
   title: 'a deferral with a status code and no text is logged without diag_type/diag_text',
   description: 'An alias command prints only "4.3.2" and exits 1: the recipient is deferred with 4.3.2 and an empty reason, and the message stays queued with its defer log, listed with "(description unavailable)".',
-  config: {
+  config: withAliases('bare: "|/bin/sh -c \'echo 4.3.2; exit 1\'"\n', {
     main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
-      queue_run_delay: '3600s',
-      minimal_backoff_time: '3600s',
-      maximal_backoff_time: '7200s',
+      ...NO_RETRY_DURING_RUN,
     },
-    maps: [{ name: 'aliases', content: 'bare: "|/bin/sh -c \'echo 4.3.2; exit 1\'"\n', build: 'postalias' }],
-  },
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bare@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: status only\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ to: 'bare@mx.twinpost.test', rcptReply: '250 2.1.5', data: 'Subject: status only\r\n\r\nHi.\r\n' }),
     { kind: 'wait', event: { kind: 'delivery', to: 'bare@mx.twinpost.test' } },
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred' }] } },
   ],

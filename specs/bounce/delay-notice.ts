@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * A postmaster copy of a delay warning (bounce(8); postconf(5) notify_classes,
@@ -16,51 +17,36 @@ const scenario: Scenario = {
   // Two refusals, then the peer takes the mail: the number of attempts does not depend on how
   // fast the machine is (with 1-second backoffs a fault cleared by a step would race the retries).
   sinks: { remote: { faults: [{ kind: 'reply', stage: 'rcpt', reply: '450 4.2.0 <bob@remote.example>: mailbox busy, try later', times: 2 }] } },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      delay_warning_time: '1s',
-      queue_run_delay: '1s',
-      minimal_backoff_time: '1s',
-      maximal_backoff_time: '1s',
-      notify_classes: 'delay',
-      delay_notice_recipient: 'nobody',
-      double_bounce_sender: 'dbl',
-      bounce_template_file: '$config_directory/bounce.cf',
-    },
-    maps: [
-      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
-      {
-        name: 'bounce.cf',
-        content: [
-          'delay_template = <<EOF',
-          'Charset: us-ascii',
-          'From: Queue Watch <MAILER-DAEMON>',
-          'Subject: Still trying',
-          'Postmaster-Subject: Postmaster: mail is late',
-          '',
-          'Your message is more than $delay_warning_time_seconds seconds late.',
-          'EOF',
-          '',
-        ].join('\n'),
-      },
-    ],
-  },
-  steps: [
+  config: relayToRemote({
+    delay_warning_time: '1s',
+    queue_run_delay: '1s',
+    minimal_backoff_time: '1s',
+    maximal_backoff_time: '1s',
+    notify_classes: 'delay',
+    delay_notice_recipient: 'nobody',
+    double_bounce_sender: 'dbl',
+    bounce_template_file: '$config_directory/bounce.cf',
+  }, [
     {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: 'Subject: slow\r\n\r\nwill be late\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
+      name: 'bounce.cf',
+      content: [
+        'delay_template = <<EOF',
+        'Charset: us-ascii',
+        'From: Queue Watch <MAILER-DAEMON>',
+        'Subject: Still trying',
+        'Postmaster-Subject: Postmaster: mail is late',
+        '',
+        'Your message is more than $delay_warning_time_seconds seconds late.',
+        'EOF',
+        '',
+      ].join('\n'),
     },
+  ]),
+  steps: [
+    oneMessage({ from: 'nobody@mx.twinpost.test', data: 'Subject: slow\r\n\r\nwill be late\r\n' }),
     { kind: 'wait', event: { kind: 'notification', what: 'postmaster delay notification' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' }, count: 2 },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 3 },
+    ...awaitRelayed(1, 3),
   ],
   expect: {
     events: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * A delay warning (bounce(8), the delay template of bounce(5); qmgr(8) delay_warning_time).
@@ -15,16 +16,12 @@ const scenario: Scenario = {
   title: 'a message deferred past delay_warning_time makes a delay warning to its sender',
   description: 'A peer defers with 450; with delay_warning_time = 1s the sender gets a delay warning after the first attempt, with headers only; bounce warns about the 0-hour conversion; the mail is delivered after the peer recovers.',
   sinks: { remote: { faults: [{ kind: 'reply', stage: 'rcpt', reply: '450 4.2.0 <bob@remote.example>: mailbox busy, try later' }] } },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      delay_warning_time: '1s',
-      queue_run_delay: '1s',
-      minimal_backoff_time: '1s',
-      maximal_backoff_time: '1s',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({
+    delay_warning_time: '1s',
+    queue_run_delay: '1s',
+    minimal_backoff_time: '1s',
+    maximal_backoff_time: '1s',
+  }),
   steps: [
     {
       kind: 'smtp',
@@ -40,8 +37,7 @@ const scenario: Scenario = {
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
     { kind: 'sink', sink: 'remote', action: 'faults', faults: [] },
     { kind: 'flush' },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
+    ...awaitRelayed(1, 2),
   ],
   expect: {
     events: [

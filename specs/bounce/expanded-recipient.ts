@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * A notice about a recipient that an alias rewrote names the address the sender used
@@ -16,27 +17,11 @@ const scenario: Scenario = {
   title: 'a notice about an aliased recipient says "(expanded from <original>)"',
   description: 'virtual_alias_maps sends bob@alias.example to bob@remote.example, which the peer refuses (550); the sender\'s notice names both addresses.',
   sinks: { remote: { faults: [{ kind: 'reply', stage: 'rcpt', reply: '550 5.1.1 <bob@remote.example>: no such user' }] } },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      virtual_alias_maps: 'texthash:$config_directory/virtual',
-    },
-    maps: [
-      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
-      { name: 'virtual', content: 'bob@alias.example bob@remote.example\n' },
-    ],
-  },
+  config: relayToRemote({ virtual_alias_maps: 'texthash:$config_directory/virtual' }, [
+    { name: 'virtual', content: 'bob@alias.example bob@remote.example\n' },
+  ]),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<bob@alias.example>', expect: 250 },
-        { data: 'Subject: to an alias\r\n\r\nhello\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ from: 'nobody@mx.twinpost.test', to: 'bob@alias.example', data: 'Subject: to an alias\r\n\r\nhello\r\n' }),
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
   ],

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * The returned headers of a message that has none (bounce_notify_util.c bounce_original()):
@@ -15,28 +16,14 @@ const scenario: Scenario = {
   title: 'RET=HDRS for a message left without headers returns an empty header part',
   description: 'header_checks drop every header and cleanup adds none; the peer refuses the recipient (550) and the sender asked RET=HDRS: the notice\'s last part holds the Return-Path line and nothing of the body.',
   sinks: { remote: { faults: [{ kind: 'reply', stage: 'rcpt', reply: '550 5.1.1 <bob@remote.example>: no such user' }] } },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      header_checks: 'regexp:$config_directory/header_checks',
-      local_header_rewrite_clients: '',
-    },
-    maps: [
-      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
-      { name: 'header_checks', content: '/^/ IGNORE\n' },
-    ],
-  },
+  config: relayToRemote({
+    header_checks: 'regexp:$config_directory/header_checks',
+    local_header_rewrite_clients: '',
+  }, [
+    { name: 'header_checks', content: '/^/ IGNORE\n' },
+  ]),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test> RET=HDRS', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: 'Subject: dropped\r\n\r\nthe body stays home\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ from: 'nobody@mx.twinpost.test', params: 'RET=HDRS', data: 'Subject: dropped\r\n\r\nthe body stays home\r\n' }),
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
   ],

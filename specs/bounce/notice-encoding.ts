@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { relayToRemote } from '../_shared/builders.ts';
 
 /**
  * The MIME encoding of a non-delivery notice (bounce_notify_util.c, Postfix 3.7): with
@@ -36,13 +37,7 @@ const scenario: Scenario = {
   title: 'with smtputf8_enable = no a notice is 8bit, 7bit or undeclared as the original was',
   description: 'Three messages refused by the peer at RCPT (550): declared BODY=7BIT (sender nobody), BODY=8BITMIME (daemon) and nothing (bin); each sender\'s notice declares its encoding and charset after the original.',
   sinks: { remote: { faults: [{ kind: 'reply', stage: 'rcpt', reply: '550 5.1.1 <bob@remote.example>: no such user' }] } },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      smtputf8_enable: 'no',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({ smtputf8_enable: 'no' }),
   steps: [
     ...send('nobody', 'BODY=7BIT'),
     ...send('daemon', 'BODY=8BITMIME'),

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * Postmaster copies of non-delivery notices (bounce(8); postconf(5) notify_classes,
@@ -45,30 +46,11 @@ const scenario: Scenario = {
     ],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<ghost@mx.twinpost.test>', expect: 250 },
-        { data: 'From: alice@client.example\r\nSubject: to a ghost\r\n\r\nboo\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ to: 'ghost@mx.twinpost.test', data: 'From: alice@client.example\r\nSubject: to a ghost\r\n\r\nboo\r\n' }),
     { kind: 'wait-sink', sink: 'remote', messages: 1 },
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test' } },
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<phantom@mx.twinpost.test>', expect: 250 },
-        { data: 'From: MAILER-DAEMON@client.example\r\nSubject: from nobody\r\n\r\nno return\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 2 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 5 },
+    oneMessage({ from: '', to: 'phantom@mx.twinpost.test', data: 'From: MAILER-DAEMON@client.example\r\nSubject: from nobody\r\n\r\nno return\r\n' }),
+    ...awaitRelayed(2, 5),
   ],
   expect: {
     deliveries: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * cleanup(8) and headers a message lacks (postconf(5) always_add_missing_headers,
@@ -13,27 +14,13 @@ const scenario: Scenario = {
   title: 'always_add_missing_headers = yes for a remote client',
   description: 'The SMTP client is not a local header-rewrite client; its message has only a Subject:, and arrives at the sink with From:, Date: and Message-Id: added, and still no To:.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      local_header_rewrite_clients: '',
-      always_add_missing_headers: 'yes',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({
+    local_header_rewrite_clients: '',
+    always_add_missing_headers: 'yes',
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: 'Subject: bare\r\n\r\nno other headers\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    oneMessage({ data: 'Subject: bare\r\n\r\nno other headers\r\n' }),
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [{

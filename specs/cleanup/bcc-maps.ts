@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * cleanup(8) adds blind copies to mail from outside (postconf(5) sender_bcc_maps,
@@ -26,19 +27,11 @@ const scenario: Scenario = {
     ],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@far.example>', expect: 250 },
-        { command: 'RCPT TO:<carol@far.example>', expect: 250 },
-        { data: 'From: alice@client.example\r\nTo: bob@far.example, carol@far.example\r\nSubject: copies\r\n\r\nwatched\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    oneMessage({
+      to: ['bob@far.example', 'carol@far.example'],
+      data: 'From: alice@client.example\r\nTo: bob@far.example, carol@far.example\r\nSubject: copies\r\n\r\nwatched\r\n',
+    }),
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * Which addresses cleanup(8)'s canonical maps and masquerading touch (canonical(5);
@@ -38,35 +39,18 @@ const scenario: Scenario = {
     ],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@far.example>', expect: 250 },
-        { command: 'RCPT TO:<carol@old.example>', expect: 250 },
-        {
-          data: 'From: alice@client.example, x@old.example\r\nTo: bob@far.example, dave@old.example,\r\n erin@mail.corp.example, root@mail.corp.example\r\nSubject: classes\r\n\r\nmapped\r\n',
-          expect: 250,
-        },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      to: ['bob@far.example', 'carol@old.example'],
+      data: 'From: alice@client.example, x@old.example\r\nTo: bob@far.example, dave@old.example,\r\n erin@mail.corp.example, root@mail.corp.example\r\nSubject: classes\r\n\r\nmapped\r\n',
+    }),
     // One message at a time, so that no connection is cached between them.
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<frank@mail.corp.example>', expect: 250 },
-        { command: 'RCPT TO:<gina@mail.corp.example>', expect: 250 },
-        { data: 'From: frank@mail.corp.example\r\nTo: gina@mail.corp.example\r\nSubject: masquerade\r\n\r\nmasqueraded\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 2 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
+    ...awaitRelayed(),
+    oneMessage({
+      from: 'frank@mail.corp.example',
+      to: 'gina@mail.corp.example',
+      data: 'From: frank@mail.corp.example\r\nTo: gina@mail.corp.example\r\nSubject: masquerade\r\n\r\nmasqueraded\r\n',
+    }),
+    ...awaitRelayed(2),
   ],
   expect: {
     deliveries: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed } from '../_shared/builders.ts';
 
 /**
  * Four cleanup(8) settings (postconf(5)): message_strip_characters removes the listed
@@ -41,8 +42,7 @@ const scenario: Scenario = {
         { command: 'QUIT', expect: 221 },
       ],
     },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [

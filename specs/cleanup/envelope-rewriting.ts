@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * cleanup(8) rewrites envelope addresses in the local rewriting context, even for a client
@@ -36,20 +37,12 @@ const scenario: Scenario = {
     ],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client>', expect: 250 },
-        { command: 'RCPT TO:<frank@relay>', expect: 250 },
-        { command: 'RCPT TO:<carol+news@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<dave+x@mx.twinpost.test>', expect: 250 },
-        { data: 'Subject: envelope\r\n\r\nrewritten\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    oneMessage({
+      from: 'alice@client',
+      to: ['frank@relay', 'carol+news@mx.twinpost.test', 'dave+x@mx.twinpost.test'],
+      data: 'Subject: envelope\r\n\r\nrewritten\r\n',
+    }),
+    ...awaitRelayed(),
     { kind: 'sendmail', args: ['-f', '<>', 'far.example!bob', 'bob%far.example'], message: 'Subject: routed\n\nrouted forms\n' },
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
   ],

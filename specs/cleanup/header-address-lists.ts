@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * cleanup(8) rewrites the addresses in address headers (Postfix's header_opts: From, To, Cc,
@@ -14,30 +15,22 @@ const scenario: Scenario = {
   description: 'To: alice, bob and Cc: carol, "D" <dave> become fully qualified; Mail-Followup-To and Return-Receipt-To too; X-List is not an address header.',
   config: { main: {} },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<sender@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
-        {
-          data: [
-            'From: sender@client.example',
-            'To: alice, bob',
-            'Cc: carol, "D" <dave>, (comment) erin',
-            'Mail-Followup-To: frank, grace',
-            'Return-Receipt-To: heidi',
-            'X-List: ivan, judy',
-            'Subject: lists',
-            '',
-            'Hello.',
-            '',
-          ].join('\r\n'),
-          expect: 250,
-        },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: 'sender@client.example',
+      to: 'nobody@mx.twinpost.test',
+      data: [
+        'From: sender@client.example',
+        'To: alice, bob',
+        'Cc: carol, "D" <dave>, (comment) erin',
+        'Mail-Followup-To: frank, grace',
+        'Return-Receipt-To: heidi',
+        'X-List: ivan, judy',
+        'Subject: lists',
+        '',
+        'Hello.',
+        '',
+      ].join('\r\n'),
+    }),
     { kind: 'wait', event: { kind: 'removed' } },
   ],
   expect: {

@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { awaitRelayed } from '../_shared/builders.ts';
 
 /**
  * cleanup(8)'s content inspection (header_checks(5); postconf(5) header_checks, body_checks):
@@ -73,8 +74,7 @@ const scenario: Scenario = {
     message('please hold me', 'four', 250),
     message('please prepend me', 'first\r\nsecret line\r\nreplace this text\r\nprepend here\r\nlast', 250,
       'X-Warn: look\r\nX-Secret: hidden\r\nX-Mailer: Mutt\r\n'),
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { NO_RETRY_DURING_RUN, awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * ETRN fast flush. Mail to a relay domain listed in fast_flush_domains is deferred while the
@@ -18,24 +19,12 @@ const scenario: Scenario = {
       relay_domains: 'example.net',
       fast_flush_domains: '$relay_domains',
       transport_maps: 'texthash:$config_directory/transport',
-      queue_run_delay: '3600s',
-      minimal_backoff_time: '3600s',
-      maximal_backoff_time: '7200s',
+      ...NO_RETRY_DURING_RUN,
     },
     maps: [{ name: 'transport', content: 'example.net smtp:{{sink:remote}}\n' }],
   },
   steps: [
-    {
-      kind: 'smtp',
-      name: 'submit while the peer is down',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@example.net>', expect: 250 },
-        { data: 'Subject: waiting for ETRN\r\n\r\nflush me\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ name: 'submit while the peer is down', to: 'bob@example.net', data: 'Subject: waiting for ETRN\r\n\r\nflush me\r\n' }),
     { kind: 'wait', event: { kind: 'delivery', to: 'bob@example.net', status: 'deferred' } },
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred', recipients: [{ address: 'bob@example.net' }] }] } },
     { kind: 'sink', sink: 'remote', action: 'up' },
@@ -53,8 +42,7 @@ const scenario: Scenario = {
         { command: 'QUIT', expect: 221 },
       ],
     },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [{ sink: 'remote', from: 'alice@client.example', to: ['bob@example.net'], headers: { Subject: 'waiting for ETRN' } }],

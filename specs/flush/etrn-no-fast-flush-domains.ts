@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { NO_RETRY_DURING_RUN, oneMessage } from '../_shared/builders.ts';
 
 /**
  * With fast_flush_domains empty no destination is eligible: smtpd's flush client refuses
@@ -15,23 +16,12 @@ const scenario: Scenario = {
       relay_domains: 'example.net',
       fast_flush_domains: '',
       transport_maps: 'texthash:$config_directory/transport',
-      queue_run_delay: '3600s',
-      minimal_backoff_time: '3600s',
-      maximal_backoff_time: '7200s',
+      ...NO_RETRY_DURING_RUN,
     },
     maps: [{ name: 'transport', content: 'example.net smtp:{{sink:remote}}\n' }],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@example.net>', expect: 250 },
-        { data: 'Subject: no fast flush\r\n\r\nstay\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ to: 'bob@example.net', data: 'Subject: no fast flush\r\n\r\nstay\r\n' }),
     { kind: 'wait', event: { kind: 'delivery', to: 'bob@example.net', status: 'deferred' } },
     { kind: 'sink', sink: 'remote', action: 'up' },
     {

@@ -1,4 +1,5 @@
 import { ABSENT, type Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage, relayToRemote, withAliases } from '../_shared/builders.ts';
 
 /**
  * local(8) expands an alias. The local member is delivered to its mailbox; the remote member
@@ -12,29 +13,14 @@ const scenario: Scenario = {
   title: 'alias expansion re-injects the remote member as a new message',
   description: 'team → nobody (local mailbox) and carol@remote.example (forwarded as a new queue file, then relayed by smtp).',
   sinks: { remote: {} },
-  config: {
-    main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
-      transport_maps: 'texthash:$config_directory/transport',
-    },
-    maps: [
-      { name: 'aliases', content: 'team: nobody, carol@remote.example\n', build: 'postalias' },
-      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
-    ],
-  },
+  config: withAliases('team: nobody, carol@remote.example\n', relayToRemote()),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<team@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: alice@client.example\r\nTo: team@mx.twinpost.test\r\nSubject: to the team\r\n\r\nHi all.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
+    oneMessage({
+      to: 'team@mx.twinpost.test',
+      rcptReply: '250 2.1.5',
+      data: 'From: alice@client.example\r\nTo: team@mx.twinpost.test\r\nSubject: to the team\r\n\r\nHi all.\r\n',
+    }),
+    ...awaitRelayed(1, 2),
   ],
   expect: {
     deliveries: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * What the sender's non-delivery notice says about a failed alias command (local(8) delivering
@@ -15,28 +16,19 @@ const scenario: Scenario = {
   id: 'local/command-bounce-diagnostic',
   title: 'alias commands that fail: the diagnostic codes in the sender\'s notice',
   description: 'nobody@mx.twinpost.test sends one message to four aliases whose commands print a line and exit 1, exit 2, exit 69, and print "5.7.1 not for you" and exit 1; one notice in nobody\'s mailbox lists the four with their diagnostics.',
-  config: {
+  config: withAliases('ex1: "|/bin/sh -c \'echo cannot do it; exit 1\'"\nex2: "|/bin/sh -c \'exit 2\'"\nex69: "|/bin/sh -c \'exit 69\'"\ndsn5: "|/bin/sh -c \'echo 5.7.1 not for you; exit 1\'"\n', {
     main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
       // one delivery at a time, so the bounce log (and the notice) lists them in one order
       local_destination_concurrency_limit: '1',
     },
-    maps: [{ name: 'aliases', content: 'ex1: "|/bin/sh -c \'echo cannot do it; exit 1\'"\nex2: "|/bin/sh -c \'exit 2\'"\nex69: "|/bin/sh -c \'exit 69\'"\ndsn5: "|/bin/sh -c \'echo 5.7.1 not for you; exit 1\'"\n', build: 'postalias' }],
-  },
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<ex1@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex2@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex69@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<dsn5@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: nobody@mx.twinpost.test\r\nSubject: commands\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: 'nobody@mx.twinpost.test',
+      to: ['ex1@mx.twinpost.test', 'ex2@mx.twinpost.test', 'ex69@mx.twinpost.test', 'dsn5@mx.twinpost.test'],
+      rcptReply: '250 2.1.5',
+      data: 'From: nobody@mx.twinpost.test\r\nSubject: commands\r\n\r\nHi.\r\n',
+    }),
     { kind: 'wait', event: { kind: 'notification', what: 'sender non-delivery notification' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
   ],

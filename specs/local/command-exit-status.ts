@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * The exit status of an alias command decides the recipient's fate (local(8), pipe_command):
@@ -10,30 +11,14 @@ const scenario: Scenario = {
   id: 'local/command-exit-status',
   title: 'alias command exit status: 0 sent, 75 deferred, other bounced',
   description: 'ok → exit 0; later → exit 75 (EX_TEMPFAIL); nope → exit 67 after printing a line; false → /bin/false (status 1).',
-  config: {
-    main: { alias_maps: 'lmdb:$config_directory/aliases' },
-    maps: [
-      {
-        name: 'aliases',
-        content: 'ok: "|/bin/sh -c \'cat > /dev/null\'"\nlater: "|/bin/sh -c \'exit 75\'"\nnope: "|/bin/sh -c \'echo no such user here; exit 67\'"\nfalse: |/bin/false\n',
-        build: 'postalias',
-      },
-    ],
-  },
+  config: withAliases('ok: "|/bin/sh -c \'cat > /dev/null\'"\nlater: "|/bin/sh -c \'exit 75\'"\nnope: "|/bin/sh -c \'echo no such user here; exit 67\'"\nfalse: |/bin/false\n'),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<ok@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<later@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<nope@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<false@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: alice@client.example\r\nSubject: commands\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: '',
+      to: ['ok@mx.twinpost.test', 'later@mx.twinpost.test', 'nope@mx.twinpost.test', 'false@mx.twinpost.test'],
+      rcptReply: '250 2.1.5',
+      data: 'From: alice@client.example\r\nSubject: commands\r\n\r\nHi.\r\n',
+    }),
     // real Postfix runs one local(8) process per recipient: wait for all three
     { kind: 'wait', event: { kind: 'delivery', to: 'ok@mx.twinpost.test', status: 'sent' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'later@mx.twinpost.test', status: 'deferred' } },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * How local(8) runs commands (postconf(5) local_command_shell, command_time_limit,
@@ -50,18 +51,12 @@ const scenario: Scenario = {
     ],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<refused@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<slow@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<where+x.y@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: commands\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: '',
+      to: ['refused@mx.twinpost.test', 'slow@mx.twinpost.test', 'where+x.y@mx.twinpost.test'],
+      rcptReply: '250 2.1.5',
+      data: 'Subject: commands\r\n\r\nHi.\r\n',
+    }),
     { kind: 'wait', event: { kind: 'delivery', to: 'refused@mx.twinpost.test' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'where+x.y@mx.twinpost.test' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'slow@mx.twinpost.test' }, timeoutMs: 30000 },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * Every <sysexits.h> status an alias command can exit with, and a status code at the start of
@@ -15,38 +16,14 @@ const scenario: Scenario = {
   id: 'local/command-sysexits',
   title: 'alias commands: every sysexits status, and status codes in the output',
   description: 'Each recipient is an alias for a command that exits with one <sysexits.h> status or prints a status code; the delivery lines show the code and text Postfix derives; the 4.x.x ones stay queued.',
-  config: {
-    main: { alias_maps: 'lmdb:$config_directory/aliases' },
-    maps: [{ name: 'aliases', content: 'ex64: "|/bin/sh -c \'exit 64\'"\nex65: "|/bin/sh -c \'exit 65\'"\nex66: "|/bin/sh -c \'exit 66\'"\nex68: "|/bin/sh -c \'exit 68\'"\nex69: "|/bin/sh -c \'exit 69\'"\nex70: "|/bin/sh -c \'exit 70\'"\nex71: "|/bin/sh -c \'exit 71\'"\nex72: "|/bin/sh -c \'exit 72\'"\nex73: "|/bin/sh -c \'exit 73\'"\nex74: "|/bin/sh -c \'exit 74\'"\nex76: "|/bin/sh -c \'exit 76\'"\nex77: "|/bin/sh -c \'exit 77\'"\nex78: "|/bin/sh -c \'exit 78\'"\ndsn5: "|/bin/sh -c \'echo 5.7.1 not for you; exit 1\'"\ndsn4: "|/bin/sh -c \'echo 4.2.2 mailbox full; exit 1\'"\ndsnbare: "|/bin/sh -c \'echo 5.1.1; exit 1\'"\ndsn2: "|/bin/sh -c \'echo 2.0.0 fine; exit 1\'"\ndsnbad: "|/bin/sh -c \'echo 5.7 short; exit 1\'"\n', build: 'postalias' }],
-  },
+  config: withAliases('ex64: "|/bin/sh -c \'exit 64\'"\nex65: "|/bin/sh -c \'exit 65\'"\nex66: "|/bin/sh -c \'exit 66\'"\nex68: "|/bin/sh -c \'exit 68\'"\nex69: "|/bin/sh -c \'exit 69\'"\nex70: "|/bin/sh -c \'exit 70\'"\nex71: "|/bin/sh -c \'exit 71\'"\nex72: "|/bin/sh -c \'exit 72\'"\nex73: "|/bin/sh -c \'exit 73\'"\nex74: "|/bin/sh -c \'exit 74\'"\nex76: "|/bin/sh -c \'exit 76\'"\nex77: "|/bin/sh -c \'exit 77\'"\nex78: "|/bin/sh -c \'exit 78\'"\ndsn5: "|/bin/sh -c \'echo 5.7.1 not for you; exit 1\'"\ndsn4: "|/bin/sh -c \'echo 4.2.2 mailbox full; exit 1\'"\ndsnbare: "|/bin/sh -c \'echo 5.1.1; exit 1\'"\ndsn2: "|/bin/sh -c \'echo 2.0.0 fine; exit 1\'"\ndsnbad: "|/bin/sh -c \'echo 5.7 short; exit 1\'"\n'),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<ex64@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex65@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex66@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex68@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex69@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex70@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex71@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex72@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex73@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex74@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex76@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex77@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ex78@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<dsn5@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<dsn4@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<dsnbare@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<dsn2@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<dsnbad@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: alice@client.example\r\nSubject: sysexits\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: '',
+      to: ['ex64@mx.twinpost.test', 'ex65@mx.twinpost.test', 'ex66@mx.twinpost.test', 'ex68@mx.twinpost.test', 'ex69@mx.twinpost.test', 'ex70@mx.twinpost.test', 'ex71@mx.twinpost.test', 'ex72@mx.twinpost.test', 'ex73@mx.twinpost.test', 'ex74@mx.twinpost.test', 'ex76@mx.twinpost.test', 'ex77@mx.twinpost.test', 'ex78@mx.twinpost.test', 'dsn5@mx.twinpost.test', 'dsn4@mx.twinpost.test', 'dsnbare@mx.twinpost.test', 'dsn2@mx.twinpost.test', 'dsnbad@mx.twinpost.test'],
+      rcptReply: '250 2.1.5',
+      data: 'From: alice@client.example\r\nSubject: sysexits\r\n\r\nHi.\r\n',
+    }),
     // one local(8) process per recipient: wait for each
     { kind: 'wait', event: { kind: 'delivery', to: 'ex64@mx.twinpost.test' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'ex65@mx.twinpost.test' } },

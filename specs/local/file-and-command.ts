@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * local(8) delivers alias results that name a file or a command: allow_mail_to_files and
@@ -12,29 +13,15 @@ const scenario: Scenario = {
   id: 'local/file-and-command',
   title: 'aliases deliver to a file and to a command',
   description: 'tofile → an mbox file in a 1777 directory; tocmd → a shell command appending its input to a file; env+x.y → a command recording its environment (no HOME or SHELL for an alias).',
-  config: {
-    main: { alias_maps: 'lmdb:$config_directory/aliases', recipient_delimiter: '+' },
-    maps: [
-      {
-        name: 'aliases',
-        content: 'tofile: {{dropDir}}/filebox\ntocmd: "|/bin/sh -c \'cat >> {{dropDir}}/cmdbox\'"\nenv: "|/bin/sh -c \'{ echo From x  Thu Jan  1 00:00:00 1970; env | sort | sed s/=/:/; } > {{dropDir}}/envbox\'"\n',
-        build: 'postalias',
-      },
-    ],
-  },
+  config: withAliases('tofile: {{dropDir}}/filebox\ntocmd: "|/bin/sh -c \'cat >> {{dropDir}}/cmdbox\'"\nenv: "|/bin/sh -c \'{ echo From x  Thu Jan  1 00:00:00 1970; env | sort | sed s/=/:/; } > {{dropDir}}/envbox\'"\n', {
+    main: { recipient_delimiter: '+' },
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<tofile@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<tocmd@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<env+x.y@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: alice@client.example\r\nSubject: to a file\r\n\r\nHi there.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      to: ['tofile@mx.twinpost.test', 'tocmd@mx.twinpost.test', 'env+x.y@mx.twinpost.test'],
+      rcptReply: '250 2.1.5',
+      data: 'From: alice@client.example\r\nSubject: to a file\r\n\r\nHi there.\r\n',
+    }),
     { kind: 'wait', event: { kind: 'removed' }, count: 1 },
   ],
   expect: {

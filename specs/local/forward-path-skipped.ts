@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * How local(8) walks forward_path (postconf(5) forward_path, local/dotforward.c): each entry
@@ -14,28 +15,14 @@ const scenario: Scenario = {
   title: 'forward_path: an entry with an unset attribute, a missing file, a directory',
   description: 'forward_path = $config_directory/fwd${recipient_delimiter}${extension}, $config_directory/missing.$user, $config_directory: mail to nobody skips the first two (the file "fwd" exists but is not used), finds the directory, warns and delivers to the mailbox.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      recipient_delimiter: '+',
-      forward_path: '{{configDir}}/fwd${recipient_delimiter}${extension}, {{configDir}}/missing.$user, {{configDir}}',
-    },
-    maps: [
-      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
-      { name: 'fwd', content: 'carol@remote.example\n' },
-    ],
-  },
+  config: relayToRemote({
+    recipient_delimiter: '+',
+    forward_path: '{{configDir}}/fwd${recipient_delimiter}${extension}, {{configDir}}/missing.$user, {{configDir}}',
+  }, [
+    { name: 'fwd', content: 'carol@remote.example\n' },
+  ]),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: alice@client.example\r\nSubject: forward path\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ to: 'nobody@mx.twinpost.test', rcptReply: '250 2.1.5', data: 'From: alice@client.example\r\nSubject: forward path\r\n\r\nHi.\r\n' }),
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test' } },
     { kind: 'wait', event: { kind: 'removed' } },
   ],

@@ -1,5 +1,6 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
 import { ABSENT } from '../../harness/scenario/types.ts';
+import { oneMessage, relayToRemote, withAliases } from '../_shared/builders.ts';
 
 /**
  * A forwarded copy that cleanup does not take (local(8) local.c and forward.c, cleanup(8)
@@ -16,30 +17,19 @@ const scenario: Scenario = {
   title: 'a forwarded copy cleanup refuses for a while: no log line for the recipient, the message deferred',
   description: 'fwd@ is an alias for carol@remote.example, which virtual_alias_maps expands over virtual_alias_expansion_limit: cleanup warns and refuses the copy, local logs nothing for fwd@, the message waits in the deferred queue with no delay reason.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
-      transport_maps: 'texthash:$config_directory/transport',
-      virtual_alias_maps: 'texthash:$config_directory/virtual',
-      virtual_alias_expansion_limit: '2',
-    },
-    maps: [
-      { name: 'aliases', content: 'fwd: carol@remote.example\n', build: 'postalias' },
-      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
-      { name: 'virtual', content: 'carol@remote.example a@remote.example, b@remote.example, c@remote.example\n' },
-    ],
-  },
+  config: withAliases('fwd: carol@remote.example\n', relayToRemote({
+    virtual_alias_maps: 'texthash:$config_directory/virtual',
+    virtual_alias_expansion_limit: '2',
+  }, [
+    { name: 'virtual', content: 'carol@remote.example a@remote.example, b@remote.example, c@remote.example\n' },
+  ])),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<fwd@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: nobody@mx.twinpost.test\r\nSubject: expansion\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: 'nobody@mx.twinpost.test',
+      to: 'fwd@mx.twinpost.test',
+      rcptReply: '250 2.1.5',
+      data: 'From: nobody@mx.twinpost.test\r\nSubject: expansion\r\n\r\nHi.\r\n',
+    }),
     { kind: 'wait', event: { kind: 'warning', service: 'cleanup', text: /unreasonable virtual_alias_maps map expansion size/ } },
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred', recipients: [{ address: 'fwd@mx.twinpost.test', delay_reason: ABSENT }] }] } },
   ],

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, relayToRemote, withAliases } from '../_shared/builders.ts';
 
 /**
  * A forwarded copy that cleanup refuses (local(8) forward.c, cleanup(8) with the bounce flag
@@ -15,28 +16,14 @@ const scenario: Scenario = {
   title: 'a forwarded copy over hopcount_limit: bounced by cleanup, the original "forwarded as"',
   description: 'hopcount_limit = 3; a message with one Received: header from the client (two with smtpd\'s) to fwd@, an alias for carol@remote.example: the forwarded copy has three, cleanup bounces it to nobody (the sender), nothing reaches the peer.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
-      transport_maps: 'texthash:$config_directory/transport',
-      hopcount_limit: '3',
-    },
-    maps: [
-      { name: 'aliases', content: 'fwd: carol@remote.example\n', build: 'postalias' },
-      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
-    ],
-  },
+  config: withAliases('fwd: carol@remote.example\n', relayToRemote({ hopcount_limit: '3' })),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<fwd@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Received: from a.example by client.example; Mon, 7 Dec 2026 10:00:00 +0000\r\nFrom: nobody@mx.twinpost.test\r\nSubject: hops\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: 'nobody@mx.twinpost.test',
+      to: 'fwd@mx.twinpost.test',
+      rcptReply: '250 2.1.5',
+      data: 'Received: from a.example by client.example; Mon, 7 Dec 2026 10:00:00 +0000\r\nFrom: nobody@mx.twinpost.test\r\nSubject: hops\r\n\r\nHi.\r\n',
+    }),
     { kind: 'wait', event: { kind: 'delivery', to: 'fwd@mx.twinpost.test' } },
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },

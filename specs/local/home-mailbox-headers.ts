@@ -1,4 +1,5 @@
 import { ABSENT, type Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * Where local(8) puts a user's mail and which headers it adds (postconf(5) home_mailbox,
@@ -14,27 +15,20 @@ const scenario: Scenario = {
   id: 'local/home-mailbox-headers',
   title: 'home_mailbox, prepend_delivered_header without file, enable_original_recipient = no',
   description: 'An alias delivers to a file (no Delivered-To:, no X-Original-To:); nobody\'s mail goes to $home/Mailbox, which cannot be created, so it bounces.',
-  config: {
+  config: withAliases('tofile: {{dropDir}}/filebox\nlist: tofile\n', {
     main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
       home_mailbox: 'Mailbox',
       prepend_delivered_header: 'forward',
       enable_original_recipient: 'no',
     },
-    maps: [{ name: 'aliases', content: 'tofile: {{dropDir}}/filebox\nlist: tofile\n', build: 'postalias' }],
-  },
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<list@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: alice@client.example\r\nSubject: where to\r\n\r\nHello.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: '',
+      to: ['list@mx.twinpost.test', 'nobody@mx.twinpost.test'],
+      rcptReply: '250 2.1.5',
+      data: 'From: alice@client.example\r\nSubject: where to\r\n\r\nHello.\r\n',
+    }),
     { kind: 'wait', event: { kind: 'delivery', to: 'tofile@mx.twinpost.test' } },
     { kind: 'wait', event: { kind: 'removed' } },
   ],

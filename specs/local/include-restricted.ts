@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * allow_mail_to_files and allow_mail_to_commands default to "alias, forward": a /file or
@@ -18,17 +19,12 @@ const scenario: Scenario = {
     ],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<inc@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<direct@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: alice@client.example\r\nSubject: members\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: '',
+      to: ['inc@mx.twinpost.test', 'direct@mx.twinpost.test'],
+      rcptReply: '250 2.1.5',
+      data: 'From: alice@client.example\r\nSubject: members\r\n\r\nHi.\r\n',
+    }),
     { kind: 'wait', event: { kind: 'removed' }, count: 1 },
   ],
   expect: {

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * local(8)'s mailbox size limit and its catch-all for unknown users (postconf(5)
@@ -24,40 +25,12 @@ const scenario: Scenario = {
     },
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
-        { data: `Subject: first\r\n\r\n${'a'.repeat(1500)}\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ from: '', to: 'nobody@mx.twinpost.test', data: `Subject: first\r\n\r\n${'a'.repeat(1500)}\r\n` }),
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test' } },
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
-        { data: `Subject: second\r\n\r\n${'b'.repeat(1500)}\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ from: '', to: 'nobody@mx.twinpost.test', data: `Subject: second\r\n\r\n${'b'.repeat(1500)}\r\n` }),
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test' }, count: 2 },
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<ghost@mx.twinpost.test>', expect: 250 },
-        { data: 'Subject: lost\r\n\r\nwho is there\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 4 },
+    oneMessage({ to: 'ghost@mx.twinpost.test', data: 'Subject: lost\r\n\r\nwho is there\r\n' }),
+    ...awaitRelayed(1, 4),
   ],
   expect: {
     mailboxes: [{ user: 'nobody', messages: 1, headers: { Subject: 'first' } }],

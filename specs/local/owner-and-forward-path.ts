@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage, relayToRemote, withAliases } from '../_shared/builders.ts';
 
 /**
  * Who the forwarded copy is from, and where local(8) looks for .forward files (postconf(5)
@@ -15,20 +16,13 @@ const scenario: Scenario = {
   title: 'owner_request_special = no, forward_path outside the home directory, mail_name',
   description: 'list@ expands to a remote address and keeps the sender; daemon@ has a forward file in the configuration directory (forward_path) that forwards to another remote address; the greeting and the forwarded copy name the mail system as mail_name says.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
-      transport_maps: 'texthash:$config_directory/transport',
-      owner_request_special: 'no',
-      forward_path: '{{configDir}}/forward.$user',
-      mail_name: 'Twinmail',
-    },
-    maps: [
-      { name: 'aliases', content: 'list: ann@remote.example\nowner-list: nobody\n', build: 'postalias' },
-      { name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' },
-      { name: 'forward.daemon', content: 'carol@remote.example\n' },
-    ],
-  },
+  config: withAliases('list: ann@remote.example\nowner-list: nobody\n', relayToRemote({
+    owner_request_special: 'no',
+    forward_path: '{{configDir}}/forward.$user',
+    mail_name: 'Twinmail',
+  }, [
+    { name: 'forward.daemon', content: 'carol@remote.example\n' },
+  ])),
   steps: [
     // one recipient per message: local(8) takes one recipient per delivery, and two at once
     // would race for the order of the forwarded copies' queue IDs
@@ -43,20 +37,9 @@ const scenario: Scenario = {
         { command: 'QUIT', expect: 221 },
       ],
     },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<daemon@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: alice@client.example\r\nSubject: to daemon\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 2 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 4 },
+    ...awaitRelayed(1, 2),
+    oneMessage({ to: 'daemon@mx.twinpost.test', rcptReply: '250 2.1.5', data: 'From: alice@client.example\r\nSubject: to daemon\r\n\r\nHi.\r\n' }),
+    ...awaitRelayed(2, 4),
   ],
   expect: {
     deliveries: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * With local_recipient_maps empty, smtpd(8) accepts any local recipient and local(8) finds out:
@@ -13,16 +14,12 @@ const scenario: Scenario = {
   description: 'local_recipient_maps = (empty): RCPT TO nosuch is accepted, local bounces it (unknown user: "nosuch"), and the notification reaches the sender, nobody.',
   config: { main: { local_recipient_maps: '' } },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<nosuch@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'From: nobody@mx.twinpost.test\r\nTo: nosuch@mx.twinpost.test\r\nSubject: to nobody known\r\n\r\nHello?\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: 'nobody@mx.twinpost.test',
+      to: 'nosuch@mx.twinpost.test',
+      rcptReply: '250 2.1.5',
+      data: 'From: nobody@mx.twinpost.test\r\nTo: nosuch@mx.twinpost.test\r\nSubject: to nobody known\r\n\r\nHello?\r\n',
+    }),
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
   ],
   expect: {

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * Local submission: sendmail(1) hands the message to postdrop(1), which writes maildrop/ and
@@ -15,10 +16,7 @@ const scenario: Scenario = {
   title: 'sendmail → postdrop → pickup: one local delivery and one relay per message',
   description: 'Two submissions (explicit recipients with -f/-F, then -t with To/Cc/Bcc): nobody gets both in its mailbox, the remote recipients reach the sink.',
   sinks: { remote: {} },
-  config: {
-    main: { transport_maps: 'texthash:$config_directory/transport' },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote(),
   steps: [
     // Bad input at the door: no recipients. Postfix 3.7.11 exits 75 (its fatal-error handler
     // turns sendmail's EX_USAGE into EX_TEMPFAIL) and queues nothing.
@@ -26,8 +24,7 @@ const scenario: Scenario = {
     { kind: 'sendmail', args: ['-f', 'alice@client.example', '-F', 'Alice Example', 'nobody', 'carol@remote.example'], message: 'Subject: first\n\nHello from sendmail.\n' },
     { kind: 'wait', event: { kind: 'removed' }, count: 1 },
     { kind: 'sendmail', args: ['-t', '-i', '-f', 'alice@client.example'], message: 'To: nobody\nCc: dave@remote.example\nBcc: erin@remote.example\nSubject: second\n\n.\nA lone dot above.\n' },
-    { kind: 'wait-sink', sink: 'remote', messages: 2 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
+    ...awaitRelayed(2),
   ],
   expect: {
     deliveries: [

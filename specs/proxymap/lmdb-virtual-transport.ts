@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * virtual_alias_maps and transport_maps read through proxymap(8) (proxy:lmdb:…): cleanup
@@ -28,18 +29,8 @@ const scenario: Scenario = {
     ],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<info@alias.example>', expect: 250 },
-        { data: 'Subject: via proxymap\r\n\r\nhello\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    oneMessage({ to: 'info@alias.example', data: 'Subject: via proxymap\r\n\r\nhello\r\n' }),
+    ...awaitRelayed(),
     { kind: 'proxymap', request: { request: 'open', table: 'lmdb:{{configDir}}/virtual', flags: 0 }, expect: { status: 0 } },
     { kind: 'proxymap', request: { request: 'lookup', table: 'lmdb:{{configDir}}/virtual', flags: 16384, key: 'INFO@alias.example' }, expect: { status: 0, value: 'bob@remote.example' } },
     { kind: 'proxymap', request: { request: 'lookup', table: 'lmdb:{{configDir}}/virtual', flags: 16384, key: 'nobody@alias.example' }, expect: { status: 1, value: '' } },

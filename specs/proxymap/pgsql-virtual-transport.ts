@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * virtual_alias_maps and transport_maps in a real PostgreSQL, read through proxymap(8)
@@ -34,18 +35,8 @@ const scenario: Scenario = {
     ],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<info@alias.example>', expect: 250 },
-        { data: 'Subject: via pgsql\r\n\r\nhello\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    oneMessage({ to: 'info@alias.example', data: 'Subject: via pgsql\r\n\r\nhello\r\n' }),
+    ...awaitRelayed(),
     { kind: 'proxymap', request: { request: 'lookup', table: 'pgsql:{{configDir}}/pg-virtual.cf', flags: 16384, key: 'info@alias.example' }, expect: { status: 0, value: 'bob@remote.example' } },
     { kind: 'proxymap', request: { request: 'lookup', table: 'pgsql:{{configDir}}/pg-virtual.cf', flags: 16384, key: 'nobody@alias.example' }, expect: { status: 1, value: '' } },
     { kind: 'proxymap', request: { request: 'lookup', table: 'pgsql:{{configDir}}/pg-transport.cf', flags: 16384, key: 'remote.example' }, expect: { status: 0, value: /^smtp:\[127\.0\.0\.1\]:\d+$/ } },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
 
 /**
  * A proxy: table that proxy_read_maps does not list is refused by proxymap(8) (status DENY,
@@ -19,9 +20,7 @@ const scenario: Scenario = {
     main: {
       transport_maps: 'proxy:lmdb:$config_directory/transport',
       proxy_read_maps: '$virtual_alias_maps',
-      queue_run_delay: '3600s',
-      minimal_backoff_time: '3600s',
-      maximal_backoff_time: '7200s',
+      ...NO_RETRY_DURING_RUN,
     },
     maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n', build: 'postmap' }],
   },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * bounce_queue_lifetime (postconf(5), qmgr(8)): mail from the null sender — a notice that
@@ -14,36 +15,18 @@ const scenario: Scenario = {
   title: 'bounce_queue_lifetime = 0: deferred mail from <> expires at once, mail from a user stays',
   description: 'smtp is in defer_transports. A message from <> to bob@remote.example is deferred and expires at once; a message from nobody@mx.twinpost.test to carol@remote.example is deferred and stays queued.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      defer_transports: 'smtp',
-      bounce_queue_lifetime: '0',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({
+    defer_transports: 'smtp',
+    bounce_queue_lifetime: '0',
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: 'From: MAILER-DAEMON@client.example\r\nSubject: a notice\r\n\r\nundeliverable\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ from: '', data: 'From: MAILER-DAEMON@client.example\r\nSubject: a notice\r\n\r\nundeliverable\r\n' }),
     { kind: 'wait', event: { kind: 'removed', queueId: 'Q1' } },
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<carol@remote.example>', expect: 250 },
-        { data: 'From: nobody@mx.twinpost.test\r\nSubject: a letter\r\n\r\nhello\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: 'nobody@mx.twinpost.test',
+      to: 'carol@remote.example',
+      data: 'From: nobody@mx.twinpost.test\r\nSubject: a letter\r\n\r\nhello\r\n',
+    }),
     { kind: 'wait', event: { kind: 'delivery', to: 'carol@remote.example', status: 'deferred' } },
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred', sender: 'nobody@mx.twinpost.test' }] } },
   ],

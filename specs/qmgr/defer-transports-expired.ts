@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * defer_transports and maximal_queue_lifetime (postconf(5), qmgr(8)). Mail for a transport
@@ -14,25 +15,12 @@ const scenario: Scenario = {
   title: 'defer_transports holds mail back; maximal_queue_lifetime = 0 returns it at once',
   description: 'A message from a local user to a remote address: the smtp transport is in defer_transports, so the recipient is deferred without delivery; with maximal_queue_lifetime = 0 the message expires and the sender gets the notice in its mailbox.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      defer_transports: 'smtp',
-      maximal_queue_lifetime: '0',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({
+    defer_transports: 'smtp',
+    maximal_queue_lifetime: '0',
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: 'From: nobody@mx.twinpost.test\r\nSubject: held back\r\n\r\nnot today\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ from: 'nobody@mx.twinpost.test', data: 'From: nobody@mx.twinpost.test\r\nSubject: held back\r\n\r\nnot today\r\n' }),
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
   ],
   expect: {

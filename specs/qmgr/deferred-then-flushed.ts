@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { NO_RETRY_DURING_RUN, awaitRelayed, oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * A peer answers 450 at RCPT: smtp(8) defers the recipient, qmgr moves the message to the
@@ -11,26 +12,11 @@ const scenario: Scenario = {
   title: 'a 450 at RCPT defers; after the peer recovers a flush delivers',
   description: 'The deferral is visible in the queue with its reason; queue_run_delay is long, so only the flush explains the delivery.',
   sinks: { remote: { faults: [{ kind: 'reply', stage: 'rcpt', reply: '450 4.2.0 <bob@remote.example>: mailbox busy, try later' }] } },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      queue_run_delay: '3600s',
-      minimal_backoff_time: '3600s',
-      maximal_backoff_time: '7200s',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({
+    ...NO_RETRY_DURING_RUN,
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: 'Subject: deferred at first\r\n\r\nretry me\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ data: 'Subject: deferred at first\r\n\r\nretry me\r\n' }),
     { kind: 'wait', event: { kind: 'delivery', to: 'bob@remote.example', status: 'deferred' } },
     {
       kind: 'queue',
@@ -41,8 +27,7 @@ const scenario: Scenario = {
     },
     { kind: 'sink', sink: 'remote', action: 'faults', faults: [] },
     { kind: 'flush' },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [{ sink: 'remote', from: 'alice@client.example', to: ['bob@remote.example'], headers: { Subject: 'deferred at first' } }],

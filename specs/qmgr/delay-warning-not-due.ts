@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * delay_warning_time (postconf(5), qmgr(8)): cleanup records when a warning becomes due, and
@@ -13,37 +14,19 @@ const scenario: Scenario = {
   title: 'delay_warning_time = 1h: no warning at a deferral before that time',
   description: 'smtp is in defer_transports. nobody@mx.twinpost.test sends to carol@remote.example (deferred at once, no warning); then a letter to nobody shows what its mailbox holds.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      defer_transports: 'smtp',
-      delay_warning_time: '1h',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({
+    defer_transports: 'smtp',
+    delay_warning_time: '1h',
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<carol@remote.example>', expect: 250 },
-        { data: 'From: nobody@mx.twinpost.test\r\nSubject: a letter\r\n\r\nhello\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: 'nobody@mx.twinpost.test',
+      to: 'carol@remote.example',
+      data: 'From: nobody@mx.twinpost.test\r\nSubject: a letter\r\n\r\nhello\r\n',
+    }),
     { kind: 'wait', event: { kind: 'delivery', to: 'carol@remote.example', status: 'deferred' } },
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred' }] } },
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
-        { data: 'From: alice@client.example\r\nSubject: a reply\r\n\r\nhello again\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ to: 'nobody@mx.twinpost.test', data: 'From: alice@client.example\r\nSubject: a reply\r\n\r\nhello again\r\n' }),
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
   ],
   expect: {

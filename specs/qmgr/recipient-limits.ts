@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed } from '../_shared/builders.ts';
 
 /**
  * qmgr(8) hands a delivery agent at most <transport>_destination_recipient_limit recipients
@@ -37,8 +38,7 @@ const scenario: Scenario = {
       ],
     },
     { kind: 'wait-sink', sink: 'relay', messages: 2 },
-    { kind: 'wait-sink', sink: 'remote', messages: 3 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    ...awaitRelayed(3, 1),
   ],
   expect: {
     deliveries: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed } from '../_shared/builders.ts';
 
 /**
  * qmgr sorts a message's recipients before it hands them to a delivery agent
@@ -31,8 +32,7 @@ const scenario: Scenario = {
         { command: 'QUIT', expect: 221 },
       ],
     },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [

@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { awaitRelayed, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * The BODY= parameter smtp(8) gives a next hop that offers 8BITMIME (RFC 6152; smtp_proto.c
@@ -28,18 +29,14 @@ const scenario: Scenario = {
   title: 'BODY=7BIT and BODY=8BITMIME are passed on to an 8BITMIME peer; no BODY= stays none',
   description: 'Three messages to one peer that offers 8BITMIME: declared BODY=7BIT, declared BODY=8BITMIME, declared nothing; the peer records the MAIL FROM parameters of each.',
   sinks: { remote: {} },
-  config: {
-    main: { transport_maps: 'texthash:$config_directory/transport' },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote(),
   steps: [
     send('seven', 'BODY=7BIT'),
     { kind: 'wait-sink', sink: 'remote', messages: 1 },
     send('eight', 'BODY=8BITMIME'),
     { kind: 'wait-sink', sink: 'remote', messages: 2 },
     send('none', ''),
-    { kind: 'wait-sink', sink: 'remote', messages: 3 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 3 },
+    ...awaitRelayed(3),
   ],
   expect: {
     deliveries: [

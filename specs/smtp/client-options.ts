@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
 
 /**
  * smtp(8)'s per-transport protocol settings (postconf(5) smtp_never_send_ehlo,
@@ -67,9 +68,7 @@ const scenario: Scenario = {
   config: {
     main: {
       transport_maps: 'texthash:$config_directory/transport',
-      queue_run_delay: '3600s',
-      minimal_backoff_time: '3600s',
-      maximal_backoff_time: '7200s',
+      ...NO_RETRY_DURING_RUN,
     },
     master: [
       'helo unix - - n - - smtp -o smtp_never_send_ehlo=yes',

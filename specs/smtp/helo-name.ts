@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * The name smtp(8) greets the next hop with (postconf(5) smtp_helo_name, default $myhostname).
@@ -10,26 +11,10 @@ const scenario: Scenario = {
   title: 'smtp_helo_name replaces $myhostname in EHLO',
   description: 'One message relayed to the sink; smtp(8) says EHLO relay-out.example.net.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      smtp_helo_name: 'relay-out.example.net',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({ smtp_helo_name: 'relay-out.example.net' }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: 'Subject: greeting\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    oneMessage({ data: 'Subject: greeting\r\n\r\nHi.\r\n' }),
+    ...awaitRelayed(),
     { kind: 'sink-connections', sink: 'remote', count: 1, transactions: [1] },
   ],
   expect: {

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * smtp_line_length_limit = 0 (postconf(5)): no limit, so smtp(8) sends every content line as
@@ -16,26 +17,10 @@ const scenario: Scenario = {
   title: 'smtp_line_length_limit = 0 sends a 1500-byte line unfolded',
   description: 'A message with one 1500-byte body line is relayed with smtp_line_length_limit = 0: the peer gets the line whole, and smtp(8) logs nothing about breaking it.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      smtp_line_length_limit: '0',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({ smtp_line_length_limit: '0' }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: `Subject: one long line\r\n\r\n${LONG}\r\nthe end\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    oneMessage({ data: `Subject: one long line\r\n\r\n${LONG}\r\nthe end\r\n` }),
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [{ sink: 'remote', from: 'alice@client.example', to: ['bob@remote.example'], bodyIncludes: [`${LONG}\r\nthe end\r\n`] }],

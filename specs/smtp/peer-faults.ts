@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
 
 /**
  * What smtp(8) makes of a peer's refusals and failures at each stage (smtp_proto.c,
@@ -57,9 +58,7 @@ const scenario: Scenario = {
     main: {
       transport_maps: 'texthash:$config_directory/transport',
       smtp_data_done_timeout: '1s',
-      queue_run_delay: '3600s',
-      minimal_backoff_time: '3600s',
-      maximal_backoff_time: '7200s',
+      ...NO_RETRY_DURING_RUN,
     },
     maps: [{ name: 'transport', content: Object.entries(PEERS).map(([d, sink]) => `${d} smtp:{{sink:${sink}}}\n`).join('') }],
   },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * A client in mynetworks relays to a remote domain: smtpd accepts (permit_mynetworks),
@@ -10,10 +11,7 @@ const scenario: Scenario = {
   title: 'relay to a remote domain lands at the peer with the exact envelope',
   description: 'Mail from a trusted client to a domain that is not local goes out through smtp(8) to the nexthop transport_maps gives; the peer sees the original envelope and a Received header from the relaying smtpd.',
   sinks: { remote: {} },
-  config: {
-    main: { transport_maps: 'texthash:$config_directory/transport' },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote(),
   steps: [
     {
       kind: 'smtp',
@@ -25,8 +23,7 @@ const scenario: Scenario = {
         { command: 'QUIT', expect: 221 },
       ],
     },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [

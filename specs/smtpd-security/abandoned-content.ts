@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * An abandoned transaction leaves the log lines cleanup(8) wrote for the content it had read.
@@ -16,34 +17,30 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
  *  - after RSET the next transaction of the session gets a new queue ID and is delivered.
  * Nothing stays in the queue.
  */
-const envelope = [
-  { command: 'EHLO client.example', expect: 250 },
-  { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-  { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
-];
+const opening = envelope({ to: 'nobody@mx.twinpost.test' });
 const bdat = (content: string) => ({ send: `BDAT ${Buffer.byteLength(content, 'latin1')}\r\n${content}`, expect: { code: 250, text: `2.0.0 Ok: ${Buffer.byteLength(content, 'latin1')} bytes` } });
 const dataThenDrop = (content: string) => [{ send: 'DATA\r\n', expect: 354 }, { send: content }, { disconnect: true as const }];
 
 /** The sessions, one after the other: each waits for the previous one's "disconnect" line. */
 const sessions: { name: string; dialog: Extract<Step, { kind: 'smtp' }>['dialog'] }[] = [
-  { name: 'bdat-partial-line-quit', dialog: [...envelope, bdat('Subject: he'), { command: 'QUIT', expect: 221 }] },
-  { name: 'bdat-header-line-quit', dialog: [...envelope, bdat('Subject: hello\r\n'), { command: 'QUIT', expect: 221 }] },
+  { name: 'bdat-partial-line-quit', dialog: [...opening, bdat('Subject: he'), { command: 'QUIT', expect: 221 }] },
+  { name: 'bdat-header-line-quit', dialog: [...opening, bdat('Subject: hello\r\n'), { command: 'QUIT', expect: 221 }] },
   {
     name: 'bdat-body-rset-then-next',
     dialog: [
-      ...envelope, bdat('Subject: first\r\n\r\nbody\r\n'), { command: 'RSET', expect: 250 },
+      ...opening, bdat('Subject: first\r\n\r\nbody\r\n'), { command: 'RSET', expect: 250 },
       { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
       { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
       { data: 'Subject: second\r\n\r\nsecond body\r\n', expect: 250 },
       { command: 'QUIT', expect: 221 },
     ],
   },
-  { name: 'data-drop-mid-header', dialog: [...envelope, ...dataThenDrop('Subject: x\r\nFrom: a')] },
-  { name: 'data-drop-mid-body', dialog: [...envelope, ...dataThenDrop('Subject: x\r\n\r\nbody li')] },
-  { name: 'data-drop-after-own-id', dialog: [...envelope, ...dataThenDrop('Message-Id: <own1@client.example>\r\nSubject: s\r\n')] },
-  { name: 'data-drop-own-id-last', dialog: [...envelope, ...dataThenDrop('Subject: s\r\nMessage-Id: <own2@client.example>\r\n')] },
-  { name: 'bdat-own-id-body-quit', dialog: [...envelope, bdat('Message-Id: <own3@client.example>\r\n\r\nbody\r\n'), { command: 'QUIT', expect: 221 }] },
-  { name: 'bdat-non-header-line-quit', dialog: [...envelope, bdat('no header here\r\n'), { command: 'QUIT', expect: 221 }] },
+  { name: 'data-drop-mid-header', dialog: [...opening, ...dataThenDrop('Subject: x\r\nFrom: a')] },
+  { name: 'data-drop-mid-body', dialog: [...opening, ...dataThenDrop('Subject: x\r\n\r\nbody li')] },
+  { name: 'data-drop-after-own-id', dialog: [...opening, ...dataThenDrop('Message-Id: <own1@client.example>\r\nSubject: s\r\n')] },
+  { name: 'data-drop-own-id-last', dialog: [...opening, ...dataThenDrop('Subject: s\r\nMessage-Id: <own2@client.example>\r\n')] },
+  { name: 'bdat-own-id-body-quit', dialog: [...opening, bdat('Message-Id: <own3@client.example>\r\n\r\nbody\r\n'), { command: 'QUIT', expect: 221 }] },
+  { name: 'bdat-non-header-line-quit', dialog: [...opening, bdat('no header here\r\n'), { command: 'QUIT', expect: 221 }] },
 ];
 
 const scenario: Scenario = {

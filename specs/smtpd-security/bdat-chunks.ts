@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * BDAT (RFC 3030) as smtpd(8) takes it: the announced number of bytes is message content,
@@ -24,9 +25,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
+        ...envelope({ to: 'nobody@mx.twinpost.test' }),
         { send: `BDAT ${chunk1.length}\r\n${chunk1}`, expect: { code: 250, text: `2.0.0 Ok: ${chunk1.length} bytes` } },
         {
           send: `BDAT ${chunk2.length}\r\n${chunk2}BDAT ${chunk3.length} LAST\r\n${chunk3}`,

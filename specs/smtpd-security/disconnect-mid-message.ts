@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * A client that goes away inside the content (smtpd.c smtpd_proto's end-of-session log): the
@@ -17,9 +18,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
+        ...envelope({ to: 'nobody@mx.twinpost.test' }),
         { command: 'DATA', expect: 354 },
         { send: `Subject: cut\r\n\r\nfirst line\r\n${x(3000)}\r\nunfinished` },
         { disconnect: true },
@@ -29,9 +28,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
+        ...envelope({ to: 'nobody@mx.twinpost.test' }),
         { send: 'BDAT 20\r\nhello\r\nworld\r\npart12', expect: { code: 250, text: '2.0.0 Ok: 20 bytes' } },
         { send: `BDAT 5000\r\n${x(4100)}` },
         { disconnect: true },

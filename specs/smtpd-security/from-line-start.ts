@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * UNIX From_ lines at the start of the content (smtpd.c, the reading part of data_cmd(), "because
@@ -13,29 +14,21 @@ const scenario: Scenario = {
   description: 'Three leading From_/>From_ lines are each stored as X-Mailbox-Line:, and Subject, To and X-After after them are still headers (cleanup rewrites To:, adds Message-Id/Date/From after them).',
   config: { main: {} },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
-        {
-          data: [
-            'From alice@client.example  Mon Jan  1 00:00:00 2024',
-            '>From bob@client.example  Mon Jan  1 00:00:01 2024',
-            'From carol',
-            'Subject: three from lines',
-            'To: nobody',
-            'X-After: still a header',
-            '',
-            'From the body',
-            '',
-          ].join('\r\n'),
-          expect: { code: 250, text: /^2\.0\.0 Ok: queued as / },
-        },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      to: 'nobody@mx.twinpost.test',
+      data: [
+        'From alice@client.example  Mon Jan  1 00:00:00 2024',
+        '>From bob@client.example  Mon Jan  1 00:00:01 2024',
+        'From carol',
+        'Subject: three from lines',
+        'To: nobody',
+        'X-After: still a header',
+        '',
+        'From the body',
+        '',
+      ].join('\r\n'),
+      dataReply: { code: 250, text: /^2\.0\.0 Ok: queued as / },
+    }),
     { kind: 'wait', event: { kind: 'removed' } },
   ],
   expect: {

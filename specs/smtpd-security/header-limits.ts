@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 const line = (n: number, c: string) => c.repeat(n);
 const nice = [`X-Nice: ${line(92, 'a')}`, ...Array.from({ length: 11 }, (_, k) => ` ${line(99, String(k))}`)];
@@ -21,31 +22,23 @@ const scenario: Scenario = {
   description: 'With header_size_limit = 1000 the folded X-Nice: keeps 9 lines, X-Unkind: and X-Single: are cut at byte 1000; with header_address_token_limit = 5 the rewritten To: keeps three addresses; a 5000-byte body line arrives whole.',
   config: { main: { header_size_limit: '1000', header_address_token_limit: '5' } },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
-        {
-          data: [
-            ...nice,
-            `X-Unkind: ${line(40, 'u')}`,
-            ` ${line(3000, 'v')}`,
-            ' tail of the unkind header',
-            `X-Single: ${line(5000, 's')}`,
-            'To: anna, bert, cleo, dora',
-            'X-After: still a header',
-            '',
-            line(5000, 'b'),
-            'end',
-            '',
-          ].join('\r\n'),
-          expect: { code: 250, text: /^2\.0\.0 Ok: queued as / },
-        },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      to: 'nobody@mx.twinpost.test',
+      data: [
+        ...nice,
+        `X-Unkind: ${line(40, 'u')}`,
+        ` ${line(3000, 'v')}`,
+        ' tail of the unkind header',
+        `X-Single: ${line(5000, 's')}`,
+        'To: anna, bert, cleo, dora',
+        'X-After: still a header',
+        '',
+        line(5000, 'b'),
+        'end',
+        '',
+      ].join('\r\n'),
+      dataReply: { code: 250, text: /^2\.0\.0 Ok: queued as / },
+    }),
     { kind: 'wait', event: { kind: 'removed' } },
   ],
   expect: {

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * NUL bytes in message headers (Postfix 3.7.11 mime_state.c, the header buffer is built with
@@ -14,30 +15,22 @@ const scenario: Scenario = {
   description: 'X-Nul: before<NUL>after is stored as "X-Nul: before"; in a folded header only the line with the NUL is cut; To: nobody<NUL>@evil.example becomes To: nobody@mx.twinpost.test; the body line keeps its NUL.',
   config: { main: {} },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
-        {
-          data: [
-            'Subject : spaced name',
-            'X-Nul: before\0after',
-            'X-Nul-Folded: one',
-            ' two\0three',
-            ' four',
-            'To: nobody\0@evil.example, other',
-            'X-After: still a header',
-            '',
-            'body line with \0 inside',
-            '',
-          ].join('\r\n'),
-          expect: { code: 250, text: /^2\.0\.0 Ok: queued as / },
-        },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      to: 'nobody@mx.twinpost.test',
+      data: [
+        'Subject : spaced name',
+        'X-Nul: before\0after',
+        'X-Nul-Folded: one',
+        ' two\0three',
+        ' four',
+        'To: nobody\0@evil.example, other',
+        'X-After: still a header',
+        '',
+        'body line with \0 inside',
+        '',
+      ].join('\r\n'),
+      dataReply: { code: 250, text: /^2\.0\.0 Ok: queued as / },
+    }),
     { kind: 'wait', event: { kind: 'removed' } },
   ],
   expect: {

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * smtpd_recipient_limit and smtpd_recipient_overshoot_limit: once a transaction has
@@ -19,10 +20,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<root@mx.twinpost.test>', expect: 250 },
+        ...envelope({ to: ['nobody@mx.twinpost.test', 'root@mx.twinpost.test'] }),
         { command: 'RCPT TO:<postmaster@mx.twinpost.test>', expect: tooMany },
         { command: 'RCPT TO:<mail@mx.twinpost.test>', expect: tooMany },
         { command: 'RCPT TO:<daemon@mx.twinpost.test>', expect: tooMany },

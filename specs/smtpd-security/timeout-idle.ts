@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * smtpd_timeout (here 2s): a client silent that long between commands, or inside a BDAT
@@ -22,9 +23,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
+        ...envelope({ to: 'nobody@mx.twinpost.test' }),
         { send: 'BDAT 100\r\nSubject: slow\r\n' },
         { reply: { code: 421, text: '4.4.2 mx.twinpost.test Error: timeout exceeded' } },
         { expectClose: true },

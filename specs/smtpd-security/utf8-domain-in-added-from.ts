@@ -1,5 +1,6 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
 import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * cleanup_message.c: the From: header cleanup adds to a message without one (127.0.0.1 is in
@@ -19,16 +20,12 @@ const scenario: Scenario = {
   sinks: { [FUZZ_SINK]: {} },
   config: fuzzMailConfig(),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<s@bücher.example> SMTPUTF8', expect: 250 },
-        { command: 'RCPT TO:<r@sink.test>', expect: 250 },
-        { data: 'Date: Mon, 7 Dec 2026 10:00:00 +0000\r\nContent-Transfer-Encoding: 8bit\r\nSubject: fuzz\r\n\r\nbody text ü\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({
+      from: 's@bücher.example',
+      params: 'SMTPUTF8',
+      to: 'r@sink.test',
+      data: 'Date: Mon, 7 Dec 2026 10:00:00 +0000\r\nContent-Transfer-Encoding: 8bit\r\nSubject: fuzz\r\n\r\nbody text ü\r\n',
+    }),
     { kind: 'wait-sink', sink: FUZZ_SINK, messages: 1 },
     { kind: 'wait', event: { kind: 'removed' }, count: 1 },
   ],

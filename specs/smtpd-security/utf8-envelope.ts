@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * UTF-8 in envelope addresses and HELO (smtputf8_enable = yes, strict_smtputf8 = no). smtpd(8)
@@ -17,10 +18,7 @@ const scenario: Scenario = {
   title: 'UTF-8 localparts taken, UTF-8 domains only with SMTPUTF8, SMTPUTF8 passed on',
   description: 'A UTF-8 domain without SMTPUTF8 gets 501; with SMTPUTF8 the message is received "with UTF8SMTP" and relayed with SMTPUTF8.',
   sinks: { remote: { extensions: UTF8_PEER } },
-  config: {
-    main: { transport_maps: 'texthash:$config_directory/transport', smtp_connection_cache_on_demand: 'no' },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({ smtp_connection_cache_on_demand: 'no' }),
   steps: [
     {
       kind: 'smtp',
@@ -37,8 +35,7 @@ const scenario: Scenario = {
         { command: 'QUIT', expect: 221 },
       ],
     },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
+    ...awaitRelayed(1, 2),
     { kind: 'wait', event: { kind: 'disconnect' } },
   ],
   expect: {

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * local_header_rewrite_clients = static:all (postconf(5)): every SMTP client gets the "local"
@@ -13,26 +14,10 @@ const scenario: Scenario = {
   title: 'local_header_rewrite_clients = static:all: header addresses qualified, missing headers added',
   description: 'A message with "To: bob" and a Subject: only reaches the peer with To: bob@mx.twinpost.test and From:, Date:, Message-Id: added.',
   sinks: { remote: {} },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      local_header_rewrite_clients: 'static:all',
-    },
-    maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }],
-  },
+  config: relayToRemote({ local_header_rewrite_clients: 'static:all' }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: 'To: bob\r\nSubject: bare\r\n\r\nunqualified\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    oneMessage({ data: 'To: bob\r\nSubject: bare\r\n\r\nunqualified\r\n' }),
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [{

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * local_recipient_maps is searched with the full address first, then the local part
@@ -20,9 +21,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<sender@client.example>', expect: 250 },
-        { command: 'RCPT TO:<alice@mx.twinpost.test>', expect: '250 2.1.5' },
+        ...envelope({ from: 'sender@client.example', to: 'alice@mx.twinpost.test', rcptReply: '250 2.1.5' }),
         { command: 'RCPT TO:<bob@mx.twinpost.test>', expect: { code: 550, enhanced: '5.1.1', text: '5.1.1 <bob@mx.twinpost.test>: Recipient address rejected: User unknown in local recipient table' } },
         { command: 'RSET', expect: 250 },
         { command: 'QUIT', expect: 221 },

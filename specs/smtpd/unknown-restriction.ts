@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * A restriction list that names a restriction smtpd does not know (a typo in main.cf): smtpd(8)
@@ -25,9 +26,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
+        ...envelope({ to: 'nobody@mx.twinpost.test', rcptReply: '250 2.1.5' }),
         { command: 'RCPT TO:<bob@far.example>', expect: { code: 451, text: '4.3.5 Server configuration error' } },
         { command: 'QUIT', expect: 221 },
       ],

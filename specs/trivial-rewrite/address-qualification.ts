@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * How trivial-rewrite(8) completes incomplete addresses (postconf(5) append_at_myorigin,
@@ -31,18 +32,8 @@ const scenario: Scenario = {
     { kind: 'sendmail', args: ['-f', 'alice@client.example', 'carol@relay', 'dave@far.example'], message: 'From: alice\nTo: carol@relay, erin\nSubject: local submission\n\nfrom sendmail\n' },
     { kind: 'wait-sink', sink: 'remote', messages: 1 },
     { kind: 'wait', event: { kind: 'removed' }, count: 1 },
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<frank@far.example>', expect: 250 },
-        { data: 'From: alice\r\nTo: frank@relay, gina\r\nSubject: remote submission\r\n\r\nfrom smtp\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 2 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
+    oneMessage({ to: 'frank@far.example', data: 'From: alice\r\nTo: frank@relay, gina\r\nSubject: remote submission\r\n\r\nfrom smtp\r\n' }),
+    ...awaitRelayed(2),
   ],
   expect: {
     deliveries: [

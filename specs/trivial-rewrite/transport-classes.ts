@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed } from '../_shared/builders.ts';
 
 /**
  * Which transport trivial-rewrite(8) picks per address class when no transport map entry
@@ -36,8 +37,7 @@ const scenario: Scenario = {
       message: 'From: MAILER-DAEMON\nSubject: classes\n\nsix recipients\n',
     },
     { kind: 'wait-sink', sink: 'relay', messages: 1 },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * verify(8) keeps its cache in address_verify_map; here it is proxy:btree:…, so verify reads
@@ -39,9 +40,7 @@ const scenario: Scenario = {
       name: 'until the cache answers',
       timeoutMs: 10_000,
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<good@verify.example>', expect: 250 },
+        ...envelope({ to: 'good@verify.example' }),
         { command: 'QUIT', expect: 221 },
       ],
     },
