@@ -37,10 +37,23 @@ export interface CreateOptions {
 /** Sequence number for temporary queue file names (see QueueFileWriter.create). */
 let tempSequence = 0;
 
+/**
+ * How many bytes of records a writer holds before it writes them out: a message goes to its
+ * file while it arrives, as Postfix's cleanup writes through a stream buffer, rather than
+ * whole at the end (a 10 MB message would otherwise be held twice over in memory).
+ */
+const WRITE_THROUGH_BYTES = 64 * 1024;
+
 export class QueueFileWriter {
+  /** Records not yet written; they start at file offset `written`. */
   private chunks: Buffer[] = [];
+  private buffered = 0;
+  private written = 0;
   private length = 0;
   private closed = false;
+  /** The writes under way, in order; the first failure is kept for finish(). */
+  private writing: Promise<void> = Promise.resolve();
+  private writeError?: unknown;
 
   private constructor(
     readonly queueId: string,
@@ -93,13 +106,41 @@ export class QueueFileWriter {
     return this.length;
   }
 
-  /** Append a record; returns its offset. */
+  /** Append a record; returns its offset. Held records are written out past WRITE_THROUGH_BYTES. */
   add(type: string, data: string | Buffer = ''): number {
     const off = this.length;
     const rec = encodeRecord(type, data);
     this.chunks.push(rec);
+    this.buffered += rec.length;
     this.length += rec.length;
+    if (this.buffered >= WRITE_THROUGH_BYTES) this.writeHeld();
     return off;
+  }
+
+  /** Start writing the held records at their offset; the write is waited for by finish(). */
+  private writeHeld(): void {
+    const data = Buffer.concat(this.chunks);
+    const at = this.written;
+    this.chunks = [];
+    this.buffered = 0;
+    this.written += data.length;
+    this.writing = this.writing.then(async () => {
+      if (this.writeError === undefined) await this.fh.write(data, 0, data.length, at);
+    }).catch((err: unknown) => {
+      this.writeError ??= err;
+    });
+  }
+
+  /** Resolves when the writes started so far are done (what is still held stays held). */
+  writesDone(): Promise<void> {
+    return this.writing;
+  }
+
+  /** Everything added is in the file (or the first write error is thrown). */
+  private async flushAll(): Promise<void> {
+    if (this.buffered > 0) this.writeHeld();
+    await this.writing;
+    if (this.writeError !== undefined) throw this.writeError;
   }
 
   /** Write the placeholder C record (must be the first record). */
@@ -113,11 +154,10 @@ export class QueueFileWriter {
    * file is complete and may be handed to qmgr.
    */
   async finish(size: SizeRecord, mode = MODE_READY): Promise<void> {
-    const all = Buffer.concat(this.chunks);
     const c = encodeRecord(REC.SIZE, formatSizeRecord(size));
     if (c.length !== SIZE_RECORD_BYTES) throw new Error('size record overflow');
-    c.copy(all, 0);
-    await this.fh.write(all, 0, all.length, 0);
+    await this.flushAll();
+    await this.fh.write(c, 0, c.length, 0);
     await this.fh.sync();
     await this.fh.chmod(mode);
     await this.fh.sync();
@@ -130,8 +170,7 @@ export class QueueFileWriter {
    * `mode` and close.
    */
   async finishPlain(mode: number): Promise<void> {
-    const all = Buffer.concat(this.chunks);
-    await this.fh.write(all, 0, all.length, 0);
+    await this.flushAll();
     await this.fh.chmod(mode);
     await this.fh.sync();
     await this.fh.close();
@@ -143,6 +182,7 @@ export class QueueFileWriter {
    * taken by qmgr, so one that cannot be removed harms nothing; the caller reports why it gave up.
    */
   async abort(): Promise<void> {
+    await this.writing;
     if (!this.closed) {
       this.closed = true;
       await this.fh.close().catch(() => undefined);

@@ -115,6 +115,32 @@ describe('writer', () => {
   });
 });
 
+describe('writer, written through', () => {
+  it('puts a large message in its file while it is added, and finishes with the same bytes as records', async () => {
+    const dir = await tempDir();
+    const layout = new QueueLayout(join(dir, 'queue'));
+    await layout.ensureDirs();
+    const w = await QueueFileWriter.create(layout, 'incoming');
+    w.addSizePlaceholder();
+    w.add(REC.FROM, 'sender@host.example.com');
+    w.add(REC.MESG);
+    const dataOffset = w.offset;
+    const lines = Array.from({ length: 4000 }, (_, i) => `line ${i} ${'y'.repeat(i % 97)}`);
+    for (const l of lines) w.add(REC.NORM, l);
+    // Records pass to the file before the end: what is held stays below a small buffer.
+    await w.writesDone();
+    const before = (await stat(w.path)).size;
+    expect(before).toBeGreaterThan(w.offset - 128 * 1024);
+    const xtra = w.add(REC.XTRA);
+    w.add(REC.END);
+    await w.finish({ messageSize: xtra - dataOffset, dataOffset, recipientCount: 0, qmgrFlags: 0, contentLength: xtra - dataOffset, smtputf8: 0 });
+    const m = await readQueueFile(w.path);
+    expect(m.size.messageSize).toBe(xtra - dataOffset);
+    expect(m.content.toString('latin1')).toBe(lines.map((l) => `${l}\n`).join(''));
+    expect((await stat(w.path)).size).toBe(w.offset);
+  });
+});
+
 describe('reader on files written by real Postfix', () => {
   let pf: RealPostfix | undefined;
   afterEach(async () => {

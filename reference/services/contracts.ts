@@ -80,6 +80,11 @@ export interface CleanupMessage {
    * their line; cleanup reads each header as soon as it is complete (and logs its message-id).
    */
   write(content: Buffer): void;
+  /**
+   * Flow control, as a full socket buffer to cleanup makes Postfix's smtpd wait: a promise to
+   * wait on while cleanup has more unread content than it wants held, otherwise undefined.
+   */
+  pace(): Promise<void> | undefined;
   /** The end of the content (a last line without LF counts as a line): cleanup's answer. */
   end(): Promise<CleanupReply>;
   /** begin(), write() and end() at once; with flags.abandon, abort() instead of end() (answer OK). */

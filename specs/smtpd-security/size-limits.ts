@@ -51,21 +51,5 @@ const scenario: Scenario = {
     noEvents: [{ kind: 'delivery' }],
     queue: { count: 0 },
   },
-  knownDivergences: [
-    {
-      target: 'reference',
-      item: 'maillog Q*',
-      what: /cleanup\[<pid>\]: Q\d+: message-id=/,
-      reason: 'Postfix smtpd streams content to cleanup as it arrives, so cleanup has seen the end of the headers (and logs message-id) '
-        + 'of a transaction smtpd later gives up on; the reference smtpd hands content to cleanup only at the end and aborts unsent.',
-    },
-    {
-      target: 'reference',
-      item: 'maillog postfix/cleanup',
-      what: 'warning: mail_stream_cleanup: close error',
-      reason: 'Postfix cleanup, closing an abandoned queue file whose buffered part would pass message_size_limit (its file size '
-        + 'rlimit), warns "close error"; the reference never writes content smtpd abandoned.',
-    },
-  ],
 };
 export default scenario;

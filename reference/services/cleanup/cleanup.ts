@@ -112,6 +112,8 @@ export interface CleanupDeps {
 type Bouncer = Pick<BounceService, 'append' | 'notify'>;
 
 const SERVICE = 'cleanup';
+/** The buffer size of Postfix's streams (VSTREAM_BUFSIZE): cleanup's queue file is written in such pieces. */
+const VSTREAM_BUFSIZE = 4096;
 /** The reason of a CLEANUP_STAT_WRITE answer; smtpd turns it into "451 4.3.0 Error: queue file write error". */
 const WRITE_ERROR = '4.3.0 Error: queue file write error';
 
@@ -159,8 +161,9 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
         // What was handed over is read first: its log lines stay, as Postfix's cleanup writes
         // them before it meets the end of its input.
         if (message) {
-          await message.envelope.catch(() => undefined);
+          const env = await message.envelope.catch(() => undefined);
           await message.content.settle();
+          env?.out.close();
         }
         await writer.abort();
       };
@@ -171,6 +174,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
           if (!message || ended) throw new Error(`cleanup: ${writer.queueId} content outside a message`);
           message.content.write(bytes);
         },
+        pace: () => message?.content.pace(),
         end,
         abort,
         submit: async (req: CleanupRequest): Promise<CleanupReply> => {
@@ -324,13 +328,17 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
         cfg.int('header_address_token_limit'))
       : undefined;
     const inspect = checks?.configured ? checks : undefined;
+    const out = new ContentOutput(w, cfg.int('line_length_limit'), cfg.int('message_size_limit'),
+      () => deps.logger.warning(SERVICE, `${id}: queue file size limit exceeded`),
+      () => deps.logger.warning(SERVICE, 'mail_stream_cleanup: close error'));
     // With CLEANUP_FLAG_BOUNCE (cleanup_api.c: only an incomplete file stops it) a message with
     // too many hops is read whole and then returned to its sender.
     const bouncer = req.flags?.bounceOnError ? deps.bounce?.() : undefined;
     return {
       dataOffset, nrcpt, notifyAny, attributes: req.attributes, smtputf8: req.flags?.smtputf8 === true,
       arrivalMs, written, bouncer,
-      setup: { pass, inspect, rewriteHeaders, keepTooManyHops: bouncer !== undefined },
+      out,
+      setup: { pass, inspect, rewriteHeaders, keepTooManyHops: bouncer !== undefined, output: (line) => out.line(line) },
     };
   }
 
@@ -341,18 +349,15 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
    */
   async function finishMessage(w: QueueFileWriter, env: Envelope, content: ReadContent): Promise<'queued' | 'held' | 'discarded' | 'bounced'> {
     if (content.discarded) return 'discarded';
-    const id = w.queueId;
-    const limit = cfg.int('line_length_limit');
-    for (const line of [...content.headers, ...content.body]) writeLine(w, Buffer.from(line, 'latin1'), limit);
-    const xtra = w.add(REC.XTRA);
+    // The content went to the file as it was read (ContentOutput); the extracted segment ends it.
+    const xtra = w.offset;
+    env.out.record(REC.XTRA);
     // The content's encoding, as the envelope gave it or a header declared it, opens the extracted segment (cleanup_extracted.c).
     const encoding = declares8bit(content.headers) ? MAIL_ATTR_ENC_8BIT : env.attributes?.[MAIL_ATTR_ENCODING];
-    if (encoding !== undefined) w.add(REC.ATTR, `${MAIL_ATTR_ENCODING}=${encoding}`);
-    w.add(REC.END);
-    // message_size_limit caps the whole queue file (Postfix: a file size rlimit, EFBIG on write).
-    const sizeLimit = cfg.int('message_size_limit');
-    if (sizeLimit > 0 && w.offset > sizeLimit) {
-      deps.logger.warning(SERVICE, `${id}: queue file size limit exceeded`);
+    if (encoding !== undefined) env.out.record(REC.ATTR, `${MAIL_ATTR_ENCODING}=${encoding}`);
+    env.out.record(REC.END);
+    if (!env.out.finish()) {
+      env.out.close();
       throw new MessageRefused(CLEANUP_STAT.SIZE, 'message file too big');
     }
     const size = xtra - env.dataOffset;
@@ -401,7 +406,80 @@ interface Envelope {
   written: LogRecipient[];
   /** bounce(8), when the client asked cleanup to return refused mail itself. */
   bouncer?: Bouncer;
+  /** The queue file's content records, written as the content is read. */
+  out: ContentOutput;
   setup: ContentSetup;
+}
+
+/**
+ * The records of one message after the envelope, written to its queue file as the content is
+ * read (cleanup_out.c): a line longer than line_length_limit as CONT records and a NORM for
+ * its rest. message_size_limit caps the whole file, as Postfix's file size limit (setrlimit)
+ * does on cleanup's queue file stream, which writes through a VSTREAM_BUFSIZE buffer:
+ *  - when a full buffer goes out past the limit the write fails (EFBIG): "QID: queue file size
+ *    limit exceeded" is logged then and nothing more is written;
+ *  - at the end of the message the last buffer goes out: past the limit, the same warning;
+ *    either way the message is refused (CLEANUP_STAT_SIZE, "message file too big");
+ *  - a file not kept (refused, or the client gave up: smtpd dropped the transaction) is closed
+ *    by mail_stream_cleanup(), which writes the last buffer and warns "close error" when the
+ *    stream failed before or that buffer passes the limit.
+ */
+class ContentOutput {
+  exceeded = false;
+  /** How far the stream's buffer has gone out to the file (a multiple of VSTREAM_BUFSIZE). */
+  private flushedTo = 0;
+
+  constructor(
+    private readonly w: QueueFileWriter,
+    private readonly lineLengthLimit: number,
+    private readonly messageSizeLimit: number,
+    private readonly warnExceeded: () => void,
+    private readonly warnClose: () => void,
+  ) {}
+
+  line(text: string): void {
+    if (this.exceeded) return;
+    writeLine(this.w, Buffer.from(text, 'latin1'), this.lineLengthLimit);
+    this.check();
+  }
+
+  record(type: string, data?: string): void {
+    if (this.exceeded) return;
+    this.w.add(type, data);
+    this.check();
+  }
+
+  /** The end of the message: the last buffer goes out; true when the file stayed within the limit. */
+  finish(): boolean {
+    if (!this.exceeded && this.pastLimit(this.w.offset)) this.exceed();
+    return !this.exceeded;
+  }
+
+  /**
+   * The queue file is closed without being kept (the client gave up, or the message was
+   * refused): mail_stream_cleanup() writes the last buffer and fails on a stream that already
+   * failed or whose last buffer passes the limit.
+   */
+  close(): void {
+    if (this.exceeded || this.pastLimit(this.w.offset)) this.warnClose();
+  }
+
+  /** Each time the stream's buffer fills it goes out; past the limit that write fails. */
+  private check(): void {
+    while (!this.exceeded && this.flushedTo + VSTREAM_BUFSIZE <= this.w.offset) {
+      this.flushedTo += VSTREAM_BUFSIZE;
+      if (this.pastLimit(this.flushedTo)) this.exceed();
+    }
+  }
+
+  private pastLimit(fileSize: number): boolean {
+    return this.messageSizeLimit > 0 && fileSize > this.messageSizeLimit;
+  }
+
+  private exceed(): void {
+    this.exceeded = true;
+    this.warnExceeded();
+  }
 }
 
 /** Content-Transfer-Encoding values that make the message 8-bit (RFC 2045 section 6.2; "binary" too, as Postfix has it). */

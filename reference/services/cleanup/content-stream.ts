@@ -45,6 +45,12 @@ export interface ContentSetup {
    * asks cleanup to return refused mail itself (CLEANUP_FLAG_BOUNCE); otherwise it refuses.
    */
   keepTooManyHops?: boolean;
+  /**
+   * Where the content goes as it is read (cleanup: the queue file): the header block when it
+   * ends, then each body line that passed the checks. Without it the lines are kept and
+   * returned by end().
+   */
+  output?: (line: string) => void;
 }
 
 export interface ContentStreamOptions extends HeaderBlockLimits {
@@ -58,7 +64,9 @@ export interface ContentStreamOptions extends HeaderBlockLimits {
 
 /** The content as cleanup keeps it: what to write after the M record. */
 export interface ReadContent {
+  /** The header block as written (also when it went to ContentSetup.output). */
   headers: string[];
+  /** The body lines, when there is no ContentSetup.output. */
   body: string[];
   /** A DISCARD action: the message is dropped with an OK answer. */
   discarded: boolean;
@@ -67,6 +75,9 @@ export interface ReadContent {
 }
 
 const LF = 0x0a;
+/** Unread content bytes above which the writer is asked to wait (pace()), and below which it may go on. */
+const BACKLOG_HIGH = 256 * 1024;
+const BACKLOG_LOW = 64 * 1024;
 const CR = /\r/g;
 
 export class ContentStream {
@@ -74,6 +85,9 @@ export class ContentStream {
   /** Bytes after the last LF: the start of a line that has not ended yet. */
   private partial: Buffer[] = [];
   private readonly queue: Buffer[] = [];
+  /** Bytes in `queue`, and the writers waiting for it to shrink (pace()). */
+  private queued = 0;
+  private pacers: (() => void)[] = [];
   /** The reading of the queue; `draining` while it has not ended. */
   private running: Promise<void> = Promise.resolve();
   private draining = false;
@@ -95,6 +109,7 @@ export class ContentStream {
   write(bytes: Buffer): void {
     if (bytes.length === 0) return;
     this.queue.push(bytes);
+    this.queued += bytes.length;
     if (!this.draining) this.running = this.drain();
   }
 
@@ -109,6 +124,20 @@ export class ContentStream {
     return { headers: this.headers, body: this.body, discarded: this.discarded, tooManyHops: this.tooManyHops };
   }
 
+  /** A promise to wait on while more than BACKLOG_HIGH bytes are unread; undefined otherwise. */
+  pace(): Promise<void> | undefined {
+    if (this.queued <= BACKLOG_HIGH) return undefined;
+    return new Promise((resolve) => this.pacers.push(resolve));
+  }
+
+  /** Let waiting writers go on once the backlog is down to BACKLOG_LOW (or the reading stopped). */
+  private release(): void {
+    if (this.pacers.length === 0 || (this.queued > BACKLOG_LOW && this.draining)) return;
+    const waiting = this.pacers;
+    this.pacers = [];
+    for (const go of waiting) go();
+  }
+
   /** Wait until everything handed over so far is read (an abandoned message: its log lines are written). */
   async settle(): Promise<void> {
     while (this.draining) await this.running;
@@ -120,10 +149,13 @@ export class ContentStream {
     try {
       while (this.queue.length > 0) {
         const bytes = this.queue.shift()!;
+        this.queued -= bytes.length;
         if (!this.failure) await this.guard(() => this.take(bytes));
+        this.release();
       }
     } finally {
       this.draining = false;
+      this.release();
     }
   }
 
@@ -193,16 +225,25 @@ export class ContentStream {
     if (done.tooManyHops && !this.setup!.keepTooManyHops) throw new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON);
     this.tooManyHops = done.tooManyHops;
     this.headers = done.headers;
+    const output = this.setup!.output;
+    if (output) for (const h of this.headers) output(h);
+  }
+
+  /** A body line that passed the checks: to the output, or kept. */
+  private keep(line: string): void {
+    const output = this.setup!.output;
+    if (output) output(line);
+    else this.body.push(line);
   }
 
   private async bodyLine(line: string): Promise<void> {
     const inspect = this.setup!.inspect;
     if (!inspect) {
-      this.body.push(line);
+      this.keep(line);
       return;
     }
     const lines = await inspect.checkBody(line);
-    if (!this.verdict(inspect)) this.body.push(...lines);
+    if (!this.verdict(inspect)) for (const l of lines) this.keep(l);
   }
 
   /** Did a check reject (thrown) or discard the message? Then nothing more is looked at. */

@@ -72,6 +72,8 @@ export interface ChunkOptions {
   tooBig: () => void;
   /** Where the content records go as they are read (cleanup's stream). */
   output: (bytes: Buffer) => void;
+  /** A promise to wait on before reading more, while cleanup is behind (cleanup-stream.ts pace()). */
+  pace?: () => Promise<void> | undefined;
 }
 
 /** One BDAT transaction's content, chunk after chunk. */
@@ -107,6 +109,8 @@ export class ChunkReader {
       if (!Buffer.isBuffer(got)) return { interrupted: got.end, stored: this.store.size + this.lineLen, received: got.received };
       done += n;
       this.fragment(got, last && done === size);
+      const behind = this.o.pace?.();
+      if (behind) await behind;
     } while (done < size);
     return undefined;
   }

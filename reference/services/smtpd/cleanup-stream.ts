@@ -31,6 +31,11 @@ export class CleanupOutput {
     }
   }
 
+  /** A promise to wait on while cleanup is behind (its pace()), so a fast client cannot pile content up in memory. */
+  pace(): Promise<void> | undefined {
+    return this.message.pace();
+  }
+
   /** Hand everything held to cleanup. */
   flush(): void {
     if (this.used === 0) return;

@@ -82,6 +82,8 @@ export interface ContentOptions {
   tooBig: () => void;
   /** Where the content records go as they are read (cleanup's stream). */
   output: (bytes: Buffer) => void;
+  /** A promise to wait on before reading more, while cleanup is behind (cleanup-stream.ts pace()). */
+  pace?: () => Promise<void> | undefined;
 }
 
 const FROM_LINE = /^>*From /;
@@ -120,5 +122,7 @@ export async function receiveContent(input: LineStream, o: ContentOptions): Prom
     if (c.store.tooBig || c.bareLf) continue;
     c.store.add(bytes, got.complete, o.messageSizeLimit);
     if (c.store.tooBig) o.tooBig();
+    const behind = o.pace?.();
+    if (behind) await behind;
   }
 }

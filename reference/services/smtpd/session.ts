@@ -635,6 +635,7 @@ export class SmtpdSession {
       timeoutMs: this.s.timeoutMs, lineLengthLimit: this.s.lineLengthLimit, messageSizeLimit: this.s.messageSizeLimit, bareLf: this.bareLf,
       tooBig: () => this.warn(`${tx.open?.queueId ?? 'NOQUEUE'}: queue file size limit exceeded`),
       output: (bytes) => output.put(bytes),
+      pace: () => output.pace(),
     });
     if ('interrupted' in content) return this.hangupInData(content.interrupted, `DATA (${content.size} bytes)`);
     return this.endOfMessage(tx, content.store, content.bareLf, false);
@@ -707,6 +708,7 @@ export class SmtpdSession {
       detectBareLf: this.bareLf !== 'no', rejectBareLf: this.bareLf === 'reject',
       tooBig: () => this.warn(`${qid}: queue file size limit exceeded`),
       output: (bytes) => output.put(bytes),
+      pace: () => output.pace(),
     });
   }
 

@@ -43,6 +43,7 @@ export function collectingMessage(
     queueId,
     begin: (env) => { envelope = env; },
     write: (bytes) => { parts.push(bytes); },
+    pace: () => undefined,
     end: async () => submit({ ...envelope!, source: envelope!.source ?? 'smtpd', content: Buffer.concat(parts) }),
     submit,
     abort,
