@@ -64,7 +64,7 @@ export async function postqueueCommand(argv: string[]): Promise<CommandResult> {
     return { code: 0, stdout: '', stderr: '' };
   }
   const layout = new QueueLayout(queueDir, { hashQueueNames: config.list('hash_queue_names'), hashQueueDepth: config.int('hash_queue_depth') });
-  const entries = await showq(layout);
+  const entries = await showq(layout, config.get('empty_address_recipient'));
   const stderr = pid ? '' : 'postqueue: warning: Mail system is down -- accessing queue directly (Connect to the Postfix showq service: No such file or directory)\n';
   return { code: 0, stdout: mode === '-j' ? formatJson(entries) : formatText(entries, config.bool('enable_long_queue_ids')), stderr };
 }

@@ -52,6 +52,8 @@ export interface CleanupRequest {
   attributes?: Record<string, string>;
   /** When re-injecting (local), the queue ID of the parent message, for logging. */
   parentQueueId?: string;
+  /** VERP delimiters (smtpd's XVERP, sendmail -V): cleanup writes them as the V record. */
+  verpDelimiters?: string;
   /** Arrival time in ms since the epoch (injectable clock). */
   arrivalTime?: number;
   /** Flags as in cleanup_user.h: bit values are not needed by callers beyond these. */

@@ -3,10 +3,12 @@
  *
  * Requests served (called by qmgr, in-process):
  *   append(kind, QID, recipient, dsn)  append to bounce/QID, defer/QID or trace/QID (logfile.ts)
- *   notify(QID, message, from)         send the sender a non-delivery notification for the
+ *   notify(QID, message, from, verp)   send the sender a non-delivery notification for the
  *                                      recipients in bounce/QID (from = 'bounce'), or in
  *                                      defer/QID when the message expired (from = 'defer');
- *                                      logs "QID: sender non-delivery notification: NEWQID"
+ *                                      logs "QID: sender non-delivery notification: NEWQID";
+ *                                      with VERP delimiters, one notice per recipient, to the
+ *                                      VERP sender built for it (bounce_notify_verp.c)
  *   warn(QID, message)                 the "Delayed Mail (still being retried)" warning built
  *                                      from defer/QID; logs "QID: sender delay notification: NEWQID"
  *   trace(QID, message, report)        built from trace/QID, with the message headers only: the
@@ -41,6 +43,7 @@ import { DSN_NOTIFY_DELAY, DSN_NOTIFY_FAILURE, DSN_RET_HDRS } from '../../global
 import { MAIL_ATTR_DSN_ENVID, MAIL_ATTR_DSN_RET, MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
 import { readFile } from 'node:fs/promises';
 import { externalize, scan } from '../../global/tok822.ts';
+import { verpSender } from '../../global/verp.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 
 export interface BounceParams {
@@ -63,7 +66,8 @@ export type TraceReport = 'verify' | 'success';
 
 export interface BounceService {
   append(kind: LogKind, queueId: string, r: LogRecipient, d: LogDsn): Promise<void>;
-  notify(queueId: string, msg: QueueMessage, from: 'bounce' | 'defer'): Promise<string | undefined>;
+  /** `verp`: the message's VERP delimiters, unless disable_verp_bounces turns per-recipient notices off. */
+  notify(queueId: string, msg: QueueMessage, from: 'bounce' | 'defer', verp?: string): Promise<string | undefined>;
   warn(queueId: string, msg: QueueMessage): Promise<string | undefined>;
   trace(queueId: string, msg: QueueMessage, report: TraceReport): Promise<string | undefined>;
 }
@@ -389,6 +393,26 @@ export function createBounce(deps: BounceDeps): BounceService {
     return reply.queueId;
   }
 
+  /**
+   * bounce_notify_verp(): each failed recipient on its own, in a notice to the VERP sender made
+   * for it from its original address (when it asked for failure notices), and with "bounce" in
+   * notify_classes a postmaster copy of that one recipient. The first notice's queue ID is returned.
+   */
+  async function notifyVerp(queueId: string, msg: QueueMessage, entries: LogEntry[], verp: string, postmasterCopies: boolean): Promise<string | undefined> {
+    let first: string | undefined;
+    for (const e of entries) {
+      if (wantsNotice(e, SENDER_NOTIFY_FILTER.failure)) {
+        const to = verpSender(verp, msg.sender, e.origTo || e.address);
+        const id = await send(queueId, msg, [e], 'failure', { to, from: '', postmaster: false, headersOnly: false });
+        first ??= id;
+      }
+      if (postmasterCopies) {
+        await send(queueId, msg, [e], 'failure', { to: cfg.get('bounce_notice_recipient'), from: doubleBounce(), postmaster: true, headersOnly: true });
+      }
+    }
+    return first;
+  }
+
   /** Remove a log that has served; one that was never written is fine, and a failure is logged, not fatal. */
   async function removeLog(kind: LogKind, queueId: string): Promise<void> {
     await deps.layout.remove(kind, queueId).catch((err: Error) => deps.logger.warning('bounce', `remove ${kind}/${queueId}: ${err.message}`));
@@ -400,13 +424,15 @@ export function createBounce(deps: BounceDeps): BounceService {
     // postmaster copy with the headers only; mail from <> cannot be returned and goes whole to
     // 2bounce_notice_recipient ("bounce" or "2bounce" in notify_classes); a bounced postmaster
     // notice is dropped with a warning.
-    async notify(queueId, msg, from) {
+    async notify(queueId, msg, from, verp) {
       const entries = await readLog(deps.layout, from, queueId);
       const classes = notifyClasses();
       const pmFrom = doubleBounce();
       let id: string | undefined;
       if (msg.sender.toLowerCase() === pmFrom.toLowerCase()) {
         deps.logger.warning('bounce', `${queueId}: undeliverable postmaster notification discarded`);
+      } else if (verp !== undefined && msg.sender) {
+        id = await notifyVerp(queueId, msg, entries, verp, classes.has(NOTIFY_BOUNCE));
       } else if (!msg.sender) {
         if (classes.has(NOTIFY_BOUNCE) || classes.has(NOTIFY_2BOUNCE)) {
           id = await send(queueId, msg, entries, 'failure', { to: cfg.get('2bounce_notice_recipient'), from: pmFrom, postmaster: true, headersOnly: false });

@@ -16,6 +16,8 @@
  *   1. envelope: C placeholder, T (arrival), A create_time, [A log_ident], A rewrite_context,
  *      [F], S — the sender rewritten by trivial-rewrite in the local context and mapped by
  *      sender_canonical_maps/canonical_maps — then the caller's attributes in order;
+ *      then V, the VERP delimiters of smtpd's XVERP or sendmail -V, for a non-null sender
+ *      and delimiters verp_delimiter_filter allows (else a warning);
  *   2. W (delay warning time) before the first recipient, when delay_warning_time > 0 and the
  *      sender is not null;
  *   3. per recipient: rewrite, recipient_canonical_maps/canonical_maps, virtual_alias_maps
@@ -33,7 +35,8 @@
  *      Message-Id/Date/From appended after the headers when there is a header rewrite context
  *      (local; remote only with remote_header_rewrite_domain) or always_add_missing_headers;
  *      "QID: message-id=<...>" logged; lines over line_length_limit split into L + N records;
- *      mail from smtpd and pickup goes through content-checks.ts (message_strip_characters,
+ *      mail from smtpd and pickup is read as MIME (global/mime-state.ts: part headers, body parts,
+ *      the strict_* checks, mime_nesting_limit) and goes through content-checks.ts (message_strip_characters,
  *      message_reject_characters; each complete header through header_checks, then its
  *      addresses rewritten, then the header pass; body_checks per body line): a REJECT refuses it (CLEANUP_STAT_CONT, or DEFER
  *      for a 4.x.x text), DISCARD removes the file and answers OK, HOLD moves it to hold/;
@@ -59,6 +62,7 @@
  *     trivial-rewrite service unavailable" at once instead of waiting (pickup then keeps the
  *     file; proxymap/unapproved-table-refused).
  */
+import { badVerpRequestWarning, verpDelimitersProblem } from '../../global/verp.ts';
 import type { CleanupClient, CleanupEnvelope, CleanupReply, CleanupRequest, CleanupSource, Logger, TrivialRewriteClient } from '../contracts.ts';
 import { MODE_WRITING, QueueFileWriter, readQueueFile } from '../../queue/queue-file.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
@@ -69,6 +73,7 @@ import { AddressMaps, AliasExpansionError, MapLookupProblem } from './address-ma
 import { headerName, HeaderPass, splitHeaders } from './headers.ts';
 import { ContentStream, HOPS_REASON, MessageRefused, type ContentSetup, type ReadContent } from './content-stream.ts';
 import { ContentChecks } from './content-checks.ts';
+import { declares8bitEncoding, mimeErrorDetail, MimeState } from '../../global/mime-state.ts';
 import { unescape } from '../../global/unescape.ts';
 import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
@@ -212,6 +217,37 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     };
   }
 
+  /**
+   * The V record (cleanup_envelope.c): VERP delimiters are kept for a non-null sender when
+   * verp_delimiter_filter allows them; otherwise the request is ignored with a warning.
+   */
+  function writeVerp(w: QueueFileWriter, delims: string, sender: string): void {
+    if (!sender) deps.logger.warning(SERVICE, `${w.queueId}: ignoring VERP request for null sender`);
+    else if (verpDelimitersProblem(delims, cfg.get('verp_delimiter_filter'))) deps.logger.warning(SERVICE, badVerpRequestWarning(w.queueId, delims));
+    else w.add(REC.VERP, delims);
+  }
+
+  /**
+   * cleanup_message(): the MIME reader of mail from outside, with the reports the strict_*
+   * settings ask for (none with disable_mime_input_processing); nesting is reported when any
+   * of those or a header check is configured. Its errors are logged as they are found.
+   */
+  function mimeReader(checks: ContentChecks): MimeState {
+    const disable = cfg.bool('disable_mime_input_processing');
+    const strict8bit = cfg.bool('strict_8bitmime');
+    const header8bit = !disable && (strict8bit || cfg.bool('strict_7bit_headers'));
+    const body8bit = !disable && (strict8bit || cfg.bool('strict_8bitmime_body'));
+    const domain = !disable && cfg.bool('strict_mime_encoding_domain');
+    const headerChecks = ['header_checks', 'mime_header_checks', 'nested_header_checks'].some((p) => cfg.get(p) !== '');
+    return new MimeState({
+      disable, report8BitInHeader: header8bit, report8BitIn7BitBody: body8bit, reportEncodingDomain: domain,
+      reportNesting: !disable && (header8bit || body8bit || domain || headerChecks),
+      nestingLimit: cfg.int('mime_nesting_limit'), boundaryLengthLimit: cfg.int('mime_boundary_length_limit'),
+      headerSizeLimit: cfg.int('header_size_limit'),
+      onError: (code, text) => checks.logMimeError(mimeErrorDetail(code).text, text),
+    });
+  }
+
   /** Write the envelope records up to M; what the content is then read with. */
   async function writeEnvelope(w: QueueFileWriter, req: CleanupEnvelope & { source: CleanupSource }): Promise<Envelope> {
     const id = w.queueId;
@@ -245,6 +281,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     }
     w.add(REC.FROM, sender);
     for (const [name, value] of Object.entries(attrs)) w.add(REC.ATTR, `${name}=${value}`);
+    if (req.verpDelimiters !== undefined) writeVerp(w, req.verpDelimiters, sender);
 
     const warnTime = cfg.time('delay_warning_time');
     if (warnTime > 0 && sender && req.recipients.length > 0) {
@@ -306,6 +343,8 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     // Content inspection applies to mail from outside only (Postfix's CLEANUP_FLAG_FILTER).
     const checks = EXTERNAL_SOURCES.has(req.source) ? new ContentChecks({
       headerChecks: cfg.list('header_checks'), bodyChecks: cfg.list('body_checks'),
+      mimeHeaderChecks: cfg.list('mime_header_checks'), nestedHeaderChecks: cfg.list('nested_header_checks'),
+      bodyChecksSizeLimit: cfg.int('body_checks_size_limit'),
       rejectCharacters: unescape(cfg.get('message_reject_characters')), stripCharacters: unescape(cfg.get('message_strip_characters')),
       openTable: deps.openTable ?? referenceTables(), utf8: cfg.bool('smtputf8_enable'),
       info: (t) => deps.logger.info(SERVICE, t), warn: (t) => deps.logger.warning(SERVICE, t),
@@ -314,7 +353,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
       proto: req.attributes?.log_protocol_name, helo: req.attributes?.log_helo_name,
     }) : undefined;
     const pass = new HeaderPass({
-      queueId: id, sender, fullName, arrivalSec, createSec,
+      queueId: id, sender, fullName, headerFromFormat: cfg.get('header_from_format'), arrivalSec, createSec,
       myhostname: cfg.get('myhostname'), longQueueIds: cfg.bool('enable_long_queue_ids'),
       addMissing: hdrContext || cfg.bool('always_add_missing_headers'),
       dropHeaders: cfg.list('message_drop_headers'),
@@ -331,6 +370,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     const out = new ContentOutput(w, cfg.int('line_length_limit'), cfg.int('message_size_limit'),
       () => deps.logger.warning(SERVICE, `${id}: queue file size limit exceeded`),
       () => deps.logger.warning(SERVICE, 'mail_stream_cleanup: close error'));
+    const mime = checks ? mimeReader(checks) : undefined;
     // With CLEANUP_FLAG_BOUNCE (cleanup_api.c: only an incomplete file stops it) a message with
     // too many hops is read whole and then returned to its sender.
     const bouncer = req.flags?.bounceOnError ? deps.bounce?.() : undefined;
@@ -338,7 +378,10 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
       dataOffset, nrcpt, notifyAny, attributes: req.attributes, smtputf8: req.flags?.smtputf8 === true,
       arrivalMs, written, bouncer,
       out,
-      setup: { pass, inspect, rewriteHeaders, keepTooManyHops: bouncer !== undefined, output: (line) => out.line(line) },
+      setup: {
+        pass, inspect, rewriteHeaders, keepTooManyHops: bouncer !== undefined, output: (line) => out.line(line),
+        mime, detect8bitHeader: cfg.bool('detect_8bit_encoding_header'),
+      },
     };
   }
 
@@ -353,7 +396,8 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     const xtra = w.offset;
     env.out.record(REC.XTRA);
     // The content's encoding, as the envelope gave it or a header declared it, opens the extracted segment (cleanup_extracted.c).
-    const encoding = declares8bit(content.headers) ? MAIL_ATTR_ENC_8BIT : env.attributes?.[MAIL_ATTR_ENCODING];
+    const detected = cfg.bool('detect_8bit_encoding_header') && (declares8bit(content.headers) || content.partDeclares8bit);
+    const encoding = detected ? MAIL_ATTR_ENC_8BIT : env.attributes?.[MAIL_ATTR_ENCODING];
     if (encoding !== undefined) env.out.record(REC.ATTR, `${MAIL_ATTR_ENCODING}=${encoding}`);
     env.out.record(REC.END);
     if (!env.out.finish()) {
@@ -388,7 +432,10 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
       }));
       await bounce.append('bounce', w.queueId, r, { status: dsn, action: 'failed', reason: text });
     }
-    await bounce.notify(w.queueId, await readQueueFile(w.path), 'bounce');
+    const msg = await readQueueFile(w.path);
+    // cleanup_bounce.c: a VERP message's recipients get a notice each, unless disable_verp_bounces
+    const verp = cfg.bool('disable_verp_bounces') ? undefined : msg.records.find((r) => r.type === REC.VERP)?.data.toString('latin1');
+    await bounce.notify(w.queueId, msg, 'bounce', verp);
   }
 }
 
@@ -482,30 +529,14 @@ class ContentOutput {
   }
 }
 
-/** Content-Transfer-Encoding values that make the message 8-bit (RFC 2045 section 6.2; "binary" too, as Postfix has it). */
-const EIGHT_BIT_CTE = new Set(['8bit', 'binary']);
-
-/** The white space Postfix's ISSPACE() skips before a header value (ASCII only: a Latin-1 0xA0 is not one). */
-const LEADING_SPACE = /^[ \t\n\v\f\r]*/;
-
-/** A header's name and colon, with the blanks Postfix allows before the colon. */
-const HEADER_NAME_COLON = /^[^:]*:/;
-
 /**
- * Does a Content-Transfer-Encoding header of the primary header block say 8bit or binary?
- * Postfix's cleanup_header_callback() (auto_8bit_enc_hdr, built in as "yes") then sets the
- * message's encoding to 8bit, which smtp(8) passes on as BODY=8BITMIME. The whole value is
- * compared, leading white space skipped, in any case: a folded value ("8bit" then "\tmore")
- * or one with trailing blanks is not "8bit" (cleanup_message.c compares the unfolded header
- * text with strcasecmp(), its trimblanks() call commented out).
- * Differs from Postfix: the headers of MIME body parts, which Postfix looks at too, are not read.
+ * Does a Content-Transfer-Encoding header of the primary header block say 8bit or binary
+ * (mime-state.ts declares8bitEncoding())? Postfix's cleanup_header_callback() then, with
+ * detect_8bit_encoding_header, sets the message's encoding to 8bit, which smtp(8) passes on as
+ * BODY=8BITMIME; the headers of MIME parts count too (content-stream.ts, for mail from outside).
  */
 function declares8bit(lines: string[]): boolean {
-  return splitHeaders(lines).headers.some((h) => {
-    if (headerName(h) !== 'content-transfer-encoding') return false;
-    const value = h.join('\n').replace(HEADER_NAME_COLON, '').replace(LEADING_SPACE, '');
-    return EIGHT_BIT_CTE.has(value.toLowerCase());
-  });
+  return splitHeaders(lines).headers.some((h) => declares8bitEncoding(h.join('\n')));
 }
 
 /** The callers whose mail is inspected: header_checks, body_checks and the character lists apply (CLEANUP_FLAG_FILTER). */

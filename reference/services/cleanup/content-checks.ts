@@ -5,8 +5,12 @@
  *   - every content line first loses the message_strip_characters (C-like escapes such as \t
  *     and \ooo allowed), and a line holding one of the message_reject_characters refuses the
  *     message ("disallowed character", logged as a "content" action);
- *   - each logical header of the primary block (folded lines joined with a newline) is looked
- *     up in header_checks, each body line in body_checks; the first matching rule's action
+ *   - each logical header (folded lines joined with a newline) is looked up in a table chosen
+ *     by where it is (mime-state.ts): header_checks for the primary block, mime_header_checks
+ *     for MIME headers (Content-*, MIME-Version) anywhere and every header of a multipart
+ *     part, nested_header_checks for the headers of an attached message; each body line in
+ *     body_checks, while it starts within body_checks_size_limit bytes of its body part (0:
+ *     no limit); the first matching rule's action
  *     applies: REJECT [text] (5.7.1 put in front of a text without a status; a 4.x.x status
  *     makes it a deferral), WARN, INFO, DISCARD, HOLD, PREPEND text, REPLACE text, IGNORE,
  *     STRIP, DUNNO/OK; every action but IGNORE, DUNNO and OK is logged as
@@ -16,8 +20,7 @@
  * headers) and after the header pass (the body lines).
  *
  * Differs from Postfix: FILTER, REDIRECT, BCC and DELAY are logged as unknown commands and
- * otherwise ignored; MIME part headers (mime_header_checks, nested_header_checks) are not
- * inspected; the message-id line is logged after every header action instead of in header
+ * otherwise ignored; the message-id line is logged after every header action instead of in header
  * order; a header's characters are checked just before its header_checks lookup, where Postfix
  * checks each line as it arrives (a refused character in one header can stop the previous
  * header's lookup there).
@@ -26,6 +29,7 @@ import { Maps, TableLookupError, type OpenTable } from '../../global/maps.ts';
 import { MapLookupProblem } from './address-maps.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { headerNameLength } from './header-block.ts';
+import type { HeaderClass } from '../../global/mime-state.ts';
 
 /** The DSN REJECT puts in front of a text without one (cleanup_act()). */
 const REJECT_DSN = '5.7.1';
@@ -48,7 +52,12 @@ export interface CheckedMessage {
 
 export interface ContentCheckOptions {
   headerChecks: string[];
+  /** mime_header_checks and nested_header_checks (default: the header_checks tables). */
+  mimeHeaderChecks?: string[];
+  nestedHeaderChecks?: string[];
   bodyChecks: string[];
+  /** body_checks_size_limit: bytes of each body part that body_checks sees (0: all). */
+  bodyChecksSizeLimit?: number;
   rejectCharacters: string;
   stripCharacters: string;
   openTable: OpenTable;
@@ -81,17 +90,30 @@ export class ContentChecks {
   readonly verdict: CheckVerdict = { status: 0, discard: false, hold: false };
   /** False once REJECT or DISCARD ended the inspection (CLEANUP_FLAG_FILTER_ALL cleared). */
   private active = true;
-  private readonly header: Maps;
+  /** The header tables by where a header is (cleanup_header_callback()'s CHECK()). */
+  private readonly headers: Readonly<Record<HeaderClass, Maps>>;
   private readonly body: Maps;
 
   constructor(private readonly o: ContentCheckOptions, private readonly msg: CheckedMessage) {
-    this.header = new Maps('header_checks', o.headerChecks, o.openTable, o.utf8);
+    this.headers = {
+      primary: new Maps('header_checks', o.headerChecks, o.openTable, o.utf8),
+      multipart: new Maps('mime_header_checks', o.mimeHeaderChecks ?? o.headerChecks, o.openTable, o.utf8),
+      nested: new Maps('nested_header_checks', o.nestedHeaderChecks ?? o.headerChecks, o.openTable, o.utf8),
+    };
     this.body = new Maps('body_checks', o.bodyChecks, o.openTable, o.utf8);
   }
 
   /** Whether any inspection is configured at all. */
   get configured(): boolean {
-    return !this.header.empty || !this.body.empty || this.o.rejectCharacters !== '' || this.o.stripCharacters !== '';
+    return Object.values(this.headers).some((m) => !m.empty) || !this.body.empty || this.o.rejectCharacters !== '' || this.o.stripCharacters !== '';
+  }
+
+  /** cleanup_mime_error_callback(): a MIME error is logged where it is found (without proto= and helo=). */
+  logMimeError(error: string, text: string): void {
+    const m = this.msg;
+    // the content's bytes (a byte string) go to the log as they are, which reads them as UTF-8
+    const bytes = Buffer.from(text, 'latin1').toString('utf8');
+    this.o.info(`${m.queueId}: reject: mime-error ${error}: ${bytes} from ${m.origin}; from=<${m.sender}> to=<${m.recipient ?? 'unknown'}>`);
   }
 
   /** One content line as it enters cleanup, without the message_strip_characters. */
@@ -107,25 +129,28 @@ export class ContentChecks {
     return true;
   }
 
-  /** A header (its lines) through header_checks: the lines to write in its place. */
-  async checkHeader(h: string[]): Promise<string[]> {
+  /** A header (its lines) through the table of its class: the lines to write in its place. */
+  async checkHeader(h: string[], where: HeaderClass = 'primary'): Promise<string[]> {
     if (!this.active) return h;
     if (h.some((line) => this.rejectsCharacters(line))) return h;
-    if (this.header.empty) return h;
+    const table = this.headers[where];
+    if (table.empty) return h;
     const text = h.join('\n');
-    const value = await this.find(this.header, text);
+    const value = await this.find(table, text);
     if (value === undefined) return h;
-    const result = this.act('header', text, value);
+    const result = this.act('header', text, value, table.title);
     if (result.drop) return [];
     return [...(result.prepend ? [result.prepend] : []), ...(result.replace !== undefined ? [result.replace] : h)];
   }
 
-  /** A body line through body_checks: the lines to write in its place. */
-  async checkBody(line: string): Promise<string[]> {
+  /** A body line at `offset` bytes into its body part through body_checks: the lines to write in its place. */
+  async checkBody(line: string, offset = 0): Promise<string[]> {
     if (!this.active || this.rejectsCharacters(line) || this.body.empty) return [line];
+    const limit = this.o.bodyChecksSizeLimit ?? 0;
+    if (limit > 0 && offset >= limit) return [line];
     const value = await this.find(this.body, line);
     if (value === undefined) return [line];
-    const result = this.act('body', line, value);
+    const result = this.act('body', line, value, this.body.title);
     if (result.drop) return [];
     return [...(result.prepend ? [result.prepend] : []), result.replace ?? line];
   }
@@ -153,11 +178,10 @@ export class ContentChecks {
   }
 
   /** cleanup_act(): carry out one table result on `content`. */
-  private act(context: Context, content: string, value: string): { drop?: boolean; replace?: string; prepend?: string } {
+  private act(context: Context, content: string, value: string, table = 'character reject'): { drop?: boolean; replace?: string; prepend?: string } {
     const m = /^(\S*)\s*(.*)$/s.exec(value)!;
     const command = m[1].toUpperCase();
     const text = m[2];
-    const table = context === 'header' ? 'header_checks' : context === 'body' ? 'body_checks' : 'character reject';
     switch (command) {
       case 'REJECT': {
         const reason = text ? withDsn(REJECT_DSN, text) : REJECT_DEFAULT;

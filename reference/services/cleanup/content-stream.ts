@@ -4,7 +4,11 @@
  * and each header is processed as soon as it is complete — header_checks, the header address
  * rewriting, then the header pass (headers.ts) that logs its message-id — and the missing
  * headers are added (and the generated message-id logged) as soon as the header block ends.
- * Body lines go through body_checks as they come. Called by cleanup.ts for each message.
+ * Body lines go through body_checks as they come; with a MIME reader (mime-state.ts) the lines
+ * after the primary header block are sorted first into part headers (mime_header_checks,
+ * nested_header_checks) and body lines (body_checks within body_checks_size_limit), and a
+ * MIME error it found refuses the message at its end when nothing else did (5.6.0).
+ * Called by cleanup.ts for each message.
  *
  * What was read stays done: when the client gives up (settle() without end(): smtpd's client
  * left, sent RSET or QUIT, or a later BDAT chunk failed), the log lines written so far remain,
@@ -19,7 +23,8 @@
  */
 import type { ContentChecks } from './content-checks.ts';
 import { HeaderBlockReader, type BlockItem, type HeaderBlockLimits } from './header-block.ts';
-import { splitHeaders, type HeaderPass } from './headers.ts';
+import { headerName, splitHeaders, type HeaderPass } from './headers.ts';
+import { declares8bitEncoding, MIME_ERR, mimeErrorDetail, type MimeItem, type MimeState } from '../../global/mime-state.ts';
 import { CLEANUP_STAT, cleanupStatDetail } from '../../global/cleanup-user.ts';
 
 /** The message content breaks one of cleanup's rules: an answer with this status, no queue file. */
@@ -40,6 +45,10 @@ export interface ContentSetup {
   inspect?: ContentChecks;
   /** Rewrites the address headers among these lines; undefined without a header rewrite context. */
   rewriteHeaders?: (lines: string[]) => Promise<string[]>;
+  /** The MIME reader of mail from outside (cleanup_message.c runs one for every message). */
+  mime?: MimeState;
+  /** detect_8bit_encoding_header: a part's Content-Transfer-Encoding: 8bit makes the message 8-bit. */
+  detect8bitHeader?: boolean;
   /**
    * Too many hops is noted (ReadContent.tooManyHops) and the content read on, for a client that
    * asks cleanup to return refused mail itself (CLEANUP_FLAG_BOUNCE); otherwise it refuses.
@@ -72,6 +81,8 @@ export interface ReadContent {
   discarded: boolean;
   /** More Received: headers than hopcount_limit, noted rather than refused (keepTooManyHops). */
   tooManyHops: boolean;
+  /** A MIME part's Content-Transfer-Encoding: said 8bit or binary (detect_8bit_encoding_header). */
+  partDeclares8bit: boolean;
 }
 
 const LF = 0x0a;
@@ -98,6 +109,7 @@ export class ContentStream {
   private readonly body: string[] = [];
   private discarded = false;
   private tooManyHops = false;
+  private partDeclares8bit = false;
   private setup?: ContentSetup;
 
   /** `ready`: the setup, once the envelope is written (it fails when the envelope does). */
@@ -119,9 +131,14 @@ export class ContentStream {
     if (!this.failure) await this.guard(async () => {
       if (this.partial.length > 0) await this.line(this.takeLine(undefined));
       await this.items(this.reader.finish());
+      const mime = this.setup?.mime;
+      if (mime) {
+        if (!this.halted) await this.mimeItems(mime.finish());
+        this.mimeVerdict(mime);
+      }
     });
     if (this.failure) throw this.failure.error;
-    return { headers: this.headers, body: this.body, discarded: this.discarded, tooManyHops: this.tooManyHops };
+    return { headers: this.headers, body: this.body, discarded: this.discarded, tooManyHops: this.tooManyHops, partDeclares8bit: this.partDeclares8bit };
   }
 
   /** A promise to wait on while more than BACKLOG_HIGH bytes are unread; undefined otherwise. */
@@ -208,10 +225,11 @@ export class ContentStream {
 
   /** One complete header: header_checks, address rewriting, the header pass (cleanup_header_callback()). */
   private async header(h: string[]): Promise<void> {
-    const { inspect, rewriteHeaders, pass } = this.setup!;
+    const { inspect, rewriteHeaders, pass, mime } = this.setup!;
     let lines = h;
+    mime?.primaryHeader(h.join('\n'));
     if (inspect) {
-      lines = await inspect.checkHeader(h);
+      lines = await inspect.checkHeader(h, mime?.headerClass(headerName(h)) ?? 'primary');
       if (this.verdict(inspect)) return;
     }
     if (rewriteHeaders) lines = await rewriteHeaders(lines);
@@ -237,13 +255,47 @@ export class ContentStream {
   }
 
   private async bodyLine(line: string): Promise<void> {
-    const inspect = this.setup!.inspect;
+    const { inspect, mime } = this.setup!;
+    if (mime) {
+      await this.mimeItems(mime.line(line));
+      return;
+    }
     if (!inspect) {
       this.keep(line);
       return;
     }
     const lines = await inspect.checkBody(line);
     if (!this.verdict(inspect)) for (const l of lines) this.keep(l);
+  }
+
+  /** What the MIME reader made of the lines after the primary header block: part headers and body lines. */
+  private async mimeItems(items: MimeItem[]): Promise<void> {
+    const { inspect, detect8bitHeader } = this.setup!;
+    for (const item of items) {
+      if (this.halted) return;
+      if ('header' in item) {
+        const lines = item.header.split('\n');
+        if (detect8bitHeader && declares8bitEncoding(item.header)) this.partDeclares8bit = true;
+        const out = inspect ? await inspect.checkHeader(lines, item.class) : lines;
+        if (inspect && this.verdict(inspect)) return;
+        for (const l of out) this.keep(l);
+      } else {
+        const out = inspect ? await inspect.checkBody(item.body, item.offset) : [item.body];
+        if (inspect && this.verdict(inspect)) return;
+        for (const l of out) this.keep(l);
+      }
+    }
+  }
+
+  /**
+   * cleanup_message_headerbody() at the end of the content: a MIME error (other than a long
+   * header) refuses the message with its detail, unless a content check already refused it.
+   */
+  private mimeVerdict(mime: MimeState): void {
+    const errors = mime.errors & ~MIME_ERR.TRUNC_HEADER;
+    if (errors === 0 || this.setup?.inspect?.verdict.status) return;
+    const { dsn, text } = mimeErrorDetail(errors);
+    throw new MessageRefused(CLEANUP_STAT.CONT, `${dsn} ${text}`);
   }
 
   /** Did a check reject (thrown) or discard the message? Then nothing more is looked at. */

@@ -33,14 +33,9 @@ export interface HeaderBlockLimits {
 /** The share of header_size_limit a cut at a line boundary must keep ("nice cut"). */
 const NICE_CUT_SHARE = 0.9;
 
-/**
- * The length of the header name at the start of a record (0: not a header): printable ASCII
- * without ":" up to optional blanks and a colon (Postfix's is_header()).
- */
-export function headerNameLength(record: string): number {
-  const m = /^([!-9;-~]+)[ \t]*:/.exec(record);
-  return m ? m[1].length : 0;
-}
+/** The length of the header name at the start of a record (0: not a header; global/is-header.ts). */
+export { headerNameLength } from '../../global/is-header.ts';
+import { headerNameLength } from '../../global/is-header.ts';
 
 /** A record as the header buffer keeps it: up to its first NUL. */
 function upToNul(record: string): string {

@@ -2,7 +2,7 @@
  * cleanup's message header pass (cleanup_message.c): splits the content into header and body
  * lines, drops the headers named in message_drop_headers, notes which of Message-Id, Date and
  * From are present, and builds the headers cleanup appends when they are missing (Message-Id,
- * Date, From, and undisclosed_recipients_header when no To: or Cc: is there; only with a
+ * Date, From in header_from_format's form, and undisclosed_recipients_header when no To: or Cc: is there; only with a
  * header rewrite context or always_add_missing_headers = yes). Also logs the message-id, cuts
  * each header to header_size_limit (header-block.ts) and counts the Received: headers against
  * hopcount_limit: from the hopcount_limit-th one on, each logs "message rejected: hopcount
@@ -18,6 +18,11 @@ export interface HeaderPassInput {
   queueId: string;
   sender: string;
   fullName?: string;
+  /**
+   * header_from_format: "standard" (From: name <address>, the default since Postfix 3.3) or
+   * "obsolete" (From: address (name)).
+   */
+  headerFromFormat?: string;
   /** Seconds: arrival time (for Date:) and queue file creation time (for Message-Id:). */
   arrivalSec: number;
   createSec: number;
@@ -144,7 +149,7 @@ export class HeaderPass {
     }
     if (!seen.has('message-id') && !(input.addMissing && !resent)) input.log(`${input.queueId}: message-id=<>`);
     if (input.addMissing && !has('date')) out.push(`${resent}Date: ${mailDate(input.arrivalSec)}`);
-    if (input.addMissing && !has('from')) out.push(resent + fromHeader(input.sender, input.fullName));
+    if (input.addMissing && !has('from')) out.push(resent + fromHeader(input.sender, input.fullName, input.headerFromFormat));
     const witheld = input.undisclosedRecipientsHeader ?? '';
     if (input.addMissing && witheld && !VISIBLE_RECIPIENT.some((n) => seen.has(n))) {
       if (headerNameLength(witheld) > 0) out.push(witheld);
@@ -163,11 +168,20 @@ const RESENT = new Set(['resent-bcc', 'resent-cc', 'resent-date', 'resent-from',
 /** RFC 822 specials plus Postfix's legacy "%!" operators: a full name with these is quoted. */
 const NEEDS_QUOTE = /[%!()<>@,;:\\".[\]]/;
 
-function fromHeader(sender: string, fullName?: string): string {
+/** header_from_format's value for the pre-3.3 form "From: address (full name)". */
+const HFROM_FORMAT_OBSOLETE = 'obsolete';
+
+/**
+ * The From: header cleanup adds (cleanup_message.c): the address alone without a full name or
+ * for the null sender, else in the form header_from_format names.
+ */
+function fromHeader(sender: string, fullName?: string, format?: string): string {
   // Envelope text as the bytes Postfix copies into the header (byte-string.ts).
   const addr = utf8ByteString(sender) || 'MAILER-DAEMON';
   if (!sender || !fullName) return `From: ${addr}`;
   const name = utf8ByteString(fullName).replace(/[\r\n]/g, ' ');
+  // the full name as an RFC 822 comment after the address
+  if (format === HFROM_FORMAT_OBSOLETE) return `From: ${addr} (${name})`;
   const phrase = NEEDS_QUOTE.test(name)
     ? `"${name.replace(/(["\\])/g, '\\$1')}"`
     : name.trim().split(/\s+/).join(' ');

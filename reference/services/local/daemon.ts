@@ -50,18 +50,35 @@ export function localSettings(config: MainConfig, transport: string): LocalSetti
       exportEnvironment: config.list('export_environment'),
       importedEnvironment: importedEnvironment(config),
       commandExpansionFilter: config.get('command_expansion_filter'),
+      forwardExpansionFilter: config.get('forward_expansion_filter'),
       localCommandShell: config.get('local_command_shell'),
       commandTimeLimit: config.time('command_time_limit'),
       prependDeliveredHeader: config.list('prepend_delivered_header'),
     },
+    mailboxCommand: config.get('mailbox_command'),
+    mailboxTransport: config.get('mailbox_transport'),
+    fallbackTransport: config.get('fallback_transport'),
+    requireHomeDirectory: config.bool('require_home_directory'),
+    strictMailboxOwnership: config.bool('strict_mailbox_ownership'),
+    expandOwnerAlias: config.bool('expand_owner_alias'),
+    frozenDeliveredTo: config.bool('frozen_delivered_to'),
   };
 }
 
 export const localDaemon: ReferenceDaemon = deliveryAgentDaemon(({ entry, config: cfg, services: s }) => {
   const aliases = new Maps('alias_maps', cfg.list('alias_maps'), s.openTable, cfg.bool('smtputf8_enable'));
+  const mailboxTransports = new Maps('mailbox_transport_maps', cfg.list('mailbox_transport_maps'), s.openTable, cfg.bool('smtputf8_enable'));
+  const fallbackTransports = new Maps('fallback_transport_maps', cfg.list('fallback_transport_maps'), s.openTable, cfg.bool('smtputf8_enable'));
+  const commands = new Maps('mailbox_command_maps', cfg.list('mailbox_command_maps'), s.openTable, cfg.bool('smtputf8_enable'));
+  const statusFilter = new Maps('local_delivery_status_filter', cfg.list('local_delivery_status_filter'), s.openTable, cfg.bool('smtputf8_enable'));
   const agent = createLocalAgent({
     settings: localSettings(cfg, entry.service), logger: s.logger, cleanup: s.cleanup, rewrite: s.rewrite,
     aliasLookup: async (name) => (await aliases.find(name)) ?? undefined,
+    mailboxCommandLookup: async (user) => (await commands.find(user)) ?? undefined,
+    mailboxTransportLookup: async (user) => (await mailboxTransports.find(user)) ?? undefined,
+    fallbackTransportLookup: async (user) => (await fallbackTransports.find(user)) ?? undefined,
+    passAgent: (transport) => s.qmgr.agent(transport),
+    statusFilter,
   });
-  return { agent, release: () => aliases.close() };
+  return { agent, release: async () => void (await Promise.all([aliases, mailboxTransports, fallbackTransports, commands, statusFilter].map((m) => m.close()))) };
 });

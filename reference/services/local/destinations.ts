@@ -41,8 +41,10 @@ export interface DestinationSettings {
   exportEnvironment?: string[];
   /** The environment master(8) passes on (import_environment, MAIL_CONFIG); default: this process's. */
   importedEnvironment?: Record<string, string | undefined>;
-  /** command_expansion_filter (also used for forward_path and the execution directory). */
+  /** command_expansion_filter (also used for the execution directory). */
   commandExpansionFilter?: string;
+  /** forward_expansion_filter: characters kept in $name values of forward_path (dotforward.c). */
+  forwardExpansionFilter?: string;
   localCommandShell?: string;
   /** command_time_limit in seconds (default 1000). */
   commandTimeLimit?: number;
@@ -84,6 +86,8 @@ export interface Expansion {
   rcpt?: RecipientParts;
   /** The local name whose alias, .forward or :include: file gave these items (exp_from): not expanded again. */
   expandedFrom?: string;
+  /** Delivered-To: address when frozen_delivered_to = no moved it from the request recipient. */
+  delivered?: string;
 }
 
 export interface DestinationRequest {
@@ -120,6 +124,7 @@ export function createDestinations(d: DestinationSettings, deps: { logger: Logge
   const allowCommands = d.allowMailToCommands ?? ['alias', 'forward'];
   const allowFiles = d.allowMailToFiles ?? ['alias', 'forward'];
   const filter = d.commandExpansionFilter ?? FILTER;
+  const forwardFilter = d.forwardExpansionFilter ?? FILTER;
   const hdr = d.prependDeliveredHeader ?? ['command', 'file', 'forward'];
 
   function privs(exp: Expansion): UserAttrs {
@@ -129,7 +134,7 @@ export function createDestinations(d: DestinationSettings, deps: { logger: Logge
   }
 
   function envelope(req: DestinationRequest, exp: Expansion, kind: string): Envelope {
-    return { sender: exp.sender, origTo: req.originalRecipient ? exp.origTo : '', deliveredTo: hdr.includes(kind) ? req.topAddress : '' };
+    return { sender: exp.sender, origTo: req.originalRecipient ? exp.origTo : '', deliveredTo: hdr.includes(kind) ? exp.delivered ?? req.topAddress : '' };
   }
 
   function vars(exp: Expansion, u: UserAttrs): Record<string, string | undefined> {
@@ -137,8 +142,13 @@ export function createDestinations(d: DestinationSettings, deps: { logger: Logge
     return { user: r?.user, home: u.home, shell: u.shell, recipient: r?.address, local: r?.local, domain: r?.domain, extension: r?.extension, recipient_delimiter: deps.recipientDelimiter };
   }
 
-  async function command(req: DestinationRequest, exp: Expansion, command: string): Promise<DestinationOutcome | undefined> {
-    if (!allowCommands.includes(exp.type ?? 'alias')) return { outcome: 'bounced', dsn: '5.7.1', text: 'mail to command is restricted' };
+  /**
+   * A |command item of an alias, .forward or :include: file, or (`mailbox`) the mailbox_command
+   * of a user: that one is not held to allow_mail_to_commands (mailbox.c calls deliver_command()
+   * directly).
+   */
+  async function command(req: DestinationRequest, exp: Expansion, command: string, mailbox = false): Promise<DestinationOutcome | undefined> {
+    if (!mailbox && !allowCommands.includes(exp.type ?? 'alias')) return { outcome: 'bounced', dsn: '5.7.1', text: 'mail to command is restricted' };
     const u = privs(exp);
     const key = `command ${exp.rcpt?.user ?? ''}:${u.uid} ${command}`;
     if (req.done.has(key)) return undefined;
@@ -201,7 +211,7 @@ export function createDestinations(d: DestinationSettings, deps: { logger: Logge
     const u: UserAttrs = { uid: pw.uid, gid: pw.gid, home: pw.home, shell: pw.shell };
     const fexp: Expansion = { ...exp, type: 'forward', privs: u };
     for (const entry of d.forwardPath ?? ['$home/.forward${recipient_delimiter}${extension}', '$home/.forward']) {
-      const path = localExpand(entry, vars(fexp, u), filter);
+      const path = localExpand(entry, vars(fexp, u), forwardFilter);
       if (path === undefined || path === '') continue;
       const st = await lstat(path).catch(() => undefined); // no .forward here: try the next name
       if (!st) continue;

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
 import { fakeRewrite, recordingCleanup } from '../smtpd/testing.ts';
-import { createLocalAgent, type LocalSettings } from './local.ts';
+import { createLocalAgent, type LocalDeps, type LocalSettings } from './local.ts';
+import { Maps } from '../../global/maps.ts';
+import type { DeliveryRequest } from '../contracts.ts';
 import { MAIL_DATE_PATTERN, asctime } from '../../global/mail-date.ts';
 import { lookupUser } from './users.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
@@ -15,7 +17,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(aliases: Record<string, string>, extra: Partial<LocalSettings> = {}) {
+function setup(aliases: Record<string, string>, extra: Partial<LocalSettings> = {}, deps: Partial<LocalDeps> = {}) {
   const dir = scratchDir('local-agent');
   dirs.push(dir);
   mkdirSync(join(dir, 'mail'));
@@ -26,7 +28,7 @@ function setup(aliases: Record<string, string>, extra: Partial<LocalSettings> = 
     mailSpoolDirectory: join(dir, 'mail'), homeMailbox: '', recipientDelimiter: '+', enableOriginalRecipient: true, ownerRequestSpecial: true, ...extra,
   };
   const rewrite = fakeRewrite('mx.twinpost.test', ['mx.twinpost.test']);
-  const agent = createLocalAgent({ settings, logger: log, cleanup, rewrite: { ...rewrite, resolve: async (s, a) => ({ ...(await rewrite.resolve(s, a)), transport: (await rewrite.resolve(s, a)).transport }) }, aliasLookup: async (n) => aliases[n] });
+  const agent = createLocalAgent({ settings, logger: log, cleanup, rewrite: { ...rewrite, resolve: async (s, a) => ({ ...(await rewrite.resolve(s, a)), transport: (await rewrite.resolve(s, a)).transport }) }, aliasLookup: async (n) => aliases[n], ...deps });
   return { dir, log, cleanup, agent, texts: () => log.lines.map((l) => l.replace(/^.*?\]: /, '')) };
 }
 
@@ -103,5 +105,52 @@ describe('local delivery agent', () => {
     expect(files).toHaveLength(1);
     expect(readFileSync(join(spool, 'nobody', 'new', files[0]), 'latin1')).toBe('Return-Path: <>\nX-Original-To: nobody@mx\nDelivered-To: nobody@mx\nSubject: m\n\nFrom x\n');
     expect(asctime(Date.parse('2026-11-01T02:03:04Z') / 1000, { TZ: 'UTC' })).toBe('Sun Nov  1 02:03:04 2026');
+  });
+
+  it('frozen_delivered_to = no: a copy forwarded from a nested alias names the inner alias in Delivered-To:', async () => {
+    const { dir, cleanup, agent } = setup({ chain: 'hop', hop: 'dave@far.example' }, { frozenDeliveredTo: false });
+    const req = await writeTestQueueFile(join(dir, 'q'), { sender: 'a@client.example', recipients: [{ address: 'chain@mx.twinpost.test' }], content: 'Subject: x\n\nhi\n' }, 'local', 'mx.twinpost.test');
+    await agent.deliver(req);
+    expect(cleanup.submitted[0]!.content.toString()).toMatch(/\nDelivered-To: hop@mx\.twinpost\.test\n/);
+  });
+
+  it('expand_owner_alias: the owner alias\'s value becomes the sender of the list\'s copies', async () => {
+    const { dir, cleanup, agent } = setup({ list: 'carol@far.example', 'owner-list': 'admin@far.example' }, { expandOwnerAlias: true });
+    const req = await writeTestQueueFile(join(dir, 'q'), { sender: 'a@client.example', recipients: [{ address: 'list@mx.twinpost.test' }], content: 'Subject: x\n\nhi\n' }, 'local', 'mx.twinpost.test');
+    await agent.deliver(req);
+    expect(cleanup.submitted[0]!.sender).toBe('admin@far.example');
+  });
+
+  it('require_home_directory: a user whose home is missing is deferred', async () => {
+    const { dir, agent, texts } = setup({}, { requireHomeDirectory: true });
+    const req = await writeTestQueueFile(join(dir, 'q'), { sender: '', recipients: [{ address: 'nobody@mx.twinpost.test' }], content: 'Subject: x\n\nhi\n' }, 'local', 'mx.twinpost.test');
+    const res = await agent.deliver(req);
+    const home = lookupUser('nobody')!.home;
+    expect(res.recipients).toMatchObject([{ outcome: 'deferred', dsn: '4.3.0', text: `cannot access home directory ${home}: No such file or directory` }]);
+    expect(texts()).toHaveLength(1);
+  });
+
+  it('mailbox_transport: the recipient goes to that agent, which answers for it; local only says so', async () => {
+    const passed: DeliveryRequest[] = [];
+    const passAgent = () => ({
+      transport: 'error',
+      deliver: async (r: DeliveryRequest) => (passed.push(r), { recipients: r.recipients.map((x) => ({ offset: x.offset, address: x.address, outcome: 'bounced' as const, dsn: '5.2.1', text: 'closed', relay: 'none' })) }),
+    });
+    const { dir, agent, texts } = setup({}, { mailboxTransport: 'error:closed' }, { passAgent });
+    const req = await writeTestQueueFile(join(dir, 'q'), { sender: '', recipients: [{ address: 'nobody@mx.twinpost.test' }], content: 'Subject: x\n\nhi\n' }, 'local', 'mx.twinpost.test');
+    const res = await agent.deliver(req);
+    expect(passed).toMatchObject([{ transport: 'error', nexthop: 'closed', recipients: [{ address: 'nobody@mx.twinpost.test' }] }]);
+    expect(res.recipients).toMatchObject([{ outcome: 'bounced', dsn: '5.2.1', text: 'closed' }]);
+    expect(texts()).toEqual([expect.stringMatching(/: passing <nobody@mx\.twinpost\.test> to transport=error$/)]);
+  });
+
+  it('local_delivery_status_filter: a matching result is logged and returned with the new status and text', async () => {
+    const table = { fixed: false, lookup: async (k: string) => (k === '5.1.1 unknown user: "ghost"' ? '4.1.1 not yet' : null) };
+    const statusFilter = new Maps('local_delivery_status_filter', ['test:filter'], () => table);
+    const { dir, agent, texts } = setup({}, {}, { statusFilter });
+    const req = await writeTestQueueFile(join(dir, 'q'), { sender: '', recipients: [{ address: 'ghost@mx.twinpost.test' }], content: 'Subject: x\n\nhi\n' }, 'local', 'mx.twinpost.test');
+    const res = await agent.deliver(req);
+    expect(res.recipients).toMatchObject([{ outcome: 'deferred', dsn: '4.1.1', text: 'not yet' }]);
+    expect(texts()[0]).toMatch(/dsn=4\.1\.1, status=deferred \(not yet\)$/);
   });
 });

@@ -19,9 +19,18 @@
  * Nesting and duplicates as local(8) counts them: every step of a delivery is one level —
  * recipient, switch, alias (or .forward, :include:), resolve — so one alias hop costs four
  * levels, and an alias met past level 100 bounces "alias database loop for NAME" (5.4.6, with a
- * warning); within one delivery request a recipient seen again at the same level, and a
- * mailbox seen again at any level, is skipped without a log line (been_here() in recipient.c
- * and mailbox.c; local/alias-loops shows both).
+ * warning); within the expansion of one request recipient a recipient seen again at the same
+ * level, and a mailbox seen again at any level, is skipped without a log line (been_here() in
+ * recipient.c and mailbox.c; local/alias-loops shows both). The filter starts afresh for each
+ * recipient of a request (local.c; local/recipient-limit).
+ * A user's mailbox may be a command instead: mailbox_command_maps (by user name), then
+ * mailbox_command, run with the user's rights (local/mailbox-command). Before that,
+ * mailbox_transport_maps and mailbox_transport, and for unknown users fallback_transport_maps
+ * and fallback_transport, pass the recipient to another transport's agent (deliver_pass();
+ * local/mailbox-transport, local/fallback-transport).
+ * Per recipient result: local_delivery_status_filter (global/dsn-filter.ts). Settings:
+ * require_home_directory, expand_owner_alias, frozen_delivered_to (local/require-home-directory,
+ * local/owner-and-delivered-to).
  *
  * Differs from Postfix (none of these is in a scenario yet):
  *   - the alias database is always taken as root-owned: commands and files of aliases run with
@@ -36,20 +45,24 @@
  *     Node's child_process gives two);
  *   - a bare command name that cannot be executed falls back to /bin/sh -c (Postfix does the
  *     same, except for names with "/").
+ *   - require_home_directory looks at the home directory with the reference's rights, Postfix
+ *     with the recipient's (a home only root can reach counts as there).
  */
 import { utf8ByteString } from '../../global/byte-string.ts';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
 import type { CleanupClient, DeliveryAgent, DeliveryRecipient, DeliveryRequest, DeliveryResult, Logger, RecipientStatus, TrivialRewriteClient } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
 import { checkedFailureDsn } from '../../global/dsn-split.ts';
+import { filterDeliveryStatus } from '../../global/dsn-filter.ts';
+import type { Maps } from '../../global/maps.ts';
 import { mailDate } from '../../global/mail-date.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { bareAddress, includeItems, splitAliasItems, unquoteItem } from './alias-items.ts';
 import { createDestinations, splitRecipient, type DestinationSettings, type Expansion } from './destinations.ts';
-import { appendMbox, dotLock, DotLockError, FileTooLarge, maildirEntry, mboxDsn, mboxEntry, writeMaildir, type DotLockSettings, type Envelope } from './mailbox.ts';
+import { appendMbox, dotLock, DotLockError, FileTooLarge, NotOwnedByRecipient, maildirEntry, mboxDsn, mboxEntry, writeMaildir, type DotLockSettings, type Envelope } from './mailbox.ts';
 import { strerror } from './strerror.ts';
 import { localExpand } from './forward-path.ts';
 import { lookupUser, type PasswdEntry } from './users.ts';
@@ -74,6 +87,24 @@ export interface LocalSettings {
   dotLock?: DotLockSettings;
   /** .forward, command and file settings (Postfix's defaults when absent). */
   destinations?: DestinationSettings;
+  /** mailbox_transport: "transport[:nexthop]" that takes every mailbox delivery ("" = none). */
+  mailboxTransport?: string;
+  /** fallback_transport: "transport[:nexthop]" that takes unknown users ("" = none). */
+  fallbackTransport?: string;
+  /** mailbox_command: the command a user's mail is handed to instead of the mailbox ("" = none). */
+  mailboxCommand?: string;
+  /** strict_mailbox_ownership (default yes): an mbox owned by another user is deferred. */
+  strictMailboxOwnership?: boolean;
+  /** require_home_directory: a user whose home cannot be reached is deferred (recipient.c). */
+  requireHomeDirectory?: boolean;
+  /** expand_owner_alias: a list's sender is the value of its owner- alias, not its name (alias.c). */
+  expandOwnerAlias?: boolean;
+  /**
+   * frozen_delivered_to (default yes): Delivered-To: names the request recipient; with "no"
+   * it follows each alias, .forward file and mailbox as it is reached (alias.c, dotforward.c,
+   * mailbox.c).
+   */
+  frozenDeliveredTo?: boolean;
 }
 
 export interface LocalDeps {
@@ -84,6 +115,16 @@ export interface LocalDeps {
   /** alias_maps lookup of a local name; undefined = not found; throws on a table error. */
   aliasLookup: (name: string) => Promise<string | undefined>;
   userLookup?: (name: string) => PasswdEntry | undefined;
+  /** mailbox_transport_maps lookup of a user name; undefined = not found; throws on a table error. */
+  mailboxTransportLookup?: (user: string) => Promise<string | undefined>;
+  /** fallback_transport_maps lookup of a user name; undefined = not found; throws on a table error. */
+  fallbackTransportLookup?: (user: string) => Promise<string | undefined>;
+  /** The delivery agent of another transport, for deliver_pass(); undefined = not running. */
+  passAgent?: (transport: string) => DeliveryAgent | undefined;
+  /** mailbox_command_maps lookup of a user name; undefined = not found; throws on a table error. */
+  mailboxCommandLookup?: (user: string) => Promise<string | undefined>;
+  /** local_delivery_status_filter; undefined or empty: results are logged as they are. */
+  statusFilter?: Maps;
   now?: () => number;
 }
 
@@ -95,12 +136,17 @@ interface Context {
   handoff: number;
   /** The request recipient being worked on. */
   top: DeliveryRecipient;
+  /**
+   * The request carried an original recipient: mailboxes get X-Original-To: only then (mail_copy()
+   * writes none for an empty one, e.g. a recipient cleanup made from the null address).
+   */
+  hasOrigTo: boolean;
   /** Lower-cased Delivered-To values of the primary header block. */
   delivered: Set<string>;
-  /** Forward batches by sender (Delivered-To is frozen per request recipient). */
-  forwards: Map<string, { address: string; origTo: string; dsnOrcpt?: string }[]>;
+  /** Forward batches by Delivered-To address and sender (forward.c: one new message per pair). */
+  forwards: Map<string, { delivered: string; sender: string; recipients: { address: string; origTo: string; dsnOrcpt?: string }[] }>;
   results: Outcome[];
-  /** Files, commands and .forward files already delivered to in this request. */
+  /** Recipients, mailboxes, files, commands and .forward files already seen for this request recipient. */
   done: Set<string>;
   /**
    * cleanup did not take a forwarded copy (e.g. "unreasonable virtual_alias_maps map expansion
@@ -141,9 +187,20 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
   const getUser = deps.userLookup ?? ((n: string) => lookupUser(n));
   const dest = createDestinations(s.destinations ?? {}, { logger: deps.logger, logService: s.logService, recipientDelimiter: s.recipientDelimiter, getUser, now });
   const destReq = (ctx: Context) => ({ msg: ctx.msg, topAddress: ctx.top.address, originalRecipient: s.enableOriginalRecipient, done: ctx.done });
+  const frozen = s.frozenDeliveredTo ?? true;
+  /** The Delivered-To: address of an expansion: the request recipient unless frozen_delivered_to = no moved it. */
+  const deliveredTo = (ctx: Context, exp: Expansion): string => exp.delivered ?? ctx.top.address;
+  /** An expansion that has reached `address` (an alias, a .forward file): Delivered-To: follows unless frozen. */
+  const reached = (exp: Expansion, address: string): Expansion => (frozen ? exp : { ...exp, delivered: address });
 
-  const log = (ctx: Context, to: string, given: Outcome): void => {
-    const o = given.outcome === 'sent' ? given : { ...given, dsn: checkedFailureDsn(given.outcome, given.dsn, (t) => deps.logger.warning(s.logService, t)) };
+  const warn = (text: string) => deps.logger.warning(s.logService, text);
+  /**
+   * One delivery result: the failure status checked, then local_delivery_status_filter (which
+   * may turn a bounce into a deferral and back; bounce.c, defer.c, sent.c), then logged and kept.
+   */
+  const log = async (ctx: Context, to: string, given: Outcome): Promise<void> => {
+    const checked = given.outcome === 'sent' ? given : { ...given, dsn: checkedFailureDsn(given.outcome, given.dsn, warn) };
+    const o = deps.statusFilter ? { ...checked, ...(await filterDeliveryStatus(deps.statusFilter, checked, warn)) } : checked;
     deps.logger.info(s.logService, formatDeliveryLine({
       queueId: ctx.req.queueId, to, origTo: ctx.top.origTo, relay: 'local', dsn: o.dsn, status: deliveryStatusWord(ctx.req.flags, o.outcome), text: o.text,
       times: { arrival: ctx.req.arrivalTime, active: ctx.req.activeTime, handoff: ctx.handoff, done: now() },
@@ -151,11 +208,35 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     ctx.results.push(o);
   };
 
-  async function mailbox(ctx: Context, address: string, user: PasswdEntry, sender: string): Promise<Outcome> {
+  /**
+   * The command a user's mailbox is delivered through (mailbox.c): mailbox_command_maps by user
+   * name, then mailbox_command; undefined = none; null = the table failed.
+   */
+  async function mailboxCommandFor(user: string): Promise<string | undefined | null> {
+    try {
+      const found = await deps.mailboxCommandLookup?.(user);
+      if (found !== undefined) return found;
+    } catch {
+      return null;
+    }
+    return s.mailboxCommand || undefined;
+  }
+
+  /** Mailbox delivery through `command`, with the recipient's rights (mailbox.c, command.c). */
+  async function mailboxCommand(ctx: Context, address: string, user: PasswdEntry, exp: Expansion, command: string): Promise<Outcome | undefined> {
+    if (ctx.req.flags & DEL_REQ_FLAG_USR_VRFY) return { outcome: 'sent', dsn: '2.0.0', text: `delivers to command: ${command}` };
+    const privs = { uid: user.uid, gid: user.gid, home: user.home, shell: user.shell };
+    return dest.command(destReq(ctx), { ...exp, privs, rcpt: splitRecipient(address, s.recipientDelimiter) }, command, true);
+  }
+
+  async function mailbox(ctx: Context, address: string, user: PasswdEntry, exp: Expansion): Promise<Outcome | undefined> {
+    const command = await mailboxCommandFor(user.name);
+    if (command === null) return { outcome: 'deferred', dsn: '4.3.0', text: 'table lookup failure' };
+    if (command !== undefined) return mailboxCommand(ctx, address, user, exp, command);
     const env: Envelope = {
-      sender,
-      origTo: s.enableOriginalRecipient ? ctx.top.origTo : '',
-      deliveredTo: ctx.top.address,
+      sender: exp.sender,
+      origTo: s.enableOriginalRecipient && ctx.hasOrigTo ? ctx.top.origTo : '',
+      deliveredTo: deliveredTo(ctx, reached(exp, address)),
     };
     // sendmail -bv: say where it would go, write nothing.
     if (ctx.req.flags & DEL_REQ_FLAG_USR_VRFY) {
@@ -177,7 +258,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       }
       const unlock = s.dotLock ? await dotLock(mailboxPath, s.dotLock, now) : undefined;
       try {
-        await appendMbox(mailboxPath, mboxEntry(env, ctx.msg.content, t), owner, s.mailboxSizeLimit ?? 0);
+        await appendMbox(mailboxPath, mboxEntry(env, ctx.msg.content, t), owner, s.mailboxSizeLimit ?? 0, s.strictMailboxOwnership ?? true);
       } finally {
         await unlock?.();
       }
@@ -185,6 +266,11 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     } catch (err) {
       const failed = `cannot update mailbox ${mailboxPath} for user ${user.name}.`;
       if (err instanceof DotLockError) return lockFailure(failed, err);
+      if (err instanceof NotOwnedByRecipient) {
+        // strict_mailbox_ownership: a temporary failure, so the owner can be put right (mailbox.c)
+        warn('specify "strict_mailbox_ownership = no" to ignore mailbox ownership mismatch');
+        return { outcome: 'deferred', dsn: '4.2.0', text: `${failed} ${err.message}` };
+      }
       // mailbox.c: a write error takes mbox_dsn()'s code (EFBIG: 5.2.2, mailbox full).
       if (err instanceof FileTooLarge) return { outcome: 'bounced', dsn: mboxDsn(err.code, '5.2.0'), text: `${failed} error writing message: ${err.message}` };
       return { outcome: 'deferred', dsn: '4.2.0', text: `${failed} ${(err as Error).message}` };
@@ -192,7 +278,58 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
   }
 
   /**
-   * The per-request duplicate filter (been_here()): true when `key` was seen before in this
+   * Hand `address` to the transport `lookup` finds for `user`, else to `fallback`
+   * (mailbox_transport*, fallback_transport*): true when it was passed on (or deferred because
+   * the table failed), false when neither names a transport.
+   */
+  async function passedOn(ctx: Context, address: string, user: string, lookup: ((user: string) => Promise<string | undefined>) | undefined, fallback: string | undefined): Promise<boolean> {
+    let service: string | undefined;
+    try {
+      service = await lookup?.(user);
+    } catch {
+      await log(ctx, address, { outcome: 'deferred', dsn: '4.3.0', text: 'table lookup failure' });
+      return true;
+    }
+    service ??= fallback || undefined;
+    if (service === undefined) return false;
+    await deliverPass(ctx, address, service);
+    return true;
+  }
+
+  /**
+   * deliver_pass(): one recipient handed to the agent of "transport[:nexthop]" (the request's
+   * nexthop when none is given) with the same queue file. That agent logs the delivery; its
+   * status becomes this recipient's, without a line of local's own.
+   */
+  async function deliverPass(ctx: Context, address: string, service: string): Promise<void> {
+    const colon = service.indexOf(':');
+    const transport = colon < 0 ? service : service.slice(0, colon);
+    const nexthop = colon < 0 || colon === service.length - 1 ? ctx.req.nexthop : service.slice(colon + 1);
+    deps.logger.info(s.logService, `${ctx.req.queueId}: passing <${address}> to transport=${transport}`);
+    const agent = deps.passAgent?.(transport);
+    if (!agent) {
+      await log(ctx, address, { outcome: 'deferred', dsn: '4.3.0', text: 'mail transport unavailable' });
+      return;
+    }
+    const result = await agent.deliver({ ...ctx.req, transport, nexthop, recipients: [{ ...ctx.top, address }] });
+    for (const r of result.recipients) ctx.results.push({ outcome: r.outcome, dsn: r.dsn, text: r.text, diagType: r.diagType, diagText: r.diagText });
+  }
+
+  /**
+   * require_home_directory (recipient.c): the user's home must exist; otherwise the recipient is
+   * deferred. Differs from Postfix: looked at with the reference's rights, not the user's.
+   */
+  async function homeUnreachable(pw: PasswdEntry): Promise<Outcome | undefined> {
+    try {
+      await stat(pw.home);
+      return undefined;
+    } catch (err) {
+      return { outcome: 'deferred', dsn: '4.3.0', text: `cannot access home directory ${pw.home}: ${strerror(err as NodeJS.ErrnoException)}` };
+    }
+  }
+
+  /**
+   * The per-recipient duplicate filter (been_here()): true when `key` was seen before in this
    * request; the same set remembers files, commands and .forward files (destinations.ts).
    */
   const seenBefore = (ctx: Context, key: string): boolean => {
@@ -211,7 +348,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     if (seenBefore(ctx, `recipient ${atRecipient} ${address.toLowerCase()}`)) return;
     const atSwitch = atRecipient + 1;
     if (ctx.delivered.has(address.toLowerCase())) {
-      log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `mail forwarding loop for ${address}` });
+      await log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `mail forwarding loop for ${address}` });
       return;
     }
     const at = address.lastIndexOf('@');
@@ -226,14 +363,21 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       }
     }
     if (user === '') {
-      log(ctx, address, { outcome: 'bounced', dsn: '5.1.3', text: 'null username' });
+      await log(ctx, address, { outcome: 'bounced', dsn: '5.1.3', text: 'null username' });
       return;
     }
     if (extension && (await deliverAlias(ctx, address, localPart, exp, atSwitch + 1))) return;
     if (await deliverAlias(ctx, address, user, exp, atSwitch + 1)) return;
     const pw = getUser(user);
+    if (pw && s.requireHomeDirectory) {
+      const unreachable = await homeUnreachable(pw);
+      if (unreachable) {
+        await log(ctx, address, unreachable);
+        return;
+      }
+    }
     if (pw) {
-      const forward = await dest.dotForward(destReq(ctx), pw, { ...exp, rcpt: splitRecipient(address, s.recipientDelimiter) });
+      const forward = await dest.dotForward(destReq(ctx), pw, { ...reached(exp, address), rcpt: splitRecipient(address, s.recipientDelimiter) });
       if (forward) {
         await expandItems(ctx, forward.items, { ...forward.exp, expandedFrom: localPart }, atSwitch + 1, address);
         return;
@@ -241,10 +385,15 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     }
     // mailbox.c: one visit per mailbox and request, whether or not the user exists.
     if (seenBefore(ctx, `mailbox ${localPart}`)) return;
+    // mailbox.c: mailbox_transport_maps, then mailbox_transport, before the password file counts
+    if (await passedOn(ctx, address, user, deps.mailboxTransportLookup, s.mailboxTransport)) return;
     if (pw) {
-      log(ctx, address, await mailbox(ctx, address, pw, sender));
+      const o = await mailbox(ctx, address, pw, exp);
+      if (o) await log(ctx, address, o);
       return;
     }
+    // unknown.c: fallback_transport_maps, then fallback_transport, take an unknown user first
+    if (await passedOn(ctx, address, user, deps.fallbackTransportLookup, s.fallbackTransport)) return;
     // unknown.c: luser_relay takes what no alias or user claimed, unless it names this very address.
     if (s.luserRelay) {
       const relay = localExpand(s.luserRelay, {
@@ -258,10 +407,10 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       }
     } else if (user === 'mailer-daemon' || user === 'postmaster') {
       deps.logger.warning(s.logService, `required alias not found: ${user}`);
-      log(ctx, address, { outcome: 'sent', dsn: '2.0.0', text: 'discarded' });
+      await log(ctx, address, { outcome: 'sent', dsn: '2.0.0', text: 'discarded' });
       return;
     }
-    log(ctx, address, { outcome: 'bounced', dsn: '5.1.1', text: `unknown user: "${user}"` });
+    await log(ctx, address, { outcome: 'bounced', dsn: '5.1.1', text: `unknown user: "${user}"` });
   }
 
   /**
@@ -273,31 +422,32 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     if (exp.expandedFrom !== undefined && exp.expandedFrom.toLowerCase() === name) return false;
     if (atAlias > MAX_LEVEL) {
       deps.logger.warning(s.logService, `alias database loop for ${name}`);
-      log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `alias database loop for ${name}` });
+      await log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `alias database loop for ${name}` });
       return true;
     }
     let expansion: string | undefined;
     try {
       expansion = await deps.aliasLookup(name);
     } catch {
-      log(ctx, address, aliasDatabaseUnavailable());
+      await log(ctx, address, aliasDatabaseUnavailable());
       return true;
     }
     if (expansion === undefined) return false;
-    let next: Expansion = { ...exp, type: 'alias', privs: undefined, rcpt: splitRecipient(address, s.recipientDelimiter), expandedFrom: name };
+    let next: Expansion = { ...reached(exp, address), type: 'alias', privs: undefined, rcpt: splitRecipient(address, s.recipientDelimiter), expandedFrom: name };
     if (s.ownerRequestSpecial) {
       let owner: string | undefined;
       try {
         owner = await deps.aliasLookup(`owner-${name}`);
       } catch {
         // alias.c: a failed owner- lookup leaves the table error set, and the alias is deferred.
-        log(ctx, address, aliasDatabaseUnavailable());
+        await log(ctx, address, aliasDatabaseUnavailable());
         return true;
       }
       if (owner !== undefined) {
         // A list with an owner: the owner becomes the envelope sender, the original
         // recipient and ORCPT are reset, and local members are forwarded too (alias.c).
-        const canon = (await deps.rewrite.rewrite('local', `owner-${name}`)).address;
+        // expand_owner_alias: the owner alias's value rather than its name (alias.c)
+        const canon = (await deps.rewrite.rewrite('local', s.expandOwnerAlias ? owner : `owner-${name}`)).address;
         next = { ...next, sender: canon, owned: true, origTo: '', dsnOrcpt: undefined, include: false };
       }
     }
@@ -320,7 +470,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
         try {
           text = await readFile(path, 'utf8');
         } catch (err) {
-          log(ctx, parent, { outcome: 'deferred', dsn: '4.3.0', text: `cannot open include file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}` });
+          await log(ctx, parent, { outcome: 'deferred', dsn: '4.3.0', text: `cannot open include file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}` });
           continue;
         }
         const local = parent.slice(0, parent.lastIndexOf('@') < 0 ? parent.length : parent.lastIndexOf('@')).toLowerCase();
@@ -332,7 +482,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
         const o = ctx.req.flags & DEL_REQ_FLAG_USR_VRFY
           ? { outcome: 'sent' as const, dsn: '2.0.0', text: item.startsWith('|') ? `delivers to command: ${item.slice(1)}` : `delivers to file: ${item}` }
           : item.startsWith('|') ? await dest.command(destReq(ctx), exp, item.slice(1)) : await dest.file(destReq(ctx), exp, item);
-        if (o) log(ctx, parent, o);
+        if (o) await log(ctx, parent, o);
         continue;
       }
       const canon = (await deps.rewrite.rewrite('local', bareAddress(item))).address;
@@ -342,9 +492,11 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       if (resolved.transport === s.transport && !exp.include && !exp.owned) {
         await deliverRecipient(ctx, resolved.recipient, exp, level + 1);
       } else {
-        const list = ctx.forwards.get(sender) ?? [];
-        list.push({ address: canon, origTo: exp.origTo, dsnOrcpt: exp.dsnOrcpt });
-        ctx.forwards.set(sender, list);
+        const delivered = deliveredTo(ctx, exp);
+        const key = JSON.stringify([delivered, sender]);
+        const batch = ctx.forwards.get(key) ?? { delivered, sender, recipients: [] };
+        batch.recipients.push({ address: canon, origTo: exp.origTo, dsnOrcpt: exp.dsnOrcpt });
+        ctx.forwards.set(key, batch);
       }
     }
   }
@@ -355,25 +507,25 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       const v = ctx.msg.attributes[name];
       if (v) attrs[name] = v;
     }
-    for (const [sender, recipients] of ctx.forwards) {
+    for (const { delivered, sender, recipients } of ctx.forwards.values()) {
       if (ctx.req.flags & DEL_REQ_FLAG_USR_VRFY) {
         // sendmail -bv: nothing is re-injected; each forwarding target is reported.
-        for (const r of recipients) log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwards to ${r.address}` });
+        for (const r of recipients) await log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwards to ${r.address}` });
         continue;
       }
       try {
         const open = await deps.cleanup.open('local-forward');
-        const header = `Received: by ${s.myhostname} (${s.mailName})\n\tid ${open.queueId}; ${mailDate(now() / 1000)}\nDelivered-To: ${utf8ByteString(ctx.top.address.toLowerCase())}\n`;
+        const header = `Received: by ${s.myhostname} (${s.mailName})\n\tid ${open.queueId}; ${mailDate(now() / 1000)}\nDelivered-To: ${utf8ByteString(delivered.toLowerCase())}\n`;
         const reply = await open.submit({
           source: 'local-forward', sender, recipients, content: Buffer.concat([Buffer.from(header, 'latin1'), ctx.msg.content]),
           attributes: attrs, parentQueueId: ctx.req.queueId, arrivalTime: now(),
           // forward.c: cleanup returns a copy it refuses (too many hops) to the sender itself
           flags: { bounceOnError: true },
         });
-        if (reply.status === CLEANUP_STAT.OK) log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwarded as ${reply.queueId}` });
+        if (reply.status === CLEANUP_STAT.OK) await log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwarded as ${reply.queueId}` });
         else ctx.unfinished = true; // nothing logged here (forward.c); cleanup said why
       } catch (err) {
-        log(ctx, ctx.top.address, { outcome: 'deferred', dsn: '4.3.0', text: `cannot forward message: ${(err as Error).message}` });
+        await log(ctx, ctx.top.address, { outcome: 'deferred', dsn: '4.3.0', text: `cannot forward message: ${(err as Error).message}` });
       }
     }
   }
@@ -385,12 +537,13 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       const msg = await readQueueFile(req.queueFile);
       const delivered = deliveredToSet(msg.content);
       const statuses: RecipientStatus[] = [];
-      const done = new Set<string>();
       for (const given of req.recipients) {
+        // local.c: the duplicate filter starts afresh for each recipient of the request
+        const done = new Set<string>();
         // without an original recipient record (enable_original_recipient = no) the request's
         // recipient stands in for it: expansions log it as orig_to=, as Postfix's local(8) does
         const top = { ...given, origTo: given.origTo || given.address };
-        const ctx: Context = { req, msg, handoff, top, delivered, forwards: new Map(), results: [], done };
+        const ctx: Context = { req, msg, handoff, top, hasOrigTo: given.origTo !== '', delivered, forwards: new Map(), results: [], done };
         await deliverRecipient(ctx, top.address, { sender: req.sender, owned: false, include: false, origTo: top.origTo, dsnOrcpt: top.dsnOrcpt }, 0);
         await flushForwards(ctx);
         // The request recipient is done only when every branch is; a deferred branch wins.

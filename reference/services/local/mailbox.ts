@@ -9,7 +9,8 @@
  *            (no >From quoting, no empty line after it).
  *
  * Writing: mbox appends to $mail_spool_directory/<user> or $home/$home_mailbox (created 0600,
- * owned by the user), under a <mailbox>.lock file when mailbox_delivery_lock names dotlock
+ * owned by the user; an existing file keeps its owner and, with strict_mailbox_ownership, must
+ * belong to the user), under a <mailbox>.lock file when mailbox_delivery_lock names dotlock
  * (dot_lockfile.c: created exclusively, tried deliver_lock_attempts times deliver_lock_delay
  * apart, a lock older than stale_lock_time is removed); maildir writes tmp/<unique> and
  * renames it into new/.
@@ -98,11 +99,37 @@ export class FileTooLarge extends Error {
  * Append to an mbox file; on a failed write the file is truncated back. `sizeLimit`
  * (mailbox_size_limit, 0 = none) is the size the file may not pass.
  */
-export async function appendMbox(path: string, data: Buffer, owner?: Owner, sizeLimit = 0): Promise<void> {
-  const fh = await open(path, 'a', 0o600);
-  const before = (await fh.stat()).size;
+/**
+ * An mbox that exists but belongs to someone else than its recipient, with
+ * strict_mailbox_ownership = yes (mailbox.c): the delivery is deferred (4.2.0).
+ */
+export class NotOwnedByRecipient extends Error {
+  constructor(readonly path: string) {
+    super(`destination ${path} is not owned by recipient`);
+  }
+}
+
+/** Open `path` for appending; `created` when this call made the file (mbox_open() with O_CREAT). */
+async function openForAppend(path: string): Promise<{ fh: Awaited<ReturnType<typeof open>>; created: boolean }> {
   try {
-    if (owner && before === 0) await giveToOwner(() => fh.chown(owner.uid, owner.gid));
+    return { fh: await open(path, 'ax', 0o600), created: true };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return { fh: await open(path, 'a', 0o600), created: false };
+  }
+}
+
+/**
+ * Append one mbox entry. A new file is given to `owner`; an existing one is kept as it is and,
+ * with `strictOwnership` (strict_mailbox_ownership), refused unless `owner` owns it.
+ */
+export async function appendMbox(path: string, data: Buffer, owner?: Owner, sizeLimit = 0, strictOwnership = false): Promise<void> {
+  const { fh, created } = await openForAppend(path);
+  const st = await fh.stat();
+  const before = st.size;
+  try {
+    if (owner && created) await giveToOwner(() => fh.chown(owner.uid, owner.gid));
+    if (owner && !created && strictOwnership && st.uid !== owner.uid) throw new NotOwnedByRecipient(path);
     if (sizeLimit > 0 && before + data.length > sizeLimit) throw new FileTooLarge();
     await fh.write(data);
     await fh.sync();

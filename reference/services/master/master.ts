@@ -123,7 +123,7 @@ export class Master {
 
   async queue(): Promise<QueueEntry[]> {
     if (!this.running) return [];
-    return showq(this.running.services.layout);
+    return showq(this.running.services.layout, this.running.services.config.get('empty_address_recipient'));
   }
 
   /** Stop every service; with a signal number, log "terminating on signal N" first. */

@@ -9,7 +9,7 @@
  *
  * Each wake-up scans maildrop/ again and again until a pass removes nothing. For every file
  * that is complete (owner rwx bits, as mail_open_ok checks — postdrop sets 0744 last):
- *   1. read the records postdrop wrote (reference/queue parseQueueFile: T, A, F, S, R, M,
+ *   1. read the records postdrop wrote (reference/queue parseQueueFile: T, A, F, S, V, R, M,
  *      content, X, extracted R, E; content_filter L and REDIRECT > records are dropped);
  *   2. open a cleanup stream (source "pickup": rewrite context from the file, local by
  *      default) and log "NEWQID: uid=<file owner> from=<sender>" (plus " orig_id=<maildrop
@@ -136,6 +136,8 @@ export function createPickup(deps: PickupDeps): Pickup {
     if (msg.fullName) attributes.sender_fullname = msg.fullName;
     attributes.rewrite_context ??= 'local';
     const hasTime = msg.records.some((r) => r.type === REC.TIME);
+    // sendmail -V: the VERP delimiters go to cleanup as they were written
+    const verp = msg.records.find((r) => r.type === REC.VERP)?.data.toString('latin1');
     const req: CleanupRequest = {
       source: 'pickup',
       sender: msg.sender,
@@ -144,6 +146,7 @@ export function createPickup(deps: PickupDeps): Pickup {
       })),
       content: Buffer.concat([Buffer.from(received + (startsBlank ? '\n' : ''), 'latin1'), msg.content]),
       attributes,
+      ...(verp !== undefined ? { verpDelimiters: verp } : {}),
       arrivalTime: hasTime ? msg.arrivalTime : Math.floor(mtimeMs / 1000) * 1000,
       // CLEANUP_FLAG_BOUNCE | CLEANUP_FLAG_MASK_EXTERNAL: address mapping included.
       flags: { bounceOnError: true },

@@ -12,6 +12,7 @@ import type { BounceService } from '../bounce/bounce.ts';
 export interface QmgrParams {
   get(name: string): string;
   int(name: string): number;
+  bool(name: string): boolean;
   time(name: string): number;
   list(name: string): string[];
   /** Does main.cf (or its defaults) know this parameter? */

@@ -15,6 +15,7 @@ import type { QmgrContext } from './context.ts';
 import { deferAllByRetry } from './defer.ts';
 import type { DestinationQueues } from './destinations.ts';
 import type { Resolved } from './resolve.ts';
+import { verpSender } from '../../global/verp.ts';
 
 /** Recipients of one message that go to one (transport, destination) in one delivery request. */
 export interface Batch {
@@ -41,19 +42,23 @@ export interface MessageJob {
   activeTime: number;
   /** DEL_REQ_FLAG_* every request of this message carries (sendmail -bv: USR_VRFY). */
   traceFlags: number;
+  /** VERP delimiters (the V record): one recipient per request, each with its own sender. */
+  verp?: string;
 }
 
 /**
  * Group recipients, already in deliveryOrder, per (transport, destination); a batch that is full
- * (destination_recipient_limit, 0 = no limit) is followed by a new one for the same pair.
+ * (destination_recipient_limit, 0 = no limit; 1 for a VERP message, qmgr_message.c's
+ * single_rcpt) is followed by a new one for the same pair.
  */
-export function assignBatches(sorted: Resolved[]): Batch[] {
+export function assignBatches(sorted: Resolved[], singleRecipient = false): Batch[] {
   const batches: Batch[] = [];
   const open = new Map<string, Batch>();
   for (const { transport, destination, nexthop, limit, rcpt } of sorted) {
     const key = `${transport}\0${destination}`;
     let b = open.get(key);
-    if (!b || (limit > 0 && b.recipients.length >= limit)) {
+    const max = singleRecipient ? 1 : limit;
+    if (!b || (max > 0 && b.recipients.length >= max)) {
       b = { transport, destination, nexthop, recipients: [] };
       batches.push(b);
       open.set(key, b);
@@ -76,13 +81,23 @@ async function deliverBatch(d: Dispatch, job: MessageJob, batch: Batch): Promise
   const notNow = whyNotNow(d, batch.transport, key);
   if (notNow) return deferBatch(d, job, batch, notNow);
   const result = await d.queues.deliver(key, batch.transport, (connectionFlags) => agent.deliver({
-    queueId: job.id, queueFile: job.path, transport: batch.transport, nexthop: batch.nexthop, sender: job.msg.sender,
+    queueId: job.id, queueFile: job.path, transport: batch.transport, nexthop: batch.nexthop, sender: batchSender(job, batch),
     recipients: batch.recipients, arrivalTime: job.msg.arrivalTime, activeTime: job.activeTime, flags: connectionFlags | job.traceFlags,
   }));
   if (result.destinationFailed) {
     d.queues.markDead(key, result.recipients.find((r) => r.outcome === 'deferred')?.text ?? 'destination failed');
   }
   return result.recipients;
+}
+
+/**
+ * The sender a batch is delivered with (qmgr_deliver.c): the message's, or with VERP the
+ * sender built for the batch's one recipient from its original address (verp_sender()).
+ */
+function batchSender(job: MessageJob, batch: Batch): string {
+  const rcpt = batch.recipients[0];
+  if (job.verp === undefined || !rcpt) return job.msg.sender;
+  return verpSender(job.verp, job.msg.sender, rcpt.origTo || rcpt.address);
 }
 
 /** A deferral without a delivery attempt: DSN status and text. */

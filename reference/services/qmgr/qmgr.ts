@@ -20,14 +20,19 @@
  *                    back off.
  * Reading a message removes its defer log (defer/QID), so the log only describes the latest
  * attempt. On start, files left in active/ by a crash go back to incoming/ and are scheduled
- * again.
+ * again. A message with VERP delimiters (the V record) goes one recipient per request, each
+ * with its own sender (verpRequest(), deliver.ts); its non-delivery notices go one per
+ * recipient to the VERP senders unless disable_verp_bounces is set (results.ts, bounce(8)).
  *
  * Differs from Postfix: all recipients of a message are read and tried at once (no
  * qmgr_message_recipient_limit rounds, no qmgr_message_active_limit); see also defer.ts.
  */
 import type { DeliveryAgent } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY } from '../../global/deliver-request.ts';
-import { qmgrContext, SERVICE, type QmgrDeps } from './context.ts';
+import { qmgrContext, SERVICE, type QmgrContext, type QmgrDeps } from './context.ts';
+import { REC } from '../../queue/records.ts';
+import type { QueueMessage } from '../../queue/queue-file.ts';
+import { badVerpRequestWarning, verpDelimitersProblem } from '../../global/verp.ts';
 import { assignBatches, deliverBatches, type Dispatch, type MessageJob } from './deliver.ts';
 import { DestinationQueues } from './destinations.ts';
 import { beginAttempt, isVerifyOnly, readActiveMessage } from './message.ts';
@@ -39,6 +44,8 @@ export type { QmgrDeps, QmgrParams } from './context.ts';
 
 export interface Qmgr {
   registerAgent(agent: DeliveryAgent): void;
+  /** The agent registered for `transport` (local(8)'s deliver_pass() connects to it directly). */
+  agent(transport: string): DeliveryAgent | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
   wake(): void;
@@ -47,6 +54,20 @@ export interface Qmgr {
   forgetDead(): void;
   /** Resolves when no scan or delivery is in progress or pending. */
   idle(): Promise<void>;
+}
+
+/**
+ * The VERP delimiters of a message (its V record, qmgr_message.c): ignored with a warning for
+ * the null sender or when verp_delimiter_filter does not allow them.
+ */
+function verpRequest(ctx: QmgrContext, id: string, msg: QueueMessage): string | undefined {
+  const record = msg.records.find((r) => r.type === REC.VERP);
+  if (!record) return undefined;
+  const delims = record.data.toString('latin1');
+  if (!msg.sender) ctx.logger.warning(SERVICE, `${id}: ignoring VERP request for null sender`);
+  else if (verpDelimitersProblem(delims, ctx.cfg.get('verp_delimiter_filter'))) ctx.logger.warning(SERVICE, badVerpRequestWarning(id, delims));
+  else return delims;
+  return undefined;
 }
 
 export function createQmgr(deps: QmgrDeps): Qmgr {
@@ -104,8 +125,9 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
     // answer, good or bad, goes to trace/QID and the recipient is done; the sender then gets
     // the delivery status report instead of the message (qmgr_active.c, trace_append()).
     const verifyOnly = isVerifyOnly(msg);
-    const job: MessageJob = { id, msg, path, activeTime, traceFlags: verifyOnly ? DEL_REQ_FLAG_USR_VRFY : 0 };
-    const delivered = await deliverBatches(dispatch, job, assignBatches(resolved.sort(deliveryOrder)));
+    const verp = verpRequest(ctx, id, msg);
+    const job: MessageJob = { id, msg, path, activeTime, traceFlags: verifyOnly ? DEL_REQ_FLAG_USR_VRFY : 0, ...(verp !== undefined ? { verp } : {}) };
+    const delivered = await deliverBatches(dispatch, job, assignBatches(resolved.sort(deliveryOrder), verp !== undefined));
     const outcome = await recordResults(ctx, job, todo, [...failed, ...delivered], verifyOnly);
     // A recipient the resolver failed on is tried again, even under sendmail -bv; so is one an
     // agent left without a status (qmgr_deliver.c: not marked done, nothing logged).
@@ -117,6 +139,9 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
   return {
     registerAgent(agent) {
       agents.set(agent.transport, agent);
+    },
+    agent(transport) {
+      return agents.get(transport);
     },
     async start() {
       running = true;

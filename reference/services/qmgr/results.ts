@@ -96,9 +96,17 @@ export function unanswered(todo: QueuedRecipient[], statuses: RecipientStatus[])
  * recipient is deferred; bounce(8) sends nothing when trace/QID does not exist.
  */
 export async function notifySender(ctx: QmgrContext, job: MessageJob, outcome: Outcome, verifyOnly: boolean): Promise<void> {
-  if (outcome.bounced) await ctx.bounce.notify(job.id, job.msg, 'bounce');
+  if (outcome.bounced) await ctx.bounce.notify(job.id, job.msg, 'bounce', verpNotices(ctx, job));
   if (verifyOnly) await ctx.bounce.trace(job.id, job.msg, 'verify');
   else if (anyNotifySuccess(job.msg)) await ctx.bounce.trace(job.id, job.msg, 'success');
+}
+
+/**
+ * The VERP delimiters a notice is split by (qmgr_active.c): those of a VERP message, unless
+ * disable_verp_bounces sends it one notice for all recipients.
+ */
+function verpNotices(ctx: QmgrContext, job: MessageJob): string | undefined {
+  return ctx.cfg.bool('disable_verp_bounces') ? undefined : job.verp;
 }
 
 /** The message after its attempt: removed, expired, or deferred with a back-off (qmgr_active_done). */
@@ -139,7 +147,7 @@ async function removeMessage(ctx: QmgrContext, job: MessageJob): Promise<void> {
 /** Too old to try again: return it to the sender with the defer log as the reason. */
 async function expireMessage(ctx: QmgrContext, job: MessageJob): Promise<void> {
   ctx.logger.info(SERVICE, `${job.id}: from=<${job.msg.sender}>, status=expired, returned to sender`);
-  await ctx.bounce.notify(job.id, job.msg, 'defer');
+  await ctx.bounce.notify(job.id, job.msg, 'defer', verpNotices(ctx, job));
   await removeMessage(ctx, job);
 }
 

@@ -25,6 +25,10 @@ export const smtpDaemon: ReferenceDaemon = deliveryAgentDaemon(({ entry, config:
     connectTimeoutMs: cfg.time('smtp_connect_timeout') * 1000,
     replyTimeoutsMs: Object.fromEntries(Object.entries(REPLY_TIMEOUT_PARAMETERS).map(([wait, param]) => [wait, cfg.time(param) * 1000])),
     lineLengthLimit: cfg.int('smtp_line_length_limit'), reuse,
+    mimeOutput: {
+      disableConversion: cfg.bool('disable_mime_output_conversion'), nestingLimit: cfg.int('mime_nesting_limit'),
+      boundaryLengthLimit: cfg.int('mime_boundary_length_limit'), headerSizeLimit: cfg.int('header_size_limit'),
+    },
     handshake: {
       skip5xxGreeting: cfg.bool('smtp_skip_5xx_greeting'), alwaysSendEhlo: cfg.bool('smtp_always_send_ehlo'),
       neverSendEhlo: cfg.bool('smtp_never_send_ehlo'), discardMask: ehloMask(cfg.get('smtp_discard_ehlo_keywords')),

@@ -6,7 +6,9 @@
  * smtp_always_send_ehlo is set and smtp_never_send_ehlo is not (falls back to HELO), drops the
  * smtp_discard_ehlo_keywords from what the server offers, sends MAIL / RCPT /
  * DATA pipelined when the server announces PIPELINING, adds SIZE=, BODY=8BITMIME, and the DSN
- * parameters (NOTIFY, ORCPT, RET, ENVID) the server supports, and reports each recipient:
+ * parameters (NOTIFY, ORCPT, RET, ENVID) the server supports (to a server without 8BITMIME
+ * mail not declared 7bit goes downgraded, without SIZE=: 8-bit entities quoted-printable, as
+ * RFC 6152 section 3 asks, unless disable_mime_output_conversion), and reports each recipient:
  * sent (2xx), deferred (4xx, connection problems) or bounced (5xx, and a reply of any other
  * class, a protocol error: dsnOf()). Each outcome is logged as
  * Postfix's smtp(8) does ("QID: to=<..>, relay=host[addr]:port, delay=.., delays=a/b/c/d,
@@ -28,6 +30,7 @@ import { uxtextQuote, xtextQuote } from '../../global/xtext.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from './client.ts';
 import { parseNexthop } from './nexthop.ts';
+import { downgradeContent } from '../../global/mime-state.ts';
 import { internalize, scan } from '../../global/tok822.ts';
 import {
   EHLO_MASK_8BITMIME, EHLO_MASK_AUTH, EHLO_MASK_DSN, EHLO_MASK_PIPELINING, EHLO_MASK_SILENT, EHLO_MASK_SIZE,
@@ -49,6 +52,11 @@ export interface SmtpAgentOptions {
   replyTimeoutMs?: number;
   /** smtp_line_length_limit (998). */
   lineLengthLimit?: number;
+  /**
+   * disable_mime_output_conversion (default no) and the MIME reader's limits (mime_nesting_limit,
+   * mime_boundary_length_limit, header_size_limit) for the 8-bit to 7-bit downgrade.
+   */
+  mimeOutput?: { disableConversion: boolean; nestingLimit: number; boundaryLengthLimit: number; headerSizeLimit: number };
   /** How the session starts: smtp_skip_5xx_greeting, smtp_always_send_ehlo, smtp_never_send_ehlo, smtp_discard_ehlo_keywords. */
   handshake?: Partial<HandshakePolicy>;
   /** smtp_quote_rfc821_envelope (default yes): quote local parts in MAIL FROM and RCPT TO as RFC 5321 requires. */
@@ -194,6 +202,14 @@ export function dataBytes(content: Buffer, lineLimit: number, onBreak: () => voi
   return out.map((l) => l + '\r\n').join('') + '.\r\n';
 }
 
+/** The content converted to 7 bits (mime_state with MIME_OPT_DOWNGRADE): 8-bit entities quoted-printable. */
+function downgraded(content: Buffer, limits: { nestingLimit: number; boundaryLengthLimit: number; headerSizeLimit: number }): Buffer {
+  let text = content.toString('latin1');
+  if (text.endsWith('\n')) text = text.slice(0, -1);
+  const lines = text === '' ? [] : text.split('\n');
+  return Buffer.from(downgradeContent(lines, limits).map((l) => `${l}\n`).join(''), 'latin1');
+}
+
 /** Does dataBytes() fold a line of this content (smtp_text_out() logs that once per message)? */
 export function breaksLines(content: Buffer, lineLimit: number): boolean {
   return lineLimit > 0 && content.toString('latin1').split('\n').some((l) => l.length > lineLimit);
@@ -336,7 +352,10 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         const msg = await readQueueFile(req.queueFile);
         const dsn = features.has('DSN');
         let mail = `MAIL FROM:<${envelopeAddress(req.sender)}>`;
-        if (features.has('SIZE')) mail += ` SIZE=${msg.size.messageSize}`;
+        // smtp_proto.c SMTP_MIME_DOWNGRADE(): no 8BITMIME at the next hop, mail not declared 7bit
+        const downgrading = opts.mimeOutput !== undefined && !opts.mimeOutput.disableConversion && !features.has('8BITMIME') && msg.attributes.encoding !== MAIL_ATTR_ENC_7BIT;
+        // the size would change with the conversion: none is announced
+        if (features.has('SIZE') && !downgrading) mail += ` SIZE=${msg.size.messageSize}`;
         if (features.has('8BITMIME') && msg.attributes.encoding === MAIL_ATTR_ENC_8BIT) mail += ' BODY=8BITMIME';
         else if (features.has('8BITMIME') && msg.attributes.encoding === MAIL_ATTR_ENC_7BIT) mail += ' BODY=7BIT';
         // ENVID before RET, as smtp_proto.c writes them; ENVID xtext with "+" and "=" escaped.
@@ -402,10 +421,11 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
             } else {
               contentSent = true;
               const lineLimit = opts.lineLengthLimit ?? 998;
-              if (breaksLines(msg.content, lineLimit)) {
+              const content = downgrading && opts.mimeOutput ? downgraded(msg.content, opts.mimeOutput) : msg.content;
+              if (breaksLines(content, lineLimit)) {
                 opts.logger.info(opts.logService, `${req.queueId}: breaking line > ${lineLimit} bytes with <CR><LF>SPACE`);
               }
-              conn.write(dataBytes(msg.content, lineLimit));
+              conn.write(dataBytes(content, lineLimit));
               where = 'sending end of data -- message may be sent more than once';
               const done = await conn.read(limit('dot'));
               const list = pending;

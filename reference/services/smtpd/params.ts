@@ -1,6 +1,6 @@
 /**
  * smtpd(8) ESMTP parameters of MAIL FROM (SIZE, BODY, SMTPUTF8, RET, ENVID: RFC 1870, 6152,
- * 6531, 3461) and RCPT TO (NOTIFY, ORCPT: RFC 3461), checked as mail_cmd() and rcpt_cmd() in
+ * 6531, 3461; XVERP, Postfix's own, for clients smtpd_authorized_verp_clients matches) and RCPT TO (NOTIFY, ORCPT: RFC 3461), checked as mail_cmd() and rcpt_cmd() in
  * smtpd.c check them: each parameter either taken or refused with Postfix 3.7.11's reply.
  * ENVID and the address of ORCPT are stored decoded (xtext, or uxtext for an ORCPT of type
  * "utf-8"), as Postfix stores them; smtp(8) encodes them again. Called by session.ts's MAIL
@@ -10,6 +10,7 @@ import { printableText } from '../../global/printable.ts';
 import { dsnNotifyParse } from '../../global/dsn-mask.ts';
 import { uxtextUnquote, xtextUnquote } from '../../global/xtext.ts';
 import { reply, type SmtpReply } from './reply.ts';
+import { verpDelimitersProblem } from '../../global/verp.ts';
 
 /** The MAIL FROM parameters a transaction keeps. */
 export interface MailParams {
@@ -20,7 +21,18 @@ export interface MailParams {
   smtputf8?: boolean;
   /** AUTH= (RFC 4954 section 5) other than "<>", non-printable characters as "?". */
   authSender?: string;
+  /** XVERP: the two VERP delimiters (default_verp_delimiters for a bare XVERP). */
+  verp?: string;
 }
+
+/** XVERP for an authorized client: default_verp_delimiters and verp_delimiter_filter. */
+export interface VerpOptions {
+  delimiters: string;
+  filter: string;
+}
+
+/** The XVERP parameter's name (smtpd.c VERP_CMD). */
+const XVERP = 'XVERP';
 
 /**
  * What MAIL FROM's parameters gave, or the reply that refuses one of them; with the SIZE and
@@ -58,7 +70,7 @@ function sizeValue(value: string): number | SmtpReply {
  * MAIL FROM's parameters, in the order given; the first bad one refuses the command. SIZE is
  * returned apart: Postfix keeps a SIZE it has parsed even when the MAIL command then fails.
  */
-export function mailParams(given: readonly string[], smtputf8Enable: boolean, authBefore?: string): MailParamsResult {
+export function mailParams(given: readonly string[], smtputf8Enable: boolean, authBefore?: string, verp?: VerpOptions): MailParamsResult {
   const params: MailParams = {};
   let size: number | undefined;
   let authSender = authBefore;
@@ -69,7 +81,13 @@ export function mailParams(given: readonly string[], smtputf8Enable: boolean, au
     const sizeText = valueOf(param, 'SIZE');
     const ret = valueOf(param, 'RET');
     const envid = valueOf(param, 'ENVID');
-    if (up === 'BODY=8BITMIME' || up === 'BODY=7BIT') params.body = up.slice(5);
+    const verpDelims = verp ? valueOf(param, XVERP) : undefined;
+    if (verp && up === XVERP) params.verp = verp.delimiters;
+    else if (verp && verpDelims !== undefined) {
+      // XVERP=xy: two characters of verp_delimiter_filter (verp_delims_verify())
+      if (verpDelimitersProblem(verpDelims, verp.filter)) return refuse(reply(501, '5.5.4', `Error: ${XVERP} needs two characters from ${verp.filter}`));
+      params.verp = verpDelims;
+    } else if (up === 'BODY=8BITMIME' || up === 'BODY=7BIT') params.body = up.slice(5);
     else if (sizeText !== undefined) {
       const parsed = sizeValue(sizeText);
       if (typeof parsed !== 'number') return refuse(parsed);

@@ -84,6 +84,11 @@ export interface SmtpdSettings {
   bareNewlineExcluded: (clientAddr: string) => boolean;
   /** local_header_rewrite_clients: does this client get the "local" header rewrite context? */
   localHeaderRewrite: (clientAddr: string) => boolean;
+  /**
+   * XVERP: smtpd_authorized_verp_clients (does this client get it?), default_verp_delimiters,
+   * verp_delimiter_filter; undefined: no client does.
+   */
+  verp?: { clients: (clientAddr: string) => boolean; delimiters: string; filter: string };
   /** Postmaster notices (notify_classes and friends); without it no transcript is kept. */
   notify?: NotifySettings;
   /** Service name for logging ("smtpd", or a syslog_name override "postfix-x/smtpd"). */
@@ -539,12 +544,17 @@ export class SmtpdSession {
    * smtpd_discard_ehlo_keywords (logged unless the list has "silent-discard").
    */
   private ehloKeywords(): string[] {
-    const offered = offeredKeywords(this.s, { flush: this.deps.flush !== undefined });
+    const offered = offeredKeywords(this.s, { flush: this.deps.flush !== undefined, verp: this.verpAllowed() });
     const discard = this.s.discardEhloKeywords ?? [];
     const word = (k: string) => k.split(' ')[0]!.toLowerCase();
     const dropped = offered.filter((k) => discard.includes(word(k)));
     if (dropped.length && !discard.includes('silent-discard')) this.log(`discarding EHLO keywords: ${dropped.map((k) => k.split(' ')[0]).join(' ')}`);
     return offered.filter((k) => !discard.includes(word(k)));
+  }
+
+  /** smtpd_authorized_verp_clients matches this client: XVERP is offered and taken. */
+  private verpAllowed(): boolean {
+    return this.s.verp?.clients(this.addr) ?? false;
   }
 
   private async mail(args: string): Promise<SmtpReply> {
@@ -564,13 +574,15 @@ export class SmtpdSession {
     const smtputf8 = this.s.smtputf8Enable && params.some((w) => sameWord(w, 'SMTPUTF8'));
     const p = await this.pathArgument(argv, 'FROM', smtputf8, '');
     if (isReply(p)) return p;
-    const given = mailParams(params, this.s.smtputf8Enable, this.authSender);
+    const given = mailParams(params, this.s.smtputf8Enable, this.authSender, this.verpAllowed() ? this.s.verp : undefined);
     if (given.size !== undefined) this.msgSize = given.size;
     this.authSender = given.authSender;
     if ('refuse' in given) return given.refuse;
     if (this.s.messageSizeLimit > 0 && this.msgSize > this.s.messageSizeLimit) {
       return this.reject('MAIL', reply(552, '5.3.4', 'Message size exceeds fixed limit'), { from: p.address });
     }
+    // smtpd.c mail_cmd(): a VERP sender is built from the sender's address, so it needs one
+    if (given.params.verp !== undefined && p.address === '') return reply(503, '5.5.4', 'Error: XVERP requires non-null sender');
     if (this.s.delayReject === false) {
       const denied = await this.deps.checker.checkMail(this.checkContext({ sender: p.internal }));
       if (denied) return this.rejected('MAIL', denied, { from: p.address });
@@ -720,7 +732,7 @@ export class SmtpdSession {
     const open = tx.open!;
     const recipients = tx.recipients;
     open.begin({
-      source: 'smtpd', sender: tx.sender, recipients, arrivalTime: tx.arrival, flags: { smtputf8: tx.params.smtputf8 },
+      source: 'smtpd', sender: tx.sender, recipients, arrivalTime: tx.arrival, flags: { smtputf8: tx.params.smtputf8 }, verpDelimiters: tx.params.verp,
       attributes: queueFileAttributes({
         name: this.name, addr: this.addr, port: this.port, namaddr: this.namaddr, helo: this.heloName, protocol: this.protocol,
         serverAddr: this.socket.localAddress?.replace(/^::ffff:/i, '') ?? '', serverPort: this.socket.localPort ?? 0,

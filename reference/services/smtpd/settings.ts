@@ -43,6 +43,12 @@ export function smtpdSettings(config: MainConfig): SmtpdSettings {
     forbidBareNewlineRejectCode: config.int('smtpd_forbid_bare_newline_reject_code'),
     bareNewlineExcluded: networkMatcher(config.list('smtpd_forbid_bare_newline_exclusions')),
     localHeaderRewrite: localHeaderRewriteClients(config),
+    verp: {
+      // smtpd_authorized_verp_clients: addresses and networks (host names are not matched)
+      clients: networkMatcher(config.list('smtpd_authorized_verp_clients')),
+      delimiters: config.get('default_verp_delimiters'),
+      filter: config.get('verp_delimiter_filter'),
+    },
     notify: {
       notifyMask: mailErrorMask(config.list('notify_classes')),
       historyThreshold: config.int('smtpd_history_flush_threshold'),
