@@ -29,13 +29,56 @@ export function validHostname(name: string): boolean {
   return nonNumeric;
 }
 
-/** With smtputf8_enable, a non-ASCII domain is valid when it converts to an A-label form. */
-export function validUtf8Hostname(smtputf8: boolean, name: string): boolean {
+/**
+ * With smtputf8_enable, a non-ASCII domain is valid when it converts to an A-label form.
+ * `toAscii` is the conversion of the calling process (a MidnaCache), default uncached and silent.
+ */
+export function validUtf8Hostname(smtputf8: boolean, name: string, toAscii: (name: string) => string | null = domainToAsciiPostfix): boolean {
   if (name === '') return false;
   if (!smtputf8 || /^[\x00-\x7f]*$/.test(name)) return validHostname(name);
   // UTS #46 as Postfix's libicu conversion does it (idna.ts), then the ASCII hostname rules.
-  const ascii = domainToAsciiPostfix(name);
+  const ascii = toAscii(name);
   return ascii !== null && ascii !== '' && validHostname(ascii);
+}
+
+/** midna_domain.c's midna_domain_cache_size: how many names a process keeps converted. */
+export const MIDNA_CACHE_SIZE = 256;
+/** "%.100s": the most bytes of a name the warning shows. */
+const MIDNA_WARN_NAME_BYTES = 100;
+
+/**
+ * midna_domain_to_ascii() of one process: conversions kept in a cache of MIDNA_CACHE_SIZE
+ * names, the least recently used dropped first (ctable), failures cached too; a name whose
+ * A-label form is not a valid hostname is warned about once, when it is first converted
+ * (midna_domain_to_ascii_create()). Used by trivial-rewrite's resolver.
+ * Differs from Postfix: a name that ICU itself refuses is not warned about (the warning would
+ * name ICU's error bits, which are not reproduced here).
+ */
+export class MidnaCache {
+  private readonly entries = new Map<string, string | null>();
+
+  constructor(private readonly warn: (text: string) => void, private readonly size = MIDNA_CACHE_SIZE) {}
+
+  readonly toAscii = (name: string): string | null => {
+    if (this.entries.has(name)) {
+      const known = this.entries.get(name)!;
+      this.entries.delete(name);
+      this.entries.set(name, known);
+      return known;
+    }
+    const made = this.create(name);
+    if (this.entries.size >= this.size) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(name, made);
+    return made;
+  };
+
+  private create(name: string): string | null {
+    const ascii = domainToAsciiPostfix(name);
+    if (ascii === null || validHostname(ascii)) return ascii;
+    const shown = Buffer.from(name, 'utf8').subarray(0, MIDNA_WARN_NAME_BYTES).toString('utf8');
+    this.warn(`midna_domain_to_ascii_create: Problem translating domain "${shown}" to ASCII form: malformed ASCII label(s)`);
+    return null;
+  }
 }
 
 export function validIPv4(addr: string): boolean {

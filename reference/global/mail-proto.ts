@@ -94,6 +94,10 @@ export const MAIL_ATTR_ENC_7BIT = '7bit';
 export const MAIL_ATTR_SASL_SENDER = 'sasl_sender';
 /** SMTPUTF8_FLAG_REQUESTED (smtputf8.h), in the size record: the sender asked for SMTPUTF8 (MAIL FROM ... SMTPUTF8). */
 export const SMTPUTF8_FLAG_REQUESTED = 1 << 0;
+/** SMTPUTF8_FLAG_HEADER: cleanup wrote a header with 8-bit text (smtputf8_enable = yes). */
+export const SMTPUTF8_FLAG_HEADER = 1 << 1;
+/** SMTPUTF8_FLAG_SENDER: the envelope sender is UTF-8, not ASCII (smtputf8_enable = yes). */
+export const SMTPUTF8_FLAG_SENDER = 1 << 2;
 export const MAIL_ATTR_DSN_ENVID = 'envelope_id';
 export const MAIL_ATTR_DSN_RET = 'ret_flags';
 export const MAIL_ATTR_DSN_NOTIFY = 'notify_flags';

@@ -24,7 +24,11 @@ export function printableBytes(bytes: string, utf8: boolean): string {
 
 const isContinuation = (bytes: string, i: number) => i < bytes.length && (bytes.charCodeAt(i) & 0xc0) === 0x80;
 
-/** printable() of decoded text (a token, an address): control characters and, without UTF-8, 8-bit characters "?". */
-export function printableText(text: string, utf8: boolean): string {
-  return text.replace(utf8 ? /[\x00-\x1f\x7f]/g : /[^\x20-\x7e]/g, '?');
+/**
+ * printable() of decoded text (a token, an address, a reply): control characters and, without
+ * UTF-8, 8-bit characters replaced by `replacement` ("?" for logs; smtpd's reject replies use a
+ * blank).
+ */
+export function printableText(text: string, utf8: boolean, replacement = '?'): string {
+  return text.replace(utf8 ? /[\x00-\x1f\x7f]/g : /[^\x20-\x7e]/g, replacement);
 }

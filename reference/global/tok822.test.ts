@@ -31,4 +31,12 @@ describe('quoteLocal', () => {
     expect(quoteLocal('jörg@x')).toBe('jörg@x');
     expect(quoteLocal('')).toBe('""');
   });
+
+  it('without 8-bit cleanliness quotes an 8-bit local part, a backslash before each 8-bit byte', () => {
+    // "jü" as UTF-8 bytes (one latin1 char per byte): j, 0xC3, 0xBC
+    expect(quoteLocal('j\xc3\xbc@x', false, false)).toBe('"j\\\xc3\\\xbc"@x');
+    expect(quoteLocal('j\xc3\xbc@x')).toBe('j\xc3\xbc@x');
+    expect(quoteLocal('a b\xe9@x', false, false)).toBe('"a b\\\xe9"@x');
+    expect(quoteLocal('plain@x', false, false)).toBe('plain@x');
+  });
 });

@@ -93,20 +93,32 @@ export function internalize(toks: Tok[]): string {
   return out;
 }
 
-/** Is the local part text an RFC 822 dot-string (8-bit characters allowed)? */
-function isDotString(local: string): boolean {
+const isEightBit = (c: string) => c.charCodeAt(0) > 0x7f;
+
+/**
+ * Is the local part text an RFC 822 dot-string? 8-bit characters are allowed unless the
+ * quoting is not 8-bit clean.
+ */
+function isDotString(local: string, eightBitClean: boolean): boolean {
   if (local === '' || local[0] === '.' || local.endsWith('.') || local.includes('..')) return false;
   for (const c of local) {
+    if (!eightBitClean && isEightBit(c)) return false;
     if (c === ' ' || isControl(c) || '()<>@,;:\\"[]'.includes(c)) return false;
   }
   return true;
 }
 
+/** Inside the quotes: a backslash before `"`, `\`, CR and, unless 8-bit clean, each 8-bit character. */
+const needsBackslash = (c: string, eightBitClean: boolean) => c === '"' || c === '\\' || c === '\r' || (!eightBitClean && isEightBit(c));
+
 /**
  * Quote the local part of an internal-form address when it is not a dot-string (quote_822_local):
  * a source route `@a,@b:` is left alone; the local part ends at the right-most `@`.
+ * `eightBitClean` false is quote_822_local_flags() without QUOTE_FLAG_8BITCLEAN, as bounce(8)
+ * quotes the sender of its notices: given a byte string, every 8-bit byte then forces quoting and
+ * gets its own backslash.
  */
-export function quoteLocal(addr: string, bareLocalPart = false): string {
+export function quoteLocal(addr: string, bareLocalPart = false, eightBitClean = true): string {
   let start = 0;
   if (addr[0] === '@') {
     const colon = addr.indexOf(':');
@@ -115,8 +127,8 @@ export function quoteLocal(addr: string, bareLocalPart = false): string {
   const at = bareLocalPart ? -1 : addr.lastIndexOf('@');
   const end = at >= start ? at : addr.length;
   const local = addr.slice(start, end);
-  if (isDotString(local)) return addr;
-  const quoted = local.replace(/["\\\r]/g, (c) => '\\' + c);
+  if (isDotString(local, eightBitClean)) return addr;
+  const quoted = [...local].map((c) => (needsBackslash(c, eightBitClean) ? '\\' + c : c)).join('');
   return `${addr.slice(0, start)}"${quoted}"${addr.slice(end)}`;
 }
 

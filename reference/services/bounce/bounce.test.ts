@@ -1,7 +1,7 @@
 /** bounce: the status logfile format (compared with a defer log written by real Postfix 3.7.11), line wrapping, the notice encoding and DSN address types. */
 import { describe, expect, it } from 'vitest';
 import { lineWrap } from '../../global/line-wrap.ts';
-import { dsnAddressType, noticeEncoding, parseTemplateFile } from './bounce.ts';
+import { dsnAddressType, noticeEncoding, noticeSender, parseTemplateFile } from './bounce.ts';
 import { formatLogEntry, parseLog } from './logfile.ts';
 
 // defer/D/DE1BF20C3A9 as written by real Postfix 3.7.11 (smtp: connection refused, two recipients).
@@ -55,5 +55,13 @@ describe('notice encoding and DSN address types (bounce_notify_util.c)', () => {
     expect(dsnAddressType(1, 'oü@x')).toBe('utf-8');
     expect(dsnAddressType(0, 'oü@x')).toBe('rfc822');
     expect(dsnAddressType(1, 'o@x')).toBe('rfc822');
+  });
+
+  it('quotes the sender of X-Postfix-Sender: and Return-Path: with a backslash before each 8-bit byte', () => {
+    // "sü" in UTF-8 is s, 0xC3, 0xBC: each 8-bit byte gets its own backslash
+    expect(noticeSender('sü@x')).toBe('"s\\\xc3\\\xbc"@x');
+    // the queue's external form is unquoted first, then quoted once
+    expect(noticeSender('"a b"@x')).toBe('"a b"@x');
+    expect(noticeSender('plain@x')).toBe('plain@x');
   });
 });

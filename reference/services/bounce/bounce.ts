@@ -27,8 +27,11 @@
  * smtputf8_enable (the default) the notice is 8bit whatever the original was (otherwise it has
  * the original's encoding), so it is queued with encoding=8bit and sent with BODY=8BITMIME; a
  * notice about SMTPUTF8 mail keeps the SMTPUTF8 request, has message/global-delivery-status
- * and message/global(-headers) parts, and types non-ASCII addresses "utf-8" (RFC 6533). The
- * notice's own text is written as UTF-8 bytes. Follows bounce(8), bounce_notify_service.c,
+ * and message/global(-headers) parts; a notice about mail with any SMTPUTF8 flag in its queue
+ * file (requested, a UTF-8 sender, an 8-bit header) types UTF-8 addresses "utf-8" (RFC 6533).
+ * The notice's own text is written as UTF-8 bytes; the original's sender in X-Postfix-Sender:
+ * and in the returned message's Return-Path: is quoted as bounce_mail_alloc() quotes it, not
+ * 8-bit clean (a backslash before each 8-bit byte). Follows bounce(8), bounce_notify_service.c,
  * bounce_warn_service.c, bounce_trace_service.c, bounce_notify_util.c (Postfix 3.7.11).
  * Differs from Postfix: a bounce_template_file's Charset: and 8-bit template text are not
  * modelled; every template is us-ascii and 7bit, as the built-in ones are.
@@ -36,14 +39,16 @@
 import type { CleanupClient, Logger } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
 import type { QueueMessage } from '../../queue/queue-file.ts';
+import { REC } from '../../queue/records.ts';
 import { mailDate } from '../../global/mail-date.ts';
 import { lineWrap } from '../../global/line-wrap.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
 import { DSN_NOTIFY_DELAY, DSN_NOTIFY_FAILURE, DSN_RET_HDRS } from '../../global/dsn-mask.ts';
 import { MAIL_ATTR_DSN_ENVID, MAIL_ATTR_DSN_RET, MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
 import { readFile } from 'node:fs/promises';
-import { externalize, scan } from '../../global/tok822.ts';
+import { externalize, internalize, quoteLocal, scan } from '../../global/tok822.ts';
 import { verpSender } from '../../global/verp.ts';
+import { utf8ByteString } from '../../global/byte-string.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 
 export interface BounceParams {
@@ -246,11 +251,29 @@ export function noticeEncoding(smtputf8Enable: boolean, original: string | undef
   return undefined;
 }
 
-/** The primary header block of a message (up to and including its last header line). */
-function headerBlock(content: Buffer): Buffer {
-  const text = content.toString('latin1');
-  const end = text.startsWith('\n') ? 0 : text.indexOf('\n\n');
-  return end < 0 ? content : content.subarray(0, end + (end === 0 ? 0 : 1));
+/**
+ * IS_HEADER() of one content record: it starts with a blank (a folded line) or looks like
+ * "Name:" (is_header(): printable ASCII other than ':', blanks allowed before the colon).
+ */
+const HEADER_RECORD = /^([ \t]|[\x21-\x39\x3b-\x7e]+[ \t]*:)/;
+const LF = Buffer.from('\n');
+
+/**
+ * The original's headers as bounce_original() copies them for a headers-only return: content
+ * record by record, up to the first record that is not a header line. A header longer than
+ * line_length_limit is kept in several records (cleanup_out()), and its second piece, neither
+ * folded nor "Name:", ends the copy there.
+ */
+function headerRecords(msg: QueueMessage): Buffer {
+  const out: Buffer[] = [];
+  const start = msg.records.findIndex((r) => r.type === REC.MESG);
+  for (const rec of start < 0 ? [] : msg.records.slice(start + 1)) {
+    if (rec.type !== REC.NORM && rec.type !== REC.CONT) break;
+    if (!HEADER_RECORD.test(rec.data.toString('latin1'))) break;
+    out.push(rec.data);
+    if (rec.type === REC.NORM) out.push(LF);
+  }
+  return Buffer.concat(out);
 }
 
 /**
@@ -271,6 +294,27 @@ function returnsHeadersOnly(kind: Kind, msg: QueueMessage, bounceSizeLimit: numb
  */
 export function dsnAddressType(smtputf8Flags: number, address: string): 'utf-8' | 'rfc822' {
   return smtputf8Flags !== 0 && /[^\x00-\x7f]/.test(address) ? 'utf-8' : 'rfc822';
+}
+
+/**
+ * The original's sender as a notice shows it (X-Postfix-Sender:, the returned Return-Path:):
+ * bounce_mail_alloc() quotes the internal form without QUOTE_FLAG_8BITCLEAN, so an 8-bit local
+ * part is quoted with a backslash before each of its bytes. `sender` is the queue's external
+ * form (cleanup.ts); the result is a byte string.
+ */
+export function noticeSender(sender: string): string {
+  return quoteLocal(utf8ByteString(internalize(scan(sender))), false, false);
+}
+
+/** IS_UTF8_ADDRESS() of a byte string: not all ASCII, and valid UTF-8. */
+function isUtf8Address(bytes: string): boolean {
+  if (!/[^\x00-\x7f]/.test(bytes)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(bytes, 'latin1'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function createBounce(deps: BounceDeps): BounceService {
@@ -308,8 +352,6 @@ export function createBounce(deps: BounceDeps): BounceService {
     // Postmaster copies list every recipient; the sender's notice only those that asked for it.
     const entries = postmaster ? logged : logged.filter((e) => wantsNotice(e, SENDER_NOTIFY_FILTER[kind]));
     const template = await templateOf(kind);
-    // The original's sender as the report shows it; the null sender as MAILER-DAEMON.
-    const origSender = msg.sender || `MAILER-DAEMON@${myhostname()}`;
     const delay = kind === 'delay';
     const now = Math.floor(clock() / 1000);
     const host = myhostname();
@@ -320,58 +362,66 @@ export function createBounce(deps: BounceDeps): BounceService {
     const utf8Flags = msg.size.smtputf8;
     const global = (utf8Flags & SMTPUTF8_FLAG_REQUESTED) !== 0;
     const typed = (address: string) => `${dsnAddressType(utf8Flags, address)}; ${address}`;
+    // The sender as bounce_mail_alloc() quotes it (not 8-bit clean), as bytes; its DSN type is
+    // "utf-8" only when those bytes are still valid UTF-8 (IS_UTF8_ADDRESS).
+    const senderBytes = noticeSender(msg.sender || `MAILER-DAEMON@${myhostname()}`);
+    const senderType = utf8Flags !== 0 && isUtf8Address(senderBytes) ? 'utf-8' : 'rfc822';
     const handle = await deps.cleanup.open('bounce');
+    // The notice's lines as byte strings: its text (envelope addresses, template text) as the
+    // UTF-8 bytes Postfix copies, the quoted sender as the bytes bounce(8) made of it.
     const L: string[] = [];
-    L.push(`Received: by ${host} (Postfix)`, `\tid ${handle.queueId}; ${mailDate(now)}`);
-    L.push(`Date: ${mailDate(now)}`);
-    L.push(`From: ${template.from}`);
-    L.push(`Subject: ${postmaster && template.postmasterSubject ? template.postmasterSubject : template.subject}`);
+    const put = (...lines: string[]) => L.push(...lines.map(utf8ByteString));
+    put(`Received: by ${host} (Postfix)`, `\tid ${handle.queueId}; ${mailDate(now)}`);
+    put(`Date: ${mailDate(now)}`);
+    put(`From: ${template.from}`);
+    put(`Subject: ${postmaster && template.postmasterSubject ? template.postmasterSubject : template.subject}`);
     // The queue keeps the sender in external form already (cleanup.ts): quoting it once more
     // would quote the quotes. Postfix's bounce_header() quotes the internal form once.
-    L.push(`To: ${externalize(scan(to))}`, `Auto-Submitted: ${postmaster ? 'auto-generated' : 'auto-replied'}`, 'MIME-Version: 1.0');
-    L.push('Content-Type: multipart/report; report-type=delivery-status;', `\tboundary="${boundary}"`);
-    if (encoding) L.push(`Content-Transfer-Encoding: ${encoding === MAIL_ATTR_ENC_7BIT ? TEMPLATE_ENCODING : encoding}`);
-    L.push('', 'This is a MIME-encapsulated message.', '');
-    L.push(`--${boundary}`, 'Content-Description: Notification', `Content-Type: text/plain; charset=${eightBit ? 'utf-8' : TEMPLATE_CHARSET}`);
-    if (eightBit) L.push(`Content-Transfer-Encoding: ${encoding}`);
-    L.push('');
+    put(`To: ${externalize(scan(to))}`, `Auto-Submitted: ${postmaster ? 'auto-generated' : 'auto-replied'}`, 'MIME-Version: 1.0');
+    put('Content-Type: multipart/report; report-type=delivery-status;', `\tboundary="${boundary}"`);
+    if (encoding) put(`Content-Transfer-Encoding: ${encoding === MAIL_ATTR_ENC_7BIT ? TEMPLATE_ENCODING : encoding}`);
+    put('', 'This is a MIME-encapsulated message.', '');
+    put(`--${boundary}`, 'Content-Description: Notification', `Content-Type: text/plain; charset=${eightBit ? 'utf-8' : TEMPLATE_CHARSET}`);
+    if (eightBit) put(`Content-Transfer-Encoding: ${encoding}`);
+    put('');
     // Postmaster copies carry the recipients' reasons without the template text.
-    if (!postmaster) for (const line of template.body) L.push(line.replace(/\$(\w+)/g, (_, n: string) => expandName(n, kind)));
+    if (!postmaster) for (const line of template.body) put(line.replace(/\$(\w+)/g, (_, n: string) => expandName(n, kind)));
     for (const e of entries) {
-      L.push('');
+      put('');
       const head = e.origTo ? `<${e.address}> (expanded from <${e.origTo}>): ${e.reason}` : `<${e.address}>: ${e.reason}`;
-      L.push(...lineWrap(head));
+      put(...lineWrap(head));
     }
-    L.push('', `--${boundary}`, 'Content-Description: Delivery report', `Content-Type: message/${global ? 'global-' : ''}delivery-status`);
-    if (eightBit && global) L.push(`Content-Transfer-Encoding: ${encoding}`);
-    L.push('');
-    L.push(`Reporting-MTA: dns; ${host}`);
+    put('', `--${boundary}`, 'Content-Description: Delivery report', `Content-Type: message/${global ? 'global-' : ''}delivery-status`);
+    if (eightBit && global) put(`Content-Transfer-Encoding: ${encoding}`);
+    put('');
+    put(`Reporting-MTA: dns; ${host}`);
     // RFC 3464 section 2.2.1: the ENVID= of the original's MAIL FROM, as smtpd decoded it.
     const envid = msg.attributes[MAIL_ATTR_DSN_ENVID];
-    if (envid) L.push(`Original-Envelope-Id: ${envid}`);
-    L.push(`X-Postfix-Queue-ID: ${queueId}`, `X-Postfix-Sender: ${typed(origSender)}`);
-    if (msg.arrivalTime > 0) L.push(`Arrival-Date: ${mailDate(Math.floor(msg.arrivalTime / 1000))}`);
+    if (envid) put(`Original-Envelope-Id: ${envid}`);
+    put(`X-Postfix-Queue-ID: ${queueId}`);
+    L.push(`X-Postfix-Sender: ${senderType}; ${senderBytes}`);
+    if (msg.arrivalTime > 0) put(`Arrival-Date: ${mailDate(Math.floor(msg.arrivalTime / 1000))}`);
     for (const e of entries) {
-      L.push('', `Final-Recipient: ${typed(e.address)}`);
-      if (e.dsnOrcpt) L.push(`Original-Recipient: ${e.dsnOrcpt}`);
-      else if (e.origTo) L.push(`Original-Recipient: ${typed(e.origTo)}`);
-      L.push(`Action: ${kind === 'failure' ? 'failed' : e.action}`, `Status: ${e.status}`);
-      if (e.mtaType && e.mtaName) L.push(...lineWrap(`Remote-MTA: ${e.mtaType}; ${e.mtaName}`));
-      if (e.diagType && e.diagText) L.push(...lineWrap(`Diagnostic-Code: ${e.diagType}; ${e.diagText}`));
-      else L.push(...lineWrap(`Diagnostic-Code: X-Postfix; ${e.reason}`));
-      if (delay) L.push(`Will-Retry-Until: ${mailDate(Math.floor(msg.arrivalTime / 1000) + cfg.time('maximal_queue_lifetime'))}`);
+      put('', `Final-Recipient: ${typed(e.address)}`);
+      if (e.dsnOrcpt) put(`Original-Recipient: ${e.dsnOrcpt}`);
+      else if (e.origTo) put(`Original-Recipient: ${typed(e.origTo)}`);
+      put(`Action: ${kind === 'failure' ? 'failed' : e.action}`, `Status: ${e.status}`);
+      if (e.mtaType && e.mtaName) put(...lineWrap(`Remote-MTA: ${e.mtaType}; ${e.mtaName}`));
+      if (e.diagType && e.diagText) put(...lineWrap(`Diagnostic-Code: ${e.diagType}; ${e.diagText}`));
+      else put(...lineWrap(`Diagnostic-Code: X-Postfix; ${e.reason}`));
+      if (delay) put(`Will-Retry-Until: ${mailDate(Math.floor(msg.arrivalTime / 1000) + cfg.time('maximal_queue_lifetime'))}`);
     }
     const headersOnly = returnsHeadersOnly(kind, msg, cfg.int('bounce_size_limit'), target);
     const reportsDelivery = kind === 'trace' || kind === 'success';
-    L.push('', `--${boundary}`, `Content-Description: ${reportsDelivery ? '' : 'Undelivered '}${headersOnly ? 'Message Headers' : 'Message'}`);
-    if (global) L.push(`Content-Type: message/${headersOnly ? 'global-headers' : 'global'}`);
-    else L.push(`Content-Type: ${headersOnly ? 'text/rfc822-headers' : 'message/rfc822'}`);
-    if (eightBit) L.push(`Content-Transfer-Encoding: ${encoding}`);
-    L.push('', `Return-Path: <${origSender}>`);
+    put('', `--${boundary}`, `Content-Description: ${reportsDelivery ? '' : 'Undelivered '}${headersOnly ? 'Message Headers' : 'Message'}`);
+    if (global) put(`Content-Type: message/${headersOnly ? 'global-headers' : 'global'}`);
+    else put(`Content-Type: ${headersOnly ? 'text/rfc822-headers' : 'message/rfc822'}`);
+    if (eightBit) put(`Content-Transfer-Encoding: ${encoding}`);
+    put('');
+    L.push(`Return-Path: <${senderBytes}>`);
     const content = Buffer.concat([
-      // The notice's own text holds envelope addresses and template text: their UTF-8 bytes, as Postfix copies them.
-      Buffer.from(L.join('\n') + '\n', 'utf8'),
-      headersOnly ? headerBlock(msg.content) : msg.content,
+      Buffer.from(L.join('\n') + '\n', 'latin1'),
+      headersOnly ? headerRecords(msg) : msg.content,
       Buffer.from(`\n--${boundary}--\n`, 'latin1'),
     ]);
     const reply = await handle.submit({

@@ -52,6 +52,36 @@ describe('cleanup', () => {
     expect(out).not.toContain('Return-Path');
   });
 
+  it('writes a body line of exactly line_length_limit bytes as an L record and an empty N record, a header as one N', async () => {
+    fx = await queueFixture({ line_length_limit: '10' });
+    const id = await submitMessage(fx.cleanup, 's@client.test', ['r@remote.test'], 'X-H: 1234\n\n0123456789\n012345678\n', 'smtpd', SMTPD_ATTRS);
+    const recs = decodeRecords(await readFile(fx.layout.pathOf('incoming', id)));
+    const content = recs.slice(recs.findIndex((r) => r.type === 'M') + 1, recs.findIndex((r) => r.type === 'X'));
+    expect(content.map((r) => `${r.type}:${r.data.toString()}`)).toEqual(['N:X-H: 1234', 'N:', 'L:0123456789', 'N:', 'N:012345678']);
+  });
+
+  it('drops a recipient that differs from an earlier one only in case (the duplicate filter folds case)', async () => {
+    fx = await queueFixture();
+    const id = await submitMessage(fx.cleanup, 's@client.test', ['r@remote.test', 'R@REMOTE.test', 'q@remote.test'], MSG, 'smtpd', SMTPD_ATTRS);
+    const msg = await readQueueFile(fx.layout.pathOf('incoming', id));
+    expect(msg.recipients.map((r) => r.address)).toEqual(['r@remote.test', 'q@remote.test']);
+  });
+
+  it('keeps the SMTPUTF8 flags of a UTF-8 sender (4) and of an 8-bit header (2) in the size record, with smtputf8_enable', async () => {
+    const flagsOf = async (sender: string, header: string): Promise<number> => {
+      const id = await submitMessage(fx!.cleanup, sender, ['r@remote.test'], `${header}\n\nbody\n`, 'smtpd', SMTPD_ATTRS);
+      return (await readQueueFile(fx!.layout.pathOf('incoming', id))).size.smtputf8;
+    };
+    fx = await queueFixture({ smtputf8_enable: 'no' });
+    expect(await flagsOf('sü@client.test', 'Subject: hé')).toBe(0);
+    await fx.dispose();
+    fx = await queueFixture({ smtputf8_enable: 'yes' });
+    expect(await flagsOf('s@client.test', 'Subject: plain')).toBe(0);
+    expect(await flagsOf('sü@client.test', 'Subject: plain')).toBe(4);
+    expect(await flagsOf('s@client.test', 'Subject: hé')).toBe(2);
+    expect(await flagsOf('sü@client.test', 'Subject: hé')).toBe(6);
+  });
+
   it('marks the message 8bit only for a Content-Transfer-Encoding value that is exactly 8bit or binary (auto_8bit_enc_hdr)', async () => {
     fx = await queueFixture();
     const encodingOf = async (header: string): Promise<string | undefined> => {

@@ -21,7 +21,7 @@
  *   2. W (delay warning time) before the first recipient, when delay_warning_time > 0 and the
  *      sender is not null;
  *   3. per recipient: rewrite, recipient_canonical_maps/canonical_maps, virtual_alias_maps
- *      (recursive), duplicate suppression (duplicate_filter_limit); the sender_bcc_maps,
+ *      (recursive), duplicate suppression (duplicate_filter_limit; keys case-folded); the sender_bcc_maps,
  *      recipient_bcc_maps and always_bcc recipients of mail from outside join them (always_bcc
  *      last, where Postfix writes it after the content: qmgr sorts recipients anyway); each
  *      result as [A notify_flags] A dsn_orig_rcpt O R;
@@ -40,7 +40,9 @@
  *      message_reject_characters; each complete header through header_checks, then its
  *      addresses rewritten, then the header pass; body_checks per body line): a REJECT refuses it (CLEANUP_STAT_CONT, or DEFER
  *      for a 4.x.x text), DISCARD removes the file and answers OK, HOLD moves it to hold/;
- *   5. X, E; the C record filled in; fsync; mode 0700 — then qmgr is woken;
+ *   5. X, E; the C record filled in (its SMTPUTF8 flags: the client's request, a UTF-8 sender,
+ *      an 8-bit header written; the last two only with smtputf8_enable); fsync; mode 0700 —
+ *      then qmgr is woken;
  *   6. a message refused for too many hops, from a client that asks cleanup to return such
  *      mail itself (CLEANUP_FLAG_BOUNCE: pickup, local forwarding), is written whole but not
  *      made ready; each recipient is logged "status=bounced" and put in the bounce log,
@@ -49,6 +51,8 @@
  * The Received: header is written by the caller (smtpd, local, bounce, pickup), as in Postfix.
  *
  * Differs from Postfix:
+ *   - the headers of MIME body parts do not count for SMTPUTF8_FLAG_HEADER (Postfix's
+ *     cleanup_out_header() sees them too), and smtputf8_autodetect_classes is not applied;
  *   - only the hop-count refusal is returned by cleanup itself under CLEANUP_FLAG_BOUNCE; a
  *     header/body check or size refusal is still answered to the client;
  *   - addresses are stored in external (quoted) form: sender `<bad` becomes S `"<bad"@domain`,
@@ -71,15 +75,16 @@ import { REC } from '../../queue/records.ts';
 import { referenceTables, type OpenTable } from '../../global/maps.ts';
 import { AddressMaps, AliasExpansionError, MapLookupProblem } from './address-maps.ts';
 import { headerName, HeaderPass, splitHeaders } from './headers.ts';
-import { ContentStream, HOPS_REASON, MessageRefused, type ContentSetup, type ReadContent } from './content-stream.ts';
+import { ContentStream, HOPS_REASON, MessageRefused, type ContentPart, type ContentSetup, type ReadContent } from './content-stream.ts';
 import { ContentChecks } from './content-checks.ts';
 import { declares8bitEncoding, mimeErrorDetail, MimeState } from '../../global/mime-state.ts';
 import { unescape } from '../../global/unescape.ts';
 import { rewriteHeaderAddresses } from './header-addresses.ts';
 import { ServiceUnavailable } from '../master/supervise.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
-import { MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
+import { MAIL_ATTR_ENC_8BIT, MAIL_ATTR_ENCODING, SMTPUTF8_FLAG_HEADER, SMTPUTF8_FLAG_REQUESTED, SMTPUTF8_FLAG_SENDER } from '../../global/mail-proto.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
+import { casefold } from '../../global/case-fold.ts';
 import { splitDsn } from '../../global/dsn-split.ts';
 import type { BounceService } from '../bounce/bounce.ts';
 import type { LogRecipient } from '../bounce/logfile.ts';
@@ -292,6 +297,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     const dupLimit = cfg.int('duplicate_filter_limit');
     let lastRecipient: string | undefined;
     const useOrcpt = cfg.bool('enable_original_recipient');
+    const utf8 = cfg.bool('smtputf8_enable');
     let nrcpt = 0;
     let notifyAny = 0;
     /** The recipients as written, for a bounce by cleanup itself. */
@@ -300,7 +306,9 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     const output = async (addr: string, orig: string, dsnOrcpt: string | undefined, notify: number): Promise<void> => {
       const expanded = req.flags?.virtualAliasExpansion === false ? [addr] : await maps.virtual(id, addr);
       for (const rcpt of expanded) {
-        const key = useOrcpt ? `${dsnOrcpt ?? ''}\n${notify}\n${orig}\n${rcpt}` : rcpt;
+        // The duplicate filter compares case-folded keys (been_here_init(..., BH_FLAG_FOLD)):
+        // rza@SINK.TEST after rza@sink.test is the same recipient.
+        const key = casefold(useOrcpt ? `${dsnOrcpt ?? ''}\n${notify}\n${orig}\n${rcpt}` : rcpt, utf8);
         if (seen.has(key)) continue;
         // duplicate_filter_limit: how many recipients are remembered (0: no limit).
         if (dupLimit <= 0 || seen.size < dupLimit) seen.add(key);
@@ -375,11 +383,11 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     // too many hops is read whole and then returned to its sender.
     const bouncer = req.flags?.bounceOnError ? deps.bounce?.() : undefined;
     return {
-      dataOffset, nrcpt, notifyAny, attributes: req.attributes, smtputf8: req.flags?.smtputf8 === true,
+      dataOffset, nrcpt, notifyAny, attributes: req.attributes, smtputf8: envelopeSmtputf8(req.flags?.smtputf8 === true, sender, cfg.bool('smtputf8_enable')),
       arrivalMs, written, bouncer,
       out,
       setup: {
-        pass, inspect, rewriteHeaders, keepTooManyHops: bouncer !== undefined, output: (line) => out.line(line),
+        pass, inspect, rewriteHeaders, keepTooManyHops: bouncer !== undefined, output: (line, part) => out.line(line, part),
         mime, detect8bitHeader: cfg.bool('detect_8bit_encoding_header'),
       },
     };
@@ -407,7 +415,9 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     const size = xtra - env.dataOffset;
     const sizeRecord = {
       messageSize: size, dataOffset: env.dataOffset, recipientCount: env.nrcpt, qmgrFlags: qmgrFlagsFromDsn(env.notifyAny),
-      contentLength: size, smtputf8: env.smtputf8 ? SMTPUTF8_FLAG_REQUESTED : 0,
+      contentLength: size,
+      // cleanup_out_header(): an 8-bit header written (smtputf8_enable = yes) adds SMTPUTF8_FLAG_HEADER.
+      smtputf8: env.smtputf8 | (cfg.bool('smtputf8_enable') && env.setup.pass.eightBitOutput ? SMTPUTF8_FLAG_HEADER : 0),
     };
     if (content.tooManyHops && env.bouncer) {
       await w.finish(sizeRecord, MODE_WRITING); // complete, but never for qmgr
@@ -447,7 +457,8 @@ interface Envelope {
   /** Every recipient's DSN NOTIFY bits together. */
   notifyAny: number;
   attributes?: Record<string, string>;
-  smtputf8: boolean;
+  /** The size record's SMTPUTF8 flags known from the envelope (REQUESTED, SENDER). */
+  smtputf8: number;
   arrivalMs: number;
   /** The recipients as written (for a message cleanup returns itself). */
   written: LogRecipient[];
@@ -484,9 +495,9 @@ class ContentOutput {
     private readonly warnClose: () => void,
   ) {}
 
-  line(text: string): void {
+  line(text: string, part: ContentPart): void {
     if (this.exceeded) return;
-    writeLine(this.w, Buffer.from(text, 'latin1'), this.lineLengthLimit);
+    writeLine(this.w, Buffer.from(text, 'latin1'), this.lineLengthLimit, part);
     this.check();
   }
 
@@ -530,6 +541,17 @@ class ContentOutput {
 }
 
 /**
+ * The SMTPUTF8 flags of the envelope (smtputf8.h), as cleanup keeps them in the size record:
+ * REQUESTED when the client asked for SMTPUTF8, SENDER when smtputf8_enable is on and the
+ * sender is UTF-8 but not ASCII (cleanup_addr_sender()). qmgr and bounce(8) read them: a notice
+ * types a non-ASCII address "utf-8" whenever any flag is set.
+ */
+export function envelopeSmtputf8(requested: boolean, sender: string, smtputf8Enable: boolean): number {
+  const utf8Sender = smtputf8Enable && /[^\x00-\x7f]/.test(sender);
+  return (requested ? SMTPUTF8_FLAG_REQUESTED : 0) | (utf8Sender ? SMTPUTF8_FLAG_SENDER : 0);
+}
+
+/**
  * Does a Content-Transfer-Encoding header of the primary header block say 8bit or binary
  * (mime-state.ts declares8bitEncoding())? Postfix's cleanup_header_callback() then, with
  * detect_8bit_encoding_header, sets the message's encoding to 8bit, which smtp(8) passes on as
@@ -548,10 +570,16 @@ const ATTRS_BEFORE_SENDER = ['sasl_sender', 'envelope_id', 'ret_flags'] as const
 /** QMGR_READ_FLAG_FROM_DSN(): the size record's qmgr flags carry every recipient's NOTIFY bits, shifted by one. */
 const qmgrFlagsFromDsn = (notify: number): number => notify << 1;
 
-/** One content line: L records of `limit` bytes, then the rest as N (cleanup_out_string). */
-function writeLine(w: QueueFileWriter, line: Buffer, limit: number): void {
+/**
+ * One content line: L records of `limit` bytes, then the rest as N. A header is written whole
+ * and cut only when longer than the limit (cleanup_out_header()); a body line keeps the records
+ * its sender made (cleanup_body_callback()), and every sender cuts a line at exactly `limit`
+ * bytes into an L record and an empty N (smtpd's smtp_get(), bounce(8) copying records), so a
+ * body line of exactly the limit ends in an empty N record too.
+ */
+function writeLine(w: QueueFileWriter, line: Buffer, limit: number, part: 'header' | 'body'): void {
   let rest = line;
-  while (rest.length > limit) {
+  while (rest.length > limit || (part === 'body' && rest.length === limit && limit > 0)) {
     w.add(REC.CONT, rest.subarray(0, limit));
     rest = rest.subarray(limit);
   }

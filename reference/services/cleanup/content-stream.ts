@@ -59,7 +59,7 @@ export interface ContentSetup {
    * ends, then each body line that passed the checks. Without it the lines are kept and
    * returned by end().
    */
-  output?: (line: string) => void;
+  output?: (line: string, part: ContentPart) => void;
 }
 
 export interface ContentStreamOptions extends HeaderBlockLimits {
@@ -70,6 +70,9 @@ export interface ContentStreamOptions extends HeaderBlockLimits {
    */
   replaceStrayCr: boolean;
 }
+
+/** Which part of the message a content line belongs to: the primary header block, or the body after it. */
+export type ContentPart = 'header' | 'body';
 
 /** The content as cleanup keeps it: what to write after the M record. */
 export interface ReadContent {
@@ -244,13 +247,13 @@ export class ContentStream {
     this.tooManyHops = done.tooManyHops;
     this.headers = done.headers;
     const output = this.setup!.output;
-    if (output) for (const h of this.headers) output(h);
+    if (output) for (const h of this.headers) output(h, 'header');
   }
 
   /** A body line that passed the checks: to the output, or kept. */
-  private keep(line: string): void {
+  private keep(line: string, part: ContentPart = 'body'): void {
     const output = this.setup!.output;
-    if (output) output(line);
+    if (output) output(line, part);
     else this.body.push(line);
   }
 
@@ -278,7 +281,8 @@ export class ContentStream {
         if (detect8bitHeader && declares8bitEncoding(item.header)) this.partDeclares8bit = true;
         const out = inspect ? await inspect.checkHeader(lines, item.class) : lines;
         if (inspect && this.verdict(inspect)) return;
-        for (const l of out) this.keep(l);
+        // A MIME part's header goes out as a header (cleanup_header_callback()), not as body text.
+        for (const l of out) this.keep(l, 'header');
       } else {
         const out = inspect ? await inspect.checkBody(item.body, item.offset) : [item.body];
         if (inspect && this.verdict(inspect)) return;

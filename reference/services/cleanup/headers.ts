@@ -105,6 +105,8 @@ export class HeaderPass {
   tooManyHops = false;
   /** Nothing more is looked at (an error, for a caller that cannot bounce). */
   stopped = false;
+  /** A header with 8-bit text was kept for output (cleanup_out_header()'s SMTPUTF8_FLAG_HEADER test). */
+  eightBitOutput = false;
 
   constructor(private readonly input: Omit<HeaderPassInput, 'lines'>) {
     this.drop = new Set(input.dropHeaders.map((h) => h.toLowerCase()));
@@ -129,7 +131,9 @@ export class HeaderPass {
       }
     }
     if (this.drop.has(name)) return;
-    this.out.push(...cutHeader(h, input.headerSizeLimit));
+    const kept = cutHeader(h, input.headerSizeLimit);
+    if (kept.some((l) => EIGHT_BIT.test(l))) this.eightBitOutput = true;
+    this.out.push(...kept);
   }
 
   /** The end of the header block: the headers to write, the missing ones appended. */
@@ -158,6 +162,9 @@ export class HeaderPass {
     return { headers: out, tooManyHops: false };
   }
 }
+
+/** A byte of 8-bit text in a header line (a latin1 byte string). */
+const EIGHT_BIT = /[\x80-\xff]/;
 
 /** The headers that show recipients: without one of them undisclosed_recipients_header is added (Bcc: does not count). */
 const VISIBLE_RECIPIENT = ['to', 'resent-to', 'cc', 'resent-cc'];

@@ -18,6 +18,7 @@ describe('ETRN', () => {
     const w = (t: string) => void warn.push(t);
     expect(await etrnCommand('', st, flush(0), w)).toEqual({ reply: '500 Syntax: ETRN domain', ok: false });
     expect(await etrnCommand('a b', st, flush(0), w)).toEqual({ reply: '500 Syntax: ETRN domain', ok: false });
+    expect(await etrnCommand('s\rink.test', st, flush(0), w)).toEqual({ reply: '500 Syntax: ETRN domain', ok: false });
     expect(await etrnCommand('bad..domain', st, flush(0), w)).toEqual({ reply: '501 Error: invalid parameter syntax', ok: false });
     expect(await etrnCommand('example.net', { ...st, inTransaction: true }, flush(0), w)).toEqual({ reply: '503 Error: MAIL transaction in progress', ok: false });
     expect(await etrnCommand('example.net', { ...st, heloRequired: true }, flush(0), w)).toEqual({ reply: '503 Error: send HELO/EHLO first', ok: false });

@@ -42,7 +42,8 @@ export async function etrnCommand(
 ): Promise<{ reply: string; ok: boolean }> {
   if (st.heloRequired && !st.sawHelo) return { reply: '503 Error: send HELO/EHLO first', ok: false };
   if (st.inTransaction) return { reply: '503 Error: MAIL transaction in progress', ok: false };
-  const argv = args.split(/[ \t]+/).filter(Boolean);
+  // smtpd_token() splits at C isspace(): a bare CR or a vertical tab separates words too.
+  const argv = args.split(/[ \t\n\v\f\r]+/).filter(Boolean);
   if (argv.length !== 1) return { reply: '500 Syntax: ETRN domain', ok: false };
   const site = /^[@#]/.test(argv[0]!) ? argv[0]!.slice(1) : argv[0]!;
   if (!validHostname(site) && !validAddressLiteral(site)) return { reply: '501 Error: invalid parameter syntax', ok: false };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
 import { fakeRewrite, recordingCleanup } from '../smtpd/testing.ts';
-import { createLocalAgent, type LocalDeps, type LocalSettings } from './local.ts';
+import { createLocalAgent, deliveredToSet, type LocalDeps, type LocalSettings } from './local.ts';
 import { Maps } from '../../global/maps.ts';
 import type { DeliveryRequest } from '../contracts.ts';
 import { MAIL_DATE_PATTERN, asctime } from '../../global/mail-date.ts';
@@ -152,5 +152,12 @@ describe('local delivery agent', () => {
     const res = await agent.deliver(req);
     expect(res.recipients).toMatchObject([{ outcome: 'deferred', dsn: '4.1.1', text: 'not yet' }]);
     expect(texts()[0]).toMatch(/dsn=4\.1\.1, status=deferred \(not yet\)$/);
+  });
+});
+
+describe('Delivered-To loop check (delivered_hdr_init)', () => {
+  it('skips the blanks after the colon only: a trailing blank keeps the value from matching', () => {
+    const set = deliveredToSet(Buffer.from('Delivered-To:  A@X.example\nDelivered-To: b@x.example\t\nSubject: s\n\nDelivered-To: c@x.example\n', 'latin1'));
+    expect([...set]).toEqual(['a@x.example', 'b@x.example\t']);
   });
 });

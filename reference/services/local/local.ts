@@ -49,6 +49,7 @@
  *     with the recipient's (a home only root can reach counts as there).
  */
 import { utf8ByteString } from '../../global/byte-string.ts';
+import { internalize, scan } from '../../global/tok822.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readQueueFile, type QueueMessage } from '../../queue/queue-file.ts';
@@ -171,12 +172,17 @@ function lockFailure(failed: string, err: DotLockError): Outcome {
 /** An alias table lookup failed: the recipient is deferred (alias.c). */
 const aliasDatabaseUnavailable = (): Outcome => ({ outcome: 'deferred', dsn: '4.3.0', text: 'alias database unavailable' });
 
+/**
+ * The Delivered-To: values of the primary header block (delivered_hdr_init()): white space
+ * after the colon is skipped (ISSPACE: ASCII only), the rest is kept as it is, trailing blanks
+ * included, and folded; so "Delivered-To: user@domain<TAB>" does not match user@domain.
+ */
 export function deliveredToSet(content: Buffer): Set<string> {
   const set = new Set<string>();
   for (const line of content.toString('latin1').split('\n')) {
     if (line === '' || !/^[\x21-\x39\x3b-\x7e]+:|^[ \t]/.test(line)) break;
-    const m = /^delivered-to:\s*(.*)$/i.exec(line);
-    if (m && set.size < 1000) set.add(m[1].trim().toLowerCase());
+    const m = /^delivered-to:[ \t\n\v\f\r]*(.*)$/i.exec(line);
+    if (m && set.size < 1000) set.add(m[1].toLowerCase());
   }
   return set;
 }
@@ -351,8 +357,10 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       await log(ctx, address, { outcome: 'bounced', dsn: '5.4.6', text: `mail forwarding loop for ${address}` });
       return;
     }
-    const at = address.lastIndexOf('@');
-    const localPart = (at < 0 ? address : address.slice(0, at)).toLowerCase();
+    // The local part as local(8) sees it: of the internal form (quotes removed), lower-cased.
+    const internal = internalize(scan(address));
+    const at = internal.lastIndexOf('@');
+    const localPart = (at < 0 ? internal : internal.slice(0, at)).toLowerCase();
     let user = localPart;
     let extension = '';
     if (s.recipientDelimiter) {
@@ -397,7 +405,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
     // unknown.c: luser_relay takes what no alias or user claimed, unless it names this very address.
     if (s.luserRelay) {
       const relay = localExpand(s.luserRelay, {
-        user, local: localPart, extension: extension || undefined, domain: at < 0 ? undefined : address.slice(at + 1),
+        user, local: localPart, extension: extension || undefined, domain: at < 0 ? undefined : internal.slice(at + 1),
         recipient: address, recipient_delimiter: s.recipientDelimiter || undefined,
       }, undefined, true) ?? '';
       const canon = (await deps.rewrite.rewrite('local', relay)).address;

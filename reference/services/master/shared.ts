@@ -73,7 +73,7 @@ export async function startSharedServices(config: MainConfig, logger: FileLogger
   await layout.ensureDirs();
   const proxy = await startProxymapServices({ config, queueDirectory: layout.queueDir, logger, listen: false });
   const openTable = referenceTables({ config, proxy: proxy.client });
-  const rewrite = supervisedRewrite(createTrivialRewrite(config, { openTable, checkTable: (spec) => proxy.checkTable(spec) }), config, logger);
+  const rewrite = supervisedRewrite(createTrivialRewrite(config, { openTable, checkTable: (spec) => proxy.checkTable(spec), warn: (t) => logger.warning('trivial-rewrite', t) }), config, logger);
   let qmgr: Qmgr | undefined;
   const cleanup = createCleanup({ config, layout, rewrite, logger, openTable, wakeQmgr: () => qmgr?.wake(), bounce: () => bounce });
   const bounce = createBounce({ config, layout, cleanup, logger });

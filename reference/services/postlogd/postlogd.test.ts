@@ -35,6 +35,22 @@ describe('postlogd line format', () => {
   });
 });
 
+describe('record length (msg_logger.c)', () => {
+  it('keeps 2000 bytes of a message text, not counting the severity label', () => {
+    const log = createFileLogger({ myhostname: 'mx.example', pid: 42, now: () => stJohns('2026-02-03T04:05:06').getTime() });
+    log.info('smtpd', 'a'.repeat(1999) + 'bcd');
+    log.warning('smtpd', 'w'.repeat(2000) + 'x');
+    expect(log.lines[0]).toBe(`Feb 03 04:05:06 mx postfix/smtpd[42]: ${'a'.repeat(1999)}b`);
+    expect(log.lines[1]).toBe(`Feb 03 04:05:06 mx postfix/smtpd[42]: warning: ${'w'.repeat(2000)}`);
+  });
+
+  it('counts bytes: a UTF-8 character is two of them', () => {
+    const log = createFileLogger({ myhostname: 'mx.example', pid: 42, now: () => stJohns('2026-02-03T04:05:06').getTime() });
+    log.info('smtpd', 'ü'.repeat(1001));
+    expect(log.lines[0]).toBe(`Feb 03 04:05:06 mx postfix/smtpd[42]: ${'ü'.repeat(1000)}`);
+  });
+});
+
 describe('time formats', () => {
   it('space-pads the day in mail_date and asctime, zero-pads it in the log stamp', () => {
     const t = stJohns('2026-11-01T09:05:03').getTime() / 1000;

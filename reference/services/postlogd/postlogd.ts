@@ -4,7 +4,8 @@
  * Requests served: info/warning/fatal lines from any in-process service (the Logger contract
  * in ../contracts.ts). Writes them to $maillog_file in Postfix's exact line format (format.ts),
  * in arrival order, one append per line so a follower sees whole lines, control characters
- * shown as "?" as Postfix's logging shows them (printableLog). A service name that
+ * shown as "?" as Postfix's logging shows them (printableLog), each text cut after
+ * MSG_LOGGER_RECLEN bytes as msg_logger(3) cuts it (loggedText). A service name that
  * already contains "/" (e.g. "postfix/relay" from `-o syslog_name=...`) is used as the whole
  * program tag; otherwise the tag is "$syslog_name/<service>".
  */
@@ -42,6 +43,19 @@ export interface FileLogger extends Logger {
  */
 export const printableLog = (text: string): string => printableText(text, true);
 
+/** msg_logger.c's MSG_LOGGER_RECLEN: the most bytes of a message's text a log record keeps. */
+export const MSG_LOGGER_RECLEN = 2000;
+
+/**
+ * The bytes of a message's text that reach the log: printable() first (msg_vprintf()), then at
+ * most MSG_LOGGER_RECLEN bytes (msg_logger_print()'s "%.*s"; the severity label and the
+ * prefix before it do not count), even when the cut falls inside a UTF-8 sequence.
+ */
+export function loggedText(text: string): Buffer {
+  const bytes = Buffer.from(printableLog(text), 'utf8');
+  return bytes.length > MSG_LOGGER_RECLEN ? bytes.subarray(0, MSG_LOGGER_RECLEN) : bytes;
+}
+
 export function createFileLogger(options: FileLoggerOptions): FileLogger {
   const opts = { syslogName: 'postfix', pid: process.pid, now: () => Date.now(), ...options };
   const lines: string[] = [];
@@ -49,8 +63,10 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
 
   const write = (severity: Severity, service: string, text: string): void => {
     const program = service.includes('/') ? service : `${opts.syslogName}/${service}`;
-    const line = formatLogLine({ date: new Date(opts.now()), myhostname: opts.myhostname, program, pid: opts.pid, severity, text: printableLog(text) });
-    if (opts.path) appendFileSync(opts.path, line + '\n');
+    const head = formatLogLine({ date: new Date(opts.now()), myhostname: opts.myhostname, program, pid: opts.pid, severity, text: '' });
+    const bytes = Buffer.concat([Buffer.from(head, 'utf8'), loggedText(text)]);
+    const line = bytes.toString('utf8');
+    if (opts.path) appendFileSync(opts.path, Buffer.concat([bytes, Buffer.from('\n')]));
     else lines.push(line);
     opts.onLine?.(line);
   };

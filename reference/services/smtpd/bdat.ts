@@ -95,6 +95,11 @@ export class ChunkReader {
     this.line = Buffer.alloc(o.lineLengthLimit + 4);
   }
 
+  /** The content stored so far (act_size) and the bytes of the line not yet ended. */
+  get held(): number {
+    return this.store.size + this.lineLen;
+  }
+
   /** Nothing more is stored after a size or bare-LF error (smtpd's state->err). */
   get failed(): boolean {
     return this.store.tooBig || this.bareLf;
@@ -106,7 +111,7 @@ export class ChunkReader {
     do {
       const n = Math.min(size - done, FRAGMENT);
       const got = await input.readBytes(n, this.o.timeoutMs);
-      if (!Buffer.isBuffer(got)) return { interrupted: got.end, stored: this.store.size + this.lineLen, received: got.received };
+      if (!Buffer.isBuffer(got)) return { interrupted: got.end, stored: this.held, received: got.received };
       done += n;
       this.fragment(got, last && done === size);
       const behind = this.o.pace?.();

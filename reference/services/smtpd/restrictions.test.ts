@@ -125,6 +125,11 @@ describe('access tables, restriction classes and reply codes', () => {
     expect(rejectReply(withTable({}, {}), 504, '4.5.2', 'x')).toEqual({ reply: '504 5.5.2 x' });
   });
 
+  it('makes the reply printable with a blank for each character it cannot show (smtpd_check_reject)', () => {
+    expect(rejectReply(withTable({}, { smtputf8: true }), 550, '5.1.1', '<a\x1bb\x7f>: ü')).toEqual({ reply: '550 5.1.1 <a b >: ü' });
+    expect(rejectReply(withTable({}, { smtputf8: false }), 550, '5.1.1', '<a\x1b>: ü')).toEqual({ reply: '550 5.1.1 <a >:  ' });
+  });
+
   it('refuses a bare table where the stage has no default access restriction (DATA)', async () => {
     const warnings: string[] = [];
     const c = new RecipientChecker(withTable({}, { dataRestrictions: ['texthash:/d'] }), rewriteWith(FLAGS), (t) => warnings.push(t));

@@ -35,6 +35,7 @@ import type { ResolveReply, TrivialRewriteClient } from '../contracts.ts';
 import { MAIL_ERROR } from '../../global/mail-error.ts';
 import { rewriteInternal } from '../../global/rewrite-clnt.ts';
 import { splitDsn } from '../../global/dsn-split.ts';
+import { printableText } from '../../global/printable.ts';
 import { validHostaddr, validHostname, validMailhostLiteral, validUtf8Hostname } from '../../global/hostname.ts';
 import {
   RESOLVE_CLASS_ALIAS, RESOLVE_CLASS_FINAL, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY, RESOLVE_CLASS_VIRTUAL, RESOLVE_FLAG_ROUTED,
@@ -200,14 +201,20 @@ class ServerConfigurationError extends Error {}
 
 const codesOf = (s: RestrictionSettings): RejectCodes => s.codes ?? DEFAULT_REJECT_CODES;
 
+/** What smtpd_check_reject() puts in place of a character printable() cannot show. */
+const REJECT_NONPRINTABLE = ' ';
+
 /**
- * smtpd_check_reject(): "code dsn text", with soft_bounce applied (a 5xx code becomes 4xx) and
- * the status code's class made the reply code's first digit.
+ * smtpd_check_reject(): "code dsn text", with soft_bounce applied (a 5xx code becomes 4xx), the
+ * status code's class made the reply code's first digit, and the whole reply made printable
+ * (a control character, or an 8-bit one without smtputf8_enable, becomes a blank), so the
+ * reply and its "reject:" log line show an address's ESC as " ".
  */
 export function rejectReply(settings: RestrictionSettings, code: number, dsn: string, text: string, errorClass?: number): CheckResult {
   const sent = settings.softBounce && code >= 500 && code < 600 ? code - 100 : code;
   const status = `${String(sent)[0]}${dsn.slice(1)}`;
-  return errorClass === undefined ? { reply: `${sent} ${status} ${text}` } : { reply: `${sent} ${status} ${text}`, errorClass };
+  const reply = printableText(`${sent} ${status} ${text}`, settings.smtputf8 ?? false, REJECT_NONPRINTABLE);
+  return errorClass === undefined ? { reply } : { reply, errorClass };
 }
 
 /** "<name>: Class rejected: why" with a restriction's code and status. */

@@ -140,6 +140,8 @@ const NEUTER_CHARACTERS = /[ <>()\\";@]/g;
 const LAST_IN_GROUP = new Set<Verb>(['HELO', 'EHLO', 'DATA', 'NOOP', 'VRFY']);
 /** Replies after which smtpd hangs up (smtpd_chat_reply: 421 and 521). */
 const HANGUP_CODES = new Set([421, 521]);
+/** smtpd's SMTPD_AFTER_BDAT: the state after a BDAT chunk was read. */
+const AFTER_BDAT = 'BDAT content';
 /** Commands that count toward smtpd_junk_command_limit. */
 const JUNK_LIMITED = new Set<Verb>(['HELO', 'EHLO', 'RSET', 'NOOP', 'VRFY', 'ETRN']);
 
@@ -158,6 +160,12 @@ interface Transaction {
   params: MailParams;
   recipients: { address: string; dsnNotify?: number; dsnOrcpt?: string }[];
   open?: CleanupMessage;
+  /**
+   * The MAIL parameters when the stream to cleanup was opened (the first accepted RCPT):
+   * mail_open_stream() hands cleanup the SMTPUTF8 flag, ENVID, RET and BODY then, so a later
+   * nested MAIL that forgets them in smtpd (mail_cmd()) leaves the queue file's untouched.
+   */
+  openParams?: MailParams;
   /** smtpd's stream to cleanup, once the content has begun (DATA, or the first BDAT chunk). */
   output?: CleanupOutput;
 }
@@ -197,6 +205,12 @@ export class SmtpdSession {
   private errorCount = 0;
   private junk = 0;
   private where = 'CONNECT';
+  /**
+   * What smtpd's line buffer (state->buffer) holds when the session ends: the bytes of a
+   * command line cut off by the end of the connection, or the 421 reply of a timeout or of too
+   * many errors. Postfix counts it in "lost connection after BDAT (n bytes)".
+   */
+  private endBufferLength = 0;
   private illPipelining = false;
   /** Bare-newline handling for this client (off for excluded clients). */
   private bareLf: SmtpdSettings['forbidBareNewline'] = 'no';
@@ -288,7 +302,7 @@ export class SmtpdSession {
       reason = await this.serve();
       // smtpd_proto(): a client that goes away without QUIT right after its message is not worth a line.
       const quietEnd = reason === 'lost connection' && this.where === 'END-OF-MESSAGE';
-      if (reason && !quietEnd) this.log(`${reason} after ${this.where} from ${this.namaddr}`);
+      if (reason && !quietEnd) this.log(`${reason} after ${this.endWhere()} from ${this.namaddr}`);
     } catch (err) {
       this.warn(`${this.namaddr}: ${(err as Error).message}`);
     } finally {
@@ -377,13 +391,17 @@ export class SmtpdSession {
   private async loop(): Promise<string | undefined> {
     for (;;) {
       if (this.errorCount >= this.s.hardErrorLimit) {
-        await this.send(reply(421, '4.7.0', `${this.s.myhostname} Error: too many errors`));
+        await this.sendFinal(reply(421, '4.7.0', `${this.s.myhostname} Error: too many errors`));
         return 'too many errors';
       }
       const got = await this.input.readLine(this.s.lineLengthLimit, this.s.timeoutMs, { skip: true, detectBareLf: this.bareLf !== 'no' });
-      if (got === 'eof') return 'lost connection';
+      if (got === 'eof') {
+        // smtp_get() keeps what it read of a line the end cut off (at most the bound).
+        this.endBufferLength = Math.min(this.input.pending().length, this.s.lineLengthLimit);
+        return 'lost connection';
+      }
       if (got === 'timeout') {
-        await this.send(this.timeoutReply());
+        await this.sendFinal(this.timeoutReply());
         return 'timeout';
       }
       if (got.bareLf && this.bareLf === 'reject') {
@@ -490,6 +508,23 @@ export class SmtpdSession {
     this.illPipelining = true;
     this.log(`improper command pipelining after ${where} from ${this.namaddr}: ${escapeBytes(this.input.pending().slice(0, 100))}`);
     return true;
+  }
+
+  /** The last reply of the session: smtpd_chat_reply() formats it in the line buffer, which keeps it. */
+  private async sendFinal(r: SmtpReply): Promise<void> {
+    this.endBufferLength = replyText(r).length;
+    await this.send(r);
+  }
+
+  /**
+   * The state named in the abnormal-end log line. After a BDAT chunk that was not the last
+   * (smtpd's SMTPD_AFTER_BDAT, kept until a known command comes) it is "BDAT (n bytes)": the
+   * content stored so far, the unfinished line and the line buffer (smtpd_proto()).
+   */
+  private endWhere(): string {
+    if (this.where !== AFTER_BDAT) return this.where;
+    const reader = this.bdatState && !this.bdatState.skipping ? this.bdatState.reader : undefined;
+    return `BDAT (${(reader?.held ?? 0) + this.endBufferLength} bytes)`;
   }
 
   private timeoutReply(): SmtpReply {
@@ -610,6 +645,7 @@ export class SmtpdSession {
     if (rejected) return this.rejected('RCPT', rejected, { from: tx.sender, to: p.address });
     if (!tx.open) {
       tx.open = await this.deps.cleanup.open('smtpd');
+      tx.openParams = { ...tx.params };
       this.log(`${tx.open.queueId}: client=${this.namaddr}${tx.params.authSender !== undefined ? `, sasl_sender=${tx.params.authSender}` : ''}`);
     }
     tx.recipients.push({ address: p.address, ...dsn });
@@ -635,9 +671,13 @@ export class SmtpdSession {
   private async data(args: string): Promise<SmtpReply> {
     if (this.bdatState) return reply(503, '5.5.1', 'Error: DATA after BDAT'); // RFC 3030 §3: no mixing
     const tx = this.tx;
+    // data_cmd() asks smtpd's recipient count first, which a failed BDAT LAST leaves standing
+    // (skipBdat()): then "DATA x" is a syntax error even without a transaction.
+    if (this.rcptState.count === 0) return tx ? reply(554, '5.5.1', 'Error: no valid recipients') : reply(503, '5.5.1', 'Error: need RCPT command');
+    if (args !== '') return reply(501, '5.5.4', 'Syntax: DATA');
+    // Postfix 3.7.11's smtpd crashes past this point without a transaction; 3.7.22 answers so.
     if (!tx) return reply(503, '5.5.1', 'Error: need RCPT command');
     if (tx.recipients.length === 0) return reply(554, '5.5.1', 'Error: no valid recipients');
-    if (args !== '') return reply(501, '5.5.4', 'Syntax: DATA');
     const only = tx.recipients.length === 1 ? tx.recipients[0]!.address : undefined;
     const denied = await this.deps.checker.checkData(this.checkContext({ recipient: only }));
     if (denied) return this.rejected('DATA', denied, { from: tx.sender, to: only });
@@ -653,9 +693,13 @@ export class SmtpdSession {
     return this.endOfMessage(tx, content.store, content.bareLf, false);
   }
 
-  /** The end of DATA or BDAT LAST (common_post_message_handling): the error found, or cleanup's answer. */
-  private async endOfMessage(tx: Transaction, store: ContentStore, bareLf: boolean, bdat: boolean): Promise<SmtpReply> {
-    this.where = 'END-OF-MESSAGE';
+  /**
+   * The end of DATA or BDAT LAST (common_post_message_handling): the error found, or cleanup's
+   * answer. A failed BDAT chunk that was not the last ends the message too, but bdat_cmd()
+   * leaves the state "BDAT content" (`where`), which its log lines show.
+   */
+  private async endOfMessage(tx: Transaction, store: ContentStore, bareLf: boolean, bdat: boolean, where = 'END-OF-MESSAGE'): Promise<SmtpReply> {
+    this.where = where;
     this.messageEnded = true;
     if (bareLf) {
       this.logWhatsup('reject', 'bare <LF> received');
@@ -698,7 +742,7 @@ export class SmtpdSession {
       return this.skipBdat(cmd, reply(552, '5.3.4', 'Chunk exceeds message size limit'));
     }
     this.bdatState = { skipping: false, reader };
-    this.where = 'BDAT content';
+    this.where = AFTER_BDAT;
     const stopped = await reader.read(this.input, cmd.size, cmd.last);
     if (stopped) {
       // Postfix counts what its I/O buffer holds: the unfinished fragment, or after a timeout the 421 reply text.
@@ -707,7 +751,7 @@ export class SmtpdSession {
     }
     if (cmd.last) return this.endOfMessage(tx!, reader.store, reader.bareLf, true);
     if (!reader.failed) return reply(250, '2.0.0', `Ok: ${cmd.size} bytes`);
-    const r = await this.endOfMessage(tx!, reader.store, reader.bareLf, true);
+    const r = await this.endOfMessage(tx!, reader.store, reader.bareLf, true, AFTER_BDAT);
     this.bdatState = { skipping: true };
     return r;
   }
@@ -731,14 +775,16 @@ export class SmtpdSession {
   private beginContent(tx: Transaction): CleanupOutput {
     const open = tx.open!;
     const recipients = tx.recipients;
+    const opened = tx.openParams ?? tx.params;
     open.begin({
-      source: 'smtpd', sender: tx.sender, recipients, arrivalTime: tx.arrival, flags: { smtputf8: tx.params.smtputf8 }, verpDelimiters: tx.params.verp,
+      source: 'smtpd', sender: tx.sender, recipients, arrivalTime: tx.arrival, flags: { smtputf8: opened.smtputf8 }, verpDelimiters: opened.verp,
       attributes: queueFileAttributes({
         name: this.name, addr: this.addr, port: this.port, namaddr: this.namaddr, helo: this.heloName, protocol: this.protocol,
         serverAddr: this.socket.localAddress?.replace(/^::ffff:/i, '') ?? '', serverPort: this.socket.localPort ?? 0,
         localRewrite: this.s.localHeaderRewrite(this.addr),
-      }, tx.params),
+      }, opened),
     });
+    // The Received: header is written at DATA / the first chunk, from the parameters as they are then.
     const header = receivedHeader({
       heloName: this.heloName, clientName: this.name, clientAddr: this.addr, myhostname: this.s.myhostname,
       mailName: this.s.mailName, protocol: this.protocol, smtputf8: tx.params.smtputf8, queueId: open.queueId,

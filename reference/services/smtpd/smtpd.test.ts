@@ -103,6 +103,25 @@ describe('smtpd', () => {
     expect(cleanup.submitted).toEqual([]);
   });
 
+  it('logs "lost connection after BDAT (n bytes)" when the client leaves while the state is still BDAT content', async () => {
+    const port = await start(['127.0.0.0/8']);
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      await d.command('EHLO client.example');
+      await d.command('MAIL FROM:<s@client.example>');
+      await d.command('RCPT TO:<x@far.example>');
+      await d.send('BDAT 10\r\nhello\r\npar');
+      expect((await d.readReply()).raw).toBe('250 2.0.0 Ok: 10 bytes\r\n');
+      expect((await d.command('')).raw).toBe('500 5.5.2 Error: bad syntax\r\n');
+      // The cut-off command line counts too: 7 stored, 3 of the unfinished line, 2 here.
+      await d.send('QU');
+    } finally {
+      await d.close();
+    }
+    await disconnected();
+    expect(texts()).toContain('lost connection after BDAT (12 bytes) from localhost[127.0.0.1]');
+  });
+
   it('rejects relaying, unknown local users and out-of-sequence commands with Postfix texts and counts', async () => {
     const port = await start(['127.0.0.2/32']);
     const d = await SmtpDialog.connect({ host: '127.0.0.1', port });

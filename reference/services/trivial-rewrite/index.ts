@@ -30,6 +30,8 @@ export interface TrivialRewriteOptions {
    * that proxymap refuses: "proxymap service is not configured for table ...").
    */
   checkTable?: (spec: string) => Promise<void>;
+  /** Where the service's warnings go (postlogd as "trivial-rewrite"); default: dropped. */
+  warn?: (text: string) => void;
 }
 
 export interface TrivialRewrite extends TrivialRewriteClient {
@@ -76,7 +78,8 @@ export function createTrivialRewrite(
   const local: RewriteContext = { origin: p.str('myorigin'), domain: p.str('mydomain') };
   const remoteDomain = p.str('remote_header_rewrite_domain');
   const remote: RewriteContext = { origin: remoteDomain, domain: remoteDomain };
-  const resolver = new Resolver(p, open, local);
+  const warn = optionsOrTransportLookup && typeof optionsOrTransportLookup !== 'function' ? optionsOrTransportLookup.warn : undefined;
+  const resolver = new Resolver(p, open, local, warn);
   const settings = resolver.settings;
 
   return {

@@ -20,7 +20,7 @@ import { casefold } from '../../global/case-fold.ts';
 import { LocalDomains } from '../../global/resolve-local.ts';
 import { rewriteTokens, type RewriteContext, type RewriteSettings } from './rewrite.ts';
 import { appendToks, internalize, lastIndexOfType, op, quoteLocal, scan, type Tok } from '../../global/tok822.ts';
-import { validHostaddr, validMailhostLiteral, validUtf8Hostname } from '../../global/hostname.ts';
+import { MidnaCache, validHostaddr, validMailhostLiteral, validUtf8Hostname } from '../../global/hostname.ts';
 import { applyTransportEntry, transportLookup, TransportMaps } from './transport.ts';
 import { mailAddrFind, type FindStrategy } from './addr-find.ts';
 import type { Params } from './params.ts';
@@ -62,7 +62,11 @@ export class Resolver {
   readonly regular: Personality;
   readonly verify: Personality;
 
-  constructor(params: Params, open: OpenTable, readonly localContext: RewriteContext) {
+  /** This process's UTF-8 domain conversions (valid_utf8_hostname() through midna_domain_to_ascii()). */
+  private readonly midna: MidnaCache;
+
+  constructor(params: Params, open: OpenTable, readonly localContext: RewriteContext, warn: (text: string) => void = () => undefined) {
+    this.midna = new MidnaCache(warn);
     const parentStyle = (name: string) =>
       params.str('parent_domain_matches_subdomains').split(/[\s,]+/).includes(name);
     this.settings = {
@@ -196,7 +200,7 @@ export class Resolver {
     // Step 2: syntax of the result domain; an invalid one ends here (placeholders, DEFAULT|ERROR).
     if (rcptDomain.startsWith('[')) {
       if (!validMailhostLiteral(rcptDomain)) st.flags |= RESOLVE_FLAG_ERROR;
-    } else if (!validUtf8Hostname(s.smtputf8, rcptDomain)) {
+    } else if (!validUtf8Hostname(s.smtputf8, rcptDomain, this.midna.toAscii)) {
       if (s.resolveNumericDomain && validHostaddr(rcptDomain)) {
         st.recipient = `${st.recipient.slice(0, st.recipient.length - rcptDomain.length)}[${rcptDomain}]`;
         rcptDomain = `[${rcptDomain}]`;
