@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * delivered_hdr.c delivered_hdr_init() (Postfix 3.7.11): local(8)'s mail loop check skips the
@@ -11,58 +10,17 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/delivered-to-trailing-blank-no-loop",
+export default fuzzRegression({
+  name: "delivered-to-trailing-blank-no-loop",
   title: "fuzzer regression: sink remote connection 1: postfix \"C: EHLO mx.twinpost.test\" / reference \"(none)\"",
-  description: "delivered_hdr.c delivered_hdr_init() (Postfix 3.7.11): local(8)'s mail loop check skips the white space after 'Delivered-To:' but keeps the rest of the value as it is, trailing blanks included, before folding it; a 'Delivered-To: nobody@domain<TAB>' header therefore does not match the recipient and the message is delivered, not bounced as a forwarding loop",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "mail FROM:<szetr@sink.test>\r\r\nRCPT tO:<NoBody@mx.twinpost.test> NOTIFY=SUCCESS\r\ndata\r\n",
-          expect: 250
-        },
-        {
-          send: "",
-          expect: 250
-        },
-        {
-          send: "",
-          expect: 354
-        },
-        {
-          send: "Content-Transfer-Encoding: 8bit\r\nResent-From: szetr@sink.test\r\nReceived: from a by b; Mon, 7 Dec 2026 10:00:00 +0000\r\nSubject: grüße\r\nDelivered-To: nobody@mx.twinpost.test\t\r\n\r\n\r\n\tindented\r\na line with trailing space \r\n \r\n\r\nMAIL FROM:<xzetr@sink.test>\r\n.\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 2
-    }
+  rule: "delivered_hdr.c delivered_hdr_init() (Postfix 3.7.11): local(8)'s mail loop check skips the white space after 'Delivered-To:' but keeps the rest of the value as it is, trailing blanks included, before folding it; a 'Delivered-To: nobody@domain<TAB>' header therefore does not match the recipient and the message is delivered, not bounced as a forwarding loop",
+  dialog: [
+    { send: "mail FROM:<szetr@sink.test>\r\r\nRCPT tO:<NoBody@mx.twinpost.test> NOTIFY=SUCCESS\r\ndata\r\n", expect: 250 },
+    { send: "", expect: 250 },
+    { send: "", expect: 354 },
+    { send: "Content-Transfer-Encoding: 8bit\r\nResent-From: szetr@sink.test\r\nReceived: from a by b; Mon, 7 Dec 2026 10:00:00 +0000\r\nSubject: grüße\r\nDelivered-To: nobody@mx.twinpost.test\t\r\n\r\n\r\n\tindented\r\na line with trailing space \r\n \r\n\r\nMAIL FROM:<xzetr@sink.test>\r\n.\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 2
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 2,
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * cleanup_state.c / cleanup_out_recipient.c (Postfix 3.7.11): cleanup's duplicate filter is
@@ -11,62 +10,18 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/duplicate-recipient-case-folded",
+export default fuzzRegression({
+  name: "duplicate-recipient-case-folded",
   title: "fuzzer regression: sink remote connection 1: postfix \"(none)\" / reference \"C (pipelined): RCPT TO:…\"",
-  description: "cleanup_state.c / cleanup_out_recipient.c (Postfix 3.7.11): cleanup's duplicate filter is been_here_init(duplicate_filter_limit, BH_FLAG_FOLD), so its keys (DSN ORCPT, NOTIFY, original and final recipient) are compared case-folded: RCPT TO:<r@sink.test> after RCPT TO:<r@SINK.TEST> is the same recipient and the message goes out with the first one only",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "mail from:<\"s zcda\"@sink.test>\n",
-          expect: 250
-        },
-        {
-          send: "RCPT to:<rzcda@SINK.TEST>\n",
-          expect: 250
-        },
-        {
-          send: "RCPT TO:<rzcda@sink.test>\n",
-          expect: 250
-        },
-        {
-          send: "DATA\r\n",
-          expect: 354
-        },
-        {
-          send: "\r\n.\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 1
-    }
+  rule: "cleanup_state.c / cleanup_out_recipient.c (Postfix 3.7.11): cleanup's duplicate filter is been_here_init(duplicate_filter_limit, BH_FLAG_FOLD), so its keys (DSN ORCPT, NOTIFY, original and final recipient) are compared case-folded: RCPT TO:<r@sink.test> after RCPT TO:<r@SINK.TEST> is the same recipient and the message goes out with the first one only",
+  dialog: [
+    { send: "mail from:<\"s zcda\"@sink.test>\n", expect: 250 },
+    { send: "RCPT to:<rzcda@SINK.TEST>\n", expect: 250 },
+    { send: "RCPT TO:<rzcda@sink.test>\n", expect: 250 },
+    { send: "DATA\r\n", expect: 354 },
+    { send: "\r\n.\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 1
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 1,
+});

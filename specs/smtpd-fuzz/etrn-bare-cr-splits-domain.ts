@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c etrn_cmd() with smtpd_token() (Postfix 3.7.11): the ETRN argument is cut into words at
@@ -10,33 +9,13 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/etrn-bare-cr-splits-domain",
+export default fuzzRegression({
+  name: "etrn-bare-cr-splits-domain",
   title: "fuzzer regression: smtp session: postfix \"S: 500 Syntax: ETRN domain\" / reference \"S: 501 Error: invalid parameter synt",
-  description: "smtpd.c etrn_cmd() with smtpd_token() (Postfix 3.7.11): the ETRN argument is cut into words at C isspace(), so a bare CR inside the domain makes two words and the reply is '500 Syntax: ETRN domain', not the invalid-domain '501 Error: invalid parameter syntax'",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "ETRN s\rink.test\r\n",
-          expect: 500
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    }
+  rule: "smtpd.c etrn_cmd() with smtpd_token() (Postfix 3.7.11): the ETRN argument is cut into words at C isspace(), so a bare CR inside the domain makes two words and the reply is '500 Syntax: ETRN domain', not the invalid-domain '501 Error: invalid parameter syntax'",
+  dialog: [
+    { send: "ETRN s\rink.test\r\n", expect: 500 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty"
-  }
-};
-export default scenario;
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * local.c deliver_recipient() (Postfix 3.7.11): local(8) splits the recipient's internal form
@@ -10,58 +9,17 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/local-unknown-user-unquoted",
+export default fuzzRegression({
+  name: "local-unknown-user-unquoted",
   title: "fuzzer regression: maillog Qn: postfix \"<Mmm nn nn:nn:nn> mx postfix/local[<pid>]: Qn: to=<\\\"<>\\\"@mx.twinpost.test>, re",
-  description: "local.c deliver_recipient() (Postfix 3.7.11): local(8) splits the recipient's internal form (quotes removed), so a notice to the sender '\"<>\"@domain' is bounced with 'unknown user: \"<>\"', the local part quoted once by the message text only",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL from:\"<>\"\r\n",
-          expect: 250
-        },
-        {
-          send: "RCPT TO:<rzgos@sink.test>  NOTIFY=SUCCESS\r\n",
-          expect: 250
-        },
-        {
-          send: "DATA\r\n",
-          expect: 354
-        },
-        {
-          send: "\n.\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 2
-    }
+  rule: "local.c deliver_recipient() (Postfix 3.7.11): local(8) splits the recipient's internal form (quotes removed), so a notice to the sender '\"<>\"@domain' is bounced with 'unknown user: \"<>\"', the local part quoted once by the message text only",
+  dialog: [
+    { send: "MAIL from:\"<>\"\r\n", expect: 250 },
+    { send: "RCPT TO:<rzgos@sink.test>  NOTIFY=SUCCESS\r\n", expect: 250 },
+    { send: "DATA\r\n", expect: 354 },
+    { send: "\n.\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 2
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 2,
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c smtpd_proto() and bdat_cmd() (Postfix 3.7.11): after a BDAT chunk that is not the last
@@ -12,43 +11,14 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/lost-after-bdat-chunk-counts-bytes",
+export default fuzzRegression({
+  name: "lost-after-bdat-chunk-counts-bytes",
   title: "fuzzer regression: maillog postfix/smtpd: postfix \"<Mmm nn nn:nn:nn> mx postfix/smtpd[<pid>]: lost connection after BDA",
-  description: "smtpd.c smtpd_proto() and bdat_cmd() (Postfix 3.7.11): after a BDAT chunk that is not the last the state stays 'BDAT content' until a known command comes (an empty line, a bad or unknown command leave it), and a session that then ends abnormally logs 'lost connection after BDAT (n bytes)': n is the content stored so far (each line plus 2), the chunk's unfinished line and what the line buffer holds",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          pipeline: [
-            "mail from:<szcu@sink.test>",
-            "rcpt to:<rzcu@sink.test>"
-          ],
-          expect: [
-            250,
-            250
-          ]
-        },
-        {
-          send: "BDAT 183\r\nDelivered-To: nobody@mx.twinpost.test\r\nDate: Mon, 7 Dec 2026 10:00:00 +0000\r\nSubject: fuzz\nSubject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\r\n"
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 250
-        },
-        {
-          send: "",
-          expect: 500
-        }
-      ]
-    }
+  rule: "smtpd.c smtpd_proto() and bdat_cmd() (Postfix 3.7.11): after a BDAT chunk that is not the last the state stays 'BDAT content' until a known command comes (an empty line, a bad or unknown command leave it), and a session that then ends abnormally logs 'lost connection after BDAT (n bytes)': n is the content stored so far (each line plus 2), the chunk's unfinished line and what the line buffer holds",
+  dialog: [
+    { pipeline: ["mail from:<szcu@sink.test>", "rcpt to:<rzcu@sink.test>"], expect: [250, 250] },
+    { send: "BDAT 183\r\nDelivered-To: nobody@mx.twinpost.test\r\nDate: Mon, 7 Dec 2026 10:00:00 +0000\r\nSubject: fuzz\nSubject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\r\n" },
+    { send: "QUIT\r\n", expect: 250 },
+    { send: "", expect: 500 },
   ],
-  expect: {
-    queue: "empty"
-  }
-};
-export default scenario;
+});

@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd.c mail_open_stream() (Postfix 3.7.11): the stream to cleanup is opened at the first
@@ -11,62 +10,18 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/nested-mail-after-rcpt-keeps-smtputf8",
+export default fuzzRegression({
+  name: "nested-mail-after-rcpt-keeps-smtputf8",
   title: "fuzzer regression: sink remote message Qn: postfix \"MAIL FROM:<> SIZE=<bytes received + 0> SMTPUTF8\" / reference \"MAIL ",
-  description: "smtpd.c mail_open_stream() (Postfix 3.7.11): the stream to cleanup is opened at the first accepted RCPT and gets the SMTPUTF8 flag, ENVID, RET and BODY then; a nested MAIL after it (503 5.5.1) clears them in smtpd only (mail_cmd()), so the queued message keeps SMTPUTF8 and is relayed with it, while the Received: header, written at DATA, says 'with SMTP'",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL from:<> SMTPUTF8\r\nrcpt TO:<rzcrd@sink.test>\n",
-          expect: 250
-        },
-        {
-          send: "",
-          expect: 250
-        },
-        {
-          send: "mail  from:< szcrd@sink.test >\r\n",
-          expect: 503
-        },
-        {
-          send: "data\r\r\n",
-          expect: 354
-        },
-        {
-          send: "\r\n.\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 1
-    }
+  rule: "smtpd.c mail_open_stream() (Postfix 3.7.11): the stream to cleanup is opened at the first accepted RCPT and gets the SMTPUTF8 flag, ENVID, RET and BODY then; a nested MAIL after it (503 5.5.1) clears them in smtpd only (mail_cmd()), so the queued message keeps SMTPUTF8 and is relayed with it, while the Received: header, written at DATA, says 'with SMTP'",
+  dialog: [
+    { send: "MAIL from:<> SMTPUTF8\r\nrcpt TO:<rzcrd@sink.test>\n", expect: 250 },
+    { send: "", expect: 250 },
+    { send: "mail  from:< szcrd@sink.test >\r\n", expect: 503 },
+    { send: "data\r\r\n", expect: 354 },
+    { send: "\r\n.\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 1
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 1,
+});

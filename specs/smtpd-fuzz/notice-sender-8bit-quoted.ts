@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * bounce_notify_util.c bounce_mail_alloc() (Postfix 3.7.11): a notice's X-Postfix-Sender: and the
@@ -11,58 +10,17 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/notice-sender-8bit-quoted",
+export default fuzzRegression({
+  name: "notice-sender-8bit-quoted",
   title: "fuzzer regression: sink remote message Qn: postfix \"X-Postfix-Sender: rfc822; \\\"s<tag>\\\\Ã\\\\¼\\\"@sink.test\" / reference \"",
-  description: "bounce_notify_util.c bounce_mail_alloc() (Postfix 3.7.11): a notice's X-Postfix-Sender: and the Return-Path: of the returned message show the original sender quoted by quote_822_local_flags() without QUOTE_FLAG_8BITCLEAN: an 8-bit local part is put in quotes with a backslash before each of its bytes (so the field is typed rfc822: the bytes are no longer UTF-8)",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "MAIL FROM:szpbü@sink.test\r\n",
-          expect: 250
-        },
-        {
-          send: "RCPT TO:<rzpb@sink.test> NOTIFY=SUCCESS,FAILURE,DELAY\r\n",
-          expect: 250
-        },
-        {
-          send: "DATA\r\n",
-          expect: 354
-        },
-        {
-          send: "\r\nhello\n.\r\n",
-          expect: 250
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    },
-    {
-      kind: "wait",
-      event: {
-        kind: "removed"
-      },
-      count: 2
-    }
+  rule: "bounce_notify_util.c bounce_mail_alloc() (Postfix 3.7.11): a notice's X-Postfix-Sender: and the Return-Path: of the returned message show the original sender quoted by quote_822_local_flags() without QUOTE_FLAG_8BITCLEAN: an 8-bit local part is put in quotes with a backslash before each of its bytes (so the field is typed rfc822: the bytes are no longer UTF-8)",
+  dialog: [
+    { send: "MAIL FROM:szpbü@sink.test\r\n", expect: 250 },
+    { send: "RCPT TO:<rzpb@sink.test> NOTIFY=SUCCESS,FAILURE,DELAY\r\n", expect: 250 },
+    { send: "DATA\r\n", expect: 354 },
+    { send: "\r\nhello\n.\r\n", expect: 250 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty",
-    events: [
-      {
-        kind: "removed",
-        count: 2
-      }
-    ]
-  }
-};
-export default scenario;
+  removed: 2,
+});

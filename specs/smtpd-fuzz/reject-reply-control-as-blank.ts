@@ -1,5 +1,4 @@
-import type { Scenario } from '../../harness/scenario/types.ts';
-import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
+import { fuzzRegression } from '../../harness/fuzz/smtpd-config.ts';
 
 /**
  * smtpd_check.c smtpd_check_reject() (Postfix 3.7.11): the whole reject reply is made printable
@@ -10,33 +9,13 @@ import { FUZZ_SINK, fuzzMailConfig } from '../../harness/fuzz/smtpd-config.ts';
  * writes are sent as they were, each expecting the reply code real Postfix gave; the
  * comparison with Postfix checks the rest byte for byte. Made by `twinpost fuzz smtpd --to-spec`.
  */
-const scenario: Scenario = {
-  id: "smtpd-fuzz/reject-reply-control-as-blank",
+export default fuzzRegression({
+  name: "reject-reply-control-as-blank",
   title: "fuzzer regression: smtp session: postfix \"S: 550 5.1.1 <nosuch<tag> >: Recipient address rejected: User unknown in loca",
-  description: "smtpd_check.c smtpd_check_reject() (Postfix 3.7.11): the whole reject reply is made printable with a blank as replacement, so a control character (here ESC) of the address shows as a space in the reply and in its 'reject:' log line, where the to=<...> field shows '?'",
-  sinks: { [FUZZ_SINK]: {} },
-  config: fuzzMailConfig(),
-  steps: [
-    {
-      kind: "smtp",
-      name: "session",
-      dialog: [
-        {
-          send: "vrfy nosuchzlq\u001b\r\n",
-          expect: 550
-        },
-        {
-          send: "QUIT\r\n",
-          expect: 221
-        },
-        {
-          expectClose: true
-        }
-      ]
-    }
+  rule: "smtpd_check.c smtpd_check_reject() (Postfix 3.7.11): the whole reject reply is made printable with a blank as replacement, so a control character (here ESC) of the address shows as a space in the reply and in its 'reject:' log line, where the to=<...> field shows '?'",
+  dialog: [
+    { send: "vrfy nosuchzlq\u001b\r\n", expect: 550 },
+    { send: "QUIT\r\n", expect: 221 },
+    { expectClose: true },
   ],
-  expect: {
-    queue: "empty"
-  }
-};
-export default scenario;
+});
