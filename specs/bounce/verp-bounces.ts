@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * Non-delivery notices of a VERP message (postconf(5) disable_verp_bounces, default no;
@@ -25,19 +26,11 @@ const scenario: Scenario = {
     },
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<list@client.example> XVERP', expect: 250 },
-        { command: 'RCPT TO:<ghost1@mx.twinpost.test>', expect: 250 },
-        { command: 'RCPT TO:<ghost2@mx.twinpost.test>', expect: 250 },
-        { data: 'From: list@client.example\r\nSubject: to the list\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 2 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 3 },
+    oneMessage({
+      from: 'list@client.example', params: 'XVERP', to: ['ghost1@mx.twinpost.test', 'ghost2@mx.twinpost.test'],
+      data: 'From: list@client.example\r\nSubject: to the list\r\n\r\nHi.\r\n',
+    }),
+    ...awaitRelayed(2, 3),
   ],
   expect: {
     deliveries: [

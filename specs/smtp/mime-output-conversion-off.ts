@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitRelayed, oneMessage } from '../_shared/builders.ts';
 
 /**
  * disable_mime_output_conversion = yes (postconf(5); smtp(8) smtp_proto.c): when the next hop
@@ -14,18 +15,11 @@ const scenario: Scenario = {
   sinks: { remote: { extensions: ['PIPELINING', 'SIZE', 'ENHANCEDSTATUSCODES'] } },
   config: { main: { relayhost: '{{sink:remote}}', disable_mime_output_conversion: 'yes' } },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example> BODY=8BITMIME', expect: 250 },
-        { command: 'RCPT TO:<bob@far.example>', expect: 250 },
-        { data: 'Subject: eight bits\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nnaïve café\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
+    oneMessage({
+      params: 'BODY=8BITMIME', to: 'bob@far.example',
+      data: 'Subject: eight bits\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nnaïve café\r\n',
+    }),
+    ...awaitRelayed(),
   ],
   expect: {
     deliveries: [{
