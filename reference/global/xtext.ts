@@ -8,6 +8,7 @@
  *
  * Texts are JavaScript strings; their bytes are their UTF-8 encoding.
  */
+import { utf8ByteString } from './byte-string.ts';
 
 /** Printable ASCII without the space: what either encoding may write as it is. */
 const isPlain = (byte: number): boolean => byte > 0x20 && byte < 0x7f;
@@ -32,7 +33,7 @@ export function xtextQuote(text: string, special = ''): string {
 /** Decode xtext; undefined when a "+" is not followed by two hex digits. */
 export function xtextUnquote(text: string): string | undefined {
   const bytes: number[] = [];
-  const input = Buffer.from(text, 'utf8').toString('latin1');
+  const input = utf8ByteString(text);
   for (let i = 0; i < input.length; i++) {
     if (input[i] !== '+') {
       bytes.push(input.charCodeAt(i));

@@ -28,6 +28,7 @@ import { DSN_NOTIFY_SUCCESS, DSN_RET_FULL, dsnNotifyWords } from '../../global/d
 import { MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
 import { uxtextQuote, xtextQuote } from '../../global/xtext.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
+import { utf8ByteString } from '../../global/byte-string.ts';
 import { ConnectError, SmtpConnection, type SmtpReply } from './client.ts';
 import { parseNexthop } from './nexthop.ts';
 import { downgradeContent } from '../../global/mime-state.ts';
@@ -127,7 +128,6 @@ export type ReplyWait = keyof typeof REPLY_TIMEOUT_PARAMETERS;
 type Stage = 'MAIL FROM' | 'RCPT TO' | 'DATA' | 'end of DATA' | 'initial greeting' | 'EHLO' | 'HELO';
 
 /** A command with UTF-8 addresses as the byte string (latin1) the connection writes. */
-const wireBytes = (command: string): string => Buffer.from(command, 'utf8').toString('latin1');
 
 /** "utf-8" ORCPT type (RFC 6533): the address is uxtext, not xtext. */
 const UTF8_ORCPT = /^utf-8;/i;
@@ -363,9 +363,9 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
         if (dsn && msg.attributes.ret_flags) mail += ` RET=${Number(msg.attributes.ret_flags) === DSN_RET_FULL ? 'FULL' : 'HDRS'}`;
         // RFC 6531 section 3.4: SMTPUTF8 passed on when the sender asked for it and the next hop offers it.
         if (features.has('SMTPUTF8') && msg.size.smtputf8 & SMTPUTF8_FLAG_REQUESTED) mail += ' SMTPUTF8';
-        mail = wireBytes(mail);
+        mail = utf8ByteString(mail);
         const rcptCommands = req.recipients.map((r) => {
-          let c = wireBytes(`RCPT TO:<${envelopeAddress(r.address)}>`);
+          let c = utf8ByteString(`RCPT TO:<${envelopeAddress(r.address)}>`);
           const orcpt = dsn ? orcptParam(r) : undefined;
           if (orcpt) c += ` ORCPT=${orcpt}`;
           if (dsn && r.dsnNotify) c += ` NOTIFY=${dsnNotifyWords(r.dsnNotify).join(',')}`;

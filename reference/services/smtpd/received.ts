@@ -14,6 +14,7 @@
  */
 
 import { mailDate } from '../../global/mail-date.ts';
+import { utf8ByteString } from '../../global/byte-string.ts';
 
 export interface ReceivedInfo {
   heloName?: string;
@@ -45,5 +46,5 @@ export function receivedHeader(r: ReceivedInfo): string[] {
     lines.push(`\tby ${r.myhostname} (${r.mailName}) with ${proto} id ${r.queueId};`);
     lines.push(`\t${mailDate(r.arrivalTime / 1000)}`);
   }
-  return lines.map((line) => Buffer.from(line, 'utf8').toString('latin1'));
+  return lines.map(utf8ByteString);
 }
