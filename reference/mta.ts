@@ -12,7 +12,7 @@
  * (`twinpost mta`) dispatches here (runMta); the file also runs on its own: `node --import tsx reference/mta.ts ...`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMainCf } from './config/index.ts';
@@ -25,9 +25,14 @@ function pidFile(configDir: string): string {
 }
 
 function runningPid(configDir: string): number | undefined {
-  const file = pidFile(configDir);
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
+  // Read, not checked then read: a stopping master removes its pid file in between.
+  let text: string;
+  try {
+    text = readFileSync(pidFile(configDir), 'utf8');
+  } catch {
+    return undefined; // no pid file: not running
+  }
+  const pid = Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     process.kill(pid, 0);
