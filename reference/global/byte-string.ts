@@ -6,8 +6,9 @@
  * Return-Path, X-Original-To and Delivered-To, bounce's notices), its UTF-8 bytes are what
  * Postfix writes, since Postfix is 8-bit clean and copies the address bytes as they came.
  * Called by cleanup (the From: it adds), local (From_ line, Return-Path, X-Original-To,
- * Delivered-To), smtpd (its Received: header), smtp (MAIL FROM and RCPT TO as sent) and
- * xtext.ts (decoding); bounce writes its whole notice text as UTF-8 the same way.
+ * Delivered-To), smtpd (its Received: header), smtp (MAIL FROM and RCPT TO as sent),
+ * xtext.ts (decoding) and maps.ts (table keys); bounce writes its whole notice text as UTF-8
+ * the same way.
  *
  * Differs from Postfix: with smtputf8_enable = no smtpd reads 8-bit command bytes as latin1
  * characters (smtpd/session.ts), so an 8-bit address is written here as the UTF-8 encoding of

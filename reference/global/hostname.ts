@@ -5,6 +5,7 @@
  */
 import { isIPv6 } from 'node:net';
 import { domainToAsciiPostfix } from './idna.ts';
+import { allAscii } from './allascii.ts';
 
 export function validHostname(name: string): boolean {
   if (name === '' || name.length > 255) return false;
@@ -35,7 +36,7 @@ export function validHostname(name: string): boolean {
  */
 export function validUtf8Hostname(smtputf8: boolean, name: string, toAscii: (name: string) => string | null = domainToAsciiPostfix): boolean {
   if (name === '') return false;
-  if (!smtputf8 || /^[\x00-\x7f]*$/.test(name)) return validHostname(name);
+  if (!smtputf8 || allAscii(name)) return validHostname(name);
   // UTS #46 as Postfix's libicu conversion does it (idna.ts), then the ASCII hostname rules.
   const ascii = toAscii(name);
   return ascii !== null && ascii !== '' && validHostname(ascii);

@@ -8,6 +8,7 @@
  * Punycode-encoded (RFC 3492) here.
  */
 import { domainToASCII, domainToUnicode } from 'node:url';
+import { allAscii } from './allascii.ts';
 
 /** A neutral left-to-right and a right-to-left prefix, so that no Bidi rule rejects one code point. */
 const PREFIXES = ['', 'a', '\u0627'];
@@ -81,7 +82,7 @@ export function punycodeEncode(label: string): string {
 /** One mapped label to its ASCII form, or null on a UTS #46 error Postfix would see. */
 function labelToAscii(label: string): string | null {
   if (label === '' || label.startsWith('-') || label.endsWith('-')) return null;
-  if (/^[\x00-\x7f]*$/.test(label)) {
+  if (allAscii(label)) {
     // An ASCII label that claims to be an A-label must decode to a valid U-label.
     return label.startsWith('xn--') && domainToASCII(label) === '' ? null : label;
   }

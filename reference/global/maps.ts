@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import { splitList } from '../config/index.ts';
 import { isPatternTable, openTable, type OpenTableOptions, type Table } from '../tables/index.ts';
 import { casefold } from './case-fold.ts';
+import { allAscii } from './allascii.ts';
+import { utf8ByteString } from './byte-string.ts';
 
 export interface LookupTable {
   /** null = not found; throw = lookup error (the resolver answers FAIL). */
@@ -49,9 +51,9 @@ export function referenceTables(options: OpenTableOptions = {}): OpenTable {
     const close = () => opened.then((t) => t.close(), () => undefined); // never opened: nothing to close
     if (TEXT_TYPES.has(typeOf(spec))) return { fixed, lookup, now, close };
     // File-backed tables hold bytes (one char per byte); keys and values here are text.
-    const toBytes = (key: string) => (ASCII_ONLY.test(key) ? key : Buffer.from(key, 'utf8').toString('latin1'));
+    const toBytes = (key: string) => (allAscii(key) ? key : utf8ByteString(key));
     const toText = <T extends string | null | undefined>(value: T): T =>
-      (typeof value !== 'string' || ASCII_ONLY.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8')) as T;
+      (typeof value !== 'string' || allAscii(value) ? value : Buffer.from(value, 'latin1').toString('utf8')) as T;
     return {
       fixed,
       lookup: async (key) => toText(await lookup(toBytes(key))),
@@ -64,8 +66,6 @@ export function referenceTables(options: OpenTableOptions = {}): OpenTable {
 /** The type of a "type:name" spec. */
 const typeOf = (spec: string): string => spec.slice(0, spec.indexOf(':'));
 
-/** Text that is the same whether read as UTF-8 or as Latin-1 bytes: no conversion needed. */
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** Tables whose keys come from main.cf text itself (not from a file of bytes). */
 const TEXT_TYPES = new Set(['inline', 'static']);

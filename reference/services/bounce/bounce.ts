@@ -50,6 +50,7 @@ import { externalize, internalize, quoteLocal, scan } from '../../global/tok822.
 import { verpSender } from '../../global/verp.ts';
 import { utf8ByteString } from '../../global/byte-string.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
+import { allAscii } from '../../global/allascii.ts';
 
 export interface BounceParams {
   get(name: string): string;
@@ -293,7 +294,7 @@ function returnsHeadersOnly(kind: Kind, msg: QueueMessage, bounceSizeLimit: numb
  * message with SMTPUTF8 flags, "rfc822" otherwise (bounce_notify_util.c's IS_UTF8_ADDRESS).
  */
 export function dsnAddressType(smtputf8Flags: number, address: string): 'utf-8' | 'rfc822' {
-  return smtputf8Flags !== 0 && /[^\x00-\x7f]/.test(address) ? 'utf-8' : 'rfc822';
+  return smtputf8Flags !== 0 && !allAscii(address) ? 'utf-8' : 'rfc822';
 }
 
 /**
@@ -308,7 +309,7 @@ export function noticeSender(sender: string): string {
 
 /** IS_UTF8_ADDRESS() of a byte string: not all ASCII, and valid UTF-8. */
 function isUtf8Address(bytes: string): boolean {
-  if (!/[^\x00-\x7f]/.test(bytes)) return false;
+  if (allAscii(bytes)) return false;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(bytes, 'latin1'));
     return true;

@@ -88,6 +88,7 @@ import { casefold } from '../../global/case-fold.ts';
 import { splitDsn } from '../../global/dsn-split.ts';
 import type { BounceService } from '../bounce/bounce.ts';
 import type { LogRecipient } from '../bounce/logfile.ts';
+import { allAscii } from '../../global/allascii.ts';
 
 /** The main.cf view cleanup needs (reference/config MainConfig satisfies it). */
 export interface CleanupParams {
@@ -547,7 +548,7 @@ class ContentOutput {
  * types a non-ASCII address "utf-8" whenever any flag is set.
  */
 export function envelopeSmtputf8(requested: boolean, sender: string, smtputf8Enable: boolean): number {
-  const utf8Sender = smtputf8Enable && /[^\x00-\x7f]/.test(sender);
+  const utf8Sender = smtputf8Enable && !allAscii(sender);
   return (requested ? SMTPUTF8_FLAG_REQUESTED : 0) | (utf8Sender ? SMTPUTF8_FLAG_SENDER : 0);
 }
 

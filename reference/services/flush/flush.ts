@@ -25,6 +25,7 @@ import {
 } from '../../global/mail-proto.ts';
 import { serveAttrProtocol, type RunningServer } from '../../skeleton/multi-server.ts';
 import { MatchList, referenceTables } from '../../global/maps.ts';
+import { allAscii } from '../../global/allascii.ts';
 
 export const FLUSH_STAT_OK = 0;
 export const FLUSH_STAT_FAIL = -1;
@@ -62,7 +63,7 @@ export function queueIdOk(id: string): boolean {
 
 /** flush_site_to_path: every non-alphanumeric character becomes "_", letters are lowercased. */
 export function siteToPath(site: string): string {
-  const ascii = site.includes('xn--') || /^[\x00-\x7f]*$/.test(site) ? site : new URL(`http://${site}`).hostname;
+  const ascii = site.includes('xn--') || allAscii(site) ? site : new URL(`http://${site}`).hostname;
   return ascii.replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
 }
 

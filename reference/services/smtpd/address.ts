@@ -20,6 +20,7 @@ import { rewriteInternal } from '../../global/rewrite-clnt.ts';
 import { addressText, tok822Parse } from '../../global/tok822-parse.ts';
 import { RESOLVE_FLAG_ERROR } from '../../global/resolve-clnt.ts';
 import type { TrivialRewriteClient } from '../contracts.ts';
+import { allAscii } from '../../global/allascii.ts';
 
 /** An envelope address as smtpd keeps it. */
 export interface EnvelopeAddress {
@@ -70,7 +71,7 @@ export async function checkAddr(addr: string, o: ExtractOptions): Promise<boolea
   if (r.flags & RESOLVE_FLAG_ERROR) return false;
   const at = r.recipient.lastIndexOf('@');
   const domain = at < 0 ? '' : r.recipient.slice(at + 1);
-  return o.smtputf8 || /^[\x00-\x7f]*$/.test(domain);
+  return o.smtputf8 || allAscii(domain);
 }
 
 /** The address an envelope token holds, or undefined when Postfix finds it illegal. */
