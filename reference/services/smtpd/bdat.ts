@@ -17,10 +17,11 @@
  *   end arrives, so cleanup never sees it when the transaction is dropped first.
  */
 import { ContentStore } from './data.ts';
+import { VSTREAM_BUFSIZE } from '../../global/vstream.ts';
 import type { LineStream, ReadEnd } from './stream.ts';
 
 /** Postfix reads chunks in pieces of its stream buffer size (VSTREAM_BUFSIZE). */
-export const FRAGMENT = 4096;
+export const FRAGMENT = VSTREAM_BUFSIZE;
 const LF = 0x0a;
 const CR = 0x0d;
 /** The largest chunk size off_cvt_string() accepts (a signed 64-bit off_t). */

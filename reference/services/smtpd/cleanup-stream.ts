@@ -8,10 +8,9 @@
  * arrived before an abandoned transaction ended and logs what it logs for it (smtpd.c
  * data_cmd(), bdat_cmd(), mail_reset()). Used by session.ts, data.ts and bdat.ts.
  */
+import { VSTREAM_BUFSIZE } from '../../global/vstream.ts';
 import type { CleanupMessage } from '../contracts.ts';
 
-/** Postfix's stream buffer size (VSTREAM_BUFSIZE): how much smtpd holds before cleanup sees it. */
-export const VSTREAM_BUFSIZE = 4096;
 
 export class CleanupOutput {
   /** The stream buffer; the caller's bytes are copied in (they may be views of a buffer it reuses). */

@@ -17,9 +17,11 @@
  *
  * Nothing here keeps more than the socket buffer (global/socket-input.ts) plus one bound.
  *
- * beforeWait(): called each time a read must wait for the client. smtpd's replies sit in its
- * output buffer until then (a VSTREAM flushes its write side before it blocks on a read), so the
- * replies to a pipelined group leave together, once the group's input is used up.
+ * beforeWait(): called each time a read must wait for the client, and each time Postfix's
+ * smtpd would refill its VSTREAM buffer from the kernel (see global/socket-input.ts). smtpd's
+ * replies sit in its output buffer until then (a VSTREAM flushes its write side before it
+ * reads), so the replies to a pipelined group leave together, once the group's input is used
+ * up or once the group is longer than one buffer.
  */
 import type { Socket } from 'node:net';
 import { SocketInput } from '../../global/socket-input.ts';
@@ -42,12 +44,17 @@ export class LineStream {
   private readonly input: SocketInput;
 
   constructor(socket: Socket, private readonly beforeWait: () => void = () => undefined) {
-    this.input = new SocketInput(socket, ['end', 'close', 'error']);
+    this.input = new SocketInput(socket, ['end', 'close', 'error'], beforeWait);
   }
 
   /** Bytes received and not yet consumed (latin1), for improper-pipelining detection. */
   pending(): string {
     return this.input.buf.toString('latin1');
+  }
+
+  /** Closing now would leave bytes Postfix had not read, so the kernel would reset the connection. */
+  unreadAtClose(): boolean {
+    return this.input.unreadAtClose();
   }
 
   /** Wait for more input; the reason when none will come. */
