@@ -26,6 +26,7 @@ import { HeaderBlockReader, type BlockItem, type HeaderBlockLimits } from './hea
 import { headerName, splitHeaders, type HeaderPass } from './headers.ts';
 import { declares8bitEncoding, MIME_ERR, mimeErrorDetail, type MimeItem, type MimeState } from '../../global/mime-state.ts';
 import { CLEANUP_STAT, cleanupStatDetail } from '../../global/cleanup-user.ts';
+import { allAscii } from '../../global/allascii.ts';
 
 /** The message content breaks one of cleanup's rules: an answer with this status, no queue file. */
 export class MessageRefused extends Error {
@@ -56,10 +57,9 @@ export interface ContentSetup {
   keepTooManyHops?: boolean;
   /**
    * Where the content goes as it is read (cleanup: the queue file): the header block when it
-   * ends, then each body line that passed the checks. Without it the lines are kept and
-   * returned by end().
+   * ends, then each body line that passed the checks.
    */
-  output?: (line: string, part: ContentPart) => void;
+  output: (line: string, part: ContentPart) => void;
 }
 
 export interface ContentStreamOptions extends HeaderBlockLimits {
@@ -76,16 +76,16 @@ export type ContentPart = 'header' | 'body';
 
 /** The content as cleanup keeps it: what to write after the M record. */
 export interface ReadContent {
-  /** The header block as written (also when it went to ContentSetup.output). */
+  /** The header block as it went to ContentSetup.output. */
   headers: string[];
-  /** The body lines, when there is no ContentSetup.output. */
-  body: string[];
   /** A DISCARD action: the message is dropped with an OK answer. */
   discarded: boolean;
   /** More Received: headers than hopcount_limit, noted rather than refused (keepTooManyHops). */
   tooManyHops: boolean;
   /** A MIME part's Content-Transfer-Encoding: said 8bit or binary (detect_8bit_encoding_header). */
   partDeclares8bit: boolean;
+  /** A MIME part's header with 8-bit text was written (cleanup_out_header(): SMTPUTF8_FLAG_HEADER). */
+  partHeader8bit: boolean;
 }
 
 const LF = 0x0a;
@@ -109,10 +109,10 @@ export class ContentStream {
   /** A verdict or an error: the rest is read without being looked at. */
   private halted = false;
   private headers: string[] = [];
-  private readonly body: string[] = [];
   private discarded = false;
   private tooManyHops = false;
   private partDeclares8bit = false;
+  private partHeader8bit = false;
   private setup?: ContentSetup;
 
   /** `ready`: the setup, once the envelope is written (it fails when the envelope does). */
@@ -141,7 +141,10 @@ export class ContentStream {
       }
     });
     if (this.failure) throw this.failure.error;
-    return { headers: this.headers, body: this.body, discarded: this.discarded, tooManyHops: this.tooManyHops, partDeclares8bit: this.partDeclares8bit };
+    return {
+      headers: this.headers, discarded: this.discarded, tooManyHops: this.tooManyHops,
+      partDeclares8bit: this.partDeclares8bit, partHeader8bit: this.partHeader8bit,
+    };
   }
 
   /** A promise to wait on while more than BACKLOG_HIGH bytes are unread; undefined otherwise. */
@@ -246,15 +249,12 @@ export class ContentStream {
     if (done.tooManyHops && !this.setup!.keepTooManyHops) throw new MessageRefused(CLEANUP_STAT.HOPS, HOPS_REASON);
     this.tooManyHops = done.tooManyHops;
     this.headers = done.headers;
-    const output = this.setup!.output;
-    if (output) for (const h of this.headers) output(h, 'header');
+    for (const h of this.headers) this.setup!.output(h, 'header');
   }
 
-  /** A body line that passed the checks: to the output, or kept. */
+  /** A body line that passed the checks, to the output. */
   private keep(line: string, part: ContentPart = 'body'): void {
-    const output = this.setup!.output;
-    if (output) output(line, part);
-    else this.body.push(line);
+    this.setup!.output(line, part);
   }
 
   private async bodyLine(line: string): Promise<void> {
@@ -282,6 +282,7 @@ export class ContentStream {
         const out = inspect ? await inspect.checkHeader(lines, item.class) : lines;
         if (inspect && this.verdict(inspect)) return;
         // A MIME part's header goes out as a header (cleanup_header_callback()), not as body text.
+        if (out.some((l) => !allAscii(l))) this.partHeader8bit = true;
         for (const l of out) this.keep(l, 'header');
       } else {
         const out = inspect ? await inspect.checkBody(item.body, item.offset) : [item.body];
