@@ -98,6 +98,8 @@ export const SMTPUTF8_FLAG_REQUESTED = 1 << 0;
 export const SMTPUTF8_FLAG_HEADER = 1 << 1;
 /** SMTPUTF8_FLAG_SENDER: the envelope sender is UTF-8, not ASCII (smtputf8_enable = yes). */
 export const SMTPUTF8_FLAG_SENDER = 1 << 2;
+/** SMTPUTF8_FLAG_RECIPIENT: a recipient of this delivery is UTF-8 (qmgr adds it; delivery requests only). */
+export const SMTPUTF8_FLAG_RECIPIENT = 1 << 3;
 export const MAIL_ATTR_DSN_ENVID = 'envelope_id';
 export const MAIL_ATTR_DSN_RET = 'ret_flags';
 export const MAIL_ATTR_DSN_NOTIFY = 'notify_flags';

@@ -59,6 +59,8 @@ export interface CleanupRequest {
   /** Flags as in cleanup_user.h: bit values are not needed by callers beyond these. */
   flags?: {
     bounceOnError?: boolean; virtualAliasExpansion?: boolean; smtputf8?: boolean;
+    /** CLEANUP_FLAG_AUTOUTF8: request SMTPUTF8 when UTF-8 is found (global/smtputf8.ts, smtputf8_autodetect_classes). */
+    autoSmtputf8?: boolean;
     /** The client gives up after the content (bounce's cancelled notice): cleanup reads it, logging as usual, then removes the file. */
     abandon?: boolean;
   };

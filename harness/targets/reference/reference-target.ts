@@ -156,7 +156,8 @@ export class ReferenceTarget extends InstanceTarget {
 
   /** Local submission: the reference sendmail writes maildrop/ and pokes the MTA's pickup. */
   async sendmail(args: string[], message: string): Promise<SendmailResult> {
-    return sendmailCommand(['-C', this.configDir, ...args], { stdin: message });
+    // The message's text as UTF-8 bytes, as the other targets write it to sendmail's input.
+    return sendmailCommand(['-C', this.configDir, ...args], { stdin: Buffer.from(message, 'utf8') });
   }
 
 }

@@ -51,6 +51,7 @@ import { verpSender } from '../../global/verp.ts';
 import { utf8ByteString } from '../../global/byte-string.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 import { allAscii } from '../../global/allascii.ts';
+import { smtputf8Autodetect } from '../../global/smtputf8.ts';
 
 export interface BounceParams {
   get(name: string): string;
@@ -436,7 +437,10 @@ export function createBounce(deps: BounceDeps): BounceService {
       // so smtp(8) asks the next hop for SMTPUTF8 too.
       // No recipient asked for this notice: bounce(8) has already written its header to
       // cleanup (which logs the message-id) when it finds out, and closes without finishing.
-      flags: { smtputf8: global, ...(entries.length === 0 ? { abandon: true } : {}) },
+      flags: {
+        smtputf8: global, autoSmtputf8: smtputf8Autodetect(cfg.get('smtputf8_autodetect_classes'), 'bounce'),
+        ...(entries.length === 0 ? { abandon: true } : {}),
+      },
     });
     if (reply.status !== CLEANUP_STAT.OK) throw new Error(`bounce: cleanup status ${reply.status}: ${reply.reason ?? ''}`);
     if (entries.length === 0) return undefined;

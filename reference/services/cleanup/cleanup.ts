@@ -41,7 +41,9 @@
  *      addresses rewritten, then the header pass; body_checks per body line): a REJECT refuses it (CLEANUP_STAT_CONT, or DEFER
  *      for a 4.x.x text), DISCARD removes the file and answers OK, HOLD moves it to hold/;
  *   5. X, E; the C record filled in (its SMTPUTF8 flags: the client's request, a UTF-8 sender,
- *      an 8-bit header written; the last two only with smtputf8_enable); fsync; mode 0700 —
+ *      an 8-bit header written, of the message or of a MIME part; the last two only with
+ *      smtputf8_enable; with the client's autodetect flag, UTF-8 found in the sender, a
+ *      recipient or a header requests SMTPUTF8 too); fsync; mode 0700 —
  *      then qmgr is woken;
  *   6. a message refused for too many hops, from a client that asks cleanup to return such
  *      mail itself (CLEANUP_FLAG_BOUNCE: pickup, local forwarding), is written whole but not
@@ -51,8 +53,6 @@
  * The Received: header is written by the caller (smtpd, local, bounce, pickup), as in Postfix.
  *
  * Differs from Postfix:
- *   - the headers of MIME body parts do not count for SMTPUTF8_FLAG_HEADER (Postfix's
- *     cleanup_out_header() sees them too), and smtputf8_autodetect_classes is not applied;
  *   - only the hop-count refusal is returned by cleanup itself under CLEANUP_FLAG_BOUNCE; a
  *     header/body check or size refusal is still answered to the client;
  *   - addresses are stored in external (quoted) form: sender `<bad` becomes S `"<bad"@domain`,
@@ -89,6 +89,7 @@ import { splitDsn } from '../../global/dsn-split.ts';
 import type { BounceService } from '../bounce/bounce.ts';
 import type { LogRecipient } from '../bounce/logfile.ts';
 import { allAscii } from '../../global/allascii.ts';
+import { VSTREAM_BUFSIZE } from '../../global/vstream.ts';
 
 /** The main.cf view cleanup needs (reference/config MainConfig satisfies it). */
 export interface CleanupParams {
@@ -123,8 +124,6 @@ export interface CleanupDeps {
 type Bouncer = Pick<BounceService, 'append' | 'notify'>;
 
 const SERVICE = 'cleanup';
-/** The buffer size of Postfix's streams (VSTREAM_BUFSIZE): cleanup's queue file is written in such pieces. */
-const VSTREAM_BUFSIZE = 4096;
 /** The reason of a CLEANUP_STAT_WRITE answer; smtpd turns it into "451 4.3.0 Error: queue file write error". */
 const WRITE_ERROR = '4.3.0 Error: queue file write error';
 
@@ -299,6 +298,8 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     let lastRecipient: string | undefined;
     const useOrcpt = cfg.bool('enable_original_recipient');
     const utf8 = cfg.bool('smtputf8_enable');
+    /** A recipient (or BCC) address after canonical mapping was UTF-8 (cleanup_addr_recipient()'s autodetection). */
+    let utf8Recipient = false;
     let nrcpt = 0;
     let notifyAny = 0;
     /** The recipients as written, for a bounce by cleanup itself. */
@@ -327,6 +328,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     const bccOk = EXTERNAL_SOURCES.has(req.source);
     const addBcc = async (bcc: string): Promise<void> => {
       const addr = await maps.canonical(id, 'recipient', (await deps.rewrite.rewrite('local', bcc)).address);
+      utf8Recipient ||= !allAscii(addr);
       await output(addr, addr, undefined, 0);
     };
     if (bccOk && sender) {
@@ -336,6 +338,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     for (const r of req.recipients) {
       let addr = (await deps.rewrite.rewrite('local', r.address)).address;
       addr = await maps.canonical(id, 'recipient', addr);
+      utf8Recipient ||= !allAscii(addr);
       lastRecipient = addr;
       await output(addr, r.origTo ?? r.address, r.dsnOrcpt ?? `rfc822;${addr}`, r.dsnNotify ?? 0);
       if (bccOk && addr) {
@@ -384,7 +387,10 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     // too many hops is read whole and then returned to its sender.
     const bouncer = req.flags?.bounceOnError ? deps.bounce?.() : undefined;
     return {
-      dataOffset, nrcpt, notifyAny, attributes: req.attributes, smtputf8: envelopeSmtputf8(req.flags?.smtputf8 === true, sender, cfg.bool('smtputf8_enable')),
+      dataOffset, nrcpt, notifyAny, attributes: req.attributes, smtputf8: envelopeSmtputf8({
+        requested: req.flags?.smtputf8 === true, autodetect: req.flags?.autoSmtputf8 === true, sender, utf8Recipient, smtputf8Enable: utf8,
+      }),
+      smtputf8Enable: utf8, autodetectSmtputf8: req.flags?.autoSmtputf8 === true,
       arrivalMs, written, bouncer,
       out,
       setup: {
@@ -417,8 +423,7 @@ export function createCleanup(deps: CleanupDeps): CleanupClient {
     const sizeRecord = {
       messageSize: size, dataOffset: env.dataOffset, recipientCount: env.nrcpt, qmgrFlags: qmgrFlagsFromDsn(env.notifyAny),
       contentLength: size,
-      // cleanup_out_header(): an 8-bit header written (smtputf8_enable = yes) adds SMTPUTF8_FLAG_HEADER.
-      smtputf8: env.smtputf8 | (cfg.bool('smtputf8_enable') && env.setup.pass.eightBitOutput ? SMTPUTF8_FLAG_HEADER : 0),
+      smtputf8: env.smtputf8 | headerSmtputf8(env, content),
     };
     if (content.tooManyHops && env.bouncer) {
       await w.finish(sizeRecord, MODE_WRITING); // complete, but never for qmgr
@@ -460,6 +465,9 @@ interface Envelope {
   attributes?: Record<string, string>;
   /** The size record's SMTPUTF8 flags known from the envelope (REQUESTED, SENDER). */
   smtputf8: number;
+  smtputf8Enable: boolean;
+  /** CLEANUP_FLAG_AUTOUTF8: an 8-bit header requests SMTPUTF8 too. */
+  autodetectSmtputf8: boolean;
   arrivalMs: number;
   /** The recipients as written (for a message cleanup returns itself). */
   written: LogRecipient[];
@@ -541,15 +549,41 @@ class ContentOutput {
   }
 }
 
+/** What the envelope's SMTPUTF8 flags depend on. */
+export interface EnvelopeUtf8 {
+  /** The client asked for SMTPUTF8 (CLEANUP_FLAG_SMTPUTF8: MAIL FROM's SMTPUTF8). */
+  requested: boolean;
+  /** CLEANUP_FLAG_AUTOUTF8: request it when UTF-8 is found (smtputf8_autodetect_classes). */
+  autodetect: boolean;
+  sender: string;
+  /** A recipient after canonical mapping is UTF-8. */
+  utf8Recipient: boolean;
+  smtputf8Enable: boolean;
+}
+
 /**
  * The SMTPUTF8 flags of the envelope (smtputf8.h), as cleanup keeps them in the size record:
- * REQUESTED when the client asked for SMTPUTF8, SENDER when smtputf8_enable is on and the
- * sender is UTF-8 but not ASCII (cleanup_addr_sender()). qmgr and bounce(8) read them: a notice
- * types a non-ASCII address "utf-8" whenever any flag is set.
+ * REQUESTED when the client asked for SMTPUTF8, or with autodetection when the sender or a
+ * recipient is UTF-8; SENDER when the sender is UTF-8 (cleanup_addr_sender(),
+ * cleanup_addr_recipient()); all only with smtputf8_enable. An address here is text decoded
+ * from UTF-8, so one that is not ASCII is valid UTF-8 (Postfix's valid_utf8_string() test).
+ * qmgr, smtp(8) and bounce(8) read them: smtp refuses a peer without SMTPUTF8 when REQUESTED
+ * comes with another flag; a notice types a non-ASCII address "utf-8" whenever any flag is set.
  */
-export function envelopeSmtputf8(requested: boolean, sender: string, smtputf8Enable: boolean): number {
-  const utf8Sender = smtputf8Enable && !allAscii(sender);
-  return (requested ? SMTPUTF8_FLAG_REQUESTED : 0) | (utf8Sender ? SMTPUTF8_FLAG_SENDER : 0);
+export function envelopeSmtputf8(e: EnvelopeUtf8): number {
+  const utf8Sender = e.smtputf8Enable && !allAscii(e.sender);
+  const detected = e.autodetect && e.smtputf8Enable && (utf8Sender || e.utf8Recipient);
+  return (e.requested || detected ? SMTPUTF8_FLAG_REQUESTED : 0) | (utf8Sender ? SMTPUTF8_FLAG_SENDER : 0);
+}
+
+/**
+ * cleanup_out_header(): a header with 8-bit text written, of the primary block or of a MIME part,
+ * adds SMTPUTF8_FLAG_HEADER (smtputf8_enable = yes), and with autodetection REQUESTED too.
+ */
+function headerSmtputf8(env: Envelope, content: ReadContent): number {
+  const eightBit = env.setup.pass.eightBitOutput || content.partHeader8bit;
+  if (!env.smtputf8Enable || !eightBit) return 0;
+  return SMTPUTF8_FLAG_HEADER | (env.autodetectSmtputf8 ? SMTPUTF8_FLAG_REQUESTED : 0);
 }
 
 /**

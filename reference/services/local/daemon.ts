@@ -10,6 +10,7 @@ import { logServiceName } from '../../skeleton/daemon.ts';
 import { deliveryAgentDaemon } from '../../skeleton/single-server.ts';
 import type { ReferenceDaemon } from '../master/shared.ts';
 import { createLocalAgent, type LocalSettings } from './local.ts';
+import { smtputf8Autodetect } from '../../global/smtputf8.ts';
 
 /** What master(8) passes to its children: import_environment (NAME or NAME=VALUE) and MAIL_CONFIG. */
 function importedEnvironment(config: MainConfig): Record<string, string | undefined> {
@@ -30,6 +31,7 @@ export function localSettings(config: MainConfig, transport: string): LocalSetti
     myhostname: config.get('myhostname'),
     myorigin: config.get('myorigin'),
     mailName: config.get('mail_name'),
+    smtputf8AutodetectForward: smtputf8Autodetect(config.get('smtputf8_autodetect_classes'), 'forward'),
     mailSpoolDirectory: config.get('mail_spool_directory'),
     homeMailbox: config.get('home_mailbox'),
     recipientDelimiter: config.get('recipient_delimiter'),

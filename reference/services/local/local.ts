@@ -69,6 +69,8 @@ import { localExpand } from './forward-path.ts';
 import { lookupUser, type PasswdEntry } from './users.ts';
 
 export interface LocalSettings {
+  /** smtputf8_autodetect_classes names "forward": cleanup requests SMTPUTF8 for forwarded UTF-8 mail. */
+  smtputf8AutodetectForward?: boolean;
   /** master.cf service name of this agent ("local"). */
   transport: string;
   logService: string;
@@ -528,7 +530,7 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
           source: 'local-forward', sender, recipients, content: Buffer.concat([Buffer.from(header, 'latin1'), ctx.msg.content]),
           attributes: attrs, parentQueueId: ctx.req.queueId, arrivalTime: now(),
           // forward.c: cleanup returns a copy it refuses (too many hops) to the sender itself
-          flags: { bounceOnError: true },
+          flags: { bounceOnError: true, autoSmtputf8: s.smtputf8AutodetectForward === true },
         });
         if (reply.status === CLEANUP_STAT.OK) await log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwarded as ${reply.queueId}` });
         else ctx.unfinished = true; // nothing logged here (forward.c); cleanup said why

@@ -36,6 +36,7 @@ import { REC } from '../../queue/records.ts';
 import { mailDate } from '../../global/mail-date.ts';
 import { quoteLocal } from '../../global/tok822.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
+import { smtputf8Autodetect } from '../../global/smtputf8.ts';
 
 export interface PickupParams {
   get(name: string): string;
@@ -149,7 +150,7 @@ export function createPickup(deps: PickupDeps): Pickup {
       ...(verp !== undefined ? { verpDelimiters: verp } : {}),
       arrivalTime: hasTime ? msg.arrivalTime : Math.floor(mtimeMs / 1000) * 1000,
       // CLEANUP_FLAG_BOUNCE | CLEANUP_FLAG_MASK_EXTERNAL: address mapping included.
-      flags: { bounceOnError: true },
+      flags: { bounceOnError: true, autoSmtputf8: smtputf8Autodetect(cfg.get('smtputf8_autodetect_classes'), 'sendmail') },
     };
     const reply = await handle.submit(req);
     if (reply.status !== CLEANUP_STAT.OK) {

@@ -21,7 +21,7 @@ export const smtpDaemon: ReferenceDaemon = deliveryAgentDaemon(({ entry, config:
   }, { ttlLimit: cfg.time('connection_cache_ttl_limit'), closeConnection: (c) => c.close() });
   const logService = logServiceName(cfg, 'smtp');
   const agent = createSmtpAgent({
-    transport: entry.service, logger: s.logger, logService, heloName: cfg.get('smtp_helo_name'),
+    transport: entry.service, logger: s.logger, logService, heloName: cfg.get('smtp_helo_name'), smtputf8Enable: cfg.bool('smtputf8_enable'),
     connectTimeoutMs: cfg.time('smtp_connect_timeout') * 1000,
     replyTimeoutsMs: Object.fromEntries(Object.entries(REPLY_TIMEOUT_PARAMETERS).map(([wait, param]) => [wait, cfg.time(param) * 1000])),
     lineLengthLimit: cfg.int('smtp_line_length_limit'), reuse,

@@ -25,7 +25,8 @@ import { readQueueFile } from '../../queue/queue-file.ts';
 import type { DeliveryAgent, DeliveryRequest, DeliveryResult, DeliveryRecipient, Logger, RecipientStatus } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY, deliveryStatusWord } from '../../global/deliver-request.ts';
 import { DSN_NOTIFY_SUCCESS, DSN_RET_FULL, dsnNotifyWords } from '../../global/dsn-mask.ts';
-import { MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
+import { MAIL_ATTR_ENC_7BIT, MAIL_ATTR_ENC_8BIT, SMTPUTF8_FLAG_RECIPIENT, SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
+import { allAscii } from '../../global/allascii.ts';
 import { uxtextQuote, xtextQuote } from '../../global/xtext.ts';
 import { formatDeliveryLine } from '../../global/log-adhoc.ts';
 import { utf8ByteString } from '../../global/byte-string.ts';
@@ -62,6 +63,8 @@ export interface SmtpAgentOptions {
   handshake?: Partial<HandshakePolicy>;
   /** smtp_quote_rfc821_envelope (default yes): quote local parts in MAIL FROM and RCPT TO as RFC 5321 requires. */
   quoteEnvelope?: boolean;
+  /** smtputf8_enable (default yes): a UTF-8 recipient makes a delivery need SMTPUTF8 (qmgr's SMTPUTF8_FLAG_RECIPIENT). */
+  smtputf8Enable?: boolean;
   now?: () => number;
   /** Connection reuse through scache: sessions taken from and left in the cache. */
   reuse?: SmtpReuse<SmtpConnection>;
@@ -97,6 +100,20 @@ function ehloFeatures(lines: string[], discardMask: number): Set<string> {
     if (bit !== undefined && (discardMask & bit) === 0) out.add(word);
   }
   return out;
+}
+
+/** The status of a delivery that needs SMTPUTF8 at a server without it (RFC 3463: 5.6.7, non-ASCII addresses not permitted). */
+const SMTPUTF8_REQUIRED_DSN = '5.6.7';
+
+/**
+ * Does this delivery need SMTPUTF8 (smtp_proto.c DELIVERY_REQUIRES_SMTPUTF8)? Only when SMTPUTF8
+ * was requested AND something is not ASCII: a header or the sender (the queue file's flags), or
+ * a recipient of this delivery (SMTPUTF8_FLAG_RECIPIENT, which qmgr adds with smtputf8_enable).
+ */
+function deliveryRequiresSmtputf8(queueFlags: number, req: DeliveryRequest, smtputf8Enable: boolean): boolean {
+  const utf8Recipient = smtputf8Enable && req.recipients.some((r) => !allAscii(r.address));
+  const flags = queueFlags | (utf8Recipient ? SMTPUTF8_FLAG_RECIPIENT : 0);
+  return (flags & SMTPUTF8_FLAG_REQUESTED) !== 0 && (flags & ~SMTPUTF8_FLAG_REQUESTED) !== 0;
 }
 
 /** A greeting that says "ESMTP" in any word after its code (smtp_proto.c's heuristic). */
@@ -308,6 +325,7 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
       connUse = session.reuseCount + 1;
       let cached = false;
       try {
+        const msg = await readQueueFile(req.queueFile);
         let features = session.features;
         if (!reused) {
         where = 'receiving the initial server greeting';
@@ -347,9 +365,20 @@ export function createSmtpAgent(opts: SmtpAgentOptions): DeliveryAgent {
           features = ehloFeatures(ehlo!.lines, handshake.discardMask);
         }
         session.features = features;
+        // smtp_helo(): mail that needs SMTPUTF8 (RFC 6531 section 3.2) is not sent to a server
+        // without it; it fails at once, for every recipient, by this MTA's own verdict.
+        if (!features.has('SMTPUTF8') && deliveryRequiresSmtputf8(msg.size.smtputf8, req, opts.smtputf8Enable ?? true)) {
+          failAll(pending, SMTPUTF8_REQUIRED_DSN, `SMTPUTF8 is required, but was not offered by host ${ep.name}[${ep.addr}]`);
+          await quit(conn, false, false, limit);
+          return { recipients: results };
+        }
+        if (features.has('SMTPUTF8') && !features.has('8BITMIME')) {
+          // smtp_helo(): such a server is taken to accept 8-bit mail all the same.
+          opts.logger.info(opts.logService, `host ${ep.name}[${ep.addr}] offers SMTPUTF8 support, but not 8BITMIME`);
+          features.add('8BITMIME');
+        }
         }
         connected = now();
-        const msg = await readQueueFile(req.queueFile);
         const dsn = features.has('DSN');
         let mail = `MAIL FROM:<${envelopeAddress(req.sender)}>`;
         // smtp_proto.c SMTP_MIME_DOWNGRADE(): no 8BITMIME at the next hop, mail not declared 7bit

@@ -34,6 +34,8 @@ export interface NotifySettings {
   doubleBounceSender: string;
   myhostname: string;
   mailName: string;
+  /** smtputf8_autodetect_classes names "notify": the notice's UTF-8 requests SMTPUTF8. */
+  smtputf8Autodetect?: boolean;
 }
 
 /** smtpd_chat.c: a transcript line is wrapped at 78 columns, continuations indented by 4. */
@@ -112,6 +114,7 @@ export class ChatHistory {
         sender: `${this.s.doubleBounceSender}@${this.s.myhostname}`,
         recipients: [{ address: bounce ? this.s.bounceRecipient : this.s.errorRecipient }],
         content: Buffer.from(noticeText(this.s, open.queueId, Math.floor(Date.now() / 1000), namaddr, transcript, reason), 'latin1'),
+        flags: { autoSmtputf8: this.s.smtputf8Autodetect === true },
       });
     } catch (err) {
       // post_mail_fopen_nowait() failed: the notice is junk mail, so it is given up with a warning.

@@ -75,6 +75,8 @@ export interface SmtpdSettings {
   heloRequired: boolean;
   disableVrfy: boolean;
   smtputf8Enable: boolean;
+  /** smtputf8_autodetect_classes names "smtpd": cleanup requests SMTPUTF8 for UTF-8 it finds (without MAIL FROM's SMTPUTF8). */
+  smtputf8Autodetect: boolean;
   forbiddenCommands: string[];
   forbidUnauthPipelining: boolean;
   /** smtpd_forbid_bare_newline: "no" (3.7.11 default), "normalize" (= "yes") or "reject". */
@@ -311,8 +313,23 @@ export class SmtpdSession {
       this.anvilSession?.close();
       this.log(`disconnect from ${this.namaddr}${this.stats.format()}`);
       this.flush();
-      this.socket.end();
+      this.close();
     }
+  }
+
+  /**
+   * The end of the connection. Postfix closes it with close(2); when the client had sent more than
+   * smtpd read, the kernel answers with a reset rather than a FIN (RFC 2525 section 2.17), and
+   * the client can lose the last reply. The reference has read those bytes itself, so it sends
+   * the reset once its replies are out.
+   */
+  private close(): void {
+    if (this.socket.destroyed) return;
+    if (!this.input.unreadAtClose()) {
+      this.socket.end();
+      return;
+    }
+    this.socket.write('', () => this.socket.resetAndDestroy());
   }
 
   /** The connection limits (anvil), then the banner; false when the client is turned away. */
@@ -777,7 +794,7 @@ export class SmtpdSession {
     const recipients = tx.recipients;
     const opened = tx.openParams ?? tx.params;
     open.begin({
-      source: 'smtpd', sender: tx.sender, recipients, arrivalTime: tx.arrival, flags: { smtputf8: opened.smtputf8 }, verpDelimiters: opened.verp,
+      source: 'smtpd', sender: tx.sender, recipients, arrivalTime: tx.arrival, flags: { smtputf8: opened.smtputf8, autoSmtputf8: !opened.smtputf8 && this.s.smtputf8Autodetect }, verpDelimiters: opened.verp,
       attributes: queueFileAttributes({
         name: this.name, addr: this.addr, port: this.port, namaddr: this.namaddr, helo: this.heloName, protocol: this.protocol,
         serverAddr: this.socket.localAddress?.replace(/^::ffff:/i, '') ?? '', serverPort: this.socket.localPort ?? 0,

@@ -14,6 +14,7 @@ import type { AccessTable, RecipientLookup, RejectCodes, RestrictionSettings } f
 import type { OpenTable } from '../../global/maps.ts';
 import { Maps as TableList } from '../../global/maps.ts';
 import { networkMatcher } from './mynetworks.ts';
+import { smtputf8Autodetect } from '../../global/smtputf8.ts';
 
 function bareNewlineMode(value: string): SmtpdSettings['forbidBareNewline'] {
   const v = value.trim().toLowerCase();
@@ -37,6 +38,7 @@ export function smtpdSettings(config: MainConfig): SmtpdSettings {
     heloRequired: config.bool('smtpd_helo_required'),
     disableVrfy: config.bool('disable_vrfy_command'),
     smtputf8Enable: config.bool('smtputf8_enable'),
+    smtputf8Autodetect: smtputf8Autodetect(config.get('smtputf8_autodetect_classes'), 'smtpd'),
     forbiddenCommands: config.list('smtpd_forbidden_commands'),
     forbidUnauthPipelining: config.bool('smtpd_forbid_unauth_pipelining'),
     forbidBareNewline: bareNewlineMode(config.get('smtpd_forbid_bare_newline')),
@@ -55,6 +57,7 @@ export function smtpdSettings(config: MainConfig): SmtpdSettings {
       errorRecipient: config.get('error_notice_recipient'),
       bounceRecipient: config.get('bounce_notice_recipient'),
       doubleBounceSender: config.get('double_bounce_sender'),
+      smtputf8Autodetect: smtputf8Autodetect(config.get('smtputf8_autodetect_classes'), 'notify'),
       myhostname: config.get('myhostname'),
       mailName: config.get('mail_name'),
     },

@@ -14,7 +14,7 @@ import { UNSERVED_VERBS } from './session.ts';
 const SETTINGS: SmtpdSettings = {
   myhostname: 'mx.twinpost.test', smtpdBanner: 'mx.twinpost.test ESMTP Postfix', mailName: 'Postfix',
   messageSizeLimit: 10240000, lineLengthLimit: 2048, recipientLimit: 1000, recipientOvershootLimit: 1000, softErrorLimit: 10, hardErrorLimit: 20,
-  junkCommandLimit: 100, errorSleepMs: 0, timeoutMs: 5000, heloRequired: false, disableVrfy: false, smtputf8Enable: true,
+  junkCommandLimit: 100, errorSleepMs: 0, timeoutMs: 5000, heloRequired: false, disableVrfy: false, smtputf8Enable: true, smtputf8Autodetect: false,
   forbiddenCommands: ['CONNECT', 'GET', 'POST', 'regexp:{{/^[^A-Z]/ Bogus}}'], forbidUnauthPipelining: false, logService: 'smtpd',
   forbidBareNewline: 'no', forbidBareNewlineRejectCode: 550, bareNewlineExcluded: () => false, localHeaderRewrite: () => false,
 };

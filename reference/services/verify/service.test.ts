@@ -35,7 +35,8 @@ describe('verify service wiring', () => {
     const svc = await startVerifyService({ config: cfg, queueDirectory: '/nonexistent', cleanup, writable: new WritableTables(), logger, listen: false });
     expect((await svc.verify.query('x@remote.example')).recipientStatus).toBe(3);
     await new Promise((r) => setImmediate(r));
-    expect(submitted.map((r) => ({ ...r, content: undefined }))).toEqual([{ source: 'bounce', sender: 'double-bounce@mx.example', recipients: [{ address: 'x@remote.example' }], content: undefined, attributes: { trace_flags: String(DEL_REQ_FLAG_MTA_VRFY) } }]);
+    // the probe's class, verify, is among smtputf8_autodetect_classes by default
+    expect(submitted.map((r) => ({ ...r, content: undefined }))).toEqual([{ source: 'bounce', sender: 'double-bounce@mx.example', recipients: [{ address: 'x@remote.example' }], content: undefined, attributes: { trace_flags: String(DEL_REQ_FLAG_MTA_VRFY) }, flags: { autoSmtputf8: true } }]);
     // no body: post_mail_init()'s Received: and Date: lines only, with the probe's queue ID
     expect(submitted[0]!.content.toString('latin1')).toMatch(/^Received: by mx\.example \(Postfix\)\n\tid Q; (\w{3}, [ \d]\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4} \([^)]*\))\nDate: \1\n$/);
     await svc.close();

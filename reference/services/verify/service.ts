@@ -16,6 +16,7 @@ import { createVerify, memoryStore, serveVerify, verifyParams, type VerifyClient
 import { DEL_REQ_FLAG_MTA_VRFY } from '../../global/deliver-request.ts';
 import { MAIL_ATTR_TRACE_FLAGS } from '../../global/mail-proto.ts';
 import { mailDate } from '../../global/mail-date.ts';
+import { smtputf8Autodetect } from '../../global/smtputf8.ts';
 
 /** The sender of probes: $address_verify_sender, qualified with $myorigin ("" stays the null sender). */
 export function probeSender(config: MainConfig): string {
@@ -62,6 +63,7 @@ export async function startVerifyService(opts: {
         recipients: [{ address }],
         content: probeContent(opts.config, h.queueId, Math.floor(Date.now() / 1000)),
         attributes: { [MAIL_ATTR_TRACE_FLAGS]: String(DEL_REQ_FLAG_MTA_VRFY) },
+        flags: { autoSmtputf8: smtputf8Autodetect(opts.config.get('smtputf8_autodetect_classes'), 'verify') },
       });
     }).catch((e: Error) => opts.logger.warning('verify', `probe for ${address}: ${e.message}`));
   };
