@@ -1,8 +1,9 @@
 /**
  * EHLO keyword masks (Postfix src/global/ehlo_mask.c): the names smtp_discard_ehlo_keywords
  * and smtpd_discard_ehlo_keywords accept, turned into a bit mask and back into the text
- * smtp(8) logs ("discarding EHLO keywords: PIPELINING SIZE"). Names are matched without regard
- * to case; unknown names are ignored. Called by the smtp client (services/smtp).
+ * smtp(8) and smtpd(8) log ("discarding EHLO keywords: PIPELINING SIZE"). Names are matched without regard
+ * to case; unknown names are ignored. Called by the smtp client (services/smtp) and by smtpd's
+ * session (services/smtpd/session.ts), which logs the same text.
  */
 
 export const EHLO_MASK_8BITMIME = 1 << 0;

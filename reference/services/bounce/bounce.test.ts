@@ -36,9 +36,22 @@ describe('bounce_template_file', () => {
   it('reads the here-documents: header values, then the text after the empty line', () => {
     const t = parseTemplateFile('# comment\nfailure_template = <<EOF\nCharset: us-ascii\nFrom: Robot <MAILER-DAEMON>\nSubject: Back\nPostmaster-Subject: Copy\n\nline one $myhostname\n\nline three\nEOF\n\ndelay_template=<<END\nSubject: Late\n\nlate\nEND\n');
     expect(t.failure_template).toEqual({ from: 'Robot <MAILER-DAEMON>', subject: 'Back', postmasterSubject: 'Copy', body: ['line one $myhostname', '', 'line three'] });
-    expect(t.delay_template).toMatchObject({ subject: 'Late', body: ['late'] });
-    expect(t.delay_template!.postmasterSubject).toBeUndefined();
+    // Header lines a template leaves out keep the built-in values (bounce_template.c).
+    expect(t.delay_template).toEqual({ from: 'Mail Delivery System <MAILER-DAEMON>', subject: 'Late', postmasterSubject: 'Postmaster Warning: Delayed Mail', body: ['late'] });
     expect(t.success_template).toBeUndefined();
+  });
+
+  it('starts the text at the first line that is not a header, after any blank lines', () => {
+    const t = parseTemplateFile('failure_template = <<EOF\nFailed at $myhostname.\n\nSorry.\nEOF\nverify_template = <<EOF\nSubject: Report\n\n\nAll done.\nEOF\n');
+    expect(t.failure_template).toMatchObject({ subject: 'Undelivered Mail Returned to Sender', body: ['Failed at $myhostname.', '', 'Sorry.'] });
+    expect(t.verify_template).toMatchObject({ subject: 'Report', body: ['All done.'] });
+  });
+
+  it('keeps the built-in template where Postfix ignores the file\'s (empty value, unknown label, no text)', () => {
+    const t = parseTemplateFile('failure_template = <<EOF\nSubject:\n\ntext\nEOF\ndelay_template = <<EOF\nX-Label: x\n\ntext\nEOF\nsuccess_template = <<EOF\nSubject: Done\n\nEOF\n');
+    expect(t.failure_template!.subject).toBe('Undelivered Mail Returned to Sender');
+    expect(t.delay_template!.subject).toBe('Delayed Mail (still being retried)');
+    expect(t.success_template!.subject).toBe('Successful Mail Delivery Report');
   });
 });
 

@@ -34,7 +34,8 @@
  * 8-bit clean (a backslash before each 8-bit byte). Follows bounce(8), bounce_notify_service.c,
  * bounce_warn_service.c, bounce_trace_service.c, bounce_notify_util.c (Postfix 3.7.11).
  * Differs from Postfix: a bounce_template_file's Charset: and 8-bit template text are not
- * modelled; every template is us-ascii and 7bit, as the built-in ones are.
+ * modelled; every template is us-ascii and 7bit, as the built-in ones are. A template Postfix
+ * ignores (keeping the built-in one) is ignored here too, but without Postfix's warning.
  */
 import type { CleanupClient, Logger } from '../contracts.ts';
 import type { QueueLayout } from '../../queue/layout.ts';
@@ -52,6 +53,7 @@ import { utf8ByteString } from '../../global/byte-string.ts';
 import { appendLog, readLog, type LogDsn, type LogEntry, type LogKind, type LogRecipient } from './logfile.ts';
 import { allAscii } from '../../global/allascii.ts';
 import { smtputf8Autodetect } from '../../global/smtputf8.ts';
+import { headerNameLength } from '../../global/is-header.ts';
 
 export interface BounceParams {
   get(name: string): string;
@@ -163,8 +165,10 @@ const wantsNotice = (e: LogEntry, filter: number | undefined): boolean => filter
 
 /**
  * A bounce_template_file (bounce(5)): "name = <<MARK" … "MARK" blocks, each a template of
- * header lines (Charset:, From:, Subject:, Postmaster-Subject:), an empty line and the text.
- * Templates the file leaves out stay built-in.
+ * header lines (Charset:, From:, Subject:, Postmaster-Subject:), then the text after any blank
+ * lines. A template starts as the built-in one of its kind (bounce_template.c copies its
+ * prototype), so a header line it leaves out keeps the built-in value; templates the file
+ * leaves out, and names that are no template's, stay built-in.
  */
 export function parseTemplateFile(text: string): Record<string, BounceTemplate> {
   const out: Record<string, BounceTemplate> = {};
@@ -174,23 +178,37 @@ export function parseTemplateFile(text: string): Record<string, BounceTemplate> 
     if (!m) continue;
     const block: string[] = [];
     for (i++; i < lines.length && lines[i]!.trim() !== m[2]; i++) block.push(lines[i]!);
-    out[m[1]!] = parseTemplate(block);
+    const kind = KINDS.find((k) => TEMPLATE_NAME[k] === m[1]);
+    if (kind) out[m[1]!] = parseTemplate(block, BUILT_IN[kind]);
   }
   return out;
 }
 
-function parseTemplate(block: string[]): BounceTemplate {
-  const t: BounceTemplate = { from: 'Mail Delivery System <MAILER-DAEMON>', subject: '', body: [] };
+const KINDS = Object.keys(TEMPLATE_NAME) as Kind[];
+
+/**
+ * One template's lines over the built-in `base`: header lines while they are headers, blank
+ * lines skipped, the rest is the text. A template Postfix would ignore with a warning (an
+ * empty or non-ASCII header value, an unknown label, Postmaster-Subject: where the kind has
+ * none, no text) gives `base` (the warning is not logged).
+ */
+function parseTemplate(block: string[], base: BounceTemplate): BounceTemplate {
+  const t: BounceTemplate = { ...base };
   let i = 0;
-  for (; i < block.length && block[i]!.trim() !== ''; i++) {
-    const m = /^([\w-]+):\s*(.*)$/.exec(block[i]!);
-    if (!m) continue;
-    const name = m[1]!.toLowerCase();
-    if (name === 'from') t.from = m[2]!;
-    else if (name === 'subject') t.subject = m[2]!;
-    else if (name === 'postmaster-subject') t.postmasterSubject = m[2]!;
+  for (; i < block.length && headerNameLength(block[i]!) > 0; i++) {
+    const line = block[i]!;
+    const nameLength = headerNameLength(line);
+    const name = line.slice(0, nameLength).toLowerCase();
+    const value = line.slice(nameLength).replace(/^[\s:]+/, '');
+    if (value === '' || !allAscii(value)) return base;
+    if (name === 'from') t.from = value;
+    else if (name === 'subject') t.subject = value;
+    else if (name === 'postmaster-subject' && base.postmasterSubject !== undefined) t.postmasterSubject = value;
+    else if (name !== 'charset') return base;
   }
-  t.body = block.slice(i + 1);
+  while (i < block.length && block[i]!.trim() === '') i++;
+  if (i === block.length) return base;
+  t.body = block.slice(i);
   return t;
 }
 

@@ -11,8 +11,10 @@
  * $mydestination) user+ext and user, then @domain. A match found without the extension
  * (recipient_delimiter) gets it back on each result's local part when
  * propagate_unmatched_extensions names the class ("canonical", "virtual"); a result "@domain"
- * keeps the address's local part. A canonical map is applied again to its own result, up to
- * 10 times, until nothing matches or the address maps to itself (cleanup_map11.c).
+ * keeps the address's local part (the whole address when it has no "@", nothing when it
+ * starts with one), and the result is quoted again into external form. A canonical map is
+ * applied again to its own result, up to 10 times, until nothing matches or the address maps
+ * to itself (cleanup_map11.c).
  * Faults are reported with real Postfix's texts: a table that fails logs "<table> lookup error
  * for "<key>"" and "QID: <parameter> map lookup problem for <address> -- message not accepted,
  * try again later", and the message is not accepted (MapLookupProblem: CLEANUP_STAT_WRITE);
@@ -22,6 +24,7 @@
  */
 import type { RewriteRule, TrivialRewriteClient } from '../contracts.ts';
 import { Maps, TableLookupError, type OpenTable } from '../../global/maps.ts';
+import { internalize, quoteLocal, scan } from '../../global/tok822.ts';
 
 /** virtual_alias_maps expansion went too deep or too wide: the message is deferred. */
 export class AliasExpansionError extends Error {}
@@ -100,9 +103,12 @@ export class AddressMaps {
   private results(address: string, found: Found, cls: string): string[] {
     let value = found.value.trim();
     if (value.startsWith('@')) {
-      const at = address.lastIndexOf('@');
-      const local = at < 0 ? address : address.slice(0, at);
-      value = (found.extension ? local.slice(0, local.length - found.extension.length) : local) + value;
+      // The local part is taken from the internal form (an empty one is "" in external form)
+      // and the result quoted again, so "@odd.example" → "@remote.example" is ""@remote.example.
+      const internal = internalize(scan(address));
+      const at = internal.lastIndexOf('@');
+      const local = at < 0 ? internal : internal.slice(0, at);
+      value = quoteLocal((found.extension ? local.slice(0, local.length - found.extension.length) : local) + value);
     }
     const items = value.split(/[\s,]+/).filter(Boolean);
     const propagate = found.extension && this.o.list('propagate_unmatched_extensions').some((c) => c.toLowerCase() === cls);

@@ -51,6 +51,13 @@ describe('content checks', () => {
     expect(await checks.checkBody('plain')).toEqual(['plain']);
   });
 
+  it('gives a header PREPEND text apart from the header it was put before', async () => {
+    const { checks } = setup([[/^Received:/, 'PREPEND Received: from prepended'], [/^X-Drop:/, 'IGNORE']]);
+    expect(await checks.checkHeaderParts(['Received: from relay'])).toEqual({ prepend: 'Received: from prepended', lines: ['Received: from relay'] });
+    expect(await checks.checkHeaderParts(['X-Drop: 1'])).toEqual({ lines: [] });
+    expect(await checks.checkHeaderParts(['X-Other: 1'])).toEqual({ lines: ['X-Other: 1'] });
+  });
+
   it('a header REPLACE or PREPEND text that is no header is refused with a warning', async () => {
     const { checks, warn } = setup([[/^X-A:/, 'REPLACE not a header']]);
     expect(await checks.checkHeader(['X-A: 1'])).toEqual(['X-A: 1']);

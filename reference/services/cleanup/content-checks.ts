@@ -131,16 +131,25 @@ export class ContentChecks {
 
   /** A header (its lines) through the table of its class: the lines to write in its place. */
   async checkHeader(h: string[], where: HeaderClass = 'primary'): Promise<string[]> {
-    if (!this.active) return h;
-    if (h.some((line) => this.rejectsCharacters(line))) return h;
+    const { prepend, lines } = await this.checkHeaderParts(h, where);
+    return [...(prepend ? [prepend] : []), ...lines];
+  }
+
+  /**
+   * checkHeader() with a PREPEND text apart from the header's own lines (none: dropped): cleanup
+   * writes that text straight out (cleanup_act()), while the header goes on to the header pass.
+   */
+  async checkHeaderParts(h: string[], where: HeaderClass = 'primary'): Promise<{ prepend?: string; lines: string[] }> {
+    if (!this.active) return { lines: h };
+    if (h.some((line) => this.rejectsCharacters(line))) return { lines: h };
     const table = this.headers[where];
-    if (table.empty) return h;
+    if (table.empty) return { lines: h };
     const text = h.join('\n');
     const value = await this.find(table, text);
-    if (value === undefined) return h;
+    if (value === undefined) return { lines: h };
     const result = this.act('header', text, value, table.title);
-    if (result.drop) return [];
-    return [...(result.prepend ? [result.prepend] : []), ...(result.replace !== undefined ? [result.replace] : h)];
+    const lines = result.drop ? [] : result.replace !== undefined ? [result.replace] : h;
+    return result.prepend ? { prepend: result.prepend, lines } : { lines };
   }
 
   /** A body line at `offset` bytes into its body part through body_checks: the lines to write in its place. */

@@ -4,7 +4,9 @@
  * and each header is processed as soon as it is complete — header_checks, the header address
  * rewriting, then the header pass (headers.ts) that logs its message-id — and the missing
  * headers are added (and the generated message-id logged) as soon as the header block ends.
- * Body lines go through body_checks as they come; with a MIME reader (mime-state.ts) the lines
+ * A header that a header_checks PREPEND puts before the current one is written as it is: it
+ * is not rewritten and the header pass does not count it (a Received:) or note it (a Date:
+ * still gets one added), as cleanup_act() writes it out directly. Body lines go through body_checks as they come; with a MIME reader (mime-state.ts) the lines
  * after the primary header block are sorted first into part headers (mime_header_checks,
  * nested_header_checks) and body lines (body_checks within body_checks_size_limit), and a
  * MIME error it found refuses the message at its end when nothing else did (5.6.0).
@@ -235,8 +237,11 @@ export class ContentStream {
     let lines = h;
     mime?.primaryHeader(h.join('\n'));
     if (inspect) {
-      lines = await inspect.checkHeader(h, mime?.headerClass(headerName(h)) ?? 'primary');
+      const checked = await inspect.checkHeaderParts(h, mime?.headerClass(headerName(h)) ?? 'primary');
       if (this.verdict(inspect)) return;
+      // A PREPEND text is written as it is: not rewritten, not counted, not looked at.
+      if (checked.prepend) pass.prepended(checked.prepend.split('\n'));
+      lines = checked.lines;
     }
     if (rewriteHeaders) lines = await rewriteHeaders(lines);
     for (const each of splitHeaders(lines).headers) pass.header(each);

@@ -136,6 +136,17 @@ export class HeaderPass {
     this.out.push(...kept);
   }
 
+  /**
+   * A header that header_checks PREPEND put before the current one: written as cleanup_out_header()
+   * writes any header (cut to header_size_limit), but not noted as seen, counted as a hop or
+   * dropped by message_drop_headers (cleanup_act() writes it out directly).
+   */
+  prepended(h: string[]): void {
+    const kept = cutHeader(h, this.input.headerSizeLimit);
+    if (kept.some((l) => EIGHT_BIT.test(l))) this.eightBitOutput = true;
+    this.out.push(...kept);
+  }
+
   /** The end of the header block: the headers to write, the missing ones appended. */
   done(): Omit<HeaderPassOutput, 'body'> {
     const { input, seen, out } = this;

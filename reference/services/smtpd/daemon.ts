@@ -1,7 +1,8 @@
 /**
  * smtpd as master starts it (registry command "smtpd", master.cf type inet): one SMTP server per
  * address of the entry, sharing the entry's local_recipient_maps (and relay_recipient_maps,
- * virtual_mailbox_maps, virtual_alias_maps for the unlisted-address checks), with ETRN through flush(8),
+ * virtual_mailbox_maps, virtual_alias_maps for the unlisted-address checks, and the session's
+ * smtpd_reject_footer_maps, smtpd_command_filter, smtpd_discard_ehlo_keyword_address_maps), with ETRN through flush(8),
  * connection limits through anvil(8) and reject_unverified_* through verify(8).
  */
 import { Maps } from '../../global/maps.ts';
@@ -9,7 +10,7 @@ import { inetDaemon } from '../../skeleton/single-server.ts';
 import type { ReferenceDaemon } from '../master/shared.ts';
 import { unverifiedCheck } from '../verify/smtpd-check.ts';
 import { networkMatcher } from './mynetworks.ts';
-import { restrictionSettings, smtpdSettings } from './settings.ts';
+import { restrictionSettings, smtpdSettings, smtpdTables } from './settings.ts';
 import { createSmtpd } from './smtpd.ts';
 
 export const smtpdDaemon: ReferenceDaemon = inetDaemon(({ entry, config: cfg, services: s }) => {
@@ -25,11 +26,12 @@ export const smtpdDaemon: ReferenceDaemon = inetDaemon(({ entry, config: cfg, se
     virtualMailbox: new Maps('virtual_mailbox_maps', cfg.list('virtual_mailbox_maps'), s.openTable, utf8),
     virtualAlias: new Maps('virtual_alias_maps', cfg.list('virtual_alias_maps'), s.openTable, utf8),
   };
+  const sessionTables = smtpdTables(cfg, s.openTable);
   const restrictions = { ...restrictionSettings(cfg, localRecipients, s.openTable, tables), unverified: unverifiedCheck(cfg, s.verify) };
   return {
-    newServer: () => createSmtpd({ settings: smtpdSettings(cfg), restrictions, cleanup: s.cleanup, rewrite: s.rewrite, logger: s.logger, flush: s.flush, limits }),
+    newServer: () => createSmtpd({ settings: { ...smtpdSettings(cfg), ...sessionTables }, restrictions, cleanup: s.cleanup, rewrite: s.rewrite, logger: s.logger, flush: s.flush, limits }),
     release: async () => {
-      await Promise.all([localRecipients, tables.relay, tables.virtualMailbox, tables.virtualAlias].map((m) => m.close()));
+      await Promise.all([localRecipients, tables.relay, tables.virtualMailbox, tables.virtualAlias, ...Object.values(sessionTables)].map((m) => m.close()));
     },
   };
 });

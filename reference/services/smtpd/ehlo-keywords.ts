@@ -10,9 +10,9 @@
  * by default). Not announced, because the reference does not serve them (yet): STARTTLS (RFC
  * 3207; TLS is issue 14), AUTH (RFC 4954; SASL, issue 14), XCLIENT and XFORWARD (announced by Postfix only to
  * smtpd_authorized_xclient_hosts / _xforward_hosts, which the reference never authorizes).
- * session.ts leaves out the keywords of smtpd_discard_ehlo_keywords (the announcement only: a
- * discarded keyword's command or parameters are still served; smtpd_discard_ehlo_keyword_address_maps
- * is not implemented).
+ * session.ts leaves out the keywords of smtpd_discard_ehlo_keywords or, for the clients it lists,
+ * smtpd_discard_ehlo_keyword_address_maps (the announcement only: a discarded keyword's command
+ * or parameters are still served).
  */
 import type { SmtpdSettings } from './session.ts';
 import type { Verb } from './stats.ts';

@@ -7,9 +7,10 @@
  * client_address, client_name, client_port, client, reverse_client_name, helo_name, sender,
  * sender_name, sender_domain, recipient, recipient_name, recipient_domain), each value with
  * the characters that smtpd_expansion_filter does not list replaced by "_". Used by session.ts
- * send().
+ * send(), which picks the template: what smtpd_reject_footer_maps finds for the reply, else
+ * smtpd_reject_footer.
  *
- * Differs from Postfix: smtpd_reject_footer_maps and $localtime are not served; an unknown
+ * Differs from Postfix: $localtime is not served; an unknown
  * $name expands to nothing (Postfix drops the footer and logs a warning).
  */
 import type { SmtpReply } from './reply.ts';

@@ -137,3 +137,23 @@ describe('access tables, restriction classes and reply codes', () => {
     expect(warnings[0]).toMatch(/before Data command restriction "texthash:\/d"/);
   });
 });
+
+describe('recipient list order and end of data (smtpd_check_rcpt, smtpd_check_eod)', () => {
+  const base: RestrictionSettings = {
+    relayRestrictions: ['reject'], recipientRestrictions: ['defer'], rejectUnlistedRecipient: false,
+    unknownLocalRecipientRejectCode: 550, relayDomainsRejectCode: 554, isMyNetwork: () => false, lookupLocalRecipient: async () => 'known',
+  };
+
+  it('asks the relay list first unless smtpd_relay_before_recipient_restrictions = no', async () => {
+    const relayFirst = new RecipientChecker(base, rewriteWith(FLAGS));
+    expect((await relayFirst.check(ctx('u@relay.example')))?.reply).toBe('554 5.7.1 <u@relay.example>: Recipient address rejected: Access denied');
+    const rcptFirst = new RecipientChecker({ ...base, relayBeforeRecipient: false }, rewriteWith(FLAGS));
+    expect((await rcptFirst.check(ctx('u@relay.example')))?.reply).toBe('450 4.3.2 <u@relay.example>: Recipient address rejected: Try again later');
+  });
+
+  it('answers smtpd_end_of_data_restrictions as End-of-data for END-OF-MESSAGE, nothing when empty', async () => {
+    const c = new RecipientChecker({ ...base, endOfDataRestrictions: ['reject'] }, rewriteWith(FLAGS));
+    expect((await c.checkEndOfData({ ...ctx('u@relay.example'), rcptCount: 1 }))?.reply).toBe('554 5.7.1 <END-OF-MESSAGE>: End-of-data rejected: Access denied');
+    expect(await new RecipientChecker(base, rewriteWith(FLAGS)).checkEndOfData(ctx('u@relay.example'))).toBeUndefined();
+  });
+});

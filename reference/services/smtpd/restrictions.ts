@@ -2,7 +2,7 @@
  * smtpd(8) access restrictions, as smtpd_check.c applies them: one restriction list per SMTP
  * stage (postconf(5) smtpd_client_restrictions, smtpd_helo_restrictions,
  * smtpd_sender_restrictions, smtpd_relay_restrictions + smtpd_recipient_restrictions,
- * smtpd_etrn_restrictions, smtpd_data_restrictions), each evaluated by the same engine over
+ * smtpd_etrn_restrictions, smtpd_data_restrictions, smtpd_end_of_data_restrictions), each evaluated by the same engine over
  * the entries of RESTRICTIONS below (one per postconf(5) restriction), access tables
  * (check_*_access, access(5)) and the restriction classes of smtpd_restriction_classes. With
  * smtpd_delay_reject = yes (the default) the client, HELO and sender lists are applied again
@@ -18,8 +18,8 @@
  *
  * Differs from Postfix: restrictions that need DNS, SASL, TLS client certificates or a policy
  * server (reject_unknown_*, reject_rbl_*, check_*_{ns,mx,a}_access, check_policy_service …),
- * warn_if_reject, defer_if_permit / defer_if_reject, sleep, reject_unauth_pipelining and
- * smtpd_end_of_data_restrictions are answered as unknown names or not applied; access table
+ * warn_if_reject, defer_if_permit / defer_if_reject, sleep and reject_unauth_pipelining
+ * are answered as unknown names or not applied; access table
  * actions other than OK, RELAY, a number, DUNNO, REJECT, DEFER, INFO, WARN, "4xx/5xx text" and
  * restriction names (HOLD, DISCARD, FILTER, PREPEND, REDIRECT, BCC, HANGUP …) are taken as
  * restriction names too. An unlisted address counts as listed when virtual_alias_maps has it;
@@ -92,6 +92,10 @@ export interface RestrictionSettings {
   senderRestrictions?: string[];
   etrnRestrictions?: string[];
   dataRestrictions?: string[];
+  /** smtpd_end_of_data_restrictions; left out = empty. */
+  endOfDataRestrictions?: string[];
+  /** smtpd_relay_before_recipient_restrictions: the relay list first; left out = "yes" (compatibility_level 3.6 and later). */
+  relayBeforeRecipient?: boolean;
   /** smtpd_restriction_classes: each class name with its restriction list. */
   restrictionClasses?: ReadonlyMap<string, string[]>;
   /** smtpd_delay_reject; left out = "yes". */
@@ -157,11 +161,14 @@ export type CheckResult = { reply: string; errorClass?: number } | undefined;
 type Verdict = CheckResult | 'permit' | 'dunno';
 
 /** The stages and the names their replies give them (smtpd_dsn_fix.h SMTPD_NAME_*). */
-export type Stage = 'client' | 'helo' | 'sender' | 'recipient' | 'etrn' | 'data';
+export type Stage = 'client' | 'helo' | 'sender' | 'recipient' | 'etrn' | 'data' | 'eod';
 const REPLY_CLASS: Readonly<Record<Stage, string>> = {
   client: 'Client host', helo: 'Helo command', sender: 'Sender address', recipient: 'Recipient address', etrn: 'Etrn command', data: 'Data command',
+  eod: 'End-of-data',
 };
-/** The access restriction a bare "type:table" stands for in each stage's list (no default at DATA). */
+/** The name end-of-data replies quote (smtpd.h SMTPD_CMD_EOD: the state after the message). */
+const EOD_REPLY_NAME = 'END-OF-MESSAGE';
+/** The access restriction a bare "type:table" stands for in each stage's list (no default at DATA or end of data). */
 const DEFAULT_ACL: Readonly<Partial<Record<Stage, string>>> = {
   client: 'check_client_access', helo: 'check_helo_access', sender: 'check_sender_access', recipient: 'check_recipient_access', etrn: 'check_etrn_access',
 };
@@ -502,13 +509,19 @@ export class RecipientChecker {
     if (ctx.recipient === undefined || ctx.recipient.toLowerCase() === 'postmaster') return undefined;
     const early = await this.delayed(ctx, true);
     if (early) return early;
-    for (const list of [this.settings.relayRestrictions, this.settings.recipientRestrictions]) {
+    for (const list of this.recipientLists()) {
       // A permit ends one list only; each list is evaluated on its own (smtpd_check_rcpt).
       const r = await this.runStage(list, 'recipient', ctx.recipient, ctx);
       if (r) return r;
     }
     if (this.settings.rejectUnlistedRecipient) return this.unlisted(ctx, ctx.recipient, 'recipient');
     return undefined;
+  }
+
+  /** The two recipient lists in smtpd_relay_before_recipient_restrictions' order. */
+  private recipientLists(): string[][] {
+    const { relayRestrictions: relay, recipientRestrictions: rcpt } = this.settings;
+    return this.settings.relayBeforeRecipient === false ? [rcpt, relay] : [relay, rcpt];
   }
 
   /** smtpd_etrn_restrictions for the ETRN domain (smtpd_check_etrn), after the delayed client and HELO checks. */
@@ -520,6 +533,15 @@ export class RecipientChecker {
   checkData(ctx: CheckContext): Promise<CheckResult> {
     const c = (ctx.rcptCount ?? 0) > 1 ? { ...ctx, recipient: undefined } : ctx;
     return this.runStage(this.settings.dataRestrictions, 'data', 'DATA', c);
+  }
+
+  /**
+   * smtpd_end_of_data_restrictions (smtpd_check_eod): after the whole message was read; as at
+   * DATA the recipient is hidden when there are several.
+   */
+  checkEndOfData(ctx: CheckContext): Promise<CheckResult> {
+    const c = (ctx.rcptCount ?? 0) > 1 ? { ...ctx, recipient: undefined } : ctx;
+    return this.runStage(this.settings.endOfDataRestrictions, 'eod', EOD_REPLY_NAME, c);
   }
 
   /** One stage's list; a configuration error found on the way ends it with 451 4.3.5. */

@@ -16,8 +16,10 @@
  * "QID: client=", "reject: ...", "improper command pipelining after ...", "request longer than
  * ...", "lost connection after ...", "disconnect from ... <counts>".
  *
- * A command line is checked as UTF-8 (smtputf8_enable) and cut at its first NUL before it is
- * parsed (command.ts's commandText()), as smtpd_proto() does; MAIL, RCPT, VRFY, HELO and EHLO
+ * A command line is checked as UTF-8 (smtputf8_enable), cut at its first NUL and passed
+ * through smtpd_command_filter before it is parsed (command.ts's commandText()), as
+ * smtpd_proto() does; a table that fails mid-session ends it with "421 4.3.0 … Server local
+ * data error" (LocalDataError); MAIL, RCPT, VRFY, HELO and EHLO
  * read their arguments as smtpd_token() words (command.ts), the address word through
  * extract_addr() (address.ts). Replies are held until smtpd must wait for input, as Postfix's
  * output stream holds them (flush()), so a pipelined group's replies leave together.
@@ -57,6 +59,8 @@ import { formatReply, isPositive, parseReply, plainReply, reply, replyText, type
 import { softBounced, withFooter } from './footer.ts';
 import type { CheckContext, CheckResult } from './restrictions.ts';
 import { CommandStats, isVerb, type Verb } from './stats.ts';
+import type { Maps } from '../../global/maps.ts';
+import { EHLO_MASK_ENHANCEDSTATUSCODES, EHLO_MASK_SILENT, ehloMask, ehloMaskText } from '../../global/ehlo-mask.ts';
 
 export interface SmtpdSettings {
   myhostname: string;
@@ -108,6 +112,18 @@ export interface SmtpdSettings {
   softBounce?: boolean;
   /** strict_rfc821_envelopes: MAIL FROM / RCPT TO addresses must be in <>. */
   strictRfc821Envelopes?: boolean;
+  /** smtpd_peername_lookup; left out = "yes". With "no" every client is "unknown". */
+  peernameLookup?: boolean;
+  /** smtpd_client_port_logging: the client named "name[addr]:port" (smtpd.h SMTPD_BUILD_NAMADDRPORT). */
+  clientPortLogging?: boolean;
+  /** smtpd_delay_open_until_valid_rcpt; left out = "yes". With "no" the queue file is opened at MAIL FROM. */
+  delayOpenUntilValidRcpt?: boolean;
+  /** smtpd_reject_footer_maps: a footer per complete 4xx/5xx reply text, before smtpd_reject_footer. */
+  rejectFooterMaps?: Maps;
+  /** smtpd_command_filter: a replacement for each command line. */
+  commandFilter?: Maps;
+  /** smtpd_discard_ehlo_keyword_address_maps: the keywords to discard, by client address. */
+  discardEhloKeywordMaps?: Maps;
 }
 
 export interface SmtpdDeps {
@@ -220,6 +236,10 @@ export class SmtpdSession {
   private anvilSession?: AnvilSession;
   /** smtpd_client_restrictions refused the client at connect time (smtpd_delay_reject = no). */
   private accessDenied = false;
+  /** The EHLO keywords discarded for this client (global/ehlo-mask.ts), chosen at connect time. */
+  private ehloDiscard = 0;
+  /** smtpd_discard_ehlo_keyword_address_maps failed at connect time: EHLO cannot be answered. */
+  private ehloDiscardFailed = false;
 
   /** The transcript and error classes for postmaster notices (chat-notify.ts). */
   private readonly history: ChatHistory;
@@ -254,7 +274,7 @@ export class SmtpdSession {
   }
 
   private get namaddr(): string {
-    return `${this.name}[${this.addr}]`;
+    return `${this.name}[${this.addr}]${this.s.clientPortLogging ? `:${this.port}` : ''}`;
   }
 
   private log(text: string): void {
@@ -270,13 +290,30 @@ export class SmtpdSession {
    * soft error limit is reached waits smtpd_error_sleep_time first.
    */
   private async send(given: SmtpReply): Promise<void> {
-    const footed = withFooter(given, this.s.rejectFooter ?? '', this.s.expansionFilter ?? '', (name) => this.expandName(name));
+    const footed = withFooter(given, await this.footerTemplate(given), this.s.expansionFilter ?? '', (name) => this.expandName(name));
     const r = this.s.softBounce ? softBounced(footed) : footed;
     const delay = r.code >= 400 && this.errorCount >= this.s.softErrorLimit && this.s.errorSleepMs > 0;
     if (delay) await new Promise((done) => setTimeout(done, this.s.errorSleepMs));
     this.output += formatReply(r);
     this.history.replySent(replyText(r).split('\n'));
     if (delay) this.flush();
+  }
+
+  /**
+   * The footer for a 4xx/5xx reply (smtpd_chat.c): what smtpd_reject_footer_maps finds for the
+   * complete reply text, else smtpd_reject_footer.
+   */
+  private async footerTemplate(r: SmtpReply): Promise<string> {
+    const maps = this.s.rejectFooterMaps;
+    if (r.code >= 400 && r.code < 600 && maps && !maps.empty) {
+      try {
+        const found = await maps.find(replyText(r).replace(/\n/g, '\r\n'));
+        if (found !== null) return found;
+      } catch {
+        // maps_find() failed: smtpd_chat.c then falls back to smtpd_reject_footer, as here.
+      }
+    }
+    return this.s.rejectFooter ?? '';
   }
 
   /**
@@ -297,7 +334,8 @@ export class SmtpdSession {
   async run(): Promise<void> {
     let reason: string | undefined;
     try {
-      this.name = await this.deps.clientName(this.addr);
+      // smtpd_peer.c: without smtpd_peername_lookup the name is "unknown" and nothing is asked.
+      this.name = this.s.peernameLookup === false ? 'unknown' : await this.deps.clientName(this.addr);
       this.bareLf = this.s.bareNewlineExcluded(this.addr) ? 'no' : this.s.forbidBareNewline;
       this.log(`connect from ${this.namaddr}`);
       if (!(await this.greet())) return;
@@ -346,6 +384,7 @@ export class SmtpdSession {
       await this.send(parseReply(limit.refuse.reply));
       return false;
     }
+    await this.chooseEhloDiscard();
     // smtpd_delay_reject = no: the client restrictions answer instead of the greeting.
     const denied = this.s.delayReject === false ? await this.deps.checker.checkClient(this.checkContext()) : undefined;
     if (denied) {
@@ -356,6 +395,24 @@ export class SmtpdSession {
     }
     await this.send(plainReply(220, this.s.smtpdBanner));
     return true;
+  }
+
+  /**
+   * smtpd_discard_ehlo_keyword_address_maps, looked up with the client address when it connects
+   * (smtpd_proto()); a client the table does not list gets smtpd_discard_ehlo_keywords. A table
+   * that fails is reported at EHLO, where Postfix looks at its error state.
+   */
+  private async chooseEhloDiscard(): Promise<void> {
+    let words: string | null = null;
+    const maps = this.s.discardEhloKeywordMaps;
+    if (maps && !maps.empty) {
+      try {
+        words = await maps.find(this.addr);
+      } catch {
+        this.ehloDiscardFailed = true; // answered at EHLO (ehlo()), as ehlo_cmd() does
+      }
+    }
+    this.ehloDiscard = ehloMask(words ?? (this.s.discardEhloKeywords ?? []).join(' '));
   }
 
   /** What the restrictions see of this session (smtpd_check.c's view of SMTPD_STATE). */
@@ -399,7 +456,11 @@ export class SmtpdSession {
     try {
       return await this.loop();
     } catch (err) {
-      // The client went away inside DATA (HangupError); anything else is a fault.
+      // The client went away inside DATA (HangupError), or a table failed (LocalDataError); anything else is a fault.
+      if (err instanceof LocalDataError) {
+        await this.localDataError(err.message);
+        return undefined;
+      }
       if (!(err instanceof HangupError)) throw err;
       return err.message;
     }
@@ -439,8 +500,13 @@ export class SmtpdSession {
   }
 
   /** One command line: split, checked, handled, answered and counted. True when the session ends. */
-  private async command(line: string): Promise<boolean> {
-    const text = commandText(line, this.s.smtputf8Enable);
+  private async command(given: string): Promise<boolean> {
+    let line = given;
+    let text = commandText(line, this.s.smtputf8Enable);
+    if (text !== 'bad-utf8' && this.s.commandFilter && !this.s.commandFilter.empty) {
+      const filtered = await this.filterCommand(this.s.commandFilter, text);
+      if (filtered !== text) line = this.line = Buffer.from((text = filtered), this.s.smtputf8Enable ? 'utf8' : 'latin1').toString('latin1');
+    }
     const cmd = text === 'bad-utf8' ? undefined : splitCommand(text);
     if (!cmd) {
       await this.send(reply(500, '5.5.2', text === 'bad-utf8' ? 'Error: bad UTF-8 syntax' : 'Error: bad syntax'));
@@ -476,6 +542,22 @@ export class SmtpdSession {
     if (!ok) this.errorCount++;
     if (JUNK_LIMITED.has(upper) && this.junk++ > this.s.junkCommandLimit) this.errorCount++;
     return upper === 'QUIT' || HANGUP_CODES.has(r.code);
+  }
+
+  /**
+   * smtpd_command_filter (smtpd_proto()): the line, leading blanks and tabs skipped, is looked
+   * up; a result replaces the whole line. A table that fails ends the session (LocalDataError).
+   */
+  private async filterCommand(filter: Maps, text: string): Promise<string> {
+    let found: string | null;
+    try {
+      found = await filter.find(text.replace(/^[ \t]+/, ''));
+    } catch (err) {
+      throw new LocalDataError((err as Error).message);
+    }
+    if (found === null) return text;
+    this.log(`${this.namaddr}: replacing command "${text.slice(0, 100)}" with "${found.slice(0, 100)}"`);
+    return found;
   }
 
   /** RFC 5321 section 3.1: a client refused at connect time gets 503 for everything but QUIT. */
@@ -527,6 +609,18 @@ export class SmtpdSession {
     return true;
   }
 
+  /**
+   * smtpd_proto()'s answer to a table that failed mid-session (SMTP_ERR_DATA): the warning, a
+   * "reject:" line and 421 4.3.0, and the session ends.
+   */
+  private async localDataError(warning: string): Promise<void> {
+    this.warn(warning);
+    const r = reply(421, '4.3.0', `${this.s.myhostname} Server local data error`);
+    this.log(`${this.tx?.open?.queueId ?? 'NOQUEUE'}: reject: ${this.where} from ${this.namaddr}: ${replyText(r)}`);
+    this.history.error(MAIL_ERROR.DATA);
+    await this.send(r);
+  }
+
   /** The last reply of the session: smtpd_chat_reply() formats it in the line buffer, which keeps it. */
   private async sendFinal(r: SmtpReply): Promise<void> {
     this.endBufferLength = replyText(r).length;
@@ -567,7 +661,9 @@ export class SmtpdSession {
     const refused = await this.heloRestrictions(args);
     if (refused) return refused;
     await this.hello(args, 'ESMTP');
-    return plainReply(250, [this.s.myhostname, ...this.ehloKeywords()]);
+    const keywords = this.ehloKeywords();
+    if (this.ehloDiscardFailed) throw new LocalDataError(`don't know what EHLO features to announce to ${this.namaddr}`);
+    return plainReply(250, [this.s.myhostname, ...keywords]);
   }
 
   /** smtpd_delay_reject = no: the HELO restrictions for the new name, before it is taken. */
@@ -592,16 +688,17 @@ export class SmtpdSession {
   }
 
   /**
-   * The keywords of ehlo-keywords.ts that these settings and services offer, less those of
-   * smtpd_discard_ehlo_keywords (logged unless the list has "silent-discard").
+   * The keywords of ehlo-keywords.ts that these settings and services offer, less those this
+   * client's discard list names (chooseEhloDiscard()). ehlo_cmd() logs the whole list in
+   * Postfix's name order, offered or not, unless it has "silent-discard" or ENHANCEDSTATUSCODES.
    */
   private ehloKeywords(): string[] {
     const offered = offeredKeywords(this.s, { flush: this.deps.flush !== undefined, verp: this.verpAllowed() });
-    const discard = this.s.discardEhloKeywords ?? [];
-    const word = (k: string) => k.split(' ')[0]!.toLowerCase();
-    const dropped = offered.filter((k) => discard.includes(word(k)));
-    if (dropped.length && !discard.includes('silent-discard')) this.log(`discarding EHLO keywords: ${dropped.map((k) => k.split(' ')[0]).join(' ')}`);
-    return offered.filter((k) => !discard.includes(word(k)));
+    const discard = this.ehloDiscard;
+    if (discard !== 0 && !(discard & (EHLO_MASK_SILENT | EHLO_MASK_ENHANCEDSTATUSCODES))) this.log(`discarding EHLO keywords: ${ehloMaskText(discard)}`);
+    // XVERP is the VERP keyword's offered form.
+    const bit = (k: string) => ehloMask(k.split(' ')[0]!.replace(/^XVERP$/i, 'VERP'));
+    return offered.filter((k) => (bit(k) & discard) === 0);
   }
 
   /** smtpd_authorized_verp_clients matches this client: XVERP is offered and taken. */
@@ -640,6 +737,8 @@ export class SmtpdSession {
       if (denied) return this.rejected('MAIL', denied, { from: p.address });
     }
     this.tx = { sender: p.address, senderInternal: p.internal, arrival: this.now(), params: given.params, recipients: [] };
+    // smtpd_delay_open_until_valid_rcpt = no: the queue file is opened now (mail_cmd()).
+    if (this.s.delayOpenUntilValidRcpt === false) await this.openQueueFile(this.tx);
     return reply(250, '2.1.0', 'Ok');
   }
 
@@ -660,15 +759,18 @@ export class SmtpdSession {
     }
     const rejected = await this.deps.checker.check(this.checkContext({ recipient: p.internal }));
     if (rejected) return this.rejected('RCPT', rejected, { from: tx.sender, to: p.address });
-    if (!tx.open) {
-      tx.open = await this.deps.cleanup.open('smtpd');
-      tx.openParams = { ...tx.params };
-      this.log(`${tx.open.queueId}: client=${this.namaddr}${tx.params.authSender !== undefined ? `, sasl_sender=${tx.params.authSender}` : ''}`);
-    }
+    if (!tx.open) await this.openQueueFile(tx);
     tx.recipients.push({ address: p.address, ...dsn });
     this.rcptState.count++;
     this.rcptState.first ??= p.address;
     return reply(250, '2.1.5', 'Ok');
+  }
+
+  /** mail_open_stream(): cleanup opens a queue file for the transaction; "QID: client=" is logged. */
+  private async openQueueFile(tx: Transaction): Promise<void> {
+    tx.open = await this.deps.cleanup.open('smtpd');
+    tx.openParams = { ...tx.params };
+    this.log(`${tx.open.queueId}: client=${this.namaddr}${tx.params.authSender !== undefined ? `, sasl_sender=${tx.params.authSender}` : ''}`);
   }
 
   /**
@@ -727,7 +829,32 @@ export class SmtpdSession {
       await this.resetTransaction();
       return reply(552, '5.3.4', 'Error: message file too big');
     }
-    return this.queueMessage(tx, store, bdat);
+    return (await this.endOfDataRestrictions(tx)) ?? this.queueMessage(tx, store, bdat);
+  }
+
+  /**
+   * smtpd_end_of_data_restrictions (common_post_message_handling()): a refusal is the reply to
+   * the end of the message, which is dropped. As in Postfix 3.7.11 the transaction itself stays
+   * (no mail_reset()): a MAIL is "nested" until RSET, and a later accepted RCPT opens a new
+   * queue file that holds only the recipients from then on. Differs from Postfix: a DATA or
+   * BDAT right after the refusal, without a new RCPT, is answered "no valid recipients" (Postfix
+   * 3.7.11 has no stream to write to then).
+   */
+  private async endOfDataRestrictions(tx: Transaction): Promise<SmtpReply | undefined> {
+    const count = this.rcptState.count;
+    const only = count === 1 ? tx.recipients[0]?.address : undefined;
+    const denied = await this.deps.checker.checkEndOfData(this.checkContext({ recipient: only, rcptCount: count }));
+    if (!denied) return undefined;
+    const r = this.rejected(this.where, denied, { from: tx.sender, to: only });
+    const open = tx.open;
+    tx.output?.flush();
+    tx.open = undefined;
+    tx.output = undefined;
+    tx.recipients = [];
+    this.bdatState = undefined;
+    // mail_stream_cleanup(): cleanup reads what came and removes the unfinished file.
+    if (open) void open.abort().catch(() => undefined);
+    return r;
   }
 
   /**
@@ -975,3 +1102,6 @@ export class SmtpdSession {
 
 /** Thrown inside DATA when the client goes away; run() reports it as an abnormal end. */
 class HangupError extends Error {}
+
+/** A table smtpd needs failed mid-session (Postfix's SMTP_ERR_DATA); the message is the warning. */
+class LocalDataError extends Error {}

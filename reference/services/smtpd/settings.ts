@@ -16,6 +16,20 @@ import { Maps as TableList } from '../../global/maps.ts';
 import { networkMatcher } from './mynetworks.ts';
 import { smtputf8Autodetect } from '../../global/smtputf8.ts';
 
+/** The tables smtpd's session consults (opened once per master.cf entry; daemon.ts closes them). */
+export type SmtpdTables = Required<Pick<SmtpdSettings, 'rejectFooterMaps' | 'commandFilter' | 'discardEhloKeywordMaps'>>;
+
+/** smtpd_reject_footer_maps, smtpd_command_filter (one table) and smtpd_discard_ehlo_keyword_address_maps. */
+export function smtpdTables(config: MainConfig, open: OpenTable): SmtpdTables {
+  const utf8 = config.bool('smtputf8_enable');
+  const maps = (name: string) => new TableList(name, config.list(name), open, utf8);
+  return {
+    rejectFooterMaps: maps('smtpd_reject_footer_maps'),
+    commandFilter: maps('smtpd_command_filter'),
+    discardEhloKeywordMaps: maps('smtpd_discard_ehlo_keyword_address_maps'),
+  };
+}
+
 function bareNewlineMode(value: string): SmtpdSettings['forbidBareNewline'] {
   const v = value.trim().toLowerCase();
   return v === 'reject' ? 'reject' : v === 'yes' || v === 'normalize' ? 'normalize' : 'no';
@@ -69,6 +83,9 @@ export function smtpdSettings(config: MainConfig): SmtpdSettings {
     expansionFilter: config.get('smtpd_expansion_filter'),
     softBounce: config.bool('soft_bounce'),
     strictRfc821Envelopes: config.bool('strict_rfc821_envelopes'),
+    peernameLookup: config.bool('smtpd_peername_lookup'),
+    clientPortLogging: config.bool('smtpd_client_port_logging'),
+    delayOpenUntilValidRcpt: config.bool('smtpd_delay_open_until_valid_rcpt'),
   };
 }
 
@@ -185,6 +202,8 @@ export function restrictionSettings(config: MainConfig, localRecipients: Maps, o
     senderRestrictions: config.list('smtpd_sender_restrictions'),
     etrnRestrictions: config.list('smtpd_etrn_restrictions'),
     dataRestrictions: config.list('smtpd_data_restrictions'),
+    endOfDataRestrictions: config.list('smtpd_end_of_data_restrictions'),
+    relayBeforeRecipient: config.bool('smtpd_relay_before_recipient_restrictions'),
     restrictionClasses: restrictionClasses(config),
     delayReject: config.bool('smtpd_delay_reject'),
     rejectUnlistedRecipient: config.bool('smtpd_reject_unlisted_recipient'),

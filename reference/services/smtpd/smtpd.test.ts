@@ -10,6 +10,7 @@ import { fakeRewrite, recordingCleanup, type RecordingCleanup } from './testing.
 import { mailDate } from '../../global/mail-date.ts';
 import { EHLO_KEYWORDS } from './ehlo-keywords.ts';
 import { UNSERVED_VERBS } from './session.ts';
+import { Maps } from '../../global/maps.ts';
 
 const SETTINGS: SmtpdSettings = {
   myhostname: 'mx.twinpost.test', smtpdBanner: 'mx.twinpost.test ESMTP Postfix', mailName: 'Postfix',
@@ -244,5 +245,73 @@ describe('smtpd', () => {
   it('offers no keyword whose verb is not implemented', () => {
     const needy = EHLO_KEYWORDS.filter((k) => 'verb' in k.servedBy && UNSERVED_VERBS.has(k.servedBy.verb));
     expect(needy.map((k) => k.keyword)).toEqual([]);
+  });
+});
+
+describe('smtpd session tables (smtpd_command_filter, smtpd_reject_footer_maps, smtpd_discard_ehlo_keyword_address_maps)', () => {
+  /** A one-table Maps whose pattern table answers from `answers`, or fails for the key "FAIL…". */
+  const tableOf = (title: string, answers: Record<string, string>): Maps => new Maps(title, ['test:table'], () => ({
+    fixed: false,
+    async lookup(key: string) {
+      if (key.startsWith('FAIL')) throw new Error('table is broken');
+      return answers[key] ?? null;
+    },
+  }));
+
+  async function startWith(over: Partial<SmtpdSettings>): Promise<number> {
+    log = createFileLogger({ myhostname: 'mx.twinpost.test' });
+    cleanup = recordingCleanup();
+    server = createSmtpd({ settings: { ...SETTINGS, ...over }, restrictions: restrictions(['127.0.0.0/8']), cleanup, rewrite: fakeRewrite('mx.twinpost.test', ['mx.twinpost.test']), logger: log });
+    await new Promise<void>((r) => server!.server.listen(0, '127.0.0.1', r));
+    return (server.server.address() as AddressInfo).port;
+  }
+
+  it('replaces a command the filter finds, logs it, and ends the session with 421 4.3.0 when the filter fails', async () => {
+    const port = await startWith({ commandFilter: tableOf('smtpd_command_filter', { 'HELLO there': 'HELO there' }) });
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      expect((await d.command('  HELLO there')).raw).toBe('250 mx.twinpost.test\r\n');
+      expect((await d.command('FAIL now')).raw).toBe('421 4.3.0 mx.twinpost.test Server local data error\r\n');
+    } finally {
+      await d.close();
+    }
+    await disconnected();
+    expect(texts()).toContain('localhost[127.0.0.1]: replacing command "  HELLO there" with "HELO there"');
+    expect(texts()).toContain('warning: test:table lookup error for "FAIL now"');
+    expect(texts()).toContain('NOQUEUE: reject: HELO from localhost[127.0.0.1]: 421 4.3.0 mx.twinpost.test Server local data error');
+  });
+
+  it('takes the footer the table finds for the complete reply, else smtpd_reject_footer', async () => {
+    const footers = tableOf('smtpd_reject_footer_maps', { '500 5.5.2 Error: command not recognized': 'from the table' });
+    const port = await startWith({ rejectFooterMaps: footers, rejectFooter: 'the default one' });
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      expect((await d.command('FROB')).raw).toBe('500-5.5.2 Error: command not recognized\r\n500 5.5.2 from the table\r\n');
+      expect((await d.command('HELO')).raw).toBe('501-Syntax: HELO hostname\r\n501 the default one\r\n');
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('discards the keywords the address table lists, and cannot answer EHLO when it failed at connect time', async () => {
+    const port = await startWith({ discardEhloKeywordMaps: tableOf('smtpd_discard_ehlo_keyword_address_maps', { '127.0.0.1': 'size, chunking, auth' }) });
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      expect((await d.command('EHLO client.example')).raw).toBe('250-mx.twinpost.test\r\n250-PIPELINING\r\n250-VRFY\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250 SMTPUTF8\r\n');
+    } finally {
+      await d.close();
+    }
+    await disconnected();
+    expect(texts()).toContain('discarding EHLO keywords: AUTH SIZE CHUNKING');
+    await server?.close();
+    const failing = await startWith({ discardEhloKeywordMaps: new Maps('x', ['test:table'], () => ({ fixed: false, lookup: async () => { throw new Error('broken'); } })) });
+    const e = await SmtpDialog.connect({ host: '127.0.0.1', port: failing });
+    try {
+      expect((await e.command('EHLO client.example')).raw).toBe('421 4.3.0 mx.twinpost.test Server local data error\r\n');
+    } finally {
+      await e.close();
+    }
+    await disconnected();
+    expect(texts()).toContain('warning: don\'t know what EHLO features to announce to localhost[127.0.0.1]');
   });
 });
