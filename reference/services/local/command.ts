@@ -10,9 +10,15 @@
  * Exit status 0 is "sent"; "D.S.N text" output, <sysexits.h> codes (75 EX_TEMPFAIL → deferred)
  * or "Command died with status N" decide the other outcomes, with Postfix's exact texts. Past
  * command_time_limit the command's process group is killed and the caller logs pipe_command()'s
- * warning: the write of the message or the read of the output ran out of time.
+ * warning: the write of the message or the read of the output ran out of time. A program that
+ * cannot be executed (a path with "/", or any name through local_command_shell) ends as the
+ * command process of Postfix ends: its fatal line, EX_TEMPFAIL, the line as output; a bare name
+ * not found falls back to /bin/sh -c, as exec_command() does. A command_execution_directory that
+ * cannot be entered ends it the same way, without output.
  */
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { strerror } from './strerror.ts';
 
 export interface CommandRun {
   command: string;
@@ -39,6 +45,8 @@ export interface CommandOutcome {
   diagText?: string;
   /** A warning local(8) logs on the way (pipe_command()'s time limit: which side was waiting). */
   warning?: string;
+  /** The fatal line the command's process logged before it could start the program (execvp failed). */
+  fatal?: string;
 }
 
 /** pipe_command(): what it logs when the time limit ends the write of the message or the read of the output. */
@@ -65,6 +73,12 @@ const SYS_EXITS: Record<number, [string, string]> = {
 };
 
 const OUTPUT_LIMIT = 4096;
+/** <sysexits.h> EX_TEMPFAIL: the status of a command process whose execvp() failed (its msg_fatal()). */
+const EX_TEMPFAIL = 75;
+/** The program name the command process's stderr messages start with (msg_vstream: "local: fatal: …"). */
+const PROGRAM_NAME = 'local';
+/** spawn() errors of fork() itself: pipe_command() answers those "Delivery failed: %m". */
+const FORK_ERRORS = new Set(['EAGAIN', 'ENOMEM']);
 const PLAIN_COMMAND = /^[0-9!@%\-_=+:,./a-zA-Z \t]*$/;
 
 /** Replace every character of value that is not in allowed with "_". */
@@ -79,11 +93,26 @@ export function printableOutput(raw: Buffer): string {
   return raw.toString('latin1').replace(/[\t\n]/g, ' ').replace(/[^\x20-\x7e]/g, '_');
 }
 
-/** How exec_command() would start the command: argv directly when it needs no shell. */
+/**
+ * How exec_command() would start the command: argv directly when it needs no shell. A command
+ * of blanks only (an alias item "|" alone) names no program, so the shell gets it (and does
+ * nothing).
+ */
 export function commandArgv(command: string, shell: string): string[] {
   if (shell.trim()) return [...shell.trim().split(/[ \t\r\n]+/), command];
   if (PLAIN_COMMAND.test(command) && command.trim() !== '') return command.trim().split(/[ \t]+/);
   return ['/bin/sh', '-c', command];
+}
+
+/**
+ * What the command's process does when execvp() of `program` fails (pipe_command.c,
+ * exec_command.c): it logs a fatal line, which also goes to its stderr (the output pipe), and
+ * exits with EX_TEMPFAIL. Through local_command_shell the line names pipe_command().
+ */
+export function execFailure(command: string, program: string, viaShell: boolean, err: NodeJS.ErrnoException): CommandOutcome {
+  const fatal = `${viaShell ? 'pipe_command: ' : ''}execvp ${program}: ${strerror(err)}`;
+  const output = printableOutput(Buffer.from(`${PROGRAM_NAME}: fatal: ${fatal}\n`, 'latin1'));
+  return { ...commandOutcome(command, EX_TEMPFAIL, null, 0, output, false), fatal };
 }
 
 /** Map a finished command to its outcome, as pipe_command() and deliver_command() do. */
@@ -101,6 +130,40 @@ export function commandOutcome(command: string, code: number | null, signal: str
   const known = SYS_EXITS[code ?? -1];
   if (known) return failed(known[0].startsWith('4') ? 'deferred' : 'bounced', known[0], `${known[1]}${withOutput}`, known[1]);
   return failed('bounced', '5.3.0', `Command died with status ${code}: "${command}"${withOutput}`, `unknown mail system error ${code}`);
+}
+
+/**
+ * Why the command's process could not enter `dir` (pipe_command.c's chdir()), or undefined
+ * when it is a directory. Node reports a failed chdir as a failed spawn, so this tells the two apart.
+ */
+async function directoryError(dir: string): Promise<NodeJS.ErrnoException | undefined> {
+  try {
+    if ((await stat(dir)).isDirectory()) return undefined;
+    return Object.assign(new Error(`not a directory: ${dir}`), { code: 'ENOTDIR' });
+  } catch (err) {
+    return err as NodeJS.ErrnoException; // the answer: stat() says why chdir() failed
+  }
+}
+
+/**
+ * pipe_command(): the command's process could not enter command_execution_directory. It logs
+ * a fatal line before its output goes to the pipe and exits EX_TEMPFAIL: deferred, no output.
+ */
+export function chdirFailure(run: CommandRun, err: NodeJS.ErrnoException): CommandOutcome {
+  const fatal = `cannot change directory to "${run.cwd ?? ''}" for uid=${run.uid} gid=${run.gid}: ${strerror(err)}`;
+  return { ...commandOutcome(run.command, EX_TEMPFAIL, null, 0, '', false), fatal };
+}
+
+/**
+ * The outcome of a spawn() that failed, or undefined when the command is to go to /bin/sh -c
+ * instead (exec_command(): a bare name execvp() did not find may be a shell built-in).
+ */
+async function spawnFailure(run: CommandRun, program: string, shellFallback: boolean, err: NodeJS.ErrnoException): Promise<CommandOutcome | undefined> {
+  const cwdError = run.cwd === undefined ? undefined : await directoryError(run.cwd);
+  if (cwdError) return chdirFailure(run, cwdError);
+  if (shellFallback && err.code === 'ENOENT') return undefined;
+  if (FORK_ERRORS.has(err.code ?? '')) return { outcome: 'deferred', dsn: '4.3.0', text: `Delivery failed: ${strerror(err)}` };
+  return execFailure(run.command, program, run.shell.trim() !== '', err);
 }
 
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGABRT: 6, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
@@ -147,11 +210,8 @@ export function runCommand(run: CommandRun): Promise<CommandOutcome> {
         try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
       }, run.timeLimitMs);
       child.on('error', (err: NodeJS.ErrnoException) => {
-        // execvp() of a bare name that is not found falls back to the shell (exec_command()).
-        if (fallback && err.code === 'ENOENT') {
-          finish(undefined);
-          start(['/bin/sh', '-c', run.command], false);
-        } else finish({ outcome: 'deferred', dsn: '4.3.0', text: `Delivery failed: ${err.message}` });
+        finish(undefined); // nothing more comes from this child; spawnFailure() decides
+        void spawnFailure(run, args[0], fallback, err).then((o) => (o ? resolve(o) : start(['/bin/sh', '-c', run.command], false)));
       });
       child.stdin.on('error', () => undefined); // the command may stop reading early (EPIPE)
       child.stdin.on('finish', () => { inputWritten = true; });

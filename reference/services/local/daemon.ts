@@ -4,7 +4,6 @@
  * overrides) and alias_maps as one table list, released once qmgr has stopped.
  */
 import type { MainConfig } from '../../config/index.ts';
-import { splitList } from '../../config/units.ts';
 import { Maps } from '../../global/maps.ts';
 import { logServiceName } from '../../skeleton/daemon.ts';
 import { deliveryAgentDaemon } from '../../skeleton/single-server.ts';
@@ -22,6 +21,14 @@ function importedEnvironment(config: MainConfig): Record<string, string | undefi
   }
   env.MAIL_CONFIG = config.get('config_directory');
   return env;
+}
+
+/**
+ * forward_path's entries as dotforward.c takes them: split at every comma and blank, braces
+ * or not (a "${" left open stays an entry of its own, which local(8) warns about and skips).
+ */
+function forwardPathEntries(value: string): string[] {
+  return value.split(/[, \t\r\n]+/).filter((entry) => entry !== '');
 }
 
 export function localSettings(config: MainConfig, transport: string): LocalSettings {
@@ -46,12 +53,13 @@ export function localSettings(config: MainConfig, transport: string): LocalSetti
       allowMailToCommands: config.list('allow_mail_to_commands'),
       allowMailToFiles: config.list('allow_mail_to_files'),
       defaultPrivs: config.get('default_privs'),
-      forwardPath: splitList(config.raw('forward_path')),
+      forwardPath: forwardPathEntries(config.raw('forward_path')),
       commandExecutionDirectory: config.raw('command_execution_directory'),
       queueDirectory: config.get('queue_directory'),
       exportEnvironment: config.list('export_environment'),
       importedEnvironment: importedEnvironment(config),
       commandExpansionFilter: config.get('command_expansion_filter'),
+      executionDirectoryExpansionFilter: config.get('execution_directory_expansion_filter'),
       forwardExpansionFilter: config.get('forward_expansion_filter'),
       localCommandShell: config.get('local_command_shell'),
       commandTimeLimit: config.time('command_time_limit'),

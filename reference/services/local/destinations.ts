@@ -20,7 +20,7 @@ import type { QueueMessage } from '../../queue/queue-file.ts';
 import type { Logger } from '../contracts.ts';
 import { censor, runCommand } from './command.ts';
 import { appendToFile } from './file.ts';
-import { localExpand } from './forward-path.ts';
+import { localExpand, macroSyntaxError } from './forward-path.ts';
 import { commandEntry, maildirEntry, mboxEntry, writeMaildir, type Envelope } from './mailbox.ts';
 import { includeItems } from './alias-items.ts';
 import type { PasswdEntry } from './users.ts';
@@ -41,8 +41,10 @@ export interface DestinationSettings {
   exportEnvironment?: string[];
   /** The environment master(8) passes on (import_environment, MAIL_CONFIG); default: this process's. */
   importedEnvironment?: Record<string, string | undefined>;
-  /** command_expansion_filter (also used for the execution directory). */
+  /** command_expansion_filter: characters kept in the values local(8) exports to a command. */
   commandExpansionFilter?: string;
+  /** execution_directory_expansion_filter: characters kept in $name values of command_execution_directory. */
+  executionDirectoryExpansionFilter?: string;
   /** forward_expansion_filter: characters kept in $name values of forward_path (dotforward.c). */
   forwardExpansionFilter?: string;
   localCommandShell?: string;
@@ -167,19 +169,23 @@ export function createDestinations(d: DestinationSettings, deps: { logger: Logge
       .map(([k, v]): [string, string] => [k, censor(v ?? '', filter)]);
     let cwd = d.queueDirectory;
     if (d.commandExecutionDirectory) {
-      const dir = localExpand(d.commandExecutionDirectory, vars(exp, u), filter);
-      if (dir === undefined) {
+      // local/command.c: only a syntax error defers; an attribute without a value expands to nothing
+      const syntaxError = macroSyntaxError(d.commandExecutionDirectory);
+      if (syntaxError !== undefined) {
+        deps.logger.warning(deps.logService, syntaxError);
         deps.logger.warning(deps.logService, `bad parameter value syntax for command_execution_directory: ${d.commandExecutionDirectory}`);
         return { outcome: 'deferred', dsn: '4.3.5', text: 'mail system configuration error' };
       }
+      const dir = localExpand(d.commandExecutionDirectory, vars(exp, u), d.executionDirectoryExpansionFilter ?? FILTER, true);
       if (dir) cwd = dir;
     }
-    const { warning, ...outcome } = await runCommand({
+    const { warning, fatal, ...outcome } = await runCommand({
       command, uid: u.uid, gid: u.gid,
       env,
       exportNames: d.exportEnvironment ?? ['TZ', 'MAIL_CONFIG', 'LANG'], imported: d.importedEnvironment, shell: d.localCommandShell ?? '', cwd,
       timeLimitMs: (d.commandTimeLimit ?? 1000) * 1000, input: commandEntry(envelope(req, exp, 'command'), req.msg.content, deps.now()),
     });
+    if (fatal) deps.logger.fatal(deps.logService, fatal);
     if (warning) deps.logger.warning(deps.logService, warning);
     return outcome;
   }
@@ -211,6 +217,12 @@ export function createDestinations(d: DestinationSettings, deps: { logger: Logge
     const u: UserAttrs = { uid: pw.uid, gid: pw.gid, home: pw.home, shell: pw.shell };
     const fexp: Expansion = { ...exp, type: 'forward', privs: u };
     for (const entry of d.forwardPath ?? ['$home/.forward${recipient_delimiter}${extension}', '$home/.forward']) {
+      // dotforward.c: an entry with a syntax error (warned about) or an unset attribute is skipped
+      const syntaxError = macroSyntaxError(entry);
+      if (syntaxError !== undefined) {
+        deps.logger.warning(deps.logService, syntaxError);
+        continue;
+      }
       const path = localExpand(entry, vars(fexp, u), forwardFilter);
       if (path === undefined || path === '') continue;
       const st = await lstat(path).catch(() => undefined); // no .forward here: try the next name

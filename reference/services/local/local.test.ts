@@ -68,7 +68,7 @@ describe('local delivery agent', () => {
       sender: 's2@client.example', recipients: [{ address: 'both@mx.twinpost.test' }], content: 'Subject: alias\n\nbody\n',
     }, 'local', 'mx.twinpost.test');
     const res = await agent.deliver(req);
-    expect(cleanup.submitted[0].flags).toEqual({ bounceOnError: true, autoSmtputf8: false });
+    expect(cleanup.submitted[0].flags).toEqual({ bounceOnError: true, smtputf8: false, autoSmtputf8: false });
     expect(res.recipients).toEqual([]);
     expect(texts()).toHaveLength(1);
     expect(texts()[0]).toContain(': to=<nobody@mx.twinpost.test>, orig_to=<both@mx.twinpost.test>, relay=local, ');

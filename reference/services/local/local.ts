@@ -43,8 +43,6 @@
  *     branch);
  *   - a command's stdout and stderr are two pipes merged in arrival order (Postfix: one pipe;
  *     Node's child_process gives two);
- *   - a bare command name that cannot be executed falls back to /bin/sh -c (Postfix does the
- *     same, except for names with "/").
  *   - require_home_directory looks at the home directory with the reference's rights, Postfix
  *     with the recipient's (a home only root can reach counts as there).
  */
@@ -61,6 +59,7 @@ import { filterDeliveryStatus } from '../../global/dsn-filter.ts';
 import type { Maps } from '../../global/maps.ts';
 import { mailDate } from '../../global/mail-date.ts';
 import { CLEANUP_STAT } from '../../global/cleanup-user.ts';
+import { SMTPUTF8_FLAG_REQUESTED } from '../../global/mail-proto.ts';
 import { bareAddress, includeItems, splitAliasItems, unquoteItem } from './alias-items.ts';
 import { createDestinations, splitRecipient, type DestinationSettings, type Expansion } from './destinations.ts';
 import { appendMbox, dotLock, DotLockError, FileTooLarge, NotOwnedByRecipient, maildirEntry, mboxDsn, mboxEntry, writeMaildir, type DotLockSettings, type Envelope } from './mailbox.ts';
@@ -525,12 +524,16 @@ export function createLocalAgent(deps: LocalDeps): DeliveryAgent {
       }
       try {
         const open = await deps.cleanup.open('local-forward');
-        const header = `Received: by ${s.myhostname} (${s.mailName})\n\tid ${open.queueId}; ${mailDate(now() / 1000)}\nDelivered-To: ${utf8ByteString(delivered.toLowerCase())}\n`;
+        const header = `Received: by ${utf8ByteString(s.myhostname)} (${utf8ByteString(s.mailName)})\n\tid ${open.queueId}; ${mailDate(now() / 1000)}\nDelivered-To: ${utf8ByteString(delivered.toLowerCase())}\n`;
         const reply = await open.submit({
           source: 'local-forward', sender, recipients, content: Buffer.concat([Buffer.from(header, 'latin1'), ctx.msg.content]),
           attributes: attrs, parentQueueId: ctx.req.queueId, arrivalTime: now(),
-          // forward.c: cleanup returns a copy it refuses (too many hops) to the sender itself
-          flags: { bounceOnError: true, autoSmtputf8: s.smtputf8AutodetectForward === true },
+          // forward.c: cleanup returns a copy it refuses (too many hops) to the sender itself,
+          // and the copy keeps the original's SMTPUTF8 request (or detects it, smtputf8_autodetect_classes)
+          flags: {
+            bounceOnError: true, smtputf8: (ctx.msg.size.smtputf8 & SMTPUTF8_FLAG_REQUESTED) !== 0,
+            autoSmtputf8: s.smtputf8AutodetectForward === true,
+          },
         });
         if (reply.status === CLEANUP_STAT.OK) await log(ctx, ctx.top.address, { outcome: 'sent', dsn: '2.0.0', text: `forwarded as ${reply.queueId}` });
         else ctx.unfinished = true; // nothing logged here (forward.c); cleanup said why
