@@ -1,6 +1,7 @@
 // Differential test: the reference trivial-rewrite (in-process, reading the instance's main.cf
 // through reference/config) against REAL Postfix 3.7's trivial-rewrite over private/rewrite, for
-// the same ~250 addresses under five configurations; plus the reference's own socket server.
+// the same ~250 addresses under five configurations; plus the reference's own socket server,
+// with well-formed requests and with malformed ones.
 import { describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { createTrivialRewrite, serveTrivialRewrite } from '../../reference/servi
 import { loadMainCf } from '../../reference/config/index.ts';
 import type { RunningServer } from '../../reference/skeleton/multi-server.ts';
 import { scratchDir } from '../util/cleanup.ts';
+import { AttrClient } from '../../reference/protocol/client.ts';
+import { PROTOCOL_NAMES, type AttrList } from '../../reference/protocol/attr.ts';
 
 const maps = mapFiles();
 const mapFile = maps.write;
@@ -101,3 +104,52 @@ for (const [name, extra] of Object.entries(CONFIGS)) {
     });
   });
 }
+
+// Requests that do not carry exactly the attributes of their kind, in order (rewrite_proto()
+// and resolve_proto() read them with ATTR_FLAG_STRICT). Real Postfix's trivial-rewrite drops
+// the client for a missing, misnamed or misplaced attribute, and answers a request with one too
+// many at the end, and the next request too. The reference's socket server must do the same.
+describe('trivial-rewrite vs real Postfix: malformed requests on private/rewrite', () => {
+  const instance = realInstance(BASE);
+  const WELL_FORMED: AttrList = [['request', 'rewrite'], ['rule', 'local'], ['address', 'u']];
+  const MALFORMED: Record<string, AttrList> = {
+    'rewrite with a misnamed address': [['request', 'rewrite'], ['rule', 'local'], ['addr', 'u@example.com']],
+    'rewrite without an address': [['request', 'rewrite'], ['rule', 'local']],
+    'rewrite with rule and address swapped': [['request', 'rewrite'], ['address', 'u@example.com'], ['rule', 'local']],
+    'resolve with a misnamed sender': [['request', 'resolve'], ['from', ''], ['address', 'u@example.com']],
+    'rewrite with an attribute too many': [['request', 'rewrite'], ['rule', 'local'], ['address', 'u@example.com'], ['extra', 'x']],
+    'resolve with an attribute too many': [['request', 'resolve'], ['sender', ''], ['address', 'u@example.com'], ['extra', 'x']],
+  };
+
+  /** One request's outcome: the reply's attribute names, or the connection dropped. */
+  const outcome = (conn: AttrClient, request: AttrList): Promise<string> =>
+    conn.request(request).then((reply) => `answered ${reply.map(([n]) => n).join(',')}`, () => 'dropped');
+
+  /** What each malformed request, then a well-formed one, get on one connection to `socket`. */
+  async function outcomes(socket: string): Promise<Record<string, string[]>> {
+    const out: Record<string, string[]> = {};
+    for (const [name, request] of Object.entries(MALFORMED)) {
+      const conn = await AttrClient.connect(socket, { protocol: PROTOCOL_NAMES.rewrite, timeoutMs: 10_000 });
+      try {
+        const first = await outcome(conn, request);
+        out[name] = [first, first === 'dropped' ? 'dropped' : await outcome(conn, WELL_FORMED)];
+      } finally {
+        conn.close();
+      }
+    }
+    return out;
+  }
+
+  it('answers or drops the client as Postfix does', async () => {
+    const dir = scratchDir('rw-malformed');
+    let server: RunningServer | undefined;
+    try {
+      server = await serveTrivialRewrite(join(dir, 'rewrite'), createTrivialRewrite(loadMainCf(instance.pf.configDir)));
+      const real = await outcomes(instance.pf.privateSocket('rewrite'));
+      expect(await outcomes(join(dir, 'rewrite'))).toEqual(real);
+    } finally {
+      await server?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

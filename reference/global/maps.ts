@@ -29,7 +29,15 @@ export interface LookupTable {
 
 export type OpenTable = (spec: string) => LookupTable;
 
-export class TableLookupError extends Error {}
+/** A table lookup that failed; `warnings` are the lines maps_find() logs for it, the message first. */
+export class TableLookupError extends Error {
+  readonly warnings: readonly string[];
+
+  constructor(message: string, options?: ErrorOptions, more: readonly string[] = []) {
+    super(message, options);
+    this.warnings = [message, ...more];
+  }
+}
 
 const isTableSpec = (pattern: string) => pattern[0] !== '[' && pattern.includes(':');
 
@@ -107,7 +115,10 @@ export class Maps {
         // maps_find()'s warning text, which the caller logs; the table's own error is the cause.
         throw new TableLookupError(`${spec} lookup error for "${key}"`, { cause: e });
       }
-      if (value === '') throw new TableLookupError(`${this.title} lookup of ${key} returns an empty string result`);
+      if (value === '') {
+        throw new TableLookupError(`${this.title} lookup of ${key} returns an empty string result`, undefined,
+          [`${this.title} should return NO RESULT in case of NOT FOUND`]);
+      }
       if (value !== null) return value;
     }
     return null;

@@ -67,7 +67,7 @@ describe('serveAttrProtocol', () => {
 });
 
 describe('serveTrivialRewrite', () => {
-  it('answers rewrite, resolve and verify, and drops a client that sends extra attributes', async () => {
+  it('answers rewrite, resolve and verify, passes over attributes after a request\'s own, and drops a client that misnames one', async () => {
     const path = tempSocket();
     const srv = await serveTrivialRewrite(path, createTrivialRewrite({ myhostname: 'host.example.com', address_verify_relayhost: '[v.example]' }));
     cleanups.push(() => srv.close());
@@ -76,7 +76,8 @@ describe('serveTrivialRewrite', () => {
     expect(await c.request([['request', 'verify'], ['sender', ''], ['address', 'u@other.example']])).toEqual([
       ['flags', '0'], ['transport', 'smtp'], ['nexthop', '[v.example]'], ['recipient', 'u@other.example'], ['flags', String(RESOLVE_CLASS_DEFAULT)],
     ]);
-    await expect(c.request([['request', 'resolve'], ['sender', ''], ['address', 'u'], ['extra', 'x']])).rejects.toThrow(/closed/);
+    expect(await c.request([['request', 'rewrite'], ['rule', 'local'], ['address', 'u'], ['extra', 'x']])).toEqual([['flags', '0'], ['address', 'u@host.example.com']]);
+    await expect(c.request([['request', 'resolve'], ['from', ''], ['address', 'u']])).rejects.toThrow(/closed/);
     const c2 = await client(path, { protocol: 'trivial_rewrite_protocol' });
     await expect(c2.request([['request', 'rewrite'], ['rule', 'header'], ['address', 'u']])).rejects.toThrow(/closed/);
   });

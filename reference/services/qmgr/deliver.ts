@@ -6,8 +6,9 @@
  * when its destination's concurrency allows (destinations.ts). A batch that cannot go now —
  * no agent for the transport, the transport in defer_transports, a dead destination — is
  * deferred without an attempt (defer.ts). An agent that could not reach the destination at all
- * marks it dead. Called by createQmgr's per-message pipeline (qmgr.ts), which records the
- * statuses returned (results.ts); agents are registered by master (registerAgent).
+ * and deferred its recipients marks it dead (a site that refused with 5xx does not). Called by
+ * createQmgr's per-message pipeline (qmgr.ts), which records the statuses returned
+ * (results.ts); agents are registered by master (registerAgent).
  */
 import type { DeliveryAgent, DeliveryRecipient, RecipientStatus } from '../contracts.ts';
 import type { QueueMessage } from '../../queue/queue-file.ts';
@@ -84,9 +85,10 @@ async function deliverBatch(d: Dispatch, job: MessageJob, batch: Batch): Promise
     queueId: job.id, queueFile: job.path, transport: batch.transport, nexthop: batch.nexthop, sender: batchSender(job, batch),
     recipients: batch.recipients, arrivalTime: job.msg.arrivalTime, activeTime: job.activeTime, flags: connectionFlags | job.traceFlags,
   }));
-  if (result.destinationFailed) {
-    d.queues.markDead(key, result.recipients.find((r) => r.outcome === 'deferred')?.text ?? 'destination failed');
-  }
+  // qmgr_deliver.c throttles the queue on the agent's hop status, which smtp(8) sets only for
+  // a soft failure of the site: a site that refused with 5xx (its recipients bounced) stays usable.
+  const siteDeferral = result.destinationFailed ? result.recipients.find((r) => r.outcome === 'deferred') : undefined;
+  if (siteDeferral) d.queues.markDead(key, siteDeferral.text);
   return result.recipients;
 }
 

@@ -6,7 +6,8 @@
  *            when it asked for NOTIFY=SUCCESS (and the agent did not pass that on: sent.c);
  *            bounced → bounce log, done; deferred → defer log; under sendmail -bv every answer
  *            goes to the trace log and the recipient is done;
- *   notify   a bounce notice when anything bounced; then the report built from the trace log:
+ *   notify   a bounce notice while bounce/QID exists (one that cannot be queued keeps its log
+ *            and defers the message); then the report built from the trace log:
  *            the delivery status report for sendmail -bv, the success notice when some
  *            recipient of the message asked for NOTIFY=SUCCESS (qmgr_active_done());
  *   dispose  nothing deferred → "QID: removed"; otherwise expire after maximal_queue_lifetime
@@ -91,14 +92,36 @@ export function unanswered(todo: QueuedRecipient[], statuses: RecipientStatus[])
 
 /**
  * The notices the recorded outcome calls for (qmgr_active_done): the bounce flush, then the
- * trace flush. A recipient with NOTIFY=SUCCESS may have been delivered in an earlier attempt,
+ * trace flush. The bounce flush is due whenever bounce/QID exists, also one left by an earlier
+ * attempt whose notice failed; a failed flush leaves the log and defers the message
+ * (bounceFlush()). A recipient with NOTIFY=SUCCESS may have been delivered in an earlier attempt,
  * so the trace flush follows the message's NOTIFY bits, not this attempt's, even when some
  * recipient is deferred; bounce(8) sends nothing when trace/QID does not exist.
  */
 export async function notifySender(ctx: QmgrContext, job: MessageJob, outcome: Outcome, verifyOnly: boolean): Promise<void> {
-  if (outcome.bounced) await ctx.bounce.notify(job.id, job.msg, 'bounce', verpNotices(ctx, job));
+  if (outcome.bounced || await ctx.layout.exists('bounce', job.id)) {
+    if (!(await bounceFlush(ctx, job))) outcome.deferred = true;
+  }
   if (verifyOnly) await ctx.bounce.trace(job.id, job.msg, 'verify');
   else if (anyNotifySuccess(job.msg)) await ctx.bounce.trace(job.id, job.msg, 'success');
+}
+
+/**
+ * The non-delivery notice for bounce/QID (abounce_flush(), or abounce_flush_verp() for
+ * per-recipient VERP notices). When bounce(8) cannot queue it (cleanup refused it, say), its log
+ * stays and the message is treated as deferred, logged as abounce_done() does:
+ * "QID: status=deferred (bounce failed)", "(verp failed)" for the VERP request. Returns
+ * whether the notice went out.
+ */
+async function bounceFlush(ctx: QmgrContext, job: MessageJob): Promise<boolean> {
+  const verp = verpNotices(ctx, job);
+  try {
+    await ctx.bounce.notify(job.id, job.msg, 'bounce', verp);
+    return true;
+  } catch {
+    ctx.logger.info(SERVICE, `${job.id}: status=deferred (${verp === undefined ? 'bounce' : 'verp'} failed)`);
+    return false;
+  }
 }
 
 /**

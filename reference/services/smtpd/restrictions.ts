@@ -38,7 +38,7 @@ import { splitDsn } from '../../global/dsn-split.ts';
 import { printableText } from '../../global/printable.ts';
 import { validHostaddr, validHostname, validMailhostLiteral, validUtf8Hostname } from '../../global/hostname.ts';
 import {
-  RESOLVE_CLASS_ALIAS, RESOLVE_CLASS_FINAL, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY, RESOLVE_CLASS_VIRTUAL, RESOLVE_FLAG_ROUTED,
+  RESOLVE_CLASS_ALIAS, RESOLVE_CLASS_FINAL, RESOLVE_CLASS_LOCAL, RESOLVE_CLASS_RELAY, RESOLVE_CLASS_VIRTUAL, RESOLVE_FLAG_FAIL, RESOLVE_FLAG_ROUTED,
 } from '../../global/resolve-clnt.ts';
 
 /** Result of a recipient table lookup: unknown = the table does not list it. */
@@ -617,6 +617,8 @@ export class RecipientChecker {
    */
   private async unlisted(ctx: CheckContext, address: string, stage: 'sender' | 'recipient'): Promise<CheckResult> {
     const reply = await this.resolve(ctx.sender ?? '', address);
+    // reject_dict_retry(): the resolver's own table lookup failed.
+    if (reply.flags & RESOLVE_FLAG_FAIL) return temporaryLookupFailure(address);
     if (await this.settings.isVirtualAlias?.(reply.recipient)) return undefined;
     const detail = stage === 'sender' ? '5.1.0' : '5.1.1';
     const rejected = (code: number, dsn: string, why: string) =>
@@ -632,7 +634,15 @@ export class RecipientChecker {
     if (!table) return undefined;
     const found = await table.lookup(reply.recipient);
     if (found === 'unknown') return rejected(table.code, detail, `User unknown in ${table.table}`);
-    if (found === 'error') return { reply: `451 4.3.0 <${address}>: Temporary lookup failure`, errorClass: MAIL_ERROR.RESOURCE };
+    if (found === 'error') return temporaryLookupFailure(address);
     return undefined;
   }
+}
+
+/**
+ * reject_dict_retry(): a table failed while checking `address`; the client may try again later.
+ * Postfix 3.7 files it under the "data" error class, so notify_classes' default sends no notice.
+ */
+function temporaryLookupFailure(address: string): CheckResult {
+  return { reply: `451 4.3.0 <${address}>: Temporary lookup failure`, errorClass: MAIL_ERROR.DATA };
 }

@@ -4,13 +4,14 @@
  * Serves: SMTP clients on the listener's address and port (one SmtpdSession per connection,
  * session.ts), in the single_server model (reference/skeleton/single-server.ts). Started by
  * master for every `inet ... smtpd` entry (daemon.ts). Consults trivial-rewrite (recipient
- * checks) and hands accepted mail to cleanup. Follows smtpd(8) and the smtpd_* parameters in
- * postconf(5).
+ * checks, through resolve-cache.ts) and hands accepted mail to cleanup. Follows smtpd(8) and
+ * the smtpd_* parameters in postconf(5).
  */
 import { promises as dns } from 'node:dns';
 import { singleServer, type SingleServer } from '../../skeleton/single-server.ts';
 import type { CleanupClient, Logger, TrivialRewriteClient } from '../contracts.ts';
 import { RecipientChecker, type RestrictionSettings } from './restrictions.ts';
+import { cachingResolver } from './resolve-cache.ts';
 import { SmtpdSession, type SmtpdDeps, type SmtpdSettings } from './session.ts';
 
 export interface SmtpdOptions {
@@ -42,13 +43,14 @@ export type SmtpdServer = SingleServer;
 
 /** One SMTP listener's server: a session per connection (single_server model). */
 export function createSmtpd(opts: SmtpdOptions): SmtpdServer {
-  const checker = new RecipientChecker(opts.restrictions, opts.rewrite, (text) => opts.logger.warning(opts.settings.logService, text));
+  const rewrite = cachingResolver(opts.rewrite);
+  const checker = new RecipientChecker(opts.restrictions, rewrite, (text) => opts.logger.warning(opts.settings.logService, text));
   const names = new Map<string, Promise<string>>();
   const clientName = (addr: string): Promise<string> => {
     let p = names.get(addr);
     if (!p) names.set(addr, (p = lookupClientName(addr)));
     return p;
   };
-  const deps: SmtpdDeps = { settings: opts.settings, cleanup: opts.cleanup, checker, rewrite: opts.rewrite, logger: opts.logger, clientName, now: opts.now, flush: opts.flush, limits: opts.limits };
+  const deps: SmtpdDeps = { settings: opts.settings, cleanup: opts.cleanup, checker, rewrite, logger: opts.logger, clientName, now: opts.now, flush: opts.flush, limits: opts.limits };
   return singleServer((socket) => new SmtpdSession(socket, deps).run());
 }

@@ -65,7 +65,7 @@ export class Resolver {
   /** This process's UTF-8 domain conversions (valid_utf8_hostname() through midna_domain_to_ascii()). */
   private readonly midna: MidnaCache;
 
-  constructor(params: Params, open: OpenTable, readonly localContext: RewriteContext, warn: (text: string) => void = () => undefined) {
+  constructor(params: Params, open: OpenTable, readonly localContext: RewriteContext, private readonly warn: (text: string) => void = () => undefined) {
     this.midna = new MidnaCache(warn);
     const parentStyle = (name: string) =>
       params.str('parent_domain_matches_subdomains').split(/[\s,]+/).includes(name);
@@ -129,7 +129,23 @@ export class Resolver {
 
   private async addrFind(maps: Maps, address: string): Promise<string | null> {
     if (maps.empty) return null;
-    return mailAddrFind(maps, address, this.settings.recipientDelimiter, this.defaultStrategy);
+    return this.orFail(maps.title, () => mailAddrFind(maps, address, this.settings.recipientDelimiter, this.defaultStrategy));
+  }
+
+  /**
+   * A lookup in the tables of parameter `param`; when a table fails, the table's warnings
+   * (maps_find()) and "<param> lookup failure" are logged and the answer carries FAIL
+   * (resolve.c, for sender_dependent_*_maps, transport_maps and relocated_maps).
+   */
+  private async orFail<T>(param: string, lookup: () => Promise<T>): Promise<T> {
+    try {
+      return await lookup();
+    } catch (e) {
+      if (!(e instanceof TableLookupError)) throw e;
+      for (const line of e.warnings) this.warn(line);
+      this.warn(`${param} lookup failure`);
+      throw new ResolveFailure(`${param} lookup failure`, { cause: e });
+    }
   }
 
   /** Step 1: the loop; returns the recipient tokens and whether the domain is remote. */
@@ -255,7 +271,8 @@ export class Resolver {
     if (st.transport === '') throw new ResolveFailure('null transport');
 
     if (!p.transportMaps.empty && !(st.flags & RESOLVE_CLASS_ALIAS)) {
-      const hit = await transportLookup(p.transportMaps, st.recipient, s.recipientDelimiter, s.transportParentStyle);
+      const hit = await this.orFail(p.transportMaps.maps.title,
+        () => transportLookup(p.transportMaps, st.recipient, s.recipientDelimiter, s.transportParentStyle));
       if (hit !== null) applyTransportEntry(hit, rcptDomain, st);
     }
     if (!this.relocated.empty) {

@@ -5,8 +5,10 @@
  *   request=resolve  sender address        → flags transport nexthop recipient flags
  *   request=verify   sender address        → the same, address_verify_* personality
  * The first `flags` is the server flags (always 0 here), the second the resolve flags. Requests
- * must carry exactly these attributes in this order; anything else drops the client, as
- * Postfix's STRICT parsing does.
+ * must carry these attributes in this order; a missing, misnamed or misplaced one drops the
+ * client, as Postfix's STRICT parsing does. Attributes after them are passed over: Postfix 3.7.11
+ * answers such a request, and the next one on the connection too (seen with
+ * harness/clients/rewrite.differential.test.ts).
  */
 import type { ResolveReply, TrivialRewriteClient } from '../contracts.ts';
 import { attrInt, attrNames, PROTOCOL_NAMES, type AttrList } from '../../protocol/attr.ts';
@@ -19,6 +21,11 @@ import {
 /** The attribute names each request must carry, in this order (STRICT parsing). */
 const REWRITE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_RULE, MAIL_ATTR_ADDR].join(',');
 const RESOLVE_REQUEST = [MAIL_ATTR_REQ, MAIL_ATTR_SENDER, MAIL_ATTR_ADDR].join(',');
+/** Both kinds carry three attributes. */
+const REQUEST_LENGTH = 3;
+
+/** The names of the request's first attributes, those its kind must carry (any after them are passed over). */
+const carried = (req: AttrList): string => attrNames(req.slice(0, REQUEST_LENGTH));
 
 /** The server flags (always 0 here) come first, the resolve flags last. */
 function resolveReply(r: ResolveReply): AttrList {
@@ -30,13 +37,13 @@ function resolveReply(r: ResolveReply): AttrList {
 
 export async function handleRewriteRequest(impl: TrivialRewriteClient, req: AttrList): Promise<AttrList | null> {
   const kind = req[0]?.[0] === MAIL_ATTR_REQ ? req[0][1] : undefined;
-  if (kind === REWRITE_ADDR && attrNames(req) === REWRITE_REQUEST) {
+  if (kind === REWRITE_ADDR && carried(req) === REWRITE_REQUEST) {
     const rule = req[1][1];
     if (rule !== MAIL_ATTR_RWR_LOCAL && rule !== MAIL_ATTR_RWR_REMOTE) return null;
     const { address } = await impl.rewrite(rule, req[2][1]);
     return [[MAIL_ATTR_FLAGS, '0'], [MAIL_ATTR_ADDR, address]];
   }
-  if ((kind === RESOLVE_REGULAR || kind === RESOLVE_VERIFY) && attrNames(req) === RESOLVE_REQUEST) {
+  if ((kind === RESOLVE_REGULAR || kind === RESOLVE_VERIFY) && carried(req) === RESOLVE_REQUEST) {
     const sender = req[1][1];
     const address = req[2][1];
     if (kind === RESOLVE_VERIFY) {
