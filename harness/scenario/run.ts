@@ -205,10 +205,16 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
       const sink = needSink(ctx, step.sink);
       const conns = await sink.waitForClosed(sink.connections().length, step.timeoutMs ?? ctx.timeoutMs);
       const per = conns.map((c) => c.transactions.filter((t) => t.accepted).length);
+      const from = conns.map((c) => c.remoteAddress.replace(/^::ffff:/, ''));
       const okCount = step.count === undefined || conns.length === step.count;
       const okPer = step.transactions === undefined || JSON.stringify(per) === JSON.stringify(step.transactions);
-      if (!okCount || !okPer) {
-        ctx.failures.push({ expectation: `${where}: sink ${step.sink} saw ${step.count ?? '?'} connection(s) carrying ${JSON.stringify(step.transactions ?? '?')} message(s)`, diff: `observed ${conns.length} connection(s) carrying ${JSON.stringify(per)}` });
+      const okFrom = step.clientAddresses === undefined || JSON.stringify(from) === JSON.stringify(step.clientAddresses);
+      if (!okCount || !okPer || !okFrom) {
+        const wantFrom = step.clientAddresses === undefined ? '' : ` from ${JSON.stringify(step.clientAddresses)}`;
+        ctx.failures.push({
+          expectation: `${where}: sink ${step.sink} saw ${step.count ?? '?'} connection(s) carrying ${JSON.stringify(step.transactions ?? '?')} message(s)${wantFrom}`,
+          diff: `observed ${conns.length} connection(s) carrying ${JSON.stringify(per)} from ${JSON.stringify(from)}`,
+        });
       }
       return;
     }

@@ -56,10 +56,11 @@ export type Step =
    */
   | { kind: 'smtp-until'; name?: string; dialog: DialogLine[]; greeting?: ReplyExpect; timeoutMs?: number; intervalMs?: number }
   /**
-   * Check the connections a sink has seen so far (connection caching): their number and the
-   * accepted transactions each carried, in order. Waits (up to timeoutMs) until all are closed.
+   * Check the connections a sink has seen so far (connection caching): their number, the
+   * accepted transactions each carried and the address each came from, in order. Waits (up to
+   * timeoutMs) until all are closed.
    */
-  | { kind: 'sink-connections'; sink: string; count?: number; transactions?: number[]; timeoutMs?: number }
+  | { kind: 'sink-connections'; sink: string; count?: number; transactions?: number[]; clientAddresses?: string[]; timeoutMs?: number }
   /** One direct request to the target's private/proxymap (or proxywrite) service. */
   | { kind: 'proxymap'; service?: ProxymapService; request: ProxymapRequest; expect: { status: number; value?: Match; flags?: number } }
   /** Local submission through sendmail. */

@@ -39,6 +39,16 @@ describe('sink session', () => {
     expect(conn.transactions.map((t) => t.mailFrom)).toEqual(['a@example.com', 'a@example.com']);
   });
 
+  it('accepts XFORWARD only when it announces it, after EHLO, and can be told to refuse it', async () => {
+    const plain = await session();
+    await plain.command('EHLO c.example');
+    expect((await plain.command('XFORWARD NAME=x')).code).toBe(502);
+    const d = await session({ extensions: ['XFORWARD NAME ADDR'], faults: [{ kind: 'reply', stage: 'xforward', reply: '421 4.3.0 not now', times: 1 }] });
+    expect((await d.command('XFORWARD NAME=x')).code).toBe(503);
+    await d.command('EHLO c.example');
+    expect((await d.command('XFORWARD NAME=x ADDR=127.0.0.9')).code).toBe(421);
+  });
+
   it('records MAIL parameters and the null sender, and refuses a SIZE over the limit', async () => {
     const d = await session({ extensions: ['PIPELINING', 'SIZE 1000', 'ENHANCEDSTATUSCODES'] });
     await d.command('EHLO c.example');

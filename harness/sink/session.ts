@@ -172,6 +172,9 @@ export class SinkSession {
       case 'NOOP':
         this.reply('250 2.0.0 Ok');
         break;
+      case 'XFORWARD':
+        await this.xforward();
+        break;
       case 'QUIT': {
         const r = await this.answer('quit', [], '221 2.0.0 Bye');
         this.closingBy ??= 'client';
@@ -198,6 +201,17 @@ export class SinkSession {
     const offerTls = this.ctx.tls && !this.conn.tlsProtocol ? ['STARTTLS'] : [];
     const lines = verb === 'HELO' ? [this.ctx.hostname] : [this.ctx.hostname, ...this.ctx.extensions, ...offerTls];
     this.reply(`250 ${lines.join('\n')}`);
+  }
+
+  /**
+   * Postfix's XFORWARD (XFORWARD_README): accepted when the sink announces it (the attributes
+   * are recorded as the command line), refused as unknown otherwise.
+   */
+  private async xforward(): Promise<void> {
+    const announced = this.ctx.extensions.some((e) => /^XFORWARD(\s|$)/i.test(e));
+    if (!announced) return this.reply('502 5.5.2 Error: command not recognized');
+    if (!this.greeted) return this.reply('503 5.5.1 Error: send HELO/EHLO first');
+    this.reply(await this.answer('xforward', [], '250 2.0.0 Ok'));
   }
 
   /** RFC 3207: 220, then TLS on the same socket; the session starts over (HELO needed again). */

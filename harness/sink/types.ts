@@ -43,8 +43,8 @@ export interface SinkConnection {
   closedAt?: number;
 }
 
-/** SMTP stages a fault can target. "connect" = the greeting. */
-export type SmtpStage = 'connect' | 'helo' | 'mail' | 'rcpt' | 'data' | 'dot' | 'rset' | 'quit';
+/** SMTP stages a fault can target. "connect" = the greeting; "xforward" = each XFORWARD command. */
+export type SmtpStage = 'connect' | 'helo' | 'xforward' | 'mail' | 'rcpt' | 'data' | 'dot' | 'rset' | 'quit';
 
 export type SinkFault =
   /** Answer `reply` (e.g. "450 4.2.0 Try later") at `stage`, optionally only for these recipients. */

@@ -2,7 +2,8 @@
  * A minimal SMTP client connection for smtp(8): connect with a timeout, read (multi-line)
  * replies each with its own time limit, write commands. Reply text is kept as Postfix's smtp
  * client keeps it for logging and bounces: the lines as received, codes included, joined with
- * a space ("550-5.1.1 first 550 5.1.1 last"; smtp/peer-faults).
+ * a space ("550-5.1.1 first 550 5.1.1 last"; smtp/peer-faults). Each line may first be replaced
+ * by the session's reply filter (smtp_reply_filter).
  */
 import { connect, type Socket } from 'node:net';
 import { SocketInput } from '../../global/socket-input.ts';
@@ -15,24 +16,43 @@ export interface SmtpReply {
   lines: string[];
 }
 
+/**
+ * A line of a server reply through smtp_reply_filter: the line to read in its place, or
+ * undefined to keep it (smtp_chat.c smtp_chat_resp()).
+ */
+export type ReplyFilter = (line: string) => Promise<string | undefined>;
+
+/** A local problem (a table that failed) ends the session: "local data error while talking to …". */
+export class LocalDataError extends Error {
+  constructor(readonly warning: string) {
+    super(warning);
+  }
+}
+
 export class ConnectError extends Error {
   constructor(readonly reason: string) {
     super(reason);
   }
 }
 
+/** The source address (smtp_bind_address) could not be bound; `reason` is the system's text. */
+export class BindError extends ConnectError {}
+
 export class SmtpConnection {
   private readonly input: SocketInput;
   readonly localPort: number;
+  /** smtp_reply_filter, applied to each reply line as it is read. */
+  filter?: ReplyFilter;
 
   private constructor(private readonly socket: Socket, private readonly timeoutMs: number) {
     this.localPort = socket.localPort ?? 0;
     this.input = new SocketInput(socket, ['close', 'error']);
   }
 
-  static open(host: string, port: number, timeoutMs: number): Promise<SmtpConnection> {
+  /** Connect to host:port within timeoutMs, from `localAddress` when given (smtp_bind_address). */
+  static open(host: string, port: number, timeoutMs: number, localAddress?: string): Promise<SmtpConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
+      const socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new ConnectError('Connection timed out'));
@@ -44,7 +64,7 @@ export class SmtpConnection {
       });
       socket.once('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new ConnectError(errnoText(err)));
+        reject(err.syscall === 'bind' ? new BindError(errnoText(err)) : new ConnectError(errnoText(err)));
       });
     });
   }
@@ -63,7 +83,8 @@ export class SmtpConnection {
         if (!(await this.input.wait(timeoutMs))) throw new Error('conversation timed out');
         continue;
       }
-      const line = this.input.take(nl, 1).replace(/\r$/, '');
+      let line = this.input.take(nl, 1).replace(/\r$/, '');
+      if (this.filter) line = (await this.filter(line)) ?? line;
       lines.push(line);
       if (!/^\d{3}-/.test(line)) break;
     }
@@ -92,6 +113,7 @@ const ERRNO_TEXT: Record<string, string> = {
   EHOSTUNREACH: 'No route to host',
   ENETUNREACH: 'Network is unreachable',
   ECONNRESET: 'Connection reset by peer',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
 };
 
 export function errnoText(err: NodeJS.ErrnoException): string {

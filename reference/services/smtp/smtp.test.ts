@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { createSink, type Sink } from '../../../harness/sink/index.ts';
 import { createFileLogger } from '../postlogd/postlogd.ts';
 import { writeTestQueueFile } from '../master/test-queue.ts';
-import { breaksLines, createSmtpAgent, dataBytes, dsnOf } from './smtp.ts';
+import { breaksLines, createSmtpAgent, dataBytes, dsnOf, type SmtpAgentOptions } from './smtp.ts';
+import { Maps, type LookupTable } from '../../global/maps.ts';
 import { parseNexthop } from './nexthop.ts';
 import { DSN_NOTIFY_FAILURE, DSN_NOTIFY_SUCCESS } from '../../global/dsn-mask.ts';
+import { DEL_REQ_FLAG_USR_VRFY } from '../../global/deliver-request.ts';
 import { scratchDir } from '../../../harness/util/cleanup.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -14,13 +16,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function setup(faults: Parameters<typeof createSink>[0] = {}) {
+async function setup(faults: Parameters<typeof createSink>[0] = {}, options: Partial<SmtpAgentOptions> = {}) {
   const dir = scratchDir('smtp-agent');
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const sink = await createSink(faults);
   cleanups.push(() => sink.close());
   const log = createFileLogger({ myhostname: 'mx.twinpost.test' });
-  const agent = createSmtpAgent({ transport: 'smtp', logService: 'smtp', logger: log, heloName: 'mx.twinpost.test', connectTimeoutMs: 5000, replyTimeoutMs: 5000 });
+  const agent = createSmtpAgent({ transport: 'smtp', logService: 'smtp', logger: log, heloName: 'mx.twinpost.test', connectTimeoutMs: 5000, replyTimeoutMs: 5000, ...options });
   return { dir, sink, log, agent, texts: () => log.lines.map((l) => l.replace(/^.*?\]: /, '')) };
 }
 
@@ -110,6 +112,123 @@ describe('smtp delivery agent', () => {
     expect(res.recipients[0]).toMatchObject({ outcome: 'deferred', dsn: '4.4.1', text: reason, relay: 'none' });
     expect(texts()[0]).toBe(reason);
     expect(texts()[1]).toMatch(new RegExp(`^${req.queueId}: to=<x@far\\.example>, relay=none, delay=[\\d.]+, delays=[\\d.]+/[\\d.]+/0/[\\d.]+, dsn=4\\.4\\.1, status=deferred \\(connect to`));
+  });
+});
+
+/** A table list named `title` whose one table answers the exact keys of `entries` (a fixed table gets them folded). */
+function maps(title: string, entries: Record<string, string>, fixed = true): Maps {
+  const table: LookupTable = { fixed, lookup: async (key) => entries[key] ?? null };
+  return new Maps(title, ['test:table'], () => table);
+}
+
+describe('smtp(8) settings', () => {
+  it('tries the smtp_fallback_relay sites when the next hop refuses, logging each refusal', async () => {
+    const fallback = await createSink({});
+    cleanups.push(() => fallback.close());
+    const { dir, sink, agent, texts } = await setup({}, { fallbackRelay: [fallback.relay] });
+    await sink.down();
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example']), 'smtp', sink.relay);
+    const res = await agent.deliver(req);
+    expect(res.recipients[0]).toMatchObject({ outcome: 'sent', relay: `127.0.0.1[127.0.0.1]:${fallback.endpoint.port}` });
+    expect(fallback.transactions().map((t) => t.rcptTo)).toEqual([['x@far.example']]);
+    expect(texts()[0]).toBe(`connect to 127.0.0.1[127.0.0.1]:${sink.endpoint.port}: Connection refused`);
+  });
+
+  it('reaches a next hop without a port on smtp_tcp_port', async () => {
+    const { dir, sink, log } = await setup();
+    const agent = createSmtpAgent({ transport: 'smtp', logService: 'smtp', logger: log, heloName: 'mx.twinpost.test', tcpPort: sink.endpoint.port });
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example']), 'smtp', '[127.0.0.1]');
+    expect((await agent.deliver(req)).recipients[0]).toMatchObject({ outcome: 'sent', relay: `127.0.0.1[127.0.0.1]:${sink.endpoint.port}` });
+    expect(sink.transactions()).toHaveLength(1);
+  });
+
+  it('reads a reply line through smtp_reply_filter and logs the replacement', async () => {
+    const { dir, sink, agent, texts } = await setup(
+      { faults: [{ kind: 'reply', stage: 'rcpt', reply: '550 5.1.1 gone' }] },
+      { replyFilter: maps('smtp_reply_filter', { '550 5.1.1 gone': '450 4.1.1 later' }) },
+    );
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example']), 'smtp', sink.relay);
+    const res = await agent.deliver(req);
+    expect(res.recipients[0]).toMatchObject({ outcome: 'deferred', dsn: '4.1.1', text: 'host 127.0.0.1[127.0.0.1] said: 450 4.1.1 later (in reply to RCPT TO command)' });
+    expect(texts()).toContain(`127.0.0.1[127.0.0.1]:${sink.endpoint.port}: replacing server reply "550 5.1.1 gone" with "450 4.1.1 later"`);
+  });
+
+  it('logs and reports the status smtp_delivery_status_filter gives, a deferral made a bounce', async () => {
+    const { dir, sink, agent, texts } = await setup(
+      { faults: [{ kind: 'reply', stage: 'rcpt', reply: '450 4.2.0 busy' }] },
+      { statusFilter: maps('smtp_delivery_status_filter', { '4.2.0 host 127.0.0.1[127.0.0.1] said: 450 4.2.0 busy (in reply to RCPT TO command)': '5.2.0 given up' }, false) },
+    );
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example']), 'smtp', sink.relay);
+    const res = await agent.deliver(req);
+    expect(res.recipients[0]).toMatchObject({ outcome: 'bounced', dsn: '5.2.0', text: 'given up' });
+    expect(texts().some((t) => t.endsWith('dsn=5.2.0, status=bounced (given up)'))).toBe(true);
+  });
+
+  it('discards the EHLO keywords smtp_discard_ehlo_keyword_address_maps names for the server address', async () => {
+    const { dir, sink, agent, texts } = await setup({}, { handshake: { discardMaps: maps('smtp_discard_ehlo_keyword_address_maps', { '127.0.0.1': 'size' }) } });
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example']), 'smtp', sink.relay);
+    await agent.deliver(req);
+    expect(sink.transactions()[0]!.mailParams).toEqual([]);
+    expect(texts()[0]).toBe('discarding EHLO keywords: SIZE');
+  });
+
+  it('sends XFORWARD with the attributes the server names, only when smtp_send_xforward_command is on; a refusal is a warning', async () => {
+    const attributes = {
+      log_client_name: 'client.example', log_client_address: '192.0.2.1', log_client_port: '4567', log_protocol_name: 'ESMTP',
+      log_helo_name: 'helo name', log_ident: 'ABC123', rewrite_context: 'remote',
+    };
+    const extensions = ['XFORWARD NAME ADDR HELO IDENT SOURCE'];
+    const off = await setup({ extensions });
+    const req0 = await writeTestQueueFile(join(off.dir, 'q'), { ...msg(['x@far.example']), attributes }, 'smtp', off.sink.relay);
+    await off.agent.deliver(req0);
+    expect(off.sink.connections()[0]!.commands.filter((c) => c.startsWith('XFORWARD'))).toEqual([]);
+    const on = await setup({ extensions, faults: [{ kind: 'reply', stage: 'xforward', reply: '550 5.5.0 no', times: 1 }] }, { sendXforward: true });
+    const req = await writeTestQueueFile(join(on.dir, 'q'), { ...msg(['x@far.example']), attributes }, 'smtp', on.sink.relay);
+    expect((await on.agent.deliver(req)).recipients[0]!.outcome).toBe('sent');
+    expect(on.sink.connections()[0]!.commands.filter((c) => c.startsWith('XFORWARD'))).toEqual([
+      'XFORWARD NAME=client.example ADDR=192.0.2.1',
+      'XFORWARD HELO=helo+20name IDENT=ABC123 SOURCE=REMOTE',
+    ]);
+    expect(on.texts()[0]).toBe(`warning: host 127.0.0.1[127.0.0.1]:${on.sink.endpoint.port} said: 550 no (in reply to XFORWARD name/address command)`);
+  });
+
+  it('connects from smtp_bind_address; one that cannot be bound is warned about, or defers with smtp_bind_address_enforce', async () => {
+    const bound = await setup({}, { bindAddress: '127.0.0.2' });
+    const req = await writeTestQueueFile(join(bound.dir, 'q'), msg(['x@far.example']), 'smtp', bound.sink.relay);
+    await bound.agent.deliver(req);
+    expect(bound.sink.connections()[0]!.remoteAddress).toMatch(/127\.0\.0\.2$/);
+    const loose = await setup({}, { bindAddress: '[192.0.2.1]' });
+    const req2 = await writeTestQueueFile(join(loose.dir, 'q'), msg(['x@far.example']), 'smtp', loose.sink.relay);
+    expect((await loose.agent.deliver(req2)).recipients[0]!.outcome).toBe('sent');
+    expect(loose.texts()[0]).toBe('warning: smtp_connect_addr: bind 192.0.2.1: Cannot assign requested address');
+    const strict = await setup({}, { bindAddress: '192.0.2.1', bindAddressEnforce: true });
+    const req3 = await writeTestQueueFile(join(strict.dir, 'q'), msg(['x@far.example']), 'smtp', strict.sink.relay);
+    expect((await strict.agent.deliver(req3)).recipients[0]).toMatchObject({ outcome: 'deferred', dsn: '4.4.0', text: 'server configuration error' });
+    expect(strict.sink.connections()).toHaveLength(0);
+  });
+
+  it('ends a probe at the 354 reply to DATA with smtp_address_verify_target = data, and drops the connection', async () => {
+    const { dir, sink, agent } = await setup({}, { verifyTarget: 'data' });
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example']), 'smtp', sink.relay);
+    const res = await agent.deliver({ ...req, flags: DEL_REQ_FLAG_USR_VRFY });
+    expect(res.recipients[0]).toMatchObject({ outcome: 'sent', dsn: '2.0.0', text: '354 End data with <CR><LF>.<CR><LF>' });
+    const [conn] = await sink.waitForClosed(1, 5000);
+    expect(conn!.commands.slice(-1)).toEqual(['DATA']);
+    expect(sink.transactions().filter((t) => t.accepted)).toEqual([]);
+  });
+
+  it('applies the PIX workarounds to a "220 ****" greeting: HELO, and a pause before "." for mail older than the threshold', async () => {
+    const pixSettings = { workarounds: 'disable_esmtp, delay_dotcrlf', thresholdSec: 5, delayMs: 300 };
+    const { dir, sink, agent, texts } = await setup({ faults: [{ kind: 'reply', stage: 'connect', reply: '220 ****************' }] }, { pix: pixSettings });
+    const req = await writeTestQueueFile(join(dir, 'q'), msg(['x@far.example']), 'smtp', sink.relay);
+    const started = Date.now();
+    expect((await agent.deliver({ ...req, arrivalTime: started - 60_000 })).recipients[0]!.outcome).toBe('sent');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(pixSettings.delayMs);
+    expect(sink.connections()[0]!.heloVerb).toBe('HELO');
+    expect(texts()[0]).toBe(`${req.queueId}: enabling PIX workarounds: disable_esmtp delay_dotcrlf for 127.0.0.1[127.0.0.1]:${sink.endpoint.port}`);
+    // fresh mail: no delay_dotcrlf
+    await agent.deliver({ ...req, arrivalTime: Date.now() });
+    expect(texts().filter((t) => t.includes('enabling PIX'))[1]).toContain('enabling PIX workarounds: disable_esmtp for');
   });
 });
 
