@@ -17,7 +17,11 @@
  *  - each session's own sender and recipient local parts carry a tag no other session uses
  *    (smtpd-grammar.ts renderSession), so no mail of one session can pass for another's;
  *  - a session's observation holds only what came after its start: the maillog lines, the peer
- *    connections and the queue IDs from that point on (queue IDs are named Q1… afresh);
+ *    connections and the queue IDs from that point on (queue IDs are named Q1… afresh: first
+ *    the client's own messages in the order smtpd opened them, then the others, notices and
+ *    forwarded copies, as they appear; a notice for the client's first message and the client's
+ *    next transaction run at the same time, so the order of their queue files is a race, not
+ *    a behaviour — clientQueueIdNames());
  *  - the session is observed only once its mail has settled: smtpd logged the end of the
  *    session, incoming/, active/ and maildrop/ are empty, every peer connection is closed, and
  *    the maillog has been quiet for QUIET_MS; the mail spool is then emptied;
@@ -94,6 +98,21 @@ export interface SessionResult {
 /** master(8)'s warning when a daemon process dies of a signal. */
 const DAEMON_CRASH = /postfix\/master\[\d+\]: warning: process \S+ pid \d+ killed by signal \d+/;
 
+/** smtpd's line when it opens a queue file for the client: "smtpd[pid]: QID: client=…". */
+const CLIENT_QUEUE_FILE = /\bsmtpd\[\d+\]: ([0-9A-Za-z]+): client=/g;
+
+/**
+ * The names Q1, Q2… of the queue files smtpd opened for the client, in the order it opened
+ * them (the session decides that order); the other queue IDs are named after these as they
+ * appear (see the header: why).
+ */
+export function clientQueueIdNames(maillog: string): Record<string, string> {
+  const names: Record<string, string> = {};
+  let n = 0;
+  for (const m of maillog.matchAll(CLIENT_QUEUE_FILE)) names[m[1]!] ??= `Q${++n}`;
+  return names;
+}
+
 /** master(8)'s crash warning in an observed maillog (times and pids as logged), if there is one. */
 export function daemonCrash(maillog: string): string | undefined {
   return DAEMON_CRASH.exec(maillog)?.[0];
@@ -159,12 +178,12 @@ async function settle(s: Side, m: Mark): Promise<void> {
 
 /** The session's observation on one side, in the scenario runner's shape (run.ts Observation). */
 async function observe(s: Side, m: Mark, played: PlayedSession): Promise<Observation> {
-  const norm = createNormaliser({ foreign: (id) => s.sink.issued(id) });
+  const maillog = s.target.maillog().split('\n').filter((l) => l.trim() !== '').slice(m.events).map((l) => `${l}\n`).join('');
+  const norm = createNormaliser({ foreign: (id) => s.sink.issued(id), names: clientQueueIdNames(maillog) });
   const lines: TranscriptLine[] = played.lines.map((l) => ({ dir: l.dir, text: l.text }));
   if (played.serverClosedAt !== undefined) lines.splice(played.serverClosedAt, 0, { dir: 'S', text: SERVER_CLOSED });
   const transcript = lines.map((l) => ({ dir: l.dir, text: norm.text(l.text) }));
   const events: MaillogEvent[] = s.target.events().slice(m.events).map((e) => norm.event(e));
-  const maillog = s.target.maillog().split('\n').filter((l) => l.trim() !== '').slice(m.events).map((l) => `${l}\n`).join('');
   let queue: QueueEntry[] = [];
   let queueError: string | undefined;
   try {
