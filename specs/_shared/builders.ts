@@ -1,12 +1,15 @@
 /**
  * Pieces many scenarios share (not a scenario: a leading "_" keeps this folder out of the
  * suite, harness/scenario/load.ts): the relay of remote.example to the capture peer "remote"
- * through transport_maps (transport(5)), the start of a mail transaction and the one-message
- * SMTP session (RFC 5321 section 3.3: EHLO, MAIL, RCPT, DATA, QUIT), the wait for that message
- * at the peer and its queue file's removal, local(8) delivery through an aliases(5) table, and
- * the settings that keep deferred mail deferred during a run. Each returns plain scenario
- * data, so a scenario built with them is the same object as one written out in full; the
- * scenario files say only what is particular to them.
+ * through transport_maps (transport(5)), or of several domains each to its own transport and
+ * peer, the start of a mail transaction and the one-message SMTP session (RFC 5321 section
+ * 3.3: EHLO, MAIL, RCPT, DATA, QUIT) and its end (DATA, QUIT), a message to one such domain
+ * or to local users with the waits for their delivery lines, the waits for each recipient's
+ * delivery line, for smtpd's disconnect and a delivery, and for a message at the peer and its
+ * queue file's removal, local(8) delivery through an aliases(5) table, and the settings that
+ * keep deferred mail deferred during a run. Each returns plain scenario data, so a scenario
+ * built with them is the same object as one written out in full; the scenario files say only
+ * what is particular to them.
  */
 import type { DialogLine, ReplyExpect, Step } from '../../harness/scenario/types.ts';
 import type { MailConfig, MapFile } from '../../harness/targets/types.ts';
@@ -14,8 +17,21 @@ import type { MailConfig, MapFile } from '../../harness/targets/types.ts';
 /** The capture peer every relayed message goes to, as scenarios name it in `sinks`. */
 export const REMOTE_SINK = 'remote';
 
-/** The transport(5) table routing remote.example to the peer "remote". */
-const REMOTE_TRANSPORT: MapFile = { name: 'transport', content: `remote.example smtp:{{sink:${REMOTE_SINK}}}\n` };
+/**
+ * Mail for each domain of `routes` sent where its value says: transport_maps names a texthash
+ * table (transport(5)) with one "domain transport:nexthop" line a domain, in the order given,
+ * e.g. { 'a.example': 'slow:{{sink:remote}}' } for the master.cf service "slow". `config` is
+ * the scenario's own configuration: transport_maps comes before its main.cf parameters and the
+ * transport table before its map files; its master.cf lines are kept where they stand.
+ */
+export function routeDomains(routes: Readonly<Record<string, string>>, config: MailConfig = { main: {} }): MailConfig {
+  const table = Object.entries(routes).map(([domain, route]) => `${domain} ${route}\n`).join('');
+  return {
+    ...config,
+    main: { transport_maps: 'texthash:$config_directory/transport', ...config.main },
+    maps: [{ name: 'transport', content: table }, ...(config.maps ?? [])],
+  };
+}
 
 /**
  * remote.example relayed by smtp(8) to the peer "remote" (transport_maps, a texthash table);
@@ -23,10 +39,7 @@ const REMOTE_TRANSPORT: MapFile = { name: 'transport', content: `remote.example 
  * transport table).
  */
 export function relayToRemote(main: Record<string, string> = {}, maps: MapFile[] = []): MailConfig {
-  return {
-    main: { transport_maps: 'texthash:$config_directory/transport', ...main },
-    maps: [REMOTE_TRANSPORT, ...maps],
-  };
+  return routeDomains({ 'remote.example': `smtp:{{sink:${REMOTE_SINK}}}` }, { main, maps });
 }
 
 /**
@@ -87,6 +100,15 @@ export function envelope(e: Envelope = {}): DialogLine[] {
 }
 
 /**
+ * The end of a session that sends one message once the envelope is given (RFC 5321 section
+ * 3.3): DATA with `data`, answered as the usual success unless `dataReply` says otherwise,
+ * then QUIT.
+ */
+export function dataThenQuit(data: string, dataReply: ReplyExpect = OK): DialogLine[] {
+  return [{ data, expect: dataReply }, { command: 'QUIT', expect: CLOSING }];
+}
+
+/**
  * An SMTP session from client.example that sends one message: the `envelope`, DATA with
  * `data` (answered as the usual success unless `dataReply` says otherwise), QUIT.
  */
@@ -94,8 +116,80 @@ export function oneMessage(m: OneMessage): Step {
   return {
     kind: 'smtp',
     ...(m.name === undefined ? {} : { name: m.name }),
-    dialog: [...envelope(m), { data: m.data, expect: m.dataReply ?? OK }, { command: 'QUIT', expect: CLOSING }],
+    dialog: [...envelope(m), ...dataThenQuit(m.data, m.dataReply)],
   };
+}
+
+/**
+ * Wait for the line that logs each recipient's delivery, in order, whatever its status: where
+ * a message's recipients go to separate delivery agent processes (local(8) takes one recipient
+ * a request), the scenario waits for every one before it looks at the queue.
+ */
+export function awaitDeliveries(recipients: readonly string[]): Step[] {
+  return recipients.map((to) => ({ kind: 'wait', event: { kind: 'delivery', to } }));
+}
+
+/**
+ * Wait until smtpd has logged the end of the session ("disconnect from"), then until `to`'s
+ * delivery is logged as sent: what a scenario about smtpd's own log lines waits for before
+ * its expectations are checked.
+ */
+export function awaitDisconnectAndDelivery(to: string): Step[] {
+  return [
+    { kind: 'wait', event: { kind: 'disconnect' } },
+    { kind: 'wait', event: { kind: 'delivery', to, status: 'sent' } },
+  ];
+}
+
+/** What a message to a routed domain says when the scenario says nothing else. */
+const DEFAULT_BODY = 'hello';
+
+/**
+ * One message to bob@DOMAIN (a domain of `routeDomains`) in a session labelled DOMAIN, with
+ * "Subject: to DOMAIN" and `body` (default "hello"), from `from` (default
+ * alice@client.example; "" for the null sender), then a wait for the line that logs its
+ * delivery attempt, whatever its status (smtp(8) logs one a recipient, sent, deferred or
+ * bounced).
+ */
+export function messageToDomain(domain: string, m: { from?: string; body?: string } = {}): Step[] {
+  const to = `bob@${domain}`;
+  return [
+    oneMessage({ name: domain, from: m.from, to, data: `Subject: to ${domain}\r\n\r\n${m.body ?? DEFAULT_BODY}\r\n` }),
+    { kind: 'wait', event: { kind: 'delivery', to } },
+  ];
+}
+
+/**
+ * smtpd's reply to an accepted RCPT TO, with its enhanced status (RFC 3463 section 3.2,
+ * X.1.5 "destination address valid"; smtpd answers "250 2.1.5 Ok").
+ */
+export const RCPT_ACCEPTED = '250 2.1.5';
+
+/** One message to local users: see `localMessage`. */
+export interface LocalMessage {
+  /** The envelope sender (default alice@client.example; "" for the null sender). */
+  from?: string;
+  /** The recipients, one RCPT each, every one answered `RCPT_ACCEPTED`. */
+  to: string | string[];
+  /** The Subject: of the message, and the session's label in reports. */
+  subject: string;
+  /** When given, a last wait until this many queue files have been removed in all. */
+  removed?: number;
+}
+
+/**
+ * One message to local users in a session labelled with its subject: each RCPT must get
+ * `RCPT_ACCEPTED`, the content is "Subject: SUBJECT" and "Hi.", then a wait for each
+ * recipient's delivery line (local(8) logs one a recipient, whatever its status) and, with
+ * `removed`, for that many removed queue files.
+ */
+export function localMessage(m: LocalMessage): Step[] {
+  const recipients = typeof m.to === 'string' ? [m.to] : m.to;
+  return [
+    oneMessage({ name: m.subject, from: m.from, to: recipients, rcptReply: RCPT_ACCEPTED, data: `Subject: ${m.subject}\r\n\r\nHi.\r\n` }),
+    ...awaitDeliveries(recipients),
+    ...(m.removed === undefined ? [] : [{ kind: 'wait', event: { kind: 'removed' }, count: m.removed } satisfies Step]),
+  ];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
-import { relayToRemote } from '../_shared/builders.ts';
+import { awaitRelayed, oneMessage, relayToRemote } from '../_shared/builders.ts';
 
 /**
  * A canonical(5) or virtual(5) value "@domain" keeps the address's local part (mail_addr_map.c):
@@ -29,33 +29,10 @@ const scenario: Scenario = {
     ],
   ),
   steps: [
-    {
-      kind: 'smtp',
-      name: 'canonical',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody>', expect: 250 },
-        { command: 'RCPT TO:<@odd.example>', expect: 250 },
-        { data: 'Subject: canonical\r\n\r\nHello.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    { kind: 'wait', event: { kind: 'removed' } },
-    {
-      kind: 'smtp',
-      name: 'virtual',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<fan@mx.twinpost.test>', expect: 250 },
-        { data: 'Subject: virtual\r\n\r\nHello.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait-sink', sink: 'remote', messages: 2 },
-    { kind: 'wait', event: { kind: 'removed' }, count: 2 },
+    oneMessage({ name: 'canonical', to: ['nobody', '@odd.example'], data: 'Subject: canonical\r\n\r\nHello.\r\n' }),
+    ...awaitRelayed(),
+    oneMessage({ name: 'virtual', to: 'fan@mx.twinpost.test', data: 'Subject: virtual\r\n\r\nHello.\r\n' }),
+    ...awaitRelayed(2),
   ],
   expect: {
     events: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * detect_8bit_encoding_header = no (postconf(5); cleanup_message.c): cleanup(8) no longer
@@ -21,28 +22,10 @@ const scenario: Scenario = {
     },
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<bob@far.example>', expect: 250 },
-        { data: 'Subject: header says 8bit\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nnaïve\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ to: 'bob@far.example', data: 'Subject: header says 8bit\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nnaïve\r\n' }),
     // one relayed after the other: the peer's connections come in the order of the messages
     { kind: 'wait-sink', sink: 'remote', messages: 1 },
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example> BODY=8BITMIME', expect: 250 },
-        { command: 'RCPT TO:<bob@far.example>', expect: 250 },
-        { data: 'Subject: client says 8bit\r\n\r\nnaïve\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ params: 'BODY=8BITMIME', to: 'bob@far.example', data: 'Subject: client says 8bit\r\n\r\nnaïve\r\n' }),
     { kind: 'wait-sink', sink: 'remote', messages: 2 },
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
   ],

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, RCPT_ACCEPTED } from '../_shared/builders.ts';
 
 /**
  * enable_long_queue_ids (postconf(5); mail_queue.h MAIL_QUEUE_ID long form): queue IDs are no
@@ -18,16 +19,7 @@ const scenario: Scenario = {
   description: 'A message through smtpd is answered "queued as" a long queue ID, is delivered to nobody, and its Received: header carries that ID.',
   config: { main: { enable_long_queue_ids: 'yes' } },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: long id\r\n\r\nHi.\r\n', expect: { code: 250, text: LONG_ID } },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ to: 'nobody@mx.twinpost.test', rcptReply: RCPT_ACCEPTED, data: 'Subject: long id\r\n\r\nHi.\r\n', dataReply: { code: 250, text: LONG_ID } }),
     { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
     { kind: 'wait', event: { kind: 'removed' } },
   ],

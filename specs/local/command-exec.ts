@@ -1,5 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
-import { oneMessage, withAliases } from '../_shared/builders.ts';
+import { awaitDeliveries, oneMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * How local(8) starts an alias command (global/pipe_command.c, exec_command.c). A command of
@@ -17,6 +17,10 @@ import { oneMessage, withAliases } from '../_shared/builders.ts';
  * recipient deferred. Written for the mutation campaign: no scenario had an empty command or a
  * program that is not there.
  */
+
+/** The recipients, one alias each, in the order they are sent and waited for. */
+const RECIPIENTS = ['bare@mx.twinpost.test', 'blank@mx.twinpost.test', 'missing@mx.twinpost.test', 'where@mx.twinpost.test', 'where+tmp@mx.twinpost.test'];
+
 const scenario: Scenario = {
   id: 'local/command-exec',
   title: 'empty alias commands, a program that is not there, command_execution_directory with an unset attribute, its filter, a missing directory',
@@ -38,16 +42,12 @@ const scenario: Scenario = {
   steps: [
     oneMessage({
       from: '',
-      to: ['bare@mx.twinpost.test', 'blank@mx.twinpost.test', 'missing@mx.twinpost.test', 'where@mx.twinpost.test', 'where+tmp@mx.twinpost.test'],
+      to: RECIPIENTS,
       rcptReply: '250 2.1.5',
       data: 'From: alice@client.example\r\nSubject: commands\r\n\r\nHi.\r\n',
     }),
     // real Postfix runs one local(8) process per recipient: wait for each
-    { kind: 'wait', event: { kind: 'delivery', to: 'bare@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'blank@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'missing@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'where@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'where+tmp@mx.twinpost.test' } },
+    ...awaitDeliveries(RECIPIENTS),
     // until qmgr has moved the message to deferred/ with only "missing" left
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred', recipients: [{ address: 'missing@mx.twinpost.test' }] }] } },
     // a message of its own: two deferred recipients of one message would be listed in the order

@@ -1,5 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
-import { oneMessage, withAliases } from '../_shared/builders.ts';
+import { awaitDeliveries, oneMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * Every <sysexits.h> status an alias command can exit with, and a status code at the start of
@@ -12,6 +12,10 @@ import { oneMessage, withAliases } from '../_shared/builders.ts';
  * <> so no bounce notice is queued. Written for the mutation campaign: the table and the
  * output parsing had no scenario.
  */
+
+/** The recipients, one alias each, in the order they are sent and waited for. */
+const RECIPIENTS = ['ex64@mx.twinpost.test', 'ex65@mx.twinpost.test', 'ex66@mx.twinpost.test', 'ex68@mx.twinpost.test', 'ex69@mx.twinpost.test', 'ex70@mx.twinpost.test', 'ex71@mx.twinpost.test', 'ex72@mx.twinpost.test', 'ex73@mx.twinpost.test', 'ex74@mx.twinpost.test', 'ex76@mx.twinpost.test', 'ex77@mx.twinpost.test', 'ex78@mx.twinpost.test', 'dsn5@mx.twinpost.test', 'dsn4@mx.twinpost.test', 'dsnbare@mx.twinpost.test', 'dsn2@mx.twinpost.test', 'dsnbad@mx.twinpost.test'];
+
 const scenario: Scenario = {
   id: 'local/command-sysexits',
   title: 'alias commands: every sysexits status, and status codes in the output',
@@ -20,29 +24,12 @@ const scenario: Scenario = {
   steps: [
     oneMessage({
       from: '',
-      to: ['ex64@mx.twinpost.test', 'ex65@mx.twinpost.test', 'ex66@mx.twinpost.test', 'ex68@mx.twinpost.test', 'ex69@mx.twinpost.test', 'ex70@mx.twinpost.test', 'ex71@mx.twinpost.test', 'ex72@mx.twinpost.test', 'ex73@mx.twinpost.test', 'ex74@mx.twinpost.test', 'ex76@mx.twinpost.test', 'ex77@mx.twinpost.test', 'ex78@mx.twinpost.test', 'dsn5@mx.twinpost.test', 'dsn4@mx.twinpost.test', 'dsnbare@mx.twinpost.test', 'dsn2@mx.twinpost.test', 'dsnbad@mx.twinpost.test'],
+      to: RECIPIENTS,
       rcptReply: '250 2.1.5',
       data: 'From: alice@client.example\r\nSubject: sysexits\r\n\r\nHi.\r\n',
     }),
     // one local(8) process per recipient: wait for each
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex64@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex65@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex66@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex68@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex69@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex70@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex71@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex72@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex73@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex74@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex76@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex77@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ex78@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'dsn5@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'dsn4@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'dsnbare@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'dsn2@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'dsnbad@mx.twinpost.test' } },
+    ...awaitDeliveries(RECIPIENTS),
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred' }] } },
   ],
   expect: {

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { localMessage } from '../_shared/builders.ts';
 
 /**
  * default_delivery_status_filter (postconf(5); dsn_filter(3)): the delivery status filter every
@@ -22,19 +23,7 @@ const scenario: Scenario = {
     }],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ghost@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: default filter\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ghost@mx.twinpost.test' } },
+    ...localMessage({ from: '', to: ['nobody@mx.twinpost.test', 'ghost@mx.twinpost.test'], subject: 'default filter' }),
     { kind: 'wait', event: { kind: 'removed' } },
   ],
   expect: {

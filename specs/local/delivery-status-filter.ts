@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { localMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * local(8)'s delivery status filter (postconf(5) local_delivery_status_filter; dsn_filter(3)).
@@ -12,15 +13,13 @@ const scenario: Scenario = {
   id: 'local/delivery-status-filter',
   title: 'local_delivery_status_filter: reworded success and bounce, a bounce made a deferral, a refused class change',
   description: 'Four recipients of one null-sender message: the mailbox delivery and an unknown user get new texts, a second unknown user is deferred instead of bounced, and a file delivery whose filter result is a failure keeps its own status.',
-  config: {
+  config: withAliases('tofile: {{dropDir}}/filebox\n', {
     main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
       // unknown users are accepted by smtpd and found unknown by local(8)
       local_recipient_maps: '',
       local_delivery_status_filter: 'regexp:$config_directory/status_filter',
     },
     maps: [
-      { name: 'aliases', content: 'tofile: {{dropDir}}/filebox\n', build: 'postalias' },
       {
         name: 'status_filter',
         content: [
@@ -32,25 +31,13 @@ const scenario: Scenario = {
         ].join('\n'),
       },
     ],
-  },
+  }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<ghost@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<later@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<tofile@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: status filter\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'ghost@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'later@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'tofile@mx.twinpost.test' } },
+    ...localMessage({
+      from: '',
+      to: ['nobody@mx.twinpost.test', 'ghost@mx.twinpost.test', 'later@mx.twinpost.test', 'tofile@mx.twinpost.test'],
+      subject: 'status filter',
+    }),
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred' }] } },
   ],
   expect: {

@@ -1,4 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { localMessage } from '../_shared/builders.ts';
 
 /**
  * Unknown local users handed to another transport (postconf(5) fallback_transport,
@@ -9,25 +10,6 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
  * it. Known users still get their mailbox. smtpd takes unknown users here
  * (local_recipient_maps is empty).
  */
-
-/** One message to RCPT, waited for until its delivery is logged and the message removed. */
-function message(rcpt: string, subject: string, removed: number): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: subject,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: `RCPT TO:<${rcpt}>`, expect: '250 2.1.5' },
-        { data: `Subject: ${subject}\r\n\r\nHi.\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: rcpt } },
-    { kind: 'wait', event: { kind: 'removed' }, count: removed },
-  ];
-}
 
 const scenario: Scenario = {
   id: 'local/fallback-transport',
@@ -43,9 +25,9 @@ const scenario: Scenario = {
     maps: [{ name: 'fallback_transports', content: 'ghost error:5.1.1 ghost has left\n' }],
   },
   steps: [
-    ...message('ghost@mx.twinpost.test', 'for ghost', 1),
-    ...message('nosuch@mx.twinpost.test', 'for nosuch', 2),
-    ...message('nobody@mx.twinpost.test', 'for nobody', 3),
+    ...localMessage({ from: '', to: 'ghost@mx.twinpost.test', subject: 'for ghost', removed: 1 }),
+    ...localMessage({ from: '', to: 'nosuch@mx.twinpost.test', subject: 'for nosuch', removed: 2 }),
+    ...localMessage({ from: '', to: 'nobody@mx.twinpost.test', subject: 'for nobody', removed: 3 }),
   ],
   expect: {
     mailboxes: [{ user: 'nobody', messages: 1, headers: { Subject: 'for nobody' } }],

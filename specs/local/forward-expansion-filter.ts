@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, RCPT_ACCEPTED } from '../_shared/builders.ts';
 
 /**
  * forward_expansion_filter (postconf(5); local/dotforward.c): in the $name values that
@@ -27,16 +28,7 @@ const scenario: Scenario = {
     ],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody+team.b@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: filtered extension\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ to: 'nobody+team.b@mx.twinpost.test', rcptReply: RCPT_ACCEPTED, data: 'Subject: filtered extension\r\n\r\nHi.\r\n' }),
     { kind: 'wait-sink', sink: 'remote', messages: 1 },
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
   ],

@@ -1,5 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
-import { awaitRelayed, relayToRemote, withAliases } from '../_shared/builders.ts';
+import { awaitRelayed, oneMessage, relayToRemote, withAliases } from '../_shared/builders.ts';
 
 /**
  * local(8) forwards an alias with a UTF-8 name (smtputf8_enable = yes): the copy it hands to
@@ -18,16 +18,7 @@ const scenario: Scenario = {
   sinks: { remote: { extensions: UTF8_PEER } },
   config: withAliases('jöran: carol@remote.example\n', relayToRemote({ smtp_connection_cache_on_demand: 'no', mail_name: 'Pöstfix' })),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example> SMTPUTF8', expect: 250 },
-        { command: 'RCPT TO:<jöran@mx.twinpost.test>', expect: 250 },
-        { data: 'From: alice@client.example\r\nSubject: utf-8 alias\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ params: 'SMTPUTF8', to: 'jöran@mx.twinpost.test', data: 'From: alice@client.example\r\nSubject: utf-8 alias\r\n\r\nHi.\r\n' }),
     ...awaitRelayed(1, 2),
   ],
   expect: {

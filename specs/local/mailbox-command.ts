@@ -1,4 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { localMessage } from '../_shared/builders.ts';
 
 /**
  * Mailbox delivery through a command (postconf(5) mailbox_command, mailbox_command_maps;
@@ -11,25 +12,6 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
  * ($USER reaches the shell, not main.cf's $name expansion). Here allow_mail_to_commands is
  * empty, so only the mailbox commands may run; the spool gets no mailbox at all.
  */
-
-/** One message to RCPT, waited for until local(8) has logged it. */
-function message(rcpt: string, subject: string): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: subject,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: `RCPT TO:<${rcpt}>`, expect: '250 2.1.5' },
-        { data: `Subject: ${subject}\r\n\r\nHi.\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: rcpt } },
-    { kind: 'wait', event: { kind: 'removed' }, count: 1 },
-  ];
-}
 
 const scenario: Scenario = {
   id: 'local/mailbox-command',
@@ -44,8 +26,8 @@ const scenario: Scenario = {
     maps: [{ name: 'mailbox_commands', content: 'nobody cat >> {{dropDir}}/mapbox\n' }],
   },
   steps: [
-    ...message('nobody@mx.twinpost.test', 'for nobody'),
-    ...message('daemon@mx.twinpost.test', 'for daemon'),
+    ...localMessage({ to: 'nobody@mx.twinpost.test', subject: 'for nobody', removed: 1 }),
+    ...localMessage({ to: 'daemon@mx.twinpost.test', subject: 'for daemon', removed: 1 }),
     { kind: 'wait', event: { kind: 'removed' }, count: 2 },
   ],
   expect: {

@@ -1,4 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { localMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * strict_mailbox_ownership (postconf(5), default yes; local/mailbox.c): local(8) defers
@@ -9,40 +10,17 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
  * opened by daemon, and has the wrong owner.
  */
 
-/** One null-sender message to RCPT, waited for until local(8) has logged it. */
-function message(rcpt: string, subject: string): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: subject,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: `RCPT TO:<${rcpt}>`, expect: '250 2.1.5' },
-        { data: `Subject: ${subject}\r\n\r\nHi.\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: rcpt } },
-  ];
-}
-
 const scenario: Scenario = {
   id: 'local/mailbox-ownership',
   title: 'strict_mailbox_ownership = yes: a mailbox owned by another user is deferred',
   description: 'An alias command creates daemon\'s spool file as nobody; mail to daemon is then deferred with 4.2.0 and a warning.',
-  config: {
-    main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
-      mail_spool_directory: '{{dropDir}}',
-      strict_mailbox_ownership: 'yes',
-    },
-    maps: [{ name: 'aliases', content: 'squatter: "|cat >/dev/null; touch {{dropDir}}/daemon; chmod 666 {{dropDir}}/daemon"\n', build: 'postalias' }],
-  },
+  config: withAliases('squatter: "|cat >/dev/null; touch {{dropDir}}/daemon; chmod 666 {{dropDir}}/daemon"\n', {
+    main: { mail_spool_directory: '{{dropDir}}', strict_mailbox_ownership: 'yes' },
+  }),
   steps: [
-    ...message('squatter@mx.twinpost.test', 'first in'),
+    ...localMessage({ from: '', to: 'squatter@mx.twinpost.test', subject: 'first in' }),
     { kind: 'wait', event: { kind: 'removed' }, count: 1 },
-    ...message('daemon@mx.twinpost.test', 'for daemon'),
+    ...localMessage({ from: '', to: 'daemon@mx.twinpost.test', subject: 'for daemon' }),
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred' }] } },
   ],
   expect: {

@@ -1,4 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { localMessage } from '../_shared/builders.ts';
 
 /**
  * Mailbox delivery handed to another transport (postconf(5) mailbox_transport,
@@ -10,25 +11,6 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
  * consulted. Here nobody is sent to the error transport with a bounce text of its own, and
  * daemon to the discard transport.
  */
-
-/** One message to RCPT, waited for until its delivery is logged and the message removed. */
-function message(rcpt: string, subject: string, removed: number): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: subject,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: `RCPT TO:<${rcpt}>`, expect: '250 2.1.5' },
-        { data: `Subject: ${subject}\r\n\r\nHi.\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: rcpt } },
-    { kind: 'wait', event: { kind: 'removed' }, count: removed },
-  ];
-}
 
 const scenario: Scenario = {
   id: 'local/mailbox-transport',
@@ -42,8 +24,8 @@ const scenario: Scenario = {
     maps: [{ name: 'mailbox_transports', content: 'nobody error:5.2.1 mailbox closed\n' }],
   },
   steps: [
-    ...message('nobody@mx.twinpost.test', 'for nobody', 1),
-    ...message('daemon@mx.twinpost.test', 'for daemon', 2),
+    ...localMessage({ from: '', to: 'nobody@mx.twinpost.test', subject: 'for nobody', removed: 1 }),
+    ...localMessage({ from: '', to: 'daemon@mx.twinpost.test', subject: 'for daemon', removed: 2 }),
   ],
   expect: {
     mailboxes: [{ user: 'nobody', messages: 0 }, { user: 'daemon', messages: 0 }],

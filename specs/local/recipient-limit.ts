@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage, RCPT_ACCEPTED } from '../_shared/builders.ts';
 
 /**
  * local_destination_recipient_limit (postconf(5); qmgr(8), local/local.c): qmgr hands local(8)
@@ -20,17 +21,7 @@ const scenario: Scenario = {
     maps: [{ name: 'aliases', content: 'first: nobody\nsecond: nobody\n', build: 'postalias' }],
   },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<first@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<second@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: two aliases\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ to: ['first@mx.twinpost.test', 'second@mx.twinpost.test'], rcptReply: RCPT_ACCEPTED, data: 'Subject: two aliases\r\n\r\nHi.\r\n' }),
     { kind: 'wait', event: { kind: 'removed' } },
   ],
   expect: {

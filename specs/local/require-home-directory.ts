@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { localMessage, withAliases } from '../_shared/builders.ts';
 
 /**
  * require_home_directory (postconf(5); local/recipient.c): with "yes", local(8) checks, with the
@@ -12,27 +13,9 @@ const scenario: Scenario = {
   id: 'local/require-home-directory',
   title: 'require_home_directory = yes defers a user without a home directory',
   description: 'Mail to nobody (home /nonexistent) is deferred with 4.3.0; the same message\'s alias to a file is delivered.',
-  config: {
-    main: {
-      alias_maps: 'lmdb:$config_directory/aliases',
-      require_home_directory: 'yes',
-    },
-    maps: [{ name: 'aliases', content: 'tofile: {{dropDir}}/filebox\n', build: 'postalias' }],
-  },
+  config: withAliases('tofile: {{dropDir}}/filebox\n', { main: { require_home_directory: 'yes' } }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
-        { command: 'RCPT TO:<tofile@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: home needed\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'tofile@mx.twinpost.test' } },
+    ...localMessage({ from: '', to: ['nobody@mx.twinpost.test', 'tofile@mx.twinpost.test'], subject: 'home needed' }),
     { kind: 'queue', expect: { count: 1, entries: [{ queue_name: 'deferred' }] } },
   ],
   expect: {

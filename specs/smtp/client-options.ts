@@ -1,5 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
-import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
+import { messageToDomain, NO_RETRY_DURING_RUN, routeDomains } from '../_shared/builders.ts';
 
 /**
  * smtp(8)'s per-transport protocol settings (postconf(5) smtp_never_send_ehlo,
@@ -19,35 +19,22 @@ import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
  */
 
 const ROUTES = {
-  'a.example': ['helo', 'plain'],
-  'b.example': ['oldesmtp', 'old'],
-  'c.example': ['nokeywords', 'plain'],
-  'd.example': ['noquote', 'plain'],
-  'e.example': ['short', 'plain'],
-  'f.example': ['strict', 'refuses'],
-  'g.example': ['smtp', 'refuses'],
-  'h.example': ['mailwait', 'slowmail'],
-  'i.example': ['rcptwait', 'slowrcpt'],
-  'j.example': ['helowait', 'slowhelo'],
-  'k.example': ['datawait', 'slowdata'],
-} as const;
+  'a.example': 'helo:{{sink:plain}}',
+  'b.example': 'oldesmtp:{{sink:old}}',
+  'c.example': 'nokeywords:{{sink:plain}}',
+  'd.example': 'noquote:{{sink:plain}}',
+  'e.example': 'short:{{sink:plain}}',
+  'f.example': 'strict:{{sink:refuses}}',
+  'g.example': 'smtp:{{sink:refuses}}',
+  'h.example': 'mailwait:{{sink:slowmail}}',
+  'i.example': 'rcptwait:{{sink:slowrcpt}}',
+  'j.example': 'helowait:{{sink:slowhelo}}',
+  'k.example': 'datawait:{{sink:slowdata}}',
+};
 
 /** One message to bob@DOMAIN from SENDER, then a wait for its delivery attempt. */
 function send(domain: keyof typeof ROUTES, sender: string, body: string): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: domain,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: `MAIL FROM:<${sender}>`, expect: 250 },
-        { command: `RCPT TO:<bob@${domain}>`, expect: 250 },
-        { data: `Subject: to ${domain}\r\n\r\n${body}\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: `bob@${domain}` } },
-  ];
+  return messageToDomain(domain, { from: sender, body });
 }
 
 const LONG = 'x'.repeat(30) + ' ' + 'y'.repeat(60);
@@ -65,11 +52,8 @@ const scenario: Scenario = {
     slowhelo: { faults: [{ kind: 'slow', stage: 'helo', delayMs: 3000 }] },
     slowdata: { faults: [{ kind: 'slow', stage: 'data', delayMs: 3000 }] },
   },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      ...NO_RETRY_DURING_RUN,
-    },
+  config: routeDomains(ROUTES, {
+    main: NO_RETRY_DURING_RUN,
     master: [
       'helo unix - - n - - smtp -o smtp_never_send_ehlo=yes',
       'oldesmtp unix - - n - - smtp -o smtp_always_send_ehlo=no',
@@ -82,8 +66,7 @@ const scenario: Scenario = {
       'helowait unix - - n - - smtp -o smtp_helo_timeout=1s',
       'datawait unix - - n - - smtp -o smtp_data_init_timeout=1s',
     ],
-    maps: [{ name: 'transport', content: Object.entries(ROUTES).map(([d, [t, sink]]) => `${d} ${t}:{{sink:${sink}}}\n`).join('') }],
-  },
+  }),
   steps: [
     ...send('a.example', '', 'helo only'),
     ...send('b.example', '', 'no ESMTP in the greeting'),

@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { messageToDomain, routeDomains } from '../_shared/builders.ts';
 
 /**
  * How smtp(8) takes the server's reply to the end of the message (smtp_proto.c,
@@ -11,28 +12,15 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
  * 200, a 3xx or a 5xx.
  */
 
-const PEERS = {
-  'a.example': 'two-hundred',
-  'b.example': 'three-hundred',
-  'c.example': 'rejects-dot',
-} as const;
+const ROUTES = {
+  'a.example': 'smtp:{{sink:two-hundred}}',
+  'b.example': 'smtp:{{sink:three-hundred}}',
+  'c.example': 'smtp:{{sink:rejects-dot}}',
+};
 
-/** One message to bob@DOMAIN, then a wait for its delivery attempt. */
-function send(domain: keyof typeof PEERS): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: domain,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<>', expect: 250 },
-        { command: `RCPT TO:<bob@${domain}>`, expect: 250 },
-        { data: `Subject: to ${domain}\r\n\r\nhello ${domain}\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: `bob@${domain}` } },
-  ];
+/** One message with the null sender to bob@DOMAIN, then a wait for its delivery attempt. */
+function send(domain: keyof typeof ROUTES): Step[] {
+  return messageToDomain(domain, { from: '', body: `hello ${domain}` });
 }
 
 const scenario: Scenario = {
@@ -44,12 +32,7 @@ const scenario: Scenario = {
     'three-hundred': { faults: [{ kind: 'reply', stage: 'dot', reply: '300 carry on' }] },
     'rejects-dot': { faults: [{ kind: 'reply', stage: 'dot', reply: '554 5.7.1 message content rejected' }] },
   },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-    },
-    maps: [{ name: 'transport', content: Object.entries(PEERS).map(([d, sink]) => `${d} smtp:{{sink:${sink}}}\n`).join('') }],
-  },
+  config: routeDomains(ROUTES),
   steps: [...send('a.example'), ...send('b.example'), ...send('c.example')],
   expect: {
     events: [

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * The 8-bit to 7-bit conversion of smtp(8) (postconf(5) disable_mime_output_conversion,
@@ -19,16 +20,7 @@ const scenario: Scenario = {
   sinks: { remote: { extensions: ['PIPELINING', 'SIZE', 'ENHANCEDSTATUSCODES'] } },
   config: { main: { relayhost: '{{sink:remote}}', smtp_connection_cache_on_demand: 'no' } },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example> BODY=8BITMIME', expect: 250 },
-        { command: 'RCPT TO:<bob@far.example>', expect: 250 },
-        { data: `Subject: eight bits\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nnaïve café\r\n${LONG}\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ params: 'BODY=8BITMIME', to: 'bob@far.example', data: `Subject: eight bits\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nnaïve café\r\n${LONG}\r\n` }),
     { kind: 'wait-sink', sink: 'remote', messages: 1 },
     {
       kind: 'smtp',

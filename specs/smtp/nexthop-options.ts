@@ -1,5 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
-import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { messageToDomain, NO_RETRY_DURING_RUN, routeDomains } from '../_shared/builders.ts';
 
 /**
  * How smtp(8) finds the server it connects to (postconf(5) smtp_tcp_port,
@@ -15,44 +15,22 @@ const ROUTES = {
   'a.example': 'tcpport:[127.0.0.1]',
   'b.example': 'fallback:{{sink:down}}',
   'c.example': 'nodns:localhost:{{sink:remote:port}}',
-} as const;
-
-/** One message to bob@DOMAIN, then a wait for its delivery attempt. */
-function send(domain: keyof typeof ROUTES): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: domain,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: `RCPT TO:<bob@${domain}>`, expect: 250 },
-        { data: `Subject: to ${domain}\r\n\r\nhello\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: `bob@${domain}` } },
-  ];
-}
+};
 
 const scenario: Scenario = {
   id: 'smtp/nexthop-options',
   title: 'smtp_tcp_port for a next hop without a port, smtp_fallback_relay when the next hop refuses, smtp_dns_support_level = disabled for a next hop without brackets',
   description: 'Three messages, each through its own smtp service: "[127.0.0.1]" reaches the peer on smtp_tcp_port; a next hop that refuses connections is followed by the fallback relay, which gets the mail; "localhost:PORT" is delivered to localhost[127.0.0.1] without an MX lookup.',
   sinks: { remote: {}, down: { down: true } },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      ...NO_RETRY_DURING_RUN,
-    },
+  config: routeDomains(ROUTES, {
+    main: NO_RETRY_DURING_RUN,
     master: [
       'tcpport unix - - n - - smtp -o smtp_tcp_port={{sink:remote:port}}',
       'fallback unix - - n - - smtp -o smtp_fallback_relay={{sink:remote}}',
       'nodns unix - - n - - smtp -o smtp_dns_support_level=disabled',
     ],
-    maps: [{ name: 'transport', content: Object.entries(ROUTES).map(([d, route]) => `${d} ${route}\n`).join('') }],
-  },
-  steps: [...send('a.example'), ...send('b.example'), ...send('c.example')],
+  }),
+  steps: [...messageToDomain('a.example'), ...messageToDomain('b.example'), ...messageToDomain('c.example')],
   expect: {
     deliveries: [
       { sink: 'remote', from: 'alice@client.example', to: ['bob@a.example'], headers: { Subject: 'to a.example' } },

@@ -1,5 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
-import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
+import { messageToDomain, NO_RETRY_DURING_RUN, routeDomains } from '../_shared/builders.ts';
 
 /**
  * What smtp(8) makes of a peer's refusals and failures at each stage (smtp_proto.c,
@@ -12,31 +12,20 @@ import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
  * Written for the mutation campaign: smtp(8) had one scenario, for success only.
  */
 
-const PEERS = {
-  'a.example': 'refuses-data',
-  'b.example': 'defers-dot',
-  'c.example': 'multiline',
-  'd.example': 'drops',
-  'e.example': 'slow',
-  'f.example': 'dash',
-  'g.example': 'refuses-mail',
-} as const;
+const ROUTES = {
+  'a.example': 'smtp:{{sink:refuses-data}}',
+  'b.example': 'smtp:{{sink:defers-dot}}',
+  'c.example': 'smtp:{{sink:multiline}}',
+  'd.example': 'smtp:{{sink:drops}}',
+  'e.example': 'smtp:{{sink:slow}}',
+  'f.example': 'smtp:{{sink:dash}}',
+  'g.example': 'smtp:{{sink:refuses-mail}}',
+};
 
 /** One message to bob@DOMAIN, then a wait for its delivery attempt (and the notice, for a bounce). */
-function send(domain: keyof typeof PEERS, bounces: boolean): Step[] {
+function send(domain: keyof typeof ROUTES, bounces: boolean): Step[] {
   return [
-    {
-      kind: 'smtp',
-      name: domain,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<nobody@mx.twinpost.test>', expect: 250 },
-        { command: `RCPT TO:<bob@${domain}>`, expect: 250 },
-        { data: `Subject: to ${domain}\r\n\r\nhello ${domain}\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: `bob@${domain}` } },
+    ...messageToDomain(domain, { from: 'nobody@mx.twinpost.test', body: `hello ${domain}` }),
     ...(bounces ? [{ kind: 'wait' as const, event: { kind: 'delivery' as const, to: 'nobody@mx.twinpost.test', status: 'sent' } }] : []),
   ];
 }
@@ -54,14 +43,12 @@ const scenario: Scenario = {
     dash: { faults: [{ kind: 'reply', stage: 'dot', reply: '250 2.0.0 Ok: queued as 123-ABC' }] },
     'refuses-mail': { faults: [{ kind: 'reply', stage: 'mail', reply: '553 5.7.1 not you' }] },
   },
-  config: {
+  config: routeDomains(ROUTES, {
     main: {
-      transport_maps: 'texthash:$config_directory/transport',
       smtp_data_done_timeout: '1s',
       ...NO_RETRY_DURING_RUN,
     },
-    maps: [{ name: 'transport', content: Object.entries(PEERS).map(([d, sink]) => `${d} smtp:{{sink:${sink}}}\n`).join('') }],
-  },
+  }),
   steps: [
     ...send('a.example', true),
     ...send('b.example', false),

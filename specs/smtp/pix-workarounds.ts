@@ -1,5 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
-import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { messageToDomain, NO_RETRY_DURING_RUN, routeDomains } from '../_shared/builders.ts';
 
 /**
  * smtp(8)'s Cisco PIX workarounds (postconf(5) smtp_pix_workarounds,
@@ -16,49 +16,25 @@ import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
  */
 
 const ROUTES = {
-  'a.example': 'smtp',
-  'b.example': 'pixdelay',
-  'c.example': 'pixmaps',
-} as const;
-
-/** One message to bob@DOMAIN, then a wait for its delivery. */
-function send(domain: keyof typeof ROUTES): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: domain,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: `RCPT TO:<bob@${domain}>`, expect: 250 },
-        { data: `Subject: to ${domain}\r\n\r\nhello\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: `bob@${domain}` } },
-  ];
-}
+  'a.example': 'smtp:{{sink:pix}}',
+  'b.example': 'pixdelay:{{sink:pix}}',
+  'c.example': 'pixmaps:{{sink:pix}}',
+};
 
 const scenario: Scenario = {
   id: 'smtp/pix-workarounds',
   title: 'a "220 ****" greeting: HELO with the default workarounds, delay_dotcrlf only past the threshold, the per-address table first',
   description: 'Three messages to a peer greeting like a PIX firewall: the default workarounds send HELO and leave out delay_dotcrlf for fresh mail; smtp_pix_workarounds = delay_dotcrlf keeps EHLO; smtp_pix_workaround_maps names delay_dotcrlf for 127.0.0.1 and, with the threshold at 0s, the pause before "." is made.',
   sinks: { pix: { faults: [{ kind: 'reply', stage: 'connect', reply: '220 ********************************' }] } },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      ...NO_RETRY_DURING_RUN,
-    },
+  config: routeDomains(ROUTES, {
+    main: NO_RETRY_DURING_RUN,
     master: [
       'pixdelay unix - - n - - smtp -o smtp_pix_workarounds=delay_dotcrlf',
       'pixmaps unix - - n - - smtp -o smtp_pix_workaround_maps=texthash:$config_directory/pix_maps -o smtp_pix_workaround_threshold_time=0s -o smtp_pix_workaround_delay_time=1s',
     ],
-    maps: [
-      { name: 'transport', content: Object.entries(ROUTES).map(([d, t]) => `${d} ${t}:{{sink:pix}}\n`).join('') },
-      { name: 'pix_maps', content: '127.0.0.1 delay_dotcrlf\n' },
-    ],
-  },
-  steps: [...send('a.example'), ...send('b.example'), ...send('c.example')],
+    maps: [{ name: 'pix_maps', content: '127.0.0.1 delay_dotcrlf\n' }],
+  }),
+  steps: [...messageToDomain('a.example'), ...messageToDomain('b.example'), ...messageToDomain('c.example')],
   expect: {
     deliveries: [
       { sink: 'pix', from: 'alice@client.example', to: ['bob@a.example'], mailParams: [], headers: { Subject: 'to a.example' } },

@@ -1,5 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
-import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { messageToDomain, NO_RETRY_DURING_RUN, routeDomains } from '../_shared/builders.ts';
 
 /**
  * Tables smtp(8) consults about the server's answers (postconf(5) smtp_reply_filter,
@@ -13,28 +13,10 @@ import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
  */
 
 const ROUTES = {
-  'a.example': ['replies', 'refuses'],
-  'b.example': ['statuses', 'plain'],
-  'c.example': ['keywords', 'plain'],
-} as const;
-
-/** One message to bob@DOMAIN, then a wait for its delivery attempt. */
-function send(domain: keyof typeof ROUTES): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: domain,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: `RCPT TO:<bob@${domain}>`, expect: 250 },
-        { data: `Subject: to ${domain}\r\n\r\nhello\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: `bob@${domain}` } },
-  ];
-}
+  'a.example': 'replies:{{sink:refuses}}',
+  'b.example': 'statuses:{{sink:plain}}',
+  'c.example': 'keywords:{{sink:plain}}',
+};
 
 const scenario: Scenario = {
   id: 'smtp/reply-filters',
@@ -44,24 +26,20 @@ const scenario: Scenario = {
     refuses: { faults: [{ kind: 'reply', stage: 'rcpt', reply: '550 5.1.1 no such user here' }] },
     plain: {},
   },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      ...NO_RETRY_DURING_RUN,
-    },
+  config: routeDomains(ROUTES, {
+    main: NO_RETRY_DURING_RUN,
     master: [
       'replies unix - - n - - smtp -o smtp_reply_filter=regexp:$config_directory/reply_filter',
       'statuses unix - - n - - smtp -o smtp_delivery_status_filter=regexp:$config_directory/status_filter',
       'keywords unix - - n - - smtp -o smtp_discard_ehlo_keyword_address_maps=texthash:$config_directory/discard_keywords',
     ],
     maps: [
-      { name: 'transport', content: Object.entries(ROUTES).map(([d, [t, sink]]) => `${d} ${t}:{{sink:${sink}}}\n`).join('') },
       { name: 'reply_filter', content: '/^550 5\\.1\\.1 (.*)/ 450 4.1.1 $1 (filtered)\n' },
       { name: 'status_filter', content: '/^2\\.0\\.0 250 .*queued as/ 2.0.1 accepted by the peer (filtered)\n' },
       { name: 'discard_keywords', content: '127.0.0.1 pipelining, size\n' },
     ],
-  },
-  steps: [...send('a.example'), ...send('b.example'), ...send('c.example')],
+  }),
+  steps: [...messageToDomain('a.example'), ...messageToDomain('b.example'), ...messageToDomain('c.example')],
   expect: {
     deliveries: [
       { sink: 'plain', from: 'alice@client.example', to: ['bob@b.example'], mailParams: [/^SIZE=/], headers: { Subject: 'to b.example' } },

@@ -1,5 +1,5 @@
-import type { Scenario, Step } from '../../harness/scenario/types.ts';
-import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { messageToDomain, NO_RETRY_DURING_RUN, routeDomains } from '../_shared/builders.ts';
 
 /**
  * XFORWARD to a content filter (postconf(5) smtp_send_xforward_command,
@@ -15,28 +15,10 @@ import { NO_RETRY_DURING_RUN } from '../_shared/builders.ts';
 const FILTER_EXTENSIONS = ['PIPELINING', 'SIZE 10240000', '8BITMIME', 'ENHANCEDSTATUSCODES', 'XFORWARD NAME ADDR PROTO HELO IDENT SOURCE'];
 
 const ROUTES = {
-  'a.example': ['smtp', 'filter'],
-  'b.example': ['xforward', 'filter'],
-  'c.example': ['slowxforward', 'slowfilter'],
-} as const;
-
-/** One message to bob@DOMAIN, then a wait for its delivery attempt. */
-function send(domain: keyof typeof ROUTES): Step[] {
-  return [
-    {
-      kind: 'smtp',
-      name: domain,
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: `RCPT TO:<bob@${domain}>`, expect: 250 },
-        { data: `Subject: to ${domain}\r\n\r\nhello\r\n`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'delivery', to: `bob@${domain}` } },
-  ];
-}
+  'a.example': 'smtp:{{sink:filter}}',
+  'b.example': 'xforward:{{sink:filter}}',
+  'c.example': 'slowxforward:{{sink:slowfilter}}',
+};
 
 const scenario: Scenario = {
   id: 'smtp/xforward',
@@ -46,22 +28,18 @@ const scenario: Scenario = {
     filter: { extensions: FILTER_EXTENSIONS },
     slowfilter: { extensions: FILTER_EXTENSIONS, faults: [{ kind: 'slow', stage: 'xforward', delayMs: 3000 }] },
   },
-  config: {
-    main: {
-      transport_maps: 'texthash:$config_directory/transport',
-      ...NO_RETRY_DURING_RUN,
-    },
+  config: routeDomains(ROUTES, {
+    main: NO_RETRY_DURING_RUN,
     master: [
       'xforward unix - - n - - smtp -o smtp_send_xforward_command=yes',
       'slowxforward unix - - n - - smtp -o smtp_send_xforward_command=yes -o smtp_xforward_timeout=1s',
     ],
-    maps: [{ name: 'transport', content: Object.entries(ROUTES).map(([d, [t, sink]]) => `${d} ${t}:{{sink:${sink}}}\n`).join('') }],
-  },
+  }),
   steps: [
-    ...send('a.example'),
-    ...send('b.example'),
+    ...messageToDomain('a.example'),
+    ...messageToDomain('b.example'),
     { kind: 'sink-connections', sink: 'filter', count: 2, transactions: [1, 1] },
-    ...send('c.example'),
+    ...messageToDomain('c.example'),
   ],
   expect: {
     deliveries: [

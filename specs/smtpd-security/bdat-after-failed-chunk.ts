@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * A BDAT chunk that is not the last and fails inside (smtpd.c bdat_cmd(): the content passed
@@ -16,9 +17,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
+        ...envelope({ to: 'nobody@mx.twinpost.test' }),
         { send: `BDAT 3006\r\nhello\n${'x'.repeat(3000)}`, expect: { code: 250, text: '2.0.0 Ok: 3006 bytes' } },
         { send: `BDAT 1200\r\n${'x'.repeat(1199)}\n`, expect: { code: 552, text: '5.3.4 Error: message file too big' } },
         { send: 'BDAT 7\r\nmore\r\n\n', expect: { code: 551, text: '5.0.0 Discarded 7 bytes after earlier error' } },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { envelope } from '../_shared/builders.ts';
 
 /**
  * A failed BDAT LAST ends the transaction but not its recipient count: smtpd.c skip_bdat()
@@ -18,9 +19,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
+        ...envelope({ to: 'nobody@mx.twinpost.test' }),
         // A null chunk fails the transaction; its BDAT LAST is discarded and ends it.
         { send: 'BDAT 0\r\nBDAT 0 LAST\r\n', expect: { code: 551, text: '5.7.1 Null BDAT request' } },
         { reply: { code: 551, text: '5.0.0 Discarded 0 bytes after earlier error' } },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitDisconnectAndDelivery, envelope } from '../_shared/builders.ts';
 
 /**
  * smtpd_forbid_bare_newline_reject_code (postconf(5); smtpd.c, Postfix 3.7.10 and later): the
@@ -24,9 +25,7 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
+        ...envelope({ to: 'nobody@mx.twinpost.test' }),
         { data: 'Subject: bare lf\nfirst line\r\n', raw: true, expect: { code: 554, text: '5.5.2 mx.twinpost.test Error: bare <LF> received' } },
         { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
         { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: 250 },
@@ -34,8 +33,7 @@ const scenario: Scenario = {
         { command: 'QUIT', expect: 221 },
       ],
     },
-    { kind: 'wait', event: { kind: 'disconnect' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
+    ...awaitDisconnectAndDelivery('nobody@mx.twinpost.test'),
   ],
   expect: {
     // The reject line has no reply code (log_whatsup()), so the parser keeps it as text.

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitDisconnectAndDelivery, dataThenQuit, envelope, RCPT_ACCEPTED } from '../_shared/builders.ts';
 
 /**
  * smtpd_delay_open_until_valid_rcpt = no (postconf(5); smtpd.c mail_cmd()): smtpd opens the
@@ -16,18 +17,14 @@ const scenario: Scenario = {
     {
       kind: 'smtp',
       dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<ghost@mx.twinpost.test>', expect: '550 5.1.1' },
+        ...envelope({ to: 'ghost@mx.twinpost.test', rcptReply: '550 5.1.1' }),
         { command: 'RSET', expect: 250 },
         { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: opened early\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
+        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: RCPT_ACCEPTED },
+        ...dataThenQuit('Subject: opened early\r\n\r\nHi.\r\n'),
       ],
     },
-    { kind: 'wait', event: { kind: 'disconnect' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
+    ...awaitDisconnectAndDelivery('nobody@mx.twinpost.test'),
   ],
   expect: {
     events: [

@@ -1,5 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
-import { awaitRelayed, relayToRemote, REMOTE_SINK } from '../_shared/builders.ts';
+import { awaitRelayed, oneMessage, relayToRemote, REMOTE_SINK } from '../_shared/builders.ts';
 
 /**
  * message_size_limit = 0 means no limit (postconf(5)): smtpd announces SIZE without a number
@@ -15,16 +15,7 @@ const scenario: Scenario = {
   sinks: { [REMOTE_SINK]: {} },
   config: relayToRemote({ message_size_limit: '0' }),
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example> SIZE=2000000000', expect: 250 },
-        { command: 'RCPT TO:<bob@remote.example>', expect: 250 },
-        { data: `Subject: no limit\r\n\r\n${body}`, expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
+    oneMessage({ params: 'SIZE=2000000000', data: `Subject: no limit\r\n\r\n${body}` }),
     ...awaitRelayed(),
   ],
   expect: {

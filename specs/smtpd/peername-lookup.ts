@@ -1,4 +1,5 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
+import { awaitDisconnectAndDelivery, oneMessage, RCPT_ACCEPTED } from '../_shared/builders.ts';
 
 /**
  * smtpd_peername_lookup = no (postconf(5); smtpd_peer.c): smtpd does not look up the client's
@@ -12,18 +13,8 @@ const scenario: Scenario = {
   description: 'A client on 127.0.0.1, which has a name, sends one message: the log and the Received: header call it unknown[127.0.0.1].',
   config: { main: { smtpd_peername_lookup: 'no' } },
   steps: [
-    {
-      kind: 'smtp',
-      dialog: [
-        { command: 'EHLO client.example', expect: 250 },
-        { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-        { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
-        { data: 'Subject: no lookup\r\n\r\nHi.\r\n', expect: 250 },
-        { command: 'QUIT', expect: 221 },
-      ],
-    },
-    { kind: 'wait', event: { kind: 'disconnect' } },
-    { kind: 'wait', event: { kind: 'delivery', to: 'nobody@mx.twinpost.test', status: 'sent' } },
+    oneMessage({ to: 'nobody@mx.twinpost.test', rcptReply: RCPT_ACCEPTED, data: 'Subject: no lookup\r\n\r\nHi.\r\n' }),
+    ...awaitDisconnectAndDelivery('nobody@mx.twinpost.test'),
   ],
   expect: {
     events: [
