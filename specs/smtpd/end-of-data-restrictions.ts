@@ -5,15 +5,15 @@ import type { Scenario } from '../../harness/scenario/types.ts';
  * applied after the client has sent the whole message, before cleanup is told to commit it.
  * A rejection there is the reply to the end of DATA, the message is dropped, and smtpd logs
  * "QID: reject: END-OF-MESSAGE from …" with the queue ID (the file was already open). Here a
- * check_sender_access table refuses one sender; a message from another sender is delivered.
- * In Postfix 3.7.11 such a rejection ends the message but not the transaction
- * (common_post_message_handling() returns before mail_reset()): a MAIL right after it is a
- * "nested MAIL command" until the client sends RSET.
+ * check_sender_access table refuses one sender; after RSET a message from another sender is
+ * delivered. (What follows such a rejection without RSET differs between Postfix 3.7.11 and
+ * the reference, which follows the fixed Postfix 3.7.22:
+ * specs/smtpd-security/end-of-data-reject-ends-transaction.)
  */
 const scenario: Scenario = {
   id: 'smtpd/end-of-data-restrictions',
   title: 'smtpd_end_of_data_restrictions: a sender refused after the content',
-  description: 'spammer@client.example gets through MAIL, RCPT and DATA, and is refused at the final dot (554 5.7.1 from the access table); a MAIL after that is nested until RSET; alice@client.example\'s message in the same session is delivered.',
+  description: 'spammer@client.example gets through MAIL, RCPT and DATA, and is refused at the final dot (554 5.7.1 from the access table); after RSET, alice@client.example\'s message in the same session is delivered.',
   config: {
     main: { smtpd_end_of_data_restrictions: 'check_sender_access regexp:$config_directory/eod_senders' },
     maps: [{ name: 'eod_senders', content: '/^spammer@/ REJECT not after reading that\n' }],
@@ -26,7 +26,6 @@ const scenario: Scenario = {
         { command: 'MAIL FROM:<spammer@client.example>', expect: 250 },
         { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
         { data: 'Subject: buy now\r\n\r\nHi.\r\n', expect: { code: 554, text: '5.7.1 <spammer@client.example>: Sender address rejected: not after reading that' } },
-        { command: 'MAIL FROM:<alice@client.example>', expect: { code: 503, text: '5.5.1 Error: nested MAIL command' } },
         { command: 'RSET', expect: 250 },
         { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
         { command: 'RCPT TO:<nobody@mx.twinpost.test>', expect: '250 2.1.5' },
@@ -40,7 +39,7 @@ const scenario: Scenario = {
   expect: {
     events: [
       { kind: 'reject', stage: 'END-OF-MESSAGE', code: 554, dsn: '5.7.1', text: '<spammer@client.example>: Sender address rejected: not after reading that' },
-      { kind: 'disconnect', raw: / ehlo=1 mail=2\/3 rcpt=2 data=1\/2 rset=1 quit=1 commands=8\/10$/ },
+      { kind: 'disconnect', raw: / ehlo=1 mail=2 rcpt=2 data=1\/2 rset=1 quit=1 commands=8\/9$/ },
     ],
     mailboxes: [{ user: 'nobody', messages: 1, headers: { Subject: 'hello' } }],
     queue: 'empty',

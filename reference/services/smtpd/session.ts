@@ -834,11 +834,16 @@ export class SmtpdSession {
 
   /**
    * smtpd_end_of_data_restrictions (common_post_message_handling()): a refusal is the reply to
-   * the end of the message, which is dropped. As in Postfix 3.7.11 the transaction itself stays
-   * (no mail_reset()): a MAIL is "nested" until RSET, and a later accepted RCPT opens a new
-   * queue file that holds only the recipients from then on. Differs from Postfix: a DATA or
-   * BDAT right after the refusal, without a new RCPT, is answered "no valid recipients" (Postfix
-   * 3.7.11 has no stream to write to then).
+   * the end of the message, which is dropped, and the transaction ends as after any message:
+   * the command history, MAIL and RCPT state are reset (chat_reset(), mail_reset(),
+   * rcpt_reset()), so a RCPT or DATA that follows needs a new MAIL.
+   *
+   * Differs from Postfix 3.7.11, on purpose: 3.7.11 drops the message but keeps the MAIL and
+   * RCPT state (a MAIL is "nested" until RSET; RCPT and DATA without a new MAIL deliver a second
+   * message past the end-of-data checks; DATA right away crashes its smtpd), a defect fixed in
+   * Postfix 3.7.22 ("missing SMTP server resets … after smtpd_end_of_data_restrictions
+   * rejected a message"). The reference does what the fixed Postfix does:
+   * specs/smtpd-security/end-of-data-reject-ends-transaction.
    */
   private async endOfDataRestrictions(tx: Transaction): Promise<SmtpReply | undefined> {
     const count = this.rcptState.count;
@@ -846,14 +851,8 @@ export class SmtpdSession {
     const denied = await this.deps.checker.checkEndOfData(this.checkContext({ recipient: only, rcptCount: count }));
     if (!denied) return undefined;
     const r = this.rejected(this.where, denied, { from: tx.sender, to: only });
-    const open = tx.open;
-    tx.output?.flush();
-    tx.open = undefined;
-    tx.output = undefined;
-    tx.recipients = [];
-    this.bdatState = undefined;
-    // mail_stream_cleanup(): cleanup reads what came and removes the unfinished file.
-    if (open) void open.abort().catch(() => undefined);
+    await this.chatReset(this.s.notify?.historyThreshold ?? 0);
+    await this.resetTransaction();
     return r;
   }
 
