@@ -6,9 +6,10 @@ import type { Scenario } from '../../harness/scenario/types.ts';
  * A rejection there is the reply to the end of DATA, the message is dropped, and smtpd logs
  * "QID: reject: END-OF-MESSAGE from …" with the queue ID (the file was already open). Here a
  * check_sender_access table refuses one sender; after RSET a message from another sender is
- * delivered. (What follows such a rejection without RSET differs between Postfix 3.7.11 and
- * the reference, which follows the fixed Postfix 3.7.22:
- * specs/smtpd-security/end-of-data-reject-ends-transaction.)
+ * delivered. (What follows such a rejection without RSET differs: Postfix 3.7.11 keeps the
+ * MAIL and RCPT state, a defect fixed in 3.7.22 — RCPT and DATA without MAIL deliver a second
+ * message, DATA right away crashes its smtpd — and the reference resets it as 3.7.22 does;
+ * reference/services/smtpd/smtpd.test.ts shows that.)
  */
 const scenario: Scenario = {
   id: 'smtpd/end-of-data-restrictions',

@@ -842,8 +842,9 @@ export class SmtpdSession {
    * RCPT state (a MAIL is "nested" until RSET; RCPT and DATA without a new MAIL deliver a second
    * message past the end-of-data checks; DATA right away crashes its smtpd), a defect fixed in
    * Postfix 3.7.22 ("missing SMTP server resets … after smtpd_end_of_data_restrictions
-   * rejected a message"). The reference does what the fixed Postfix does:
-   * specs/smtpd-security/end-of-data-reject-ends-transaction.
+   * rejected a message"). The reference does what the fixed Postfix does (smtpd.test.ts; the
+   * suite's scenarios all run on 3.7.11, so smtpd/end-of-data-restrictions sends RSET after
+   * the rejection).
    */
   private async endOfDataRestrictions(tx: Transaction): Promise<SmtpReply | undefined> {
     const count = this.rcptState.count;

@@ -32,10 +32,11 @@ let server: SmtpdServer | undefined;
 let log: FileLogger;
 let cleanup: RecordingCleanup;
 
-async function start(mynetworks = ['127.0.0.0/8'], relay?: string[]): Promise<number> {
+async function start(mynetworks = ['127.0.0.0/8'], relay?: string[], endOfData?: string[]): Promise<number> {
   log = createFileLogger({ myhostname: 'mx.twinpost.test' });
   cleanup = recordingCleanup();
-  server = createSmtpd({ settings: SETTINGS, restrictions: restrictions(mynetworks, relay), cleanup, rewrite: fakeRewrite('mx.twinpost.test', ['mx.twinpost.test', 'localhost']), logger: log });
+  const checks = { ...restrictions(mynetworks, relay), ...(endOfData ? { endOfDataRestrictions: endOfData } : {}) };
+  server = createSmtpd({ settings: SETTINGS, restrictions: checks, cleanup, rewrite: fakeRewrite('mx.twinpost.test', ['mx.twinpost.test', 'localhost']), logger: log });
   await new Promise<void>((r) => server!.server.listen(0, '127.0.0.1', r));
   return (server.server.address() as AddressInfo).port;
 }
@@ -96,6 +97,25 @@ describe('smtpd', () => {
       expect((await d.command('DATA')).raw).toBe('503 5.5.1 Error: need RCPT command\r\n');
       expect((await d.command('MAIL FROM:<s@client.example>')).raw).toBe('250 2.1.0 Ok\r\n');
       expect((await d.command('DATA')).raw).toBe('554 5.5.1 Error: no valid recipients\r\n');
+      await d.command('QUIT');
+    } finally {
+      await d.close();
+    }
+    await disconnected();
+    expect(cleanup.submitted).toEqual([]);
+  });
+
+  it('an end-of-data rejection ends the transaction: RCPT needs a new MAIL (Postfix 3.7.11 keeps the state and lets a second message through, 3.7.22 resets it)', async () => {
+    const port = await start(['127.0.0.0/8'], undefined, ['reject']);
+    const d = await SmtpDialog.connect({ host: '127.0.0.1', port });
+    try {
+      await d.command('EHLO client.example');
+      await d.command('MAIL FROM:<s@client.example>');
+      expect((await d.command('RCPT TO:<nobody@mx.twinpost.test>')).raw).toBe('250 2.1.5 Ok\r\n');
+      expect((await d.data('Subject: s\r\n\r\nbody\r\n')).raw).toBe('554 5.7.1 <END-OF-MESSAGE>: End-of-data rejected: Access denied\r\n');
+      expect((await d.command('RCPT TO:<nobody@mx.twinpost.test>')).raw).toBe('503 5.5.1 Error: need MAIL command\r\n');
+      expect((await d.command('DATA')).raw).toBe('503 5.5.1 Error: need RCPT command\r\n');
+      expect((await d.command('MAIL FROM:<s@client.example>')).raw).toBe('250 2.1.0 Ok\r\n');
       await d.command('QUIT');
     } finally {
       await d.close();
