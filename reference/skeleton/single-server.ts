@@ -105,9 +105,10 @@ export function inetDaemon<S>(open: (ctx: DaemonContext<S>) => InetService): Dae
 export interface AgentServices {
   /**
    * Make `agent` qmgr's agent for its transport; `release` runs once qmgr has stopped;
-   * `logService` is what the agent logs as (its program, with a syslog_name override).
+   * `logService` is what the agent logs as (its program, with a syslog_name override);
+   * `processLimit` is the entry's maxproc (0: no limit), which caps the agent's deliveries at once.
    */
-  registerAgent(agent: DeliveryAgent, release?: () => Promise<void>, logService?: string): void;
+  registerAgent(agent: DeliveryAgent, release?: () => Promise<void>, logService?: string, processLimit?: number): void;
 }
 
 /** A delivery agent made for one master.cf entry, with what it holds (caches, tables). */
@@ -125,7 +126,7 @@ export function deliveryAgentDaemon<S extends AgentServices>(create: (ctx: Daemo
     types: ['unix'],
     async start(ctx) {
       const { agent, release } = create(ctx);
-      ctx.services.registerAgent(agent, release, logServiceName(ctx.config, ctx.entry.command));
+      ctx.services.registerAgent(agent, release, logServiceName(ctx.config, ctx.entry.command), ctx.entry.maxproc);
       return { close: async () => {} };
     },
   };

@@ -109,6 +109,14 @@ export function dataThenQuit(data: string, dataReply: ReplyExpect = OK): DialogL
 }
 
 /**
+ * Message number i of a series, as one session's dialog: alice@client.example to
+ * user<i>@remote.example, "Subject: <subject> <i>" and the body "message <i>", then QUIT.
+ */
+export function numberedMessage(i: number, subject: string): DialogLine[] {
+  return [...envelope({ to: `user${i}@remote.example` }), ...dataThenQuit(`Subject: ${subject} ${i}\r\n\r\nmessage ${i}\r\n`)];
+}
+
+/**
  * An SMTP session from client.example that sends one message: the `envelope`, DATA with
  * `data` (answered as the usual success unless `dataReply` says otherwise), QUIT.
  */

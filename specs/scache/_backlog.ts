@@ -7,6 +7,7 @@
  */
 import type { DialogLine, Step } from '../../harness/scenario/types.ts';
 import type { MailConfig } from '../../harness/targets/types.ts';
+import { numberedMessage } from '../_shared/builders.ts';
 
 export const BACKLOG = 6;
 
@@ -38,13 +39,7 @@ export function backlogConfig(extra: Record<string, string> = {}): MailConfig {
 export function backlogSteps(n = BACKLOG): Step[] {
   const submit: Step[] = [];
   for (let i = 1; i <= n; i++) {
-    const dialog: DialogLine[] = [
-      { command: 'EHLO client.example', expect: 250 },
-      { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-      { command: `RCPT TO:<user${i}@remote.example>`, expect: 250 },
-      { data: `Subject: backlog ${i}\r\n\r\nmessage ${i}\r\n`, expect: 250 },
-      { command: 'QUIT', expect: 221 },
-    ];
+    const dialog = numberedMessage(i, 'backlog');
     submit.push({ kind: 'smtp', name: `backlog message ${i}`, dialog }, { kind: 'wait', event: { kind: 'delivery', status: 'deferred' }, count: i });
   }
   return [

@@ -42,8 +42,8 @@ export interface SharedServices {
   flush: FlushClient;
   anvil: Anvil;
   verify: VerifyClient;
-  /** Make `agent` qmgr's agent for its transport; `release` runs after qmgr has stopped; `logService`: see AgentServices. */
-  registerAgent(agent: DeliveryAgent, release?: () => Promise<void>, logService?: string): void;
+  /** Make `agent` qmgr's agent for its transport; `release` runs after qmgr has stopped; `logService`, `processLimit`: see AgentServices. */
+  registerAgent(agent: DeliveryAgent, release?: () => Promise<void>, logService?: string, processLimit?: number): void;
   /** Stop qmgr, release the agents, close everything else. */
   close(): Promise<void>;
 }
@@ -84,8 +84,8 @@ export async function startSharedServices(config: MainConfig, logger: FileLogger
   const releases: (() => Promise<void>)[] = [];
   return {
     config, layout, logger, openTable, proxy, rewrite, cleanup, qmgr: q, flush, anvil, verify: verify.verify,
-    registerAgent(agent, release, logService = agent.transport) {
-      q.registerAgent(withFastFlush(agent, flush, (text) => logger.warning(logService, text)));
+    registerAgent(agent, release, logService = agent.transport, processLimit = 0) {
+      q.registerAgent(withFastFlush(agent, flush, (text) => logger.warning(logService, text)), processLimit);
       if (release) releases.push(release);
     },
     async close() {

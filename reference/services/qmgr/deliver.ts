@@ -5,16 +5,17 @@
  * handed to its transport's delivery agent as one delivery request, all batches at once, each
  * when its destination's concurrency allows (destinations.ts). A batch that cannot go now —
  * no agent for the transport, the transport in defer_transports, a dead destination — is
- * deferred without an attempt (defer.ts). An agent that could not reach the destination at all
- * and deferred its recipients marks it dead (a site that refused with 5xx does not). Called by
+ * deferred without an attempt (defer.ts), and so is one whose destination dies while it waits.
+ * An agent that could not reach the destination at all and deferred its recipients gives the
+ * destination negative feedback (a site that refused with 5xx does not). Called by
  * createQmgr's per-message pipeline (qmgr.ts), which records the statuses returned
  * (results.ts); agents are registered by master (registerAgent).
  */
-import type { DeliveryAgent, DeliveryRecipient, RecipientStatus } from '../contracts.ts';
+import type { DeliveryAgent, DeliveryRecipient, DeliveryResult, RecipientStatus } from '../contracts.ts';
 import type { QueueMessage } from '../../queue/queue-file.ts';
 import type { QmgrContext } from './context.ts';
 import { deferAllByRetry } from './defer.ts';
-import type { DestinationQueues } from './destinations.ts';
+import type { Deferral, DestinationQueues } from './destinations.ts';
 import type { Resolved } from './resolve.ts';
 import { verpSender } from '../../global/verp.ts';
 
@@ -76,20 +77,28 @@ export async function deliverBatches(d: Dispatch, job: MessageJob, batches: Batc
 
 /** One batch: deferred at once, or delivered by its agent when the destination allows. */
 async function deliverBatch(d: Dispatch, job: MessageJob, batch: Batch): Promise<RecipientStatus[]> {
-  const key = `${batch.transport}/${batch.destination}`;
   const agent = d.agents.get(batch.transport);
   if (!agent) return deferBatch(d, job, batch, ['4.3.0', 'mail transport unavailable']);
-  const notNow = whyNotNow(d, batch.transport, key);
+  const notNow = whyNotNow(d, batch.transport, batch.destination);
   if (notNow) return deferBatch(d, job, batch, notNow);
-  const result = await d.queues.deliver(key, batch.transport, (connectionFlags) => agent.deliver({
-    queueId: job.id, queueFile: job.path, transport: batch.transport, nexthop: batch.nexthop, sender: batchSender(job, batch),
-    recipients: batch.recipients, arrivalTime: job.msg.arrivalTime, activeTime: job.activeTime, flags: connectionFlags | job.traceFlags,
-  }));
-  // qmgr_deliver.c throttles the queue on the agent's hop status, which smtp(8) sets only for
-  // a soft failure of the site: a site that refused with 5xx (its recipients bounced) stays usable.
-  const siteDeferral = result.destinationFailed ? result.recipients.find((r) => r.outcome === 'deferred') : undefined;
-  if (siteDeferral) d.queues.markDead(key, siteDeferral.text);
-  return result.recipients;
+  const done = await d.queues.deliver(batch.transport, batch.destination, async (connectionFlags) => {
+    const result = await agent.deliver({
+      queueId: job.id, queueFile: job.path, transport: batch.transport, nexthop: batch.nexthop, sender: batchSender(job, batch),
+      recipients: batch.recipients, arrivalTime: job.msg.arrivalTime, activeTime: job.activeTime, flags: connectionFlags | job.traceFlags,
+    });
+    return { value: result.recipients, siteFailure: siteFailure(result) };
+  });
+  return 'value' in done ? done.value : deferBatch(d, job, batch, done.deferred);
+}
+
+/**
+ * The agent's hop status (qmgr_deliver.c throttles the queue on it): smtp(8) sets it only for a
+ * soft failure of the whole site, so a site that refused with 5xx (its recipients bounced)
+ * gives none.
+ */
+function siteFailure(result: DeliveryResult): Deferral | undefined {
+  const deferred = result.destinationFailed ? result.recipients.find((r) => r.outcome === 'deferred') : undefined;
+  return deferred ? [deferred.dsn, deferred.text] : undefined;
 }
 
 /**
@@ -102,14 +111,10 @@ function batchSender(job: MessageJob, batch: Batch): string {
   return verpSender(job.verp, job.msg.sender, rcpt.origTo || rcpt.address);
 }
 
-/** A deferral without a delivery attempt: DSN status and text. */
-type Deferral = readonly [dsn: string, text: string];
-
 /** Why a batch whose transport has an agent is deferred instead of delivered; undefined: deliver it. */
-function whyNotNow(d: Dispatch, transport: string, key: string): Deferral | undefined {
+function whyNotNow(d: Dispatch, transport: string, destination: string): Deferral | undefined {
   if (d.ctx.cfg.list('defer_transports').includes(transport)) return ['4.3.2', 'deferred transport'];
-  const dead = d.queues.deadReason(key);
-  return dead === undefined ? undefined : ['4.4.1', `delivery temporarily suspended: ${dead}`];
+  return d.queues.deadReason(transport, destination);
 }
 
 function deferBatch(d: Dispatch, job: MessageJob, batch: Batch, [dsn, text]: Deferral): Promise<RecipientStatus[]> {

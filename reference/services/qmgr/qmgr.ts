@@ -13,9 +13,10 @@
  *   message.ts       qmgr_message.c, reading: the queue file, corrupt files, the "queue active" line;
  *   resolve.ts       qmgr_message.c, resolving: trivial-rewrite per recipient, qmgr_message_sort;
  *   deliver.ts       qmgr_message_assign(), qmgr_deliver.c: batches per (transport, destination),
- *                    handed to the agents; destinations.ts (qmgr_queue.c, qmgr_entry.c):
- *                    concurrency, connection caching, dead destinations; defer.ts (qmgr_defer.c):
- *                    deferrals without a delivery attempt;
+ *                    handed to the agents; destinations.ts (qmgr_queue.c, qmgr_entry.c,
+ *                    qmgr_transport.c): concurrency windows with feedback.ts (qmgr_feedback.c),
+ *                    transport process limits, rate delays, connection caching, dead
+ *                    destinations; defer.ts (qmgr_defer.c): deferrals without a delivery attempt;
  *   results.ts       qmgr_deliver_update(), qmgr_active_done(): record, notify, expire, warn,
  *                    back off.
  * Reading a message removes its defer log (defer/QID), so the log only describes the latest
@@ -25,7 +26,9 @@
  * recipient to the VERP senders unless disable_verp_bounces is set (results.ts, bounce(8)).
  *
  * Differs from Postfix: all recipients of a message are read and tried at once (no
- * qmgr_message_recipient_limit rounds, no qmgr_message_active_limit); see also defer.ts.
+ * qmgr_message_recipient_limit rounds, no qmgr_message_active_limit), and no job scheduler
+ * (delivery slots, preemption, recipient refill) chooses between messages: waiting deliveries
+ * start in the order they were asked for (destinations.ts); see also defer.ts.
  */
 import type { DeliveryAgent } from '../contracts.ts';
 import { DEL_REQ_FLAG_USR_VRFY } from '../../global/deliver-request.ts';
@@ -43,7 +46,8 @@ import { recoverActive, scanQueue, type ActiveQueue, type ScannedQueue } from '.
 export type { QmgrDeps, QmgrParams } from './context.ts';
 
 export interface Qmgr {
-  registerAgent(agent: DeliveryAgent): void;
+  /** Make `agent` the agent of its transport; processLimit: its master.cf maxproc (0: none). */
+  registerAgent(agent: DeliveryAgent, processLimit?: number): void;
   /** The agent registered for `transport` (local(8)'s deliver_pass() connects to it directly). */
   agent(transport: string): DeliveryAgent | undefined;
   start(): Promise<void>;
@@ -73,7 +77,8 @@ function verpRequest(ctx: QmgrContext, id: string, msg: QueueMessage): string | 
 export function createQmgr(deps: QmgrDeps): Qmgr {
   const ctx = qmgrContext(deps);
   const agents = new Map<string, DeliveryAgent>();
-  const dispatch: Dispatch = { ctx, agents, queues: new DestinationQueues(ctx) };
+  const processLimits = new Map<string, number>();
+  const dispatch: Dispatch = { ctx, agents, queues: new DestinationQueues(ctx, (transport) => processLimits.get(transport) ?? 0) };
   const inFlight = new Set<string>();
   let work: Promise<void> = Promise.resolve();
   let pending = 0;
@@ -137,8 +142,9 @@ export function createQmgr(deps: QmgrDeps): Qmgr {
   }
 
   return {
-    registerAgent(agent) {
+    registerAgent(agent, processLimit = 0) {
       agents.set(agent.transport, agent);
+      processLimits.set(agent.transport, processLimit);
     },
     agent(transport) {
       return agents.get(transport);
