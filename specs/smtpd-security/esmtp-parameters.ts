@@ -2,7 +2,8 @@ import type { Scenario } from '../../harness/scenario/types.ts';
 
 /**
  * ESMTP parameter syntax as smtpd(8) 3.7.11 checks it (mail_cmd(), rcpt_cmd()):
- * SIZE= must be all digits (501 5.5.4 "Bad message size syntax") and fit an off_t (552 5.3.4);
+ * SIZE= must be all digits (501 5.5.4 "Bad message size syntax") and fit an off_t (552 5.3.4;
+ * 2^63-1 fits and is then over message_size_limit);
  * BODY= takes 7BIT and 8BITMIME only; RET= is FULL or HDRS, once (501 5.5.4 "Bad RET parameter
  * syntax"); ENVID= is xtext (RFC 3461 section 4) whose decoded text is printable ASCII, once
  * (501 5.5.4 "Bad ENVID parameter syntax"); NOTIFY= is NEVER or a list of SUCCESS, FAILURE,
@@ -42,6 +43,9 @@ const scenario: Scenario = {
         { command: `${MAIL} SIZE=12a`, expect: badSize },
         { command: `${MAIL} SIZE=-1`, expect: badSize },
         { command: `${MAIL} SIZE=99999999999999999999`, expect: { code: 552, text: '5.3.4 Message size exceeds file system imposed limit' } },
+        // the largest off_t still fits (off_cvt_string()); message_size_limit refuses it then
+        { command: `${MAIL} SIZE=9223372036854775807`, expect: { code: 552, text: '5.3.4 Message size exceeds fixed limit' } },
+        { command: `${MAIL} SIZE=9223372036854775808`, expect: { code: 552, text: '5.3.4 Message size exceeds file system imposed limit' } },
         { command: `${MAIL} BODY=BINARYMIME`, expect: { code: 555, text: '5.5.4 Unsupported option: BODY=BINARYMIME' } },
         { command: `${MAIL} BODY=`, expect: { code: 555, text: '5.5.4 Unsupported option: BODY=' } },
         { command: `${MAIL} RET=NONE`, expect: badRet },

@@ -59,10 +59,13 @@ function valueOf(param: string, name: string): string | undefined {
   return param.slice(0, name.length + 1).toUpperCase() === `${name}=` ? param.slice(name.length + 1) : undefined;
 }
 
-/** SIZE=: digits only (RFC 1870 section 6), within what an off_t holds. */
+/** What off_cvt_string() gives for a number an off_t cannot hold; smtpd keeps it as the size. */
+const OFF_T_OVERFLOW = -1;
+
+/** SIZE=: digits only (RFC 1870 section 6); OFF_T_OVERFLOW beyond what an off_t holds. */
 function sizeValue(value: string): number | SmtpReply {
   if (!/^\d+$/.test(value)) return reply(501, '5.5.4', 'Bad message size syntax');
-  if (BigInt(value) > MAX_OFF_T) return reply(552, '5.3.4', 'Message size exceeds file system imposed limit');
+  if (BigInt(value) > MAX_OFF_T) return OFF_T_OVERFLOW;
   return Number(value);
 }
 
@@ -92,6 +95,8 @@ export function mailParams(given: readonly string[], smtputf8Enable: boolean, au
       const parsed = sizeValue(sizeText);
       if (typeof parsed !== 'number') return refuse(parsed);
       size = parsed;
+      // mail_cmd(): the overflow is refused, and the size it leaves (negative) is under any limit
+      if (size === OFF_T_OVERFLOW) return refuse(reply(552, '5.3.4', 'Message size exceeds file system imposed limit'));
     } else if (up === 'SMTPUTF8' && smtputf8Enable) params.smtputf8 = true;
     else if (auth !== undefined) {
       // Taken even where AUTH is not enabled (smtpd_sasl_mail_opt()); a second identity is refused.
