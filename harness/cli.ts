@@ -1,7 +1,7 @@
 /**
  * The `twinpost` command.
  *
- *   twinpost run   [--target T]... [--spec GLOB] [--report DIR]   the conformance suite
+ *   twinpost run   [--target T]... [--spec GLOB] [--report DIR] [--repeat N]   the conformance suite
  *   twinpost bench <rewrite|throughput|table-latency|all> [--quick]   benchmarks
  *   twinpost gate  -c CONFIG_DIR --spec SPECS [--report DIR]       a user's config as a CI gate
  *   twinpost mta   -c CONFIG_DIR start|stop|reload|status         the reference MTA, like postfix -c

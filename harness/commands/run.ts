@@ -1,7 +1,8 @@
 /**
  * `twinpost run`: the conformance suite. Runs every selected scenario on every selected
  * target, prints one progress line per scenario, writes results.json and junit.xml (and the
- * HTML report) to the report directory, and exits non-zero when anything failed.
+ * HTML report) to the report directory, and exits non-zero when anything failed. With --repeat N
+ * it runs each scenario N times instead and prints the spread of its schedule figures (spread.ts).
  */
 import { resolve } from 'node:path';
 import { parseArgs, UsageError } from './args.ts';
@@ -16,8 +17,9 @@ import { containerAvailable } from '../targets/container/docker.ts';
 import { writeReports } from '../scenario/report.ts';
 import { compareWithOracle, outcomeLabel, targetLabels } from '../compare/diff.ts';
 import { postfixInstalled } from '../../reference/config/installed-postfix.ts';
+import { formatSpread, runsOutOfRange, scheduleSpread } from './spread.ts';
 
-const HELP = `usage: twinpost run [--target T]... [--spec GLOB]... [--report DIR]
+const HELP = `usage: twinpost run [--target T]... [--spec GLOB]... [--report DIR] [--repeat N]
 
 Runs conformance scenarios (specs/**) on each target and compares what each did.
 
@@ -29,6 +31,8 @@ options:
                  give it several times for the union
   --report DIR   where to write results.json, junit.xml and index.html (default: reports)
   --timeout MS   per-wait timeout in milliseconds (default: 20000)
+  --repeat N     run each scenario N times on each target, uncompared, and print the spread
+                 (min, median, max) of every sink-schedule figure over the N runs
   -h, --help     this text
 
 Exit status: 0 when every scenario passed on every target, 1 when any failed, 2 on bad usage.`;
@@ -44,7 +48,7 @@ export function availableTargets(): TargetName[] {
 export async function runCommand(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs(argv, ['target', 'spec', 'report', 'timeout'], ['help', 'h']);
+    args = parseArgs(argv, ['target', 'spec', 'report', 'timeout', 'repeat'], ['help', 'h']);
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`twinpost run: ${err.message}\n\n${HELP}`);
@@ -81,9 +85,15 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const reportDir = resolve(args.options.report?.at(-1) ?? 'reports');
   const timeoutMs = Number(args.options.timeout?.at(-1) ?? 20_000);
+  const repeat = Number(args.options.repeat?.at(-1) ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    console.error(`twinpost run: --repeat needs a whole number of runs, 1 or more\n\n${HELP}`);
+    return 2;
+  }
   const reaped = reapStale();
   if (reaped.length) console.log(`twinpost: removed ${reaped.length} instance(s) left by an earlier, interrupted run`);
 
+  if (repeat > 1) return repeatRuns(scenarios, chosen, repeat, timeoutMs, reportDir);
   const total = scenarios.length * chosen.length;
   const labels = targetLabels(chosen);
   const started = Date.now();
@@ -116,6 +126,39 @@ export async function runCommand(argv: string[]): Promise<number> {
   const files = writeReports(reportDir, { startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, targets: chosen, outcomes });
   console.log(`\n${outcomes.length - failed} passed, ${failed} failed${uncompared ? `; ${uncompared} of the runs ${NOT_COMPARED_LABEL}` : ''}`);
   console.log(`reports: ${files.join(', ')}`);
+  return failed ? 1 : 0;
+}
+
+/**
+ * --repeat: every scenario `repeat` times on every target, one progress line per run, then the
+ * spread of the schedule figures per scenario and target. Nothing is compared (each run is a
+ * sample of the same target); a run fails as usual on its own expectations.
+ */
+async function repeatRuns(scenarios: { file: string; scenario: Scenario }[], targets: TargetName[], repeat: number, timeoutMs: number, reportDir: string): Promise<number> {
+  const started = Date.now();
+  const outcomes: (ScenarioOutcome & { file: string; comparison: Comparison })[] = [];
+  const summaries: string[] = [];
+  for (const { file, scenario } of scenarios) {
+    for (const target of targets) {
+      if (scenario.targets && !scenario.targets.includes(target)) continue;
+      const records = [];
+      for (let i = 1; i <= repeat; i++) {
+        const label = `${target}@${i}`;
+        const o = await runScenario(scenario, target, { timeoutMs, label });
+        console.log(`[${i}/${repeat}] ${label.padEnd(11)} ${scenario.id.padEnd(36)} ${o.status === 'passed' ? 'passed' : o.status.toUpperCase()} (${(o.durationMs / 1000).toFixed(1)} s)`);
+        for (const f of o.failures) console.log(`    ✗ ${f.expectation}\n${indent(f.diff, 6)}`);
+        if (o.error) console.log(indent(o.error, 6));
+        records.push(o.observation?.schedules ?? []);
+        outcomes.push({ ...o, file, comparison: 'not-compared' });
+      }
+      const text = `${scenario.id} on ${target}: ${runsOutOfRange(scenario, records)} of ${repeat} run(s) out of range\n${formatSpread(scheduleSpread(scenario, records), repeat)}`;
+      console.log(`\n${text}\n`);
+      summaries.push(text);
+    }
+  }
+  const failed = outcomes.filter((o) => o.status !== 'passed').length;
+  const files = writeReports(reportDir, { startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, targets, outcomes });
+  console.log(`spread over ${repeat} runs:\n\n${summaries.join('\n\n')}\n\n${outcomes.length - failed} passed, ${failed} failed\nreports: ${files.join(', ')}`);
   return failed ? 1 : 0;
 }
 

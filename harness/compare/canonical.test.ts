@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalDsn, connectionOrder, episodeOrder, isClockNoise, mboxMessageOrder, programOrder, queueIdOrder, splitConnUse } from './canonical.ts';
+import { canonicalDsn, connectionOrder, transactionOrder, episodeOrder, isClockNoise, mboxMessageOrder, programOrder, queueIdOrder, splitConnUse } from './canonical.ts';
 
 const T = '<Mmm nn nn:nn:nn> mx';
 
@@ -110,6 +110,15 @@ describe('canonicalDsn', () => {
 describe('connectionOrder', () => {
   it('orders connections by what was seen on them', () => {
     expect(connectionOrder([['C: MAIL FROM:…', 'closed by sink'], ['C: EHLO x', 'closed by client']])).toEqual([['C: EHLO x', 'closed by client'], ['C: MAIL FROM:…', 'closed by sink']]);
+  });
+});
+
+describe('transactionOrder', () => {
+  it('gives the batches of one message one order, each batch whole', () => {
+    const first = ['MAIL FROM:<a@b>', 'RCPT TO:<u3@x>', 'RCPT TO:<u4@x>'];
+    const second = ['MAIL FROM:<a@b>', 'RCPT TO:<u1@x>', 'RCPT TO:<u2@x>'];
+    expect(transactionOrder([first, second])).toEqual([second, first]);
+    expect(transactionOrder([second, first])).toEqual([second, first]);
   });
 });
 

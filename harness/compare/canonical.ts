@@ -145,6 +145,16 @@ export function canonicalDsn(lines: string[]): string[] {
 }
 
 /**
+ * The transactions one message made at one peer, in text order. With a recipient limit below
+ * the message's recipients qmgr(8) hands the batches to parallel smtp(8) processes, so which
+ * batch the peer sees first varies (Postfix against itself, qmgr-scheduling/recipient-limit-2:
+ * user1+user2 first in one run, user3+user4 in another); the set of batches does not.
+ */
+export function transactionOrder(transactions: string[][]): string[][] {
+  return [...transactions].sort((a, b) => byText(a.join('\n'), b.join('\n')));
+}
+
+/**
  * Connections to one peer in text order of what was seen on them. When Postfix delivers in
  * parallel (a backlog, two verify probes), which connection opens first and which one stays
  * cached to the end varies; the connections' shapes, as a set, do not.

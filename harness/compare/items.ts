@@ -31,7 +31,7 @@ import type { Observation } from '../scenario/run.ts';
 import type { SinkConnection, SinkTransaction } from '../sink/types.ts';
 import { createNormaliser, type Normaliser } from '../observe/normalise.ts';
 import { isQueueId } from '../observe/queueid.ts';
-import { LOG_LINE, byText, canonicalDsn, connectionOrder, isClockNoise, mboxMessageOrder, programOrder, queueIdOrder, splitConnUse, type ProcessLine } from './canonical.ts';
+import { LOG_LINE, byText, canonicalDsn, connectionOrder, transactionOrder, isClockNoise, mboxMessageOrder, programOrder, queueIdOrder, splitConnUse, type ProcessLine } from './canonical.ts';
 
 export interface Item {
   name: string;
@@ -138,14 +138,14 @@ function sinkItems(o: Observation, norm: Normaliser): Item[] {
   const out: Item[] = [];
   for (const [peer, conns] of Object.entries(o.sinks)) {
     connectionOrder(conns.map((c) => connectionLines(c, norm))).forEach((lines, i) => out.push({ name: `sink ${peer} connection ${i + 1}`, lines }));
-    const seen = new Map<string, number>();
+    // One message's transactions (recipient batches) are named base, base (2), … in transactionOrder().
+    const byName = new Map<string, string[][]>();
     for (const t of conns.flatMap((c) => c.transactions)) {
       const lines = transactionLines(t, norm);
       const base = `sink ${peer} message ${messageName(t, lines)}`;
-      const n = (seen.get(base) ?? 0) + 1;
-      seen.set(base, n);
-      out.push({ name: n === 1 ? base : `${base} (${n})`, lines });
+      byName.set(base, [...(byName.get(base) ?? []), lines]);
     }
+    for (const [base, batches] of byName) transactionOrder(batches).forEach((lines, i) => out.push({ name: i === 0 ? base : `${base} (${i + 1})`, lines }));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /**
  * runScenario on real Postfix: what the observation records of an SMTP session's end, and a
- * queue that cannot be listed at the end being a scenario error.
+ * queue that cannot be listed at the end being a scenario error; on the reference MTA: a
+ * sink-schedule step out of its range failing the scenario with what it observed.
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario, SERVER_CLOSED } from './run.ts';
@@ -37,5 +38,23 @@ describe('runScenario', () => {
     expect(o.status).toBe('error');
     expect(o.error).toMatch(/the queue could not be listed at the end: showq: the mail system is not running/);
     expect(o.observation?.queueError).toBe('showq: the mail system is not running');
+  });
+
+  it('fails a sink-schedule step out of its range, naming the figure, the range and what was observed', async () => {
+    const relay: Scenario = {
+      ...scenario([
+        { kind: 'smtp', dialog: [{ command: 'EHLO client.example', expect: 250 }, { command: 'MAIL FROM:<alice@client.example>', expect: 250 }, { command: 'RCPT TO:<bob@remote.example>', expect: 250 }, { data: 'Subject: one\r\n\r\nhi\r\n', expect: 250 }, { command: 'QUIT', expect: 221 }] },
+        { kind: 'wait-sink', sink: 'remote', messages: 1 },
+        { kind: 'sink-schedule', sink: 'remote', expect: { connections: { min: 2, max: 5 }, maxRecipientsPerTransaction: { max: 1 } } },
+      ]),
+      sinks: { remote: {} },
+      config: { main: { transport_maps: 'texthash:$config_directory/transport' }, maps: [{ name: 'transport', content: 'remote.example smtp:{{sink:remote}}\n' }] },
+    };
+    const o = await runScenario(relay, 'reference');
+    expect(o.error).toBeUndefined();
+    expect(o.status).toBe('failed');
+    expect(o.failures.map((f) => f.expectation)).toEqual(["step 3 (sink-schedule): sink remote's schedule within the ranges measured on Postfix"]);
+    expect(o.failures[0]!.diff.split('\n')[0]).toBe('connections: expected 2..5, observed 1');
+    expect(o.observation?.schedules?.[0]?.figures.connections).toBe(1);
   });
 });

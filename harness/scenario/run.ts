@@ -20,6 +20,7 @@ import { startPostgres, type PrivatePostgres } from '../pg/index.ts';
 import { proxymapOnce } from '../clients/proxymap.ts';
 import { instanceDirs, substitute } from '../targets/config-dir.ts';
 import { dirname } from 'node:path';
+import { scheduleDiff, scheduleFigures, type ScheduleFigures } from './schedule-check.ts';
 
 export interface TranscriptLine {
   dir: 'C' | 'S';
@@ -56,6 +57,16 @@ export interface Observation {
    * text for two sessions within one second.)
    */
   retriedLines: number[];
+  /** The figures each sink-schedule step measured, in step order (for `twinpost run --repeat`). */
+  schedules?: ScheduleRecord[];
+}
+
+/** What one sink-schedule step measured. */
+export interface ScheduleRecord {
+  /** The step's number in the scenario (1-based). */
+  step: number;
+  sink: string;
+  figures: ScheduleFigures;
 }
 
 /** The transcript line that marks where the server closed the connection. */
@@ -100,6 +111,7 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
   let pg: PrivatePostgres | undefined;
   const open = new Map<string, SmtpDialog>();
   const retriedLines: number[] = [];
+  const schedules: ScheduleRecord[] = [];
   try {
     const vars: Record<string, string> = {};
     for (const [name, o] of Object.entries(scenario.sinks ?? {})) {
@@ -116,13 +128,13 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
     }
     target = (opts.makeTarget ?? createTarget)(targetName, { vars, timeoutMs: opts.timeoutMs });
     await target.start(scenario.config);
-    const ctx: StepContext = { target, sinks, transcripts, failures, norm, timeoutMs: opts.timeoutMs ?? 20_000, open, retriedLines };
+    const ctx: StepContext = { target, sinks, transcripts, failures, norm, timeoutMs: opts.timeoutMs ?? 20_000, open, retriedLines, schedules };
     for (const [i, step] of scenario.steps.entries()) {
       await runStep(ctx, step, i + 1);
     }
     await expectedEventsLogged(ctx, scenario.expect.events ?? []);
     await settled(target, sinks);
-    observation = await observe(target, sinks, scenario, transcripts, norm, retriedLines);
+    observation = await observe(target, sinks, scenario, transcripts, norm, retriedLines, schedules);
     if (observation.queueError !== undefined) {
       throw new Error(`the queue could not be listed at the end: ${observation.queueError} (a scenario that stops or crashes the mail system restarts it before it ends)`);
     }
@@ -131,7 +143,7 @@ export async function runScenario(scenario: Scenario, targetName: TargetName, op
   } catch (err) {
     if (target && !observation) {
       try {
-        observation = await observe(target, sinks, scenario, transcripts, norm, retriedLines);
+        observation = await observe(target, sinks, scenario, transcripts, norm, retriedLines, schedules);
       } catch {
         /* keep the original error */
       }
@@ -161,6 +173,8 @@ interface StepContext {
   open: Map<string, SmtpDialog>;
   /** See Observation.retriedLines. */
   retriedLines: number[];
+  /** See Observation.schedules. */
+  schedules: ScheduleRecord[];
 }
 
 async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
@@ -215,6 +229,18 @@ async function runStep(ctx: StepContext, step: Step, n: number): Promise<void> {
           expectation: `${where}: sink ${step.sink} saw ${step.count ?? '?'} connection(s) carrying ${JSON.stringify(step.transactions ?? '?')} message(s)${wantFrom}`,
           diff: `observed ${conns.length} connection(s) carrying ${JSON.stringify(per)} from ${JSON.stringify(from)}`,
         });
+      }
+      return;
+    }
+    case 'sink-schedule': {
+      const sink = needSink(ctx, step.sink);
+      const conns = await sink.waitForClosed(sink.connections().length, step.timeoutMs ?? ctx.timeoutMs);
+      const figures = scheduleFigures(conns, step.expect);
+      ctx.schedules.push({ step: n, sink: step.sink, figures });
+      const bad = scheduleDiff(step.expect, figures);
+      if (bad.length) {
+        const all = Object.entries(figures).map(([k, v]) => `${k} ${v}`).join(', ');
+        ctx.failures.push({ expectation: `${where}: sink ${step.sink}'s schedule within the ranges measured on Postfix`, diff: `${bad.join('\n')}\n(all figures: ${all})` });
       }
       return;
     }
@@ -425,7 +451,7 @@ async function settled(target: Target, sinks: Record<string, Sink>): Promise<voi
   }
 }
 
-async function observe(target: Target, sinks: Record<string, Sink>, scenario: Scenario, transcripts: Observation['transcripts'], norm: Normaliser, retriedLines: number[]): Promise<Observation> {
+async function observe(target: Target, sinks: Record<string, Sink>, scenario: Scenario, transcripts: Observation['transcripts'], norm: Normaliser, retriedLines: number[], schedules: ScheduleRecord[]): Promise<Observation> {
   const events = target.events().map((e) => norm.event(e));
   const users = new Set((scenario.expect.mailboxes ?? []).map((m) => m.user));
   const mailboxes: Record<string, string> = {};
@@ -452,6 +478,7 @@ async function observe(target: Target, sinks: Record<string, Sink>, scenario: Sc
     queueIds: norm.names(),
     root: dirname(target.configDir),
     retriedLines: [...retriedLines],
+    ...(schedules.length ? { schedules: [...schedules] } : {}),
     ...(queueError === undefined ? {} : { queueError }),
   };
 }

@@ -61,6 +61,12 @@ export type Step =
    * timeoutMs) until all are closed.
    */
   | { kind: 'sink-connections'; sink: string; count?: number; transactions?: number[]; clientAddresses?: string[]; timeoutMs?: number }
+  /**
+   * Check how the mail system scheduled its deliveries to a sink (harness/sink/schedule.ts),
+   * each figure within a range measured on real Postfix. Waits (up to timeoutMs) until every
+   * connection so far is closed.
+   */
+  | { kind: 'sink-schedule'; sink: string; expect: ScheduleExpect; timeoutMs?: number }
   /** One direct request to the target's private/proxymap (or proxywrite) service. */
   | { kind: 'proxymap'; service?: ProxymapService; request: ProxymapRequest; expect: { status: number; value?: Match; flags?: number } }
   /** Local submission through sendmail. */
@@ -78,6 +84,32 @@ export type Step =
   | { kind: 'reload' }
   | { kind: 'crash' }
   | { kind: 'restart' };
+
+/** A number's tolerance: at least `min`, at most `max` (both inclusive; a bound left out is open). */
+export interface Range {
+  min?: number;
+  max?: number;
+}
+
+/** The figures of a sink's schedule (harness/sink/schedule.ts ScheduleSummary) a scenario bounds. */
+export interface ScheduleExpect {
+  /** Connections opened. */
+  connections?: Range;
+  /** The most connections open at one time. */
+  maxConcurrent?: Range;
+  /** The most connections open at one time within the first `ms` after the first connection. */
+  maxConcurrentWithinMs?: { ms: number; range: Range };
+  /** The mean of accepted messages per connection. */
+  messagesPerConnection?: Range;
+  /** The most accepted messages one connection carried. */
+  maxMessagesPerConnection?: Range;
+  /** The most recipients one transaction carried. */
+  maxRecipientsPerTransaction?: Range;
+  /** The shortest time between the starts of two successive transactions (ms). */
+  minGapMs?: Range;
+  /** Where the first delivery to each recipient came among all accepted transactions (1 = first). */
+  positions?: { to: string; range: Range }[];
+}
 
 /**
  * Matches a maillog event: its kind plus any fields (after normalisation: queue IDs are Q1, Q2…).

@@ -245,6 +245,7 @@ export class SinkSession {
       rcptTo: [],
       rejectedRcpts: [],
       accepted: false,
+      startedAt: Date.now(),
     };
     this.conn.transactions.push(tx);
     const r = await this.answer('mail', [], this.sizeCheck(parsed.params) ?? '250 2.1.0 Ok');
@@ -332,6 +333,7 @@ export class SinkSession {
     }
     tx.dataReply = replies[0];
     tx.accepted = replies.some((r) => r.startsWith('2'));
+    tx.endedAt = Date.now();
     for (const r of replies) this.reply(r);
     this.ctx.changed();
   }

@@ -18,6 +18,10 @@ export interface SinkTransaction {
   dataReply?: string;
   /** True when the message was accepted (2xx after the end of DATA). */
   accepted: boolean;
+  /** When MAIL FROM arrived (Date.now()), for the schedule of deliveries (schedule.ts). */
+  startedAt?: number;
+  /** When the sink gave its final reply to the end of DATA. */
+  endedAt?: number;
 }
 
 export interface SinkConnection {

@@ -1,7 +1,7 @@
 /**
  * Reads a ScenarioResult's `observations` (typed `unknown` in results.json) defensively for the
- * HTML report: the normalised maillog events, the SMTP transcripts, the raw maillog, and the
- * configuration the scenario ran with (added by run-config.ts through toRunResult). Anything
+ * HTML report: the normalised maillog events, the SMTP transcripts, the raw maillog, the
+ * capture peers' connection times, and the configuration the scenario ran with (added by run-config.ts through toRunResult). Anything
  * missing or malformed reads as empty, so a partial result (a scenario that errored early, an
  * older results.json) still renders.
  */
@@ -22,11 +22,19 @@ export interface ConfigView {
   maps: string[];
 }
 
+/** One connection a capture peer saw: when it opened and closed (ms since the epoch). */
+export interface ConnectionView {
+  openedAt: number;
+  closedAt?: number;
+}
+
 export interface ObservationView {
   events: MaillogEvent[];
   transcripts: TranscriptView[];
   maillog: string;
   config?: ConfigView;
+  /** Each capture peer's connections, by peer name. */
+  sinks: Record<string, ConnectionView[]>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -53,13 +61,26 @@ function readConfig(v: unknown): ConfigView | undefined {
   return { main, master: strings(v.master), maps: strings(v.maps) };
 }
 
+function readSinks(v: unknown): Record<string, ConnectionView[]> {
+  const out: Record<string, ConnectionView[]> = {};
+  if (!isRecord(v)) return out;
+  for (const [name, conns] of Object.entries(v)) {
+    if (!Array.isArray(conns)) continue;
+    out[name] = conns
+      .filter((c): c is { openedAt: number; closedAt?: unknown } => isRecord(c) && typeof c.openedAt === 'number')
+      .map((c) => (typeof c.closedAt === 'number' ? { openedAt: c.openedAt, closedAt: c.closedAt } : { openedAt: c.openedAt }));
+  }
+  return out;
+}
+
 export function readObservations(observations: unknown): ObservationView {
-  if (!isRecord(observations)) return { events: [], transcripts: [], maillog: '' };
+  if (!isRecord(observations)) return { events: [], transcripts: [], maillog: '', sinks: {} };
   const events = Array.isArray(observations.events) ? observations.events.filter(isEvent) : [];
   const transcripts = Array.isArray(observations.transcripts)
     ? observations.transcripts.map(readTranscript).filter((t): t is TranscriptView => t !== undefined)
     : [];
   const maillog = typeof observations.maillog === 'string' ? observations.maillog : '';
   const config = readConfig(observations.config);
-  return config ? { events, transcripts, maillog, config } : { events, transcripts, maillog };
+  const sinks = readSinks(observations.sinks);
+  return config ? { events, transcripts, maillog, config, sinks } : { events, transcripts, maillog, sinks };
 }

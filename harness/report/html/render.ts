@@ -6,7 +6,8 @@
  * architecture diagram of the run's master.cf, then one section per scenario with every
  * target's outcome side by side: failures with their diffs, the error, known divergences with
  * their reasons, the message-flow diagram drawn from the observed maillog events, the paths per
- * queue ID, the SMTP transcripts and the raw maillog.
+ * queue ID, the concurrency timeline of each capture peer, the SMTP transcripts and the raw
+ * maillog.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,9 @@ import { renderFlowSvg } from './flow-svg.ts';
 import { buildArchitecture, type ScenarioConfig } from './architecture-model.ts';
 import { renderArchitectureSvg } from './architecture-svg.ts';
 import { esc } from './svg.ts';
+import { renderTimelineSvg } from './timeline-svg.ts';
+import { concurrencyTimeline } from '../../sink/schedule.ts';
+import type { SinkConnection } from '../../sink/types.ts';
 import { STYLE } from './style.ts';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -117,6 +121,19 @@ function flowSection(r: ScenarioResult, obs: ObservationView): string {
   ].join('');
 }
 
+/** One step chart per capture peer that saw connections: how many were open at once over time. */
+function timelines(r: ScenarioResult, obs: ObservationView): string {
+  const charts = Object.entries(obs.sinks)
+    .filter(([, conns]) => conns.length > 0)
+    .map(([name, conns]) => {
+      // The timeline reads only the connection times; the rest of a connection record is not needed.
+      const points = concurrencyTimeline(conns.map((c, i) => ({ ...c, id: i + 1, remoteAddress: '', remotePort: 0, transactions: [], commands: [] }) satisfies SinkConnection));
+      const peak = Math.max(0, ...points.map((p) => p.open));
+      return `<figure class="timeline" data-sink="${esc(name)}"><figcaption>${esc(name)}: ${conns.length} connection(s), at most ${peak} at once</figcaption>${renderTimelineSvg(points, `concurrent connections to ${name} on ${r.target}`)}</figure>`;
+    });
+  return charts.length ? `<h3>connections over time</h3>${charts.join('')}` : '';
+}
+
 function transcripts(obs: ObservationView): string {
   if (!obs.transcripts.length) return '';
   const blocks = obs.transcripts.map((t) => {
@@ -134,6 +151,7 @@ function targetColumn(target: string, r: ScenarioResult | undefined): string {
     `<h3>${esc(target)} ${resultBadges(r)} <span class="muted">${(r.durationMs / 1000).toFixed(1)} s</span></h3>`,
     failures(r),
     flowSection(r, obs),
+    timelines(r, obs),
     transcripts(obs),
     obs.maillog ? `<details class="maillog"><summary>maillog</summary><pre>${esc(obs.maillog)}</pre></details>` : '',
     '</div>',
