@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * Which table inspects which header, and how much of each body part body_checks sees
@@ -23,17 +24,7 @@ function multipart(subject: string, parts: string[]): string {
 
 /** One SMTP transaction with `content`, answered with `reply` at the end of DATA. */
 function message(name: string, content: string, reply: number | string): Step {
-  return {
-    kind: 'smtp',
-    name,
-    dialog: [
-      { command: 'EHLO client.example', expect: 250 },
-      { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-      { command: 'RCPT TO:<bob@far.example>', expect: 250 },
-      { data: content, expect: reply },
-      { command: 'QUIT', expect: 221 },
-    ],
-  };
+  return oneMessage({ name, to: 'bob@far.example', data: content, dataReply: reply });
 }
 
 /** Filler text of 120 bytes: what comes after it lies beyond body_checks_size_limit. */

@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * cleanup(8)'s MIME safety limits (postconf(5) mime_nesting_limit, mime_boundary_length_limit;
@@ -13,17 +14,7 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
 
 /** One SMTP transaction with `content`, answered with `reply` at the end of DATA. */
 function message(name: string, content: string, reply: number | string): Step {
-  return {
-    kind: 'smtp',
-    name,
-    dialog: [
-      { command: 'EHLO client.example', expect: 250 },
-      { command: 'MAIL FROM:<alice@client.example>', expect: 250 },
-      { command: 'RCPT TO:<bob@far.example>', expect: 250 },
-      { data: content, expect: reply },
-      { command: 'QUIT', expect: 221 },
-    ],
-  };
+  return oneMessage({ name, to: 'bob@far.example', data: content, dataReply: reply });
 }
 
 /** Multiparts nested `depth` deep, each the only part of the one around it. */

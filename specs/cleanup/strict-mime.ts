@@ -1,4 +1,5 @@
 import type { Scenario, Step } from '../../harness/scenario/types.ts';
+import { oneMessage } from '../_shared/builders.ts';
 
 /**
  * cleanup(8)'s strict MIME checks (postconf(5) strict_7bit_headers, strict_8bitmime_body,
@@ -13,17 +14,7 @@ import type { Scenario, Step } from '../../harness/scenario/types.ts';
 
 /** One SMTP transaction with `content`, answered with `reply` at the end of DATA. */
 function message(name: string, content: string, reply: number | string): Step {
-  return {
-    kind: 'smtp',
-    name,
-    dialog: [
-      { command: 'EHLO client.example', expect: 250 },
-      { command: 'MAIL FROM:<alice@client.example> BODY=8BITMIME', expect: 250 },
-      { command: 'RCPT TO:<bob@far.example>', expect: 250 },
-      { data: content, expect: reply },
-      { command: 'QUIT', expect: 221 },
-    ],
-  };
+  return oneMessage({ name, params: 'BODY=8BITMIME', to: 'bob@far.example', data: content, dataReply: reply });
 }
 
 const scenario: Scenario = {
